@@ -1,0 +1,102 @@
+/*
+ * invitekit/fastly.h - Fastly Invitations (JSON:API).
+ *
+ * Wire contract: under the Fastly base URL (default https://api.fastly.com),
+ * POST /invitations, GET /invitations?page[number]=&page[size]=,
+ * DELETE /invitations/{invitation_id}; header Fastly-Key; bodies
+ * application/vnd.api+json.
+ *
+ * Errors common to all operations: as in openai.h, with Fastly error bodies
+ * parsed by content type (JSON:API errors[], application/problem+json, legacy
+ * {msg, detail}, raw text otherwise). Fastly-RateLimit-Remaining/-Reset are
+ * readable on every result (ik_response_ratelimit_*) and error
+ * (ik_error_header).
+ */
+#ifndef INVITEKIT_FASTLY_H
+#define INVITEKIT_FASTLY_H
+
+#include <invitekit/common.h>
+#include <invitekit/client.h>
+#include <invitekit/pager.h>
+
+IK_BEGIN_DECLS
+
+/* A service the invitee gets access to, with a permission:
+ * "full", "read_only", "purge_select" or "purge_all". */
+typedef struct ik_fastly_service_grant {
+  const char *service_id;
+  const char *permission;
+} ik_fastly_service_grant;
+
+#define IK_FASTLY_BOOL_UNSET 0
+#define IK_FASTLY_BOOL_TRUE  1
+#define IK_FASTLY_BOOL_FALSE 2
+
+/* Inputs of ik_fastly_invitation_create. NULL / 0 = not sent.
+ * role is the legacy role (user, tls_viewer, tls_admin, billing, engineer,
+ * superuser); roles are IAM role ids. Both may be given. */
+typedef struct ik_fastly_invitation_create_params {
+  uint32_t version;                        /* IK_FASTLY_INVITATION_CREATE_PARAMS_VERSION */
+  const char *email;                       /* required */
+  const char *role;
+  const char *const *roles;                /* roles_count IAM role ids */
+  size_t roles_count;
+  int32_t limit_services;                  /* IK_FASTLY_BOOL_* */
+  const char *customer_id;                 /* relationships.customer */
+  const ik_fastly_service_grant *services; /* relationships.service_invitations */
+  size_t services_count;
+} ik_fastly_invitation_create_params;
+
+#define IK_FASTLY_INVITATION_CREATE_PARAMS_VERSION 1
+#define IK_FASTLY_INVITATION_CREATE_PARAMS_INIT \
+  { IK_FASTLY_INVITATION_CREATE_PARAMS_VERSION, NULL, NULL, NULL, 0, 0, NULL, NULL, 0 }
+IK_API ik_status ik_fastly_invitation_create_params_init(ik_fastly_invitation_create_params *params,
+                                                         uint32_t version, ik_error **out_err);
+
+/* Creates an invitation (POST /invitations, 200 {data: invitation}). */
+IK_API ik_status ik_fastly_invitation_create(const ik_client *client,
+                                             const ik_fastly_invitation_create_params *params,
+                                             const ik_call_options *call_opts, ik_fastly_invitation **out,
+                                             ik_error **out_err);
+
+/* One page (GET /invitations?page[number]=N&page[size]=S). list_opts may be
+ * NULL: page_size -> page[size] (1..100, clamped); cursor selects the page
+ * (the first page when NULL). */
+IK_API ik_status ik_fastly_invitation_list(const ik_client *client, const ik_list_options *list_opts,
+                                           const ik_call_options *call_opts, ik_page **out, ik_error **out_err);
+
+/* A pager over all invitations (see pager.h). */
+IK_API ik_status ik_fastly_invitation_pager(const ik_client *client, const ik_list_options *list_opts,
+                                            ik_pager **out, ik_error **out_err);
+
+/* Deletes an invitation (DELETE /invitations/{invitation_id}, 204). */
+IK_API ik_status ik_fastly_invitation_delete(const ik_client *client, const char *invitation_id,
+                                             const ik_call_options *call_opts, ik_response **out_resp,
+                                             ik_error **out_err);
+
+/* --- Invitation accessors (borrowed strings; NULL when absent or null) --- */
+IK_API const char *ik_fastly_invitation_id(const ik_fastly_invitation *inv);
+IK_API const char *ik_fastly_invitation_type(const ik_fastly_invitation *inv);     /* "invitation" */
+IK_API const char *ik_fastly_invitation_email(const ik_fastly_invitation *inv);
+IK_API int32_t ik_fastly_invitation_limit_services(const ik_fastly_invitation *inv); /* IK_TRI_* */
+IK_API const char *ik_fastly_invitation_role(const ik_fastly_invitation *inv);
+IK_API size_t ik_fastly_invitation_role_count(const ik_fastly_invitation *inv);      /* attributes.roles[] */
+IK_API const char *ik_fastly_invitation_role_at(const ik_fastly_invitation *inv, size_t i);
+/* attributes.status_code (0 inactive, 1 active): 1 and *out when present, else 0. */
+IK_API int32_t ik_fastly_invitation_status_code(const ik_fastly_invitation *inv, int64_t *out);
+IK_API const char *ik_fastly_invitation_created_at(const ik_fastly_invitation *inv);
+IK_API const char *ik_fastly_invitation_updated_at(const ik_fastly_invitation *inv);
+IK_API const char *ik_fastly_invitation_deleted_at(const ik_fastly_invitation *inv);
+IK_API int32_t ik_fastly_invitation_created_at_unix(const ik_fastly_invitation *inv, int64_t *out);
+IK_API int32_t ik_fastly_invitation_updated_at_unix(const ik_fastly_invitation *inv, int64_t *out);
+IK_API int32_t ik_fastly_invitation_deleted_at_unix(const ik_fastly_invitation *inv, int64_t *out);
+IK_API const char *ik_fastly_invitation_customer_id(const ik_fastly_invitation *inv);
+IK_API size_t ik_fastly_invitation_service_invitation_count(const ik_fastly_invitation *inv);
+IK_API const char *ik_fastly_invitation_service_invitation_id(const ik_fastly_invitation *inv, size_t i);
+IK_API size_t ik_fastly_invitation_raw_json(const ik_fastly_invitation *inv, const char **data);
+IK_API const ik_response *ik_fastly_invitation_response(const ik_fastly_invitation *inv);
+IK_API void ik_fastly_invitation_free(ik_fastly_invitation *inv);
+
+IK_END_DECLS
+
+#endif /* INVITEKIT_FASTLY_H */

@@ -1,0 +1,158 @@
+/*
+ * invitekit/pager.h - pages and the one pager over the three pagination
+ * schemes.
+ *
+ * Schemes:
+ *  - Twilio: follow meta.next_page_url exactly as given (it carries PageToken)
+ *    until it is null. The next URL must be on the client's Twilio host;
+ *    credentials are never sent anywhere else.
+ *  - OpenAI: after=<last_id> while has_more is true.
+ *  - Fastly: page[number]=N+1 until links.next is null/absent or
+ *    meta.current_page >= meta.total_pages.
+ *
+ * PAGE SIZE and MAXIMUM ITEMS are separate settings (the vendors reuse the
+ * word "limit" for both). The page size is clamped to the endpoint's maximum
+ * (Twilio invites 1000, Twilio users 100, OpenAI 100, Fastly 100); 0 lets the
+ * server choose (Twilio 50, OpenAI 20, Fastly 20). max_items stops iteration
+ * exactly: never one item too many.
+ *
+ * A pager holds at most one page in memory, whatever the number of items.
+ * When a page request fails, the call returns the error, the items already
+ * delivered stay delivered, and calling again retries the same page.
+ *
+ * A pager is a cursor: use it from one thread at a time (it may move between
+ * threads). Pages and items are immutable and thread-safe.
+ */
+#ifndef INVITEKIT_PAGER_H
+#define INVITEKIT_PAGER_H
+
+#include <invitekit/common.h>
+#include <invitekit/client.h>
+
+IK_BEGIN_DECLS
+
+/* Kinds of item a page holds. */
+#define IK_KIND_NONE              0
+#define IK_KIND_OPENAI_INVITE     1
+#define IK_KIND_TWILIO_INVITE     2
+#define IK_KIND_TWILIO_USER       3
+#define IK_KIND_FASTLY_INVITATION 4
+
+/* Options for list operations and pagers. Zero means default. */
+typedef struct ik_list_options {
+  uint32_t version;      /* IK_LIST_OPTIONS_VERSION */
+  int32_t page_size;     /* items per request; 0 = server default; clamped to the endpoint maximum; < 0 is invalid */
+  int64_t max_items;     /* pagers stop after this many items; 0 = no limit; < 0 is invalid */
+  const char *cursor;    /* resume point from ik_pager_cursor() or ik_page_next_cursor(); NULL = start */
+} ik_list_options;
+
+#define IK_LIST_OPTIONS_VERSION 1
+#define IK_LIST_OPTIONS_INIT { IK_LIST_OPTIONS_VERSION, 0, 0, NULL }
+
+IK_API ik_status ik_list_options_init(ik_list_options *opts, uint32_t version, ik_error **out_err);
+IK_API uint32_t ik_list_options_version(void);
+
+/* ------------------------------------------------------------------------ */
+/* Pages                                                                     */
+/* ------------------------------------------------------------------------ */
+/* IK_KIND_* of the items. */
+IK_API int32_t ik_page_kind(const ik_page *page);
+/* Number of items in the page. */
+IK_API size_t ik_page_count(const ik_page *page);
+/* 1 if the provider says another page follows, else 0. */
+IK_API int32_t ik_page_has_more(const ik_page *page);
+/* Opaque cursor of the NEXT page (pass as ik_list_options.cursor), or NULL on
+ * the last page. Borrowed. */
+IK_API const char *ik_page_next_cursor(const ik_page *page);
+/* The whole response body of this page, exactly as received. Borrowed; NUL
+ * follows. Returns its length; *data may be NULL to query the length. */
+IK_API size_t ik_page_raw_json(const ik_page *page, const char **data);
+/* Exchange metadata (borrowed from the page). */
+IK_API const ik_response *ik_page_response(const ik_page *page);
+
+/* Typed items, BORROWED from the page (valid until ik_page_free). NULL when
+ * the index is out of range or the page holds another kind. */
+IK_API const ik_openai_invite *ik_page_openai_invite_at(const ik_page *page, size_t i);
+IK_API const ik_twilio_invite *ik_page_twilio_invite_at(const ik_page *page, size_t i);
+IK_API const ik_twilio_user *ik_page_twilio_user_at(const ik_page *page, size_t i);
+IK_API const ik_fastly_invitation *ik_page_fastly_invitation_at(const ik_page *page, size_t i);
+
+/* OpenAI list metadata (NULL / 0 for other kinds). */
+IK_API const char *ik_page_openai_first_id(const ik_page *page);
+IK_API const char *ik_page_openai_last_id(const ik_page *page);
+
+/* Twilio `meta` (NULL / -1 for other kinds or absent fields). */
+IK_API int64_t ik_page_twilio_page(const ik_page *page);
+IK_API int64_t ik_page_twilio_page_size(const ik_page *page);
+IK_API const char *ik_page_twilio_key(const ik_page *page);
+IK_API const char *ik_page_twilio_url(const ik_page *page);
+IK_API const char *ik_page_twilio_first_page_url(const ik_page *page);
+IK_API const char *ik_page_twilio_previous_page_url(const ik_page *page);
+IK_API const char *ik_page_twilio_next_page_url(const ik_page *page);
+
+/* Fastly `links` and `meta` (NULL / -1 for other kinds or absent fields). */
+IK_API const char *ik_page_fastly_link_first(const ik_page *page);
+IK_API const char *ik_page_fastly_link_last(const ik_page *page);
+IK_API const char *ik_page_fastly_link_prev(const ik_page *page);
+IK_API const char *ik_page_fastly_link_next(const ik_page *page);
+IK_API int64_t ik_page_fastly_current_page(const ik_page *page);
+IK_API int64_t ik_page_fastly_per_page(const ik_page *page);
+IK_API int64_t ik_page_fastly_record_count(const ik_page *page);
+IK_API int64_t ik_page_fastly_total_pages(const ik_page *page);
+
+/* Frees the page and every item borrowed from it. NULL-safe. */
+IK_API void ik_page_free(ik_page *page);
+
+/* ------------------------------------------------------------------------ */
+/* Pagers (created by ik_openai_invite_pager, ik_twilio_invite_pager,        */
+/* ik_twilio_user_pager, ik_fastly_invitation_pager)                         */
+/* ------------------------------------------------------------------------ */
+/* IK_KIND_* the pager yields. */
+IK_API int32_t ik_pager_kind(const ik_pager *pager);
+
+/*
+ * Fetches the next page. On success *out receives a page to free with
+ * ik_page_free, or NULL when the iteration is over (max_items reached or no
+ * more pages). When max_items cuts a page short, the page holds only the items
+ * still wanted. call_opts may be NULL.
+ * Errors: those of the underlying list operation; the pager stays at the same
+ * position, so the call can be repeated.
+ */
+IK_API ik_status ik_pager_next_page(ik_pager *pager, const ik_call_options *call_opts, ik_page **out,
+                                    ik_error **out_err);
+
+/*
+ * Item-by-item iteration: the next item as a new OWNED object (free it with
+ * its ik_<kind>_free), or NULL when the iteration is over. Fetches a page
+ * only when the current one is used up. IK_STATUS_INVALID_ARGUMENT if the
+ * pager yields another kind.
+ */
+IK_API ik_status ik_pager_next_openai_invite(ik_pager *pager, const ik_call_options *call_opts,
+                                             ik_openai_invite **out, ik_error **out_err);
+IK_API ik_status ik_pager_next_twilio_invite(ik_pager *pager, const ik_call_options *call_opts,
+                                             ik_twilio_invite **out, ik_error **out_err);
+IK_API ik_status ik_pager_next_twilio_user(ik_pager *pager, const ik_call_options *call_opts,
+                                           ik_twilio_user **out, ik_error **out_err);
+IK_API ik_status ik_pager_next_fastly_invitation(ik_pager *pager, const ik_call_options *call_opts,
+                                                 ik_fastly_invitation **out, ik_error **out_err);
+
+/* Items delivered so far (by pages and by items). */
+IK_API int64_t ik_pager_items_delivered(const ik_pager *pager);
+/* 1 once the iteration is over. */
+IK_API int32_t ik_pager_done(const ik_pager *pager);
+
+/*
+ * A resumable cursor: an opaque ASCII string from which a new pager (in this
+ * or another process, via ik_list_options.cursor) continues exactly where this
+ * one stopped, also in the middle of a page. Written to *out (dispose with
+ * ik_buf_dispose). After the end, the cursor is the empty string.
+ * Errors: IK_STATUS_INVALID_ARGUMENT (NULL pager/out).
+ */
+IK_API ik_status ik_pager_cursor(const ik_pager *pager, ik_buf *out, ik_error **out_err);
+
+/* Frees the pager (not the pages or items it handed out). NULL-safe. */
+IK_API void ik_pager_free(ik_pager *pager);
+
+IK_END_DECLS
+
+#endif /* INVITEKIT_PAGER_H */

@@ -1,0 +1,212 @@
+// Pages, pagers and the shared helpers the provider shims use for listing.
+#include "capi/pager.hpp"
+
+#include <cstdlib>
+#include <cstring>
+
+using namespace ik::detail;
+
+namespace ik::detail {
+
+ik_status list_page(const ik_client *client, ListSpec (*make)(void *), void *ctx, const ik_list_options *lopts,
+                    const ik_call_options *copts, ik_page **out, ik_error **out_err) {
+  return guard(out_err, [&] {
+    clear_out(out);
+    CallSettings cs = settings(client, copts);
+    ListSpec spec = make(ctx);
+    Cursor cursor;
+    apply_list_options(spec, lopts, nullptr, &cursor);
+    auto page = fetch_page(*client, spec, cursor.raw, cs);
+    if (cursor.skip > 0) {
+      // A mid-page cursor from ik_pager_cursor: drop what was delivered.
+      const size_t skip = static_cast<size_t>(cursor.skip);
+      auto cut = [skip](auto &v) { v.erase(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(std::min(skip, v.size()))); };
+      cut(page->openai_invites);
+      cut(page->twilio_invites);
+      cut(page->twilio_users);
+      cut(page->fastly_invitations);
+    }
+    *out = page.release();
+  });
+}
+
+ik_status new_pager(const ik_client *client, ListSpec (*make)(void *), void *ctx, const ik_list_options *lopts,
+                    ik_pager **out, ik_error **out_err) {
+  return guard(out_err, [&] {
+    clear_out(out);
+    require(client, "client");
+    auto pager = std::make_unique<ik_pager>();
+    pager->client = client;
+    pager->spec = make(ctx);
+    Cursor cursor;
+    apply_list_options(pager->spec, lopts, &pager->max_items, &cursor);
+    pager->next_raw = cursor.raw;
+    pager->next_skip = cursor.skip;
+    *out = pager.release();
+  });
+}
+
+}  // namespace ik::detail
+
+namespace {
+template <class T>
+ik_status next_item(ik_pager *pager, int32_t kind, const ik_call_options *copts, T **out, ik_error **out_err) {
+  return guard(out_err, [&] {
+    clear_out(out);
+    require(pager, "pager");
+    if (pager->spec.kind != kind) fail(IK_STATUS_INVALID_ARGUMENT, "this pager yields another kind of item");
+    CallSettings cs = settings(pager->client, copts);
+    const void *item = pager->next_item(cs);
+    if (item) *out = new T(*static_cast<const T *>(item));
+  });
+}
+
+template <class T>
+const T *item_at(const ik_page *page, int32_t kind, const std::vector<T> &items, size_t i) {
+  if (!page || page->kind != kind || i >= items.size()) return nullptr;
+  return &items[i];
+}
+
+const char *str_or_null(const ik_page *page, int32_t kind, OptStr ik_page::*field) {
+  return page && page->kind == kind ? (page->*field).c() : nullptr;
+}
+int64_t int_or_minus1(const ik_page *page, int32_t kind, OptInt ik_page::*field) {
+  return page && page->kind == kind && (page->*field).set ? (page->*field).v : -1;
+}
+}  // namespace
+
+extern "C" {
+
+IK_API int32_t ik_page_kind(const ik_page *page) { return page ? page->kind : IK_KIND_NONE; }
+IK_API size_t ik_page_count(const ik_page *page) { return page ? page->count() : 0; }
+IK_API int32_t ik_page_has_more(const ik_page *page) { return page && page->has_more ? 1 : 0; }
+IK_API const char *ik_page_next_cursor(const ik_page *page) { return page ? page->next_cursor.c() : nullptr; }
+IK_API size_t ik_page_raw_json(const ik_page *page, const char **data) {
+  if (data) *data = page ? page->resp->body.c_str() : nullptr;
+  return page ? page->resp->body.size() : 0;
+}
+IK_API const ik_response *ik_page_response(const ik_page *page) { return page ? page->resp.get() : nullptr; }
+
+IK_API const ik_openai_invite *ik_page_openai_invite_at(const ik_page *page, size_t i) {
+  return page ? item_at(page, IK_KIND_OPENAI_INVITE, page->openai_invites, i) : nullptr;
+}
+IK_API const ik_twilio_invite *ik_page_twilio_invite_at(const ik_page *page, size_t i) {
+  return page ? item_at(page, IK_KIND_TWILIO_INVITE, page->twilio_invites, i) : nullptr;
+}
+IK_API const ik_twilio_user *ik_page_twilio_user_at(const ik_page *page, size_t i) {
+  return page ? item_at(page, IK_KIND_TWILIO_USER, page->twilio_users, i) : nullptr;
+}
+IK_API const ik_fastly_invitation *ik_page_fastly_invitation_at(const ik_page *page, size_t i) {
+  return page ? item_at(page, IK_KIND_FASTLY_INVITATION, page->fastly_invitations, i) : nullptr;
+}
+
+IK_API const char *ik_page_openai_first_id(const ik_page *p) {
+  return str_or_null(p, IK_KIND_OPENAI_INVITE, &ik_page::openai_first_id);
+}
+IK_API const char *ik_page_openai_last_id(const ik_page *p) {
+  return str_or_null(p, IK_KIND_OPENAI_INVITE, &ik_page::openai_last_id);
+}
+
+namespace {
+bool is_twilio(const ik_page *p) {
+  return p && (p->kind == IK_KIND_TWILIO_INVITE || p->kind == IK_KIND_TWILIO_USER);
+}
+}  // namespace
+IK_API int64_t ik_page_twilio_page(const ik_page *p) { return is_twilio(p) && p->tw_page.set ? p->tw_page.v : -1; }
+IK_API int64_t ik_page_twilio_page_size(const ik_page *p) {
+  return is_twilio(p) && p->tw_page_size.set ? p->tw_page_size.v : -1;
+}
+IK_API const char *ik_page_twilio_key(const ik_page *p) { return is_twilio(p) ? p->tw_key.c() : nullptr; }
+IK_API const char *ik_page_twilio_url(const ik_page *p) { return is_twilio(p) ? p->tw_url.c() : nullptr; }
+IK_API const char *ik_page_twilio_first_page_url(const ik_page *p) {
+  return is_twilio(p) ? p->tw_first_page_url.c() : nullptr;
+}
+IK_API const char *ik_page_twilio_previous_page_url(const ik_page *p) {
+  return is_twilio(p) ? p->tw_previous_page_url.c() : nullptr;
+}
+IK_API const char *ik_page_twilio_next_page_url(const ik_page *p) {
+  return is_twilio(p) ? p->tw_next_page_url.c() : nullptr;
+}
+
+IK_API const char *ik_page_fastly_link_first(const ik_page *p) {
+  return str_or_null(p, IK_KIND_FASTLY_INVITATION, &ik_page::fl_first);
+}
+IK_API const char *ik_page_fastly_link_last(const ik_page *p) {
+  return str_or_null(p, IK_KIND_FASTLY_INVITATION, &ik_page::fl_last);
+}
+IK_API const char *ik_page_fastly_link_prev(const ik_page *p) {
+  return str_or_null(p, IK_KIND_FASTLY_INVITATION, &ik_page::fl_prev);
+}
+IK_API const char *ik_page_fastly_link_next(const ik_page *p) {
+  return str_or_null(p, IK_KIND_FASTLY_INVITATION, &ik_page::fl_next);
+}
+IK_API int64_t ik_page_fastly_current_page(const ik_page *p) {
+  return int_or_minus1(p, IK_KIND_FASTLY_INVITATION, &ik_page::fl_current_page);
+}
+IK_API int64_t ik_page_fastly_per_page(const ik_page *p) {
+  return int_or_minus1(p, IK_KIND_FASTLY_INVITATION, &ik_page::fl_per_page);
+}
+IK_API int64_t ik_page_fastly_record_count(const ik_page *p) {
+  return int_or_minus1(p, IK_KIND_FASTLY_INVITATION, &ik_page::fl_record_count);
+}
+IK_API int64_t ik_page_fastly_total_pages(const ik_page *p) {
+  return int_or_minus1(p, IK_KIND_FASTLY_INVITATION, &ik_page::fl_total_pages);
+}
+
+IK_API void ik_page_free(ik_page *page) { delete page; }
+
+IK_API int32_t ik_pager_kind(const ik_pager *pager) { return pager ? pager->spec.kind : IK_KIND_NONE; }
+
+IK_API ik_status ik_pager_next_page(ik_pager *pager, const ik_call_options *copts, ik_page **out, ik_error **out_err) {
+  return guard(out_err, [&] {
+    clear_out(out);
+    require(pager, "pager");
+    CallSettings cs = settings(pager->client, copts);
+    *out = pager->next_page(cs).release();
+  });
+}
+
+IK_API ik_status ik_pager_next_openai_invite(ik_pager *pager, const ik_call_options *copts, ik_openai_invite **out,
+                                             ik_error **out_err) {
+  return next_item(pager, IK_KIND_OPENAI_INVITE, copts, out, out_err);
+}
+IK_API ik_status ik_pager_next_twilio_invite(ik_pager *pager, const ik_call_options *copts, ik_twilio_invite **out,
+                                             ik_error **out_err) {
+  return next_item(pager, IK_KIND_TWILIO_INVITE, copts, out, out_err);
+}
+IK_API ik_status ik_pager_next_twilio_user(ik_pager *pager, const ik_call_options *copts, ik_twilio_user **out,
+                                           ik_error **out_err) {
+  return next_item(pager, IK_KIND_TWILIO_USER, copts, out, out_err);
+}
+IK_API ik_status ik_pager_next_fastly_invitation(ik_pager *pager, const ik_call_options *copts,
+                                                 ik_fastly_invitation **out, ik_error **out_err) {
+  return next_item(pager, IK_KIND_FASTLY_INVITATION, copts, out, out_err);
+}
+
+IK_API int64_t ik_pager_items_delivered(const ik_pager *pager) { return pager ? pager->delivered : 0; }
+IK_API int32_t ik_pager_done(const ik_pager *pager) { return pager && pager->done ? 1 : 0; }
+
+IK_API ik_status ik_pager_cursor(const ik_pager *pager, ik_buf *out, ik_error **out_err) {
+  return guard(out_err, [&] {
+    require(out, "out");
+    ik_buf_init(out);
+    require(pager, "pager");
+    fill_buf(out, pager->cursor());
+  });
+}
+
+IK_API void ik_pager_free(ik_pager *pager) { delete pager; }
+
+}  // extern "C"
+
+namespace ik::detail {
+void fill_buf(ik_buf *out, const std::string &s) {
+  auto *p = static_cast<uint8_t *>(std::malloc(s.size() + 1));
+  if (!p) throw std::bad_alloc();
+  std::memcpy(p, s.data(), s.size());
+  p[s.size()] = 0;
+  out->data = p;
+  out->len = s.size();
+  out->reserved = s.size() + 1;
+}
+}  // namespace ik::detail

@@ -1,0 +1,173 @@
+// C ABI of Twilio Chat v1 Channel Invites and v2 Users.
+#include "capi/accessors.hpp"
+#include "capi/pager.hpp"
+#include "providers/twilio.hpp"
+
+using namespace ik::detail;
+
+namespace {
+struct InviteListArgs {
+  const char *service_sid;
+  const char *channel_sid;
+  const char *const *identities;
+  size_t identity_count;
+};
+ListSpec make_invite_list(void *ctx) {
+  auto *a = static_cast<InviteListArgs *>(ctx);
+  return twilio::invite_list_spec(a->service_sid, a->channel_sid, a->identities, a->identity_count);
+}
+ListSpec make_user_list(void *ctx) { return twilio::user_list_spec(static_cast<const char *>(ctx)); }
+
+void give_response(std::unique_ptr<ik_response> r, ik_response **out_resp) {
+  if (out_resp) *out_resp = r.release();
+}
+}  // namespace
+
+extern "C" {
+
+// ---- v1 Channel Invites ----
+
+IK_API ik_status ik_twilio_invite_create(const ik_client *client, const char *service_sid, const char *channel_sid,
+                                         const char *identity, const char *role_sid,
+                                         const ik_call_options *call_opts, ik_twilio_invite **out,
+                                         ik_error **out_err) {
+  return guard(out_err, [&] {
+    clear_out(out);
+    CallSettings cs = settings(client, call_opts);
+    *out = twilio::invite_create(*client, service_sid, channel_sid, identity, role_sid, cs).release();
+  });
+}
+
+IK_API ik_status ik_twilio_invite_fetch(const ik_client *client, const char *service_sid, const char *channel_sid,
+                                        const char *invite_sid, const ik_call_options *call_opts,
+                                        ik_twilio_invite **out, ik_error **out_err) {
+  return guard(out_err, [&] {
+    clear_out(out);
+    CallSettings cs = settings(client, call_opts);
+    *out = twilio::invite_fetch(*client, service_sid, channel_sid, invite_sid, cs).release();
+  });
+}
+
+IK_API ik_status ik_twilio_invite_list(const ik_client *client, const char *service_sid, const char *channel_sid,
+                                       const char *const *identities, size_t identity_count,
+                                       const ik_list_options *list_opts, const ik_call_options *call_opts,
+                                       ik_page **out, ik_error **out_err) {
+  InviteListArgs args{service_sid, channel_sid, identities, identity_count};
+  return list_page(client, make_invite_list, &args, list_opts, call_opts, out, out_err);
+}
+
+IK_API ik_status ik_twilio_invite_pager(const ik_client *client, const char *service_sid, const char *channel_sid,
+                                        const char *const *identities, size_t identity_count,
+                                        const ik_list_options *list_opts, ik_pager **out, ik_error **out_err) {
+  InviteListArgs args{service_sid, channel_sid, identities, identity_count};
+  return new_pager(client, make_invite_list, &args, list_opts, out, out_err);
+}
+
+IK_API ik_status ik_twilio_invite_delete(const ik_client *client, const char *service_sid, const char *channel_sid,
+                                         const char *invite_sid, const ik_call_options *call_opts,
+                                         ik_response **out_resp, ik_error **out_err) {
+  return guard(out_err, [&] {
+    if (out_resp) *out_resp = nullptr;
+    CallSettings cs = settings(client, call_opts);
+    give_response(twilio::invite_delete(*client, service_sid, channel_sid, invite_sid, cs), out_resp);
+  });
+}
+
+IK_STR_ACCESSOR(ik_twilio_invite_sid, ik_twilio_invite, sid)
+IK_STR_ACCESSOR(ik_twilio_invite_account_sid, ik_twilio_invite, account_sid)
+IK_STR_ACCESSOR(ik_twilio_invite_channel_sid, ik_twilio_invite, channel_sid)
+IK_STR_ACCESSOR(ik_twilio_invite_service_sid, ik_twilio_invite, service_sid)
+IK_STR_ACCESSOR(ik_twilio_invite_identity, ik_twilio_invite, identity)
+IK_STR_ACCESSOR(ik_twilio_invite_role_sid, ik_twilio_invite, role_sid)
+IK_STR_ACCESSOR(ik_twilio_invite_created_by, ik_twilio_invite, created_by)
+IK_STR_ACCESSOR(ik_twilio_invite_url, ik_twilio_invite, url)
+IK_STR_ACCESSOR(ik_twilio_invite_date_created, ik_twilio_invite, date_created)
+IK_STR_ACCESSOR(ik_twilio_invite_date_updated, ik_twilio_invite, date_updated)
+IK_UNIX_ACCESSOR(ik_twilio_invite_date_created_unix, ik_twilio_invite, date_created)
+IK_UNIX_ACCESSOR(ik_twilio_invite_date_updated_unix, ik_twilio_invite, date_updated)
+IK_ITEM_COMMON(ik_twilio_invite, ik_twilio_invite)
+
+// ---- v2 Users ----
+
+IK_API ik_status ik_twilio_user_params_init(ik_twilio_user_params *params, uint32_t version, ik_error **out_err) {
+  return guard(out_err, [&] {
+    require(params, "params");
+    check_version(version, IK_TWILIO_USER_PARAMS_VERSION, "ik_twilio_user_params");
+    *params = ik_twilio_user_params{};
+    params->version = version;
+  });
+}
+
+IK_API ik_status ik_twilio_user_create(const ik_client *client, const char *service_sid,
+                                       const ik_twilio_user_params *params, const ik_call_options *call_opts,
+                                       ik_twilio_user **out, ik_error **out_err) {
+  return guard(out_err, [&] {
+    clear_out(out);
+    CallSettings cs = settings(client, call_opts);
+    require(params, "params");
+    *out = twilio::user_create(*client, service_sid, *params, cs).release();
+  });
+}
+
+IK_API ik_status ik_twilio_user_fetch(const ik_client *client, const char *service_sid, const char *sid_or_identity,
+                                      const ik_call_options *call_opts, ik_twilio_user **out, ik_error **out_err) {
+  return guard(out_err, [&] {
+    clear_out(out);
+    CallSettings cs = settings(client, call_opts);
+    *out = twilio::user_fetch(*client, service_sid, sid_or_identity, cs).release();
+  });
+}
+
+IK_API ik_status ik_twilio_user_list(const ik_client *client, const char *service_sid,
+                                     const ik_list_options *list_opts, const ik_call_options *call_opts,
+                                     ik_page **out, ik_error **out_err) {
+  return list_page(client, make_user_list, const_cast<char *>(service_sid), list_opts, call_opts, out, out_err);
+}
+
+IK_API ik_status ik_twilio_user_pager(const ik_client *client, const char *service_sid,
+                                      const ik_list_options *list_opts, ik_pager **out, ik_error **out_err) {
+  return new_pager(client, make_user_list, const_cast<char *>(service_sid), list_opts, out, out_err);
+}
+
+IK_API ik_status ik_twilio_user_update(const ik_client *client, const char *service_sid, const char *sid_or_identity,
+                                       const ik_twilio_user_params *params, const ik_call_options *call_opts,
+                                       ik_twilio_user **out, ik_error **out_err) {
+  return guard(out_err, [&] {
+    clear_out(out);
+    CallSettings cs = settings(client, call_opts);
+    require(params, "params");
+    *out = twilio::user_update(*client, service_sid, sid_or_identity, *params, cs).release();
+  });
+}
+
+IK_API ik_status ik_twilio_user_delete(const ik_client *client, const char *service_sid, const char *sid_or_identity,
+                                       const ik_call_options *call_opts, ik_response **out_resp, ik_error **out_err) {
+  return guard(out_err, [&] {
+    if (out_resp) *out_resp = nullptr;
+    CallSettings cs = settings(client, call_opts);
+    give_response(twilio::user_delete(*client, service_sid, sid_or_identity, cs), out_resp);
+  });
+}
+
+IK_STR_ACCESSOR(ik_twilio_user_sid, ik_twilio_user, sid)
+IK_STR_ACCESSOR(ik_twilio_user_account_sid, ik_twilio_user, account_sid)
+IK_STR_ACCESSOR(ik_twilio_user_service_sid, ik_twilio_user, service_sid)
+IK_STR_ACCESSOR(ik_twilio_user_attributes, ik_twilio_user, attributes)
+IK_STR_ACCESSOR(ik_twilio_user_friendly_name, ik_twilio_user, friendly_name)
+IK_STR_ACCESSOR(ik_twilio_user_role_sid, ik_twilio_user, role_sid)
+IK_STR_ACCESSOR(ik_twilio_user_identity, ik_twilio_user, identity)
+IK_API int32_t ik_twilio_user_is_online(const ik_twilio_user *o) { return o ? o->is_online : IK_TRI_NULL; }
+IK_API int32_t ik_twilio_user_is_notifiable(const ik_twilio_user *o) { return o ? o->is_notifiable : IK_TRI_NULL; }
+IK_STR_ACCESSOR(ik_twilio_user_date_created, ik_twilio_user, date_created)
+IK_STR_ACCESSOR(ik_twilio_user_date_updated, ik_twilio_user, date_updated)
+IK_UNIX_ACCESSOR(ik_twilio_user_date_created_unix, ik_twilio_user, date_created)
+IK_UNIX_ACCESSOR(ik_twilio_user_date_updated_unix, ik_twilio_user, date_updated)
+IK_API int64_t ik_twilio_user_joined_channels_count(const ik_twilio_user *o) {
+  return o ? o->joined_channels_count : 0;
+}
+IK_STR_ACCESSOR(ik_twilio_user_link_user_channels, ik_twilio_user, link_user_channels)
+IK_STR_ACCESSOR(ik_twilio_user_link_user_bindings, ik_twilio_user, link_user_bindings)
+IK_STR_ACCESSOR(ik_twilio_user_url, ik_twilio_user, url)
+IK_ITEM_COMMON(ik_twilio_user, ik_twilio_user)
+
+}  // extern "C"

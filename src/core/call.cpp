@@ -1,0 +1,26 @@
+#include "core/call.hpp"
+
+namespace ik::detail {
+
+void rethrow_parse(Error &e, const Request &req, const ik_response &resp) {
+  ErrorInfo &info = e.info();
+  info.provider = req.ep->provider;
+  info.operation = req.ep->operation;
+  info.http_status = resp.http_status;
+  info.attempts = resp.attempts;
+  info.headers = resp.headers;
+  if (resp.request_id.set) {
+    info.has_request_id = true;
+    info.request_id = resp.request_id.s;
+  }
+  info.has_body = !resp.body.empty();
+  info.body = resp.body;
+  info.message = std::string(provider_traits(req.ep->provider).name) + " " + req.ep->operation + ": " + info.message;
+  throw e;
+}
+
+std::unique_ptr<ik_response> call_no_body(const ik_client &client, const Request &req, const CallSettings &cs) {
+  return client.transport->execute(req, cs);
+}
+
+}  // namespace ik::detail

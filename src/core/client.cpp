@@ -1,0 +1,328 @@
+#include "core/client.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include "core/encoding.hpp"
+#include "core/transport.hpp"
+
+namespace ik::detail {
+
+void check_text(const char *s, const char *what, bool required) {
+  if (!s) {
+    if (required) fail(IK_STATUS_INVALID_ARGUMENT, std::string(what) + " must not be NULL");
+    return;
+  }
+  std::string_view v(s);
+  if (!valid_utf8(v)) fail(IK_STATUS_INVALID_UTF8, std::string(what) + " is not valid UTF-8");
+  if (required && v.empty()) fail(IK_STATUS_INVALID_ARGUMENT, std::string(what) + " must not be empty");
+}
+
+void check_version(uint32_t version, uint32_t newest, const char *what) {
+  if (version == 0 || version > newest) {
+    fail(IK_STATUS_INVALID_ARGUMENT, std::string(what) + " version " + std::to_string(version) +
+                                         " is not supported (this library accepts 1.." + std::to_string(newest) +
+                                         "; initialise it with the matching _init function)");
+  }
+}
+
+namespace {
+
+std::optional<std::string> env(const char *name, bool ignore_env) {
+  if (ignore_env) return std::nullopt;
+  const char *v = std::getenv(name);
+  if (!v || !*v) return std::nullopt;
+  return std::string(v);
+}
+
+// explicit option > environment variable(s) > nothing
+std::optional<std::string> pick(const char *explicit_value, const char *what, bool ignore_env,
+                                std::initializer_list<const char *> env_names) {
+  if (explicit_value) {
+    check_text(explicit_value, what, false);
+    return std::string(explicit_value);
+  }
+  for (const char *n : env_names) {
+    if (auto v = env(n, ignore_env)) {
+      if (!valid_utf8(*v)) fail(IK_STATUS_INVALID_UTF8, std::string("environment variable ") + n + " is not valid UTF-8");
+      return v;
+    }
+  }
+  return std::nullopt;
+}
+
+std::string normalise_base_url(const std::string &url, const char *what) {
+  auto parts = parse_url(url);
+  if (!parts) fail(IK_STATUS_INVALID_ARGUMENT, std::string(what) + " must be an http:// or https:// URL");
+  if (parts->has_userinfo) fail(IK_STATUS_INVALID_ARGUMENT, std::string(what) + " must not contain credentials");
+  if (url.find_first_of("?#") != std::string::npos)
+    fail(IK_STATUS_INVALID_ARGUMENT, std::string(what) + " must not contain a query or fragment");
+  std::string out = url;
+  while (!out.empty() && out.back() == '/') out.pop_back();
+  return out;
+}
+
+int32_t level_from_text(const std::string &v) {
+  std::string s = to_lower(trim(v));
+  if (s == "trace") return IK_LOG_TRACE;
+  if (s == "debug" || s == "true" || s == "1") return IK_LOG_DEBUG;
+  if (s == "info") return IK_LOG_INFO;
+  if (s == "warn" || s == "warning") return IK_LOG_WARN;
+  if (s == "error") return IK_LOG_ERROR;
+  return IK_LOG_OFF;
+}
+
+int64_t positive_or(int64_t v, int64_t dflt, const char *what) {
+  if (v < 0) fail(IK_STATUS_INVALID_ARGUMENT, std::string(what) + " must not be negative");
+  return v == 0 ? dflt : v;
+}
+
+}  // namespace
+
+ClientConfig resolve_config(const ik_client_options *o) {
+  ik_client_options zero{};
+  zero.version = IK_CLIENT_OPTIONS_VERSION;
+  if (!o) o = &zero;
+  check_version(o->version, IK_CLIENT_OPTIONS_VERSION, "ik_client_options");
+  const bool no_env = (o->flags & IK_CLIENT_IGNORE_ENV) != 0;
+  ClientConfig cfg;
+
+  // ---- Twilio ----
+  {
+    auto &p = cfg.providers[IK_PROVIDER_TWILIO];
+    auto sid = pick(o->twilio_account_sid, "twilio_account_sid", no_env, {"TWILIO_ACCOUNT_SID"});
+    auto token = pick(o->twilio_auth_token, "twilio_auth_token", no_env, {"TWILIO_AUTH_TOKEN"});
+    auto key = pick(o->twilio_api_key, "twilio_api_key", no_env, {"TWILIO_API_KEY"});
+    auto secret = pick(o->twilio_api_secret, "twilio_api_secret", no_env, {"TWILIO_API_SECRET"});
+    auto edge = pick(o->twilio_edge, "twilio_edge", no_env, {"TWILIO_EDGE"});
+    auto region = pick(o->twilio_region, "twilio_region", no_env, {"TWILIO_REGION"});
+    auto base = pick(o->twilio_base_url, "twilio_base_url", true, {});
+    std::string user, pass;
+    if (key && secret) {
+      user = *key;
+      pass = *secret;
+    } else if (sid && token) {
+      user = *sid;
+      pass = *token;
+    }
+    if (!user.empty()) {
+      std::string cred = user + ":" + pass;
+      p.auth_header = "Authorization: Basic " + base64_encode(cred);
+      wipe(cred);
+      wipe(pass);
+      p.has_credentials = true;
+    }
+    if (secret) wipe(*secret);
+    if (token) wipe(*token);
+    if (base) {
+      p.base_url = normalise_base_url(*base, "twilio_base_url");
+    } else if (edge || region) {
+      std::string host = "chat";
+      if (edge) host += "." + *edge;
+      host += "." + (region ? *region : std::string("us1"));
+      p.base_url = "https://" + host + ".twilio.com";
+      normalise_base_url(p.base_url, "twilio edge/region");
+    } else {
+      p.base_url = "https://chat.twilio.com";
+    }
+  }
+  // ---- OpenAI ----
+  {
+    auto &p = cfg.providers[IK_PROVIDER_OPENAI];
+    auto key = pick(o->openai_admin_key, "openai_admin_key", no_env, {"OPENAI_ADMIN_KEY"});
+    auto org = pick(o->openai_organization, "openai_organization", no_env, {"OPENAI_ORG_ID"});
+    auto project = pick(o->openai_project, "openai_project", no_env, {"OPENAI_PROJECT_ID"});
+    auto base = pick(o->openai_base_url, "openai_base_url", no_env, {"OPENAI_BASE_URL"});
+    if (key) {
+      p.auth_header = "Authorization: Bearer " + *key;
+      wipe(*key);
+      p.has_credentials = true;
+    }
+    if (org) p.static_headers.push_back("OpenAI-Organization: " + *org);
+    if (project) p.static_headers.push_back("OpenAI-Project: " + *project);
+    p.base_url = normalise_base_url(base ? *base : std::string("https://api.openai.com/v1"), "openai_base_url");
+  }
+  // ---- Fastly ----
+  {
+    auto &p = cfg.providers[IK_PROVIDER_FASTLY];
+    auto token = pick(o->fastly_api_token, "fastly_api_token", no_env, {"FASTLY_API_TOKEN", "FASTLY_API_KEY"});
+    auto base = pick(o->fastly_base_url, "fastly_base_url", no_env, {"FASTLY_API_URL"});
+    if (token) {
+      p.auth_header = "Fastly-Key: " + *token;
+      wipe(*token);
+      p.has_credentials = true;
+    }
+    p.base_url = normalise_base_url(base ? *base : std::string("https://api.fastly.com"), "fastly_base_url");
+  }
+  for (auto &p : cfg.providers) {
+    for (const auto &h : p.static_headers) {
+      if (h.find_first_of("\r\n") != std::string::npos) fail(IK_STATUS_INVALID_ARGUMENT, "header values must not contain line breaks");
+    }
+    if (p.auth_header.find_first_of("\r\n") != std::string::npos)
+      fail(IK_STATUS_INVALID_ARGUMENT, "credentials must not contain line breaks");
+  }
+
+  // ---- Transport ----
+  check_text(o->user_agent_suffix, "user_agent_suffix", false);
+  cfg.user_agent = std::string("invitekit/") + IK_VERSION_STRING + " libcurl/" + curl_version_info(CURLVERSION_NOW)->version;
+  if (o->user_agent_suffix && *o->user_agent_suffix) {
+    if (std::strpbrk(o->user_agent_suffix, "\r\n")) fail(IK_STATUS_INVALID_ARGUMENT, "user_agent_suffix must not contain line breaks");
+    cfg.user_agent += " ";
+    cfg.user_agent += o->user_agent_suffix;
+  }
+  cfg.connect_timeout_ms = positive_or(o->connect_timeout_ms, 10000, "connect_timeout_ms");
+  cfg.attempt_timeout_ms = positive_or(o->attempt_timeout_ms, 60000, "attempt_timeout_ms");
+  cfg.deadline_ms = positive_or(o->deadline_ms, 0, "deadline_ms");
+  cfg.verify_tls = (o->flags & IK_CLIENT_INSECURE_NO_VERIFY) == 0;
+  check_text(o->ca_file, "ca_file", false);
+  if (o->ca_file) cfg.ca_file = o->ca_file;
+  check_text(o->proxy, "proxy", false);
+  if (o->proxy) cfg.proxy = std::string(o->proxy);
+  cfg.no_proxy_env = (o->flags & (IK_CLIENT_NO_PROXY_ENV | IK_CLIENT_IGNORE_ENV)) != 0;
+  cfg.max_response_bytes = positive_or(o->max_response_bytes, ik_default_max_response_bytes(), "max_response_bytes");
+
+  // ---- Retries ----
+  auto &r = cfg.retry;
+  if (o->max_retries < -1) fail(IK_STATUS_INVALID_ARGUMENT, "max_retries must be -1 (none), 0 (default) or positive");
+  r.max_retries = o->max_retries == 0 ? 2 : (o->max_retries < 0 ? 0 : o->max_retries);
+  if (o->jitter < IK_JITTER_FULL || o->jitter > IK_JITTER_NONE) fail(IK_STATUS_INVALID_ARGUMENT, "jitter is not an IK_JITTER_* value");
+  r.jitter = o->jitter;
+  r.base_delay_ms = positive_or(o->retry_base_delay_ms, 500, "retry_base_delay_ms");
+  r.max_delay_ms = positive_or(o->retry_max_delay_ms, 8000, "retry_max_delay_ms");
+  r.max_server_wait_ms = positive_or(o->max_server_wait_ms, 60000, "max_server_wait_ms");
+  if (o->server_wait_policy != IK_SERVER_WAIT_GIVE_UP && o->server_wait_policy != IK_SERVER_WAIT_CAP)
+    fail(IK_STATUS_INVALID_ARGUMENT, "server_wait_policy is not an IK_SERVER_WAIT_* value");
+  r.server_wait_policy = o->server_wait_policy;
+  r.retry_ambiguous_posts = (o->flags & IK_CLIENT_RETRY_AMBIGUOUS_POSTS) != 0;
+  r.cb = o->retry_cb;
+  r.user_data = o->retry_user_data;
+  r.user_data_free = o->retry_user_data_free;
+
+  // ---- Logging ----
+  auto &lg = cfg.logger;
+  if (o->log_level < IK_LOG_OFF || o->log_level > IK_LOG_TRACE) fail(IK_STATUS_INVALID_ARGUMENT, "log_level is not an IK_LOG_* value");
+  if (o->log_cb) {
+    lg.cb = o->log_cb;
+    lg.user_data = o->log_user_data;
+    lg.user_data_free = o->log_user_data_free;
+    lg.level = o->log_level == IK_LOG_OFF ? IK_LOG_INFO : o->log_level;
+  } else if (!no_env) {
+    int32_t lvl = IK_LOG_OFF;
+    if (auto v = env("INVITEKIT_LOG", false)) lvl = std::max(lvl, level_from_text(*v));
+    if (auto v = env("OPENAI_LOG", false)) lvl = std::max(lvl, level_from_text(*v));
+    if (auto v = env("TWILIO_LOG_LEVEL", false)) lvl = std::max(lvl, level_from_text(*v));
+    if (auto v = env("FASTLY_DEBUG_MODE", false)) {
+      if (level_from_text(*v) != IK_LOG_OFF) lvl = std::max(lvl, static_cast<int32_t>(IK_LOG_DEBUG));
+    }
+    if (o->log_level != IK_LOG_OFF && lvl != IK_LOG_OFF) lvl = o->log_level;
+    lg.level = lvl;
+    lg.to_stderr = lvl != IK_LOG_OFF;
+  }
+  return cfg;
+}
+
+CallSettings resolve_call(const ClientConfig &cfg, const ik_call_options *o) {
+  CallSettings s;
+  s.connect_timeout_ms = cfg.connect_timeout_ms;
+  s.attempt_timeout_ms = cfg.attempt_timeout_ms;
+  s.deadline_ms = cfg.deadline_ms;
+  s.max_retries = cfg.retry.max_retries;
+  s.retry_ambiguous_posts = cfg.retry.retry_ambiguous_posts;
+  if (!o) return s;
+  check_version(o->version, IK_CALL_OPTIONS_VERSION, "ik_call_options");
+  if (o->connect_timeout_ms < 0 || o->attempt_timeout_ms < 0 || o->deadline_ms < 0)
+    fail(IK_STATUS_INVALID_ARGUMENT, "ik_call_options timeouts must not be negative");
+  if (o->connect_timeout_ms) s.connect_timeout_ms = o->connect_timeout_ms;
+  if (o->attempt_timeout_ms) s.attempt_timeout_ms = o->attempt_timeout_ms;
+  if (o->deadline_ms) s.deadline_ms = o->deadline_ms;
+  if (o->max_retries < -1) fail(IK_STATUS_INVALID_ARGUMENT, "ik_call_options.max_retries must be >= -1");
+  if (o->max_retries == -1) s.max_retries = 0;
+  if (o->max_retries > 0) s.max_retries = o->max_retries;
+  if (o->retry_ambiguous_posts > 0) s.retry_ambiguous_posts = true;
+  if (o->retry_ambiguous_posts < 0) s.retry_ambiguous_posts = false;
+  s.cancel = o->cancel;
+  if (o->extra_headers_count && !o->extra_headers)
+    fail(IK_STATUS_INVALID_ARGUMENT, "ik_call_options.extra_headers is NULL but extra_headers_count is not 0");
+  for (size_t i = 0; i < o->extra_headers_count; ++i) {
+    const char *h = o->extra_headers[i];
+    check_text(h, "ik_call_options.extra_headers[i]", true);
+    std::string_view hv(h);
+    auto colon = hv.find(':');
+    if (colon == std::string_view::npos || colon == 0 || hv.find_first_of("\r\n") != std::string_view::npos)
+      fail(IK_STATUS_INVALID_ARGUMENT, "extra header must be \"Name: value\" on one line");
+    std::string name = trim(hv.substr(0, colon));
+    if (iequals(name, "authorization") || iequals(name, "fastly-key") || iequals(name, "content-type") ||
+        iequals(name, "host") || iequals(name, "content-length"))
+      fail(IK_STATUS_INVALID_ARGUMENT, "extra header '" + name + "' cannot be overridden");
+    s.extra_headers.emplace_back(hv);
+  }
+  return s;
+}
+
+void Logger::log(int32_t lvl, const std::string &message, const LogFields &f) const {
+  if (!enabled(lvl)) return;
+  if (cb) {
+    ik_log_record rec{};
+    rec.version = IK_LOG_RECORD_VERSION;
+    rec.level = lvl;
+    rec.message = message.c_str();
+    rec.provider = f.provider;
+    rec.operation = f.operation;
+    rec.method = f.method;
+    rec.url = f.url;
+    rec.http_status = f.http_status;
+    rec.attempt = f.attempt;
+    rec.latency_us = f.latency_us;
+    rec.request_id = f.request_id;
+    cb(&rec, user_data);
+    return;
+  }
+  std::string line = "invitekit: ";
+  line += ik_log_level_name(lvl);
+  line += ": ";
+  line += message;
+  if (f.provider) line += std::string(" provider=") + ik_provider_name(f.provider);
+  if (f.operation) line += std::string(" op=") + f.operation;
+  if (f.attempt) line += " attempt=" + std::to_string(f.attempt);
+  if (f.request_id) line += std::string(" request_id=") + f.request_id;
+  line += "\n";
+  std::fwrite(line.data(), 1, line.size(), stderr);
+}
+
+}  // namespace ik::detail
+
+ik_client::~ik_client() {
+  transport.reset();
+  for (auto &p : cfg.providers) ik::detail::wipe(p.auth_header);
+  if (cfg.logger.user_data_free) cfg.logger.user_data_free(cfg.logger.user_data);
+  if (cfg.retry.user_data_free) cfg.retry.user_data_free(cfg.retry.user_data);
+}
+
+void ik_cancel_token::cancel() {
+  std::lock_guard<std::mutex> lk(mu);
+  cancelled.store(true, std::memory_order_release);
+  for (CURLM *m : waiters) curl_multi_wakeup(m);
+  cv.notify_all();
+}
+
+void ik_cancel_token::attach(CURLM *m) {
+  std::lock_guard<std::mutex> lk(mu);
+  waiters.push_back(m);
+}
+
+void ik_cancel_token::detach(CURLM *m) {
+  std::lock_guard<std::mutex> lk(mu);
+  for (auto it = waiters.begin(); it != waiters.end(); ++it) {
+    if (*it == m) {
+      waiters.erase(it);
+      break;
+    }
+  }
+}
+
+bool ik_cancel_token::sleep_for_ms(int64_t ms) {
+  std::unique_lock<std::mutex> lk(mu);
+  return !cv.wait_for(lk, std::chrono::milliseconds(ms), [this] { return cancelled.load(); });
+}

@@ -1,0 +1,125 @@
+// Client configuration (options + environment, resolved once), logging,
+// cancellation and per-call settings.
+#pragma once
+
+#include <invitekit/invitekit.h>
+
+#include <array>
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <curl/curl.h>
+
+#include "core/error.hpp"
+
+namespace ik::detail {
+
+class Transport;
+
+// Input validation shared by the C shims and the providers.
+// Throws Error(INVALID_ARGUMENT / INVALID_UTF8) naming `what`.
+void check_text(const char *s, const char *what, bool required);
+void check_version(uint32_t version, uint32_t newest, const char *what);
+
+struct ProviderConfig {
+  std::string base_url;     // without trailing slash
+  std::string auth_header;  // full "Name: value" line, computed once; wiped on free
+  bool has_credentials = false;
+  std::vector<std::string> static_headers;  // e.g. "OpenAI-Organization: org"
+};
+
+struct RetryPolicy {
+  int32_t max_retries = 2;
+  int32_t jitter = IK_JITTER_FULL;
+  int64_t base_delay_ms = 500;
+  int64_t max_delay_ms = 8000;
+  int64_t max_server_wait_ms = 60000;
+  int32_t server_wait_policy = IK_SERVER_WAIT_GIVE_UP;
+  bool retry_ambiguous_posts = false;
+  ik_retry_cb cb = nullptr;
+  void *user_data = nullptr;
+  void (*user_data_free)(void *) = nullptr;
+};
+
+struct LogFields {
+  int32_t provider = IK_PROVIDER_NONE;
+  const char *operation = nullptr;
+  const char *method = nullptr;
+  const char *url = nullptr;  // must already be redacted
+  int32_t http_status = 0;
+  int32_t attempt = 0;
+  int64_t latency_us = -1;
+  const char *request_id = nullptr;
+};
+
+class Logger {
+ public:
+  int32_t level = IK_LOG_OFF;
+  ik_log_cb cb = nullptr;
+  void *user_data = nullptr;
+  void (*user_data_free)(void *) = nullptr;
+  bool to_stderr = false;
+
+  bool enabled(int32_t lvl) const { return lvl <= level && (cb || to_stderr); }
+  void log(int32_t lvl, const std::string &message, const LogFields &f) const;
+};
+
+struct ClientConfig {
+  std::array<ProviderConfig, 4> providers;  // indexed by IK_PROVIDER_*
+  std::string user_agent;
+  int64_t connect_timeout_ms = 10000;
+  int64_t attempt_timeout_ms = 60000;
+  int64_t deadline_ms = 0;
+  bool verify_tls = true;
+  std::string ca_file;
+  std::optional<std::string> proxy;
+  bool no_proxy_env = false;
+  int64_t max_response_bytes = 16 * 1024 * 1024;
+  RetryPolicy retry;
+  Logger logger;
+
+  const ProviderConfig &provider(int32_t p) const { return providers.at(static_cast<size_t>(p)); }
+};
+
+// Resolves options + environment into a config (explicit > env > default).
+ClientConfig resolve_config(const ik_client_options *opts);
+
+// Per-call settings: the client's values with ik_call_options applied.
+struct CallSettings {
+  int64_t connect_timeout_ms = 0;
+  int64_t attempt_timeout_ms = 0;
+  int64_t deadline_ms = 0;
+  int32_t max_retries = 0;
+  bool retry_ambiguous_posts = false;
+  ik_cancel_token *cancel = nullptr;
+  std::vector<std::string> extra_headers;
+};
+CallSettings resolve_call(const ClientConfig &cfg, const ik_call_options *opts);
+
+}  // namespace ik::detail
+
+struct ik_client {
+  ik::detail::ClientConfig cfg;
+  std::unique_ptr<ik::detail::Transport> transport;
+  ~ik_client();
+};
+
+// Cancellation: a flag plus the multi handles of the calls waiting on it, so
+// that cancel() can wake them (curl_multi_wakeup) and backoff sleeps (cv).
+struct ik_cancel_token {
+  std::atomic<bool> cancelled{false};
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<CURLM *> waiters;
+
+  void cancel();
+  void attach(CURLM *m);
+  void detach(CURLM *m);
+  // Sleeps up to ms; returns false if cancelled.
+  bool sleep_for_ms(int64_t ms);
+};

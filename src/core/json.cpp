@@ -1,0 +1,199 @@
+#include "core/json.hpp"
+
+#include <invitekit/common.h>
+
+#include "core/error.hpp"
+
+namespace ik::detail {
+
+void pad_for_parse(std::string &s) {
+  if (s.capacity() < s.size() + simdjson::SIMDJSON_PADDING) s.reserve(s.size() + simdjson::SIMDJSON_PADDING);
+}
+
+JsonElement parse_json(simdjson::dom::parser &parser, const std::string &body, std::string_view what) {
+  if (body.capacity() < body.size() + simdjson::SIMDJSON_PADDING) {
+    fail(IK_STATUS_INTERNAL, "JSON buffer without padding");
+  }
+  JsonElement root;
+  auto err = parser.parse(body.data(), body.size(), false).get(root);
+  if (err) {
+    fail(IK_STATUS_PARSE, std::string("malformed JSON in ") + std::string(what) + ": " +
+                              simdjson::error_message(err));
+  }
+  return root;
+}
+
+namespace {
+[[noreturn]] void wrong_type(std::string_view key, const char *expected) {
+  fail(IK_STATUS_PARSE, "unexpected response: field '" + std::string(key) + "' is not " + expected);
+}
+}  // namespace
+
+OptStr get_str(JsonObject obj, std::string_view key) {
+  OptStr out;
+  JsonElement e;
+  if (obj.at_key(key).get(e) != simdjson::SUCCESS || e.is_null()) return out;
+  std::string_view sv;
+  if (e.get_string().get(sv) != simdjson::SUCCESS) wrong_type(key, "a string");
+  out.assign(sv);
+  return out;
+}
+
+OptInt get_int(JsonObject obj, std::string_view key) {
+  OptInt out;
+  JsonElement e;
+  if (obj.at_key(key).get(e) != simdjson::SUCCESS || e.is_null()) return out;
+  int64_t v;
+  if (e.get_int64().get(v) == simdjson::SUCCESS) {
+    out.v = v;
+    out.set = true;
+    return out;
+  }
+  double d;
+  if (e.get_double().get(d) == simdjson::SUCCESS && d == static_cast<double>(static_cast<int64_t>(d))) {
+    out.v = static_cast<int64_t>(d);
+    out.set = true;
+    return out;
+  }
+  // Some generators send integers as strings ("0"/"1").
+  std::string_view sv;
+  if (e.get_string().get(sv) == simdjson::SUCCESS) {
+    int64_t acc = 0;
+    bool ok = !sv.empty() && sv.size() < 19;
+    for (char c : sv) {
+      if (c < '0' || c > '9') {
+        ok = false;
+        break;
+      }
+      acc = acc * 10 + (c - '0');
+    }
+    if (ok) {
+      out.v = acc;
+      out.set = true;
+      return out;
+    }
+  }
+  wrong_type(key, "an integer");
+}
+
+int32_t get_tri(JsonObject obj, std::string_view key) {
+  JsonElement e;
+  if (obj.at_key(key).get(e) != simdjson::SUCCESS || e.is_null()) return IK_TRI_NULL;
+  bool b;
+  if (e.get_bool().get(b) != simdjson::SUCCESS) wrong_type(key, "a boolean");
+  return b ? IK_TRI_TRUE : IK_TRI_FALSE;
+}
+
+std::optional<JsonObject> get_obj(JsonObject obj, std::string_view key) {
+  JsonElement e;
+  if (obj.at_key(key).get(e) != simdjson::SUCCESS || e.is_null()) return std::nullopt;
+  JsonObject o;
+  if (e.get_object().get(o) != simdjson::SUCCESS) wrong_type(key, "an object");
+  return o;
+}
+
+std::optional<simdjson::dom::array> get_arr(JsonObject obj, std::string_view key) {
+  JsonElement e;
+  if (obj.at_key(key).get(e) != simdjson::SUCCESS || e.is_null()) return std::nullopt;
+  simdjson::dom::array a;
+  if (e.get_array().get(a) != simdjson::SUCCESS) wrong_type(key, "an array");
+  return a;
+}
+
+JsonObject as_object(JsonElement e, std::string_view what) {
+  JsonObject o;
+  if (e.get_object().get(o) != simdjson::SUCCESS) {
+    fail(IK_STATUS_PARSE, "unexpected response: " + std::string(what) + " is not a JSON object");
+  }
+  return o;
+}
+
+std::string to_json(JsonElement e) { return simdjson::to_string(e); }
+
+void json_quote(std::string &out, std::string_view s) {
+  static const char hex[] = "0123456789abcdef";
+  out.push_back('"');
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          out += "\\u00";
+          out.push_back(hex[c >> 4]);
+          out.push_back(hex[c & 15]);
+        } else {
+          out.push_back(static_cast<char>(c));
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+void JsonWriter::sep() {
+  if (after_key_) {
+    after_key_ = false;
+    return;
+  }
+  if (!first_.empty()) {
+    if (!first_.back()) out_.push_back(',');
+    first_.back() = false;
+  }
+}
+
+JsonWriter &JsonWriter::begin_object() {
+  sep();
+  out_.push_back('{');
+  first_.push_back(true);
+  return *this;
+}
+JsonWriter &JsonWriter::end_object() {
+  out_.push_back('}');
+  first_.pop_back();
+  return *this;
+}
+JsonWriter &JsonWriter::begin_array() {
+  sep();
+  out_.push_back('[');
+  first_.push_back(true);
+  return *this;
+}
+JsonWriter &JsonWriter::end_array() {
+  out_.push_back(']');
+  first_.pop_back();
+  return *this;
+}
+JsonWriter &JsonWriter::key(std::string_view k) {
+  sep();
+  json_quote(out_, k);
+  out_.push_back(':');
+  after_key_ = true;
+  return *this;
+}
+JsonWriter &JsonWriter::value(std::string_view s) {
+  sep();
+  json_quote(out_, s);
+  return *this;
+}
+JsonWriter &JsonWriter::value(bool b) {
+  sep();
+  out_ += b ? "true" : "false";
+  return *this;
+}
+JsonWriter &JsonWriter::value(int64_t v) {
+  sep();
+  out_ += std::to_string(v);
+  return *this;
+}
+JsonWriter &JsonWriter::null() {
+  sep();
+  out_ += "null";
+  return *this;
+}
+
+}  // namespace ik::detail

@@ -1,0 +1,79 @@
+// JSON: parsing with simdjson's DOM API (see docs/DESIGN.md for why) and a
+// small writer for request bodies. Parsing is never hand-written.
+#pragma once
+
+#include <simdjson.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ik::detail {
+
+// A string that may be absent (or JSON null): the C accessors return NULL then.
+struct OptStr {
+  std::string s;
+  bool set = false;
+  const char *c() const { return set ? s.c_str() : nullptr; }
+  void assign(std::string_view v) {
+    s.assign(v);
+    set = true;
+  }
+};
+
+struct OptInt {
+  int64_t v = 0;
+  bool set = false;
+};
+
+using JsonElement = simdjson::dom::element;
+using JsonObject = simdjson::dom::object;
+
+// Parses `body` (which must have SIMDJSON_PADDING bytes of capacity beyond its
+// size, see pad_for_parse) and returns the root; throws Error(IK_STATUS_PARSE).
+JsonElement parse_json(simdjson::dom::parser &parser, const std::string &body, std::string_view what);
+// Ensures the capacity simdjson needs to parse `s` without copying it.
+void pad_for_parse(std::string &s);
+
+// Field readers: absent and null read as unset; a value of the wrong type
+// throws Error(IK_STATUS_PARSE) naming the field.
+OptStr get_str(JsonObject obj, std::string_view key);
+OptInt get_int(JsonObject obj, std::string_view key);
+int32_t get_tri(JsonObject obj, std::string_view key);  // IK_TRI_*
+std::optional<JsonObject> get_obj(JsonObject obj, std::string_view key);
+std::optional<simdjson::dom::array> get_arr(JsonObject obj, std::string_view key);
+JsonObject as_object(JsonElement e, std::string_view what);
+// Compact JSON text of an element.
+std::string to_json(JsonElement e);
+
+// Appends a JSON string literal (quoted, escaped) to out.
+void json_quote(std::string &out, std::string_view s);
+
+// Streaming writer for request bodies: w.begin_object(); w.key("a"); w.value("x"); ...
+class JsonWriter {
+ public:
+  JsonWriter &begin_object();
+  JsonWriter &end_object();
+  JsonWriter &begin_array();
+  JsonWriter &end_array();
+  JsonWriter &key(std::string_view k);
+  JsonWriter &value(std::string_view s);
+  JsonWriter &value(const char *s) { return value(std::string_view(s)); }
+  JsonWriter &value(bool b);
+  JsonWriter &value(int64_t v);
+  JsonWriter &null();
+  // key + string value in one step
+  JsonWriter &field(std::string_view k, std::string_view v) { return key(k).value(v); }
+  std::string take() { return std::move(out_); }
+  const std::string &str() const { return out_; }
+
+ private:
+  void sep();
+  std::string out_;
+  std::vector<bool> first_;
+  bool after_key_ = false;
+};
+
+}  // namespace ik::detail

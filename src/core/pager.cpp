@@ -1,0 +1,187 @@
+#include "core/pager.hpp"
+
+#include "core/call.hpp"
+#include "core/encoding.hpp"
+#include "core/transport.hpp"
+
+namespace ik::detail {
+
+std::string encode_cursor(Scheme scheme, const std::string &raw, int64_t skip) {
+  std::string out = "ik1.";
+  out.push_back(static_cast<char>(scheme));
+  out += "." + std::to_string(skip) + ".";
+  out += base64_encode(raw, true, false);
+  return out;
+}
+
+Cursor decode_cursor(Scheme scheme, const char *text) {
+  Cursor c;
+  if (!text || !*text) return c;
+  std::string_view t(text);
+  auto bad = [&]() -> Cursor {
+    fail(IK_STATUS_INVALID_ARGUMENT, "cursor is not one produced by invitekit for this kind of list");
+  };
+  if (t.size() < 7 || t.substr(0, 4) != "ik1." || t[4] != static_cast<char>(scheme) || t[5] != '.') return bad();
+  t.remove_prefix(6);
+  auto dot = t.find('.');
+  if (dot == std::string_view::npos) return bad();
+  auto skip = parse_int(t.substr(0, dot));
+  if (!skip || *skip < 0) return bad();
+  auto raw = base64_decode(t.substr(dot + 1));
+  if (!raw || !valid_utf8(*raw)) return bad();
+  c.raw = std::move(*raw);
+  c.skip = *skip;
+  return c;
+}
+
+void apply_list_options(ListSpec &spec, const ik_list_options *opts, int64_t *max_items, Cursor *cursor) {
+  if (max_items) *max_items = 0;
+  if (!opts) return;
+  check_version(opts->version, IK_LIST_OPTIONS_VERSION, "ik_list_options");
+  if (opts->page_size < 0) fail(IK_STATUS_INVALID_ARGUMENT, "ik_list_options.page_size must not be negative");
+  if (opts->max_items < 0) fail(IK_STATUS_INVALID_ARGUMENT, "ik_list_options.max_items must not be negative");
+  check_text(opts->cursor, "ik_list_options.cursor", false);
+  spec.page_size = std::min(opts->page_size, spec.max_page_size);
+  if (max_items) *max_items = opts->max_items;
+  if (cursor) *cursor = decode_cursor(spec.scheme, opts->cursor);
+}
+
+std::unique_ptr<ik_page> fetch_page(const ik_client &client, const ListSpec &spec, const std::string &raw,
+                                    const CallSettings &cs) {
+  Request req;
+  req.ep = spec.ep;
+  FormBuilder q;
+  switch (spec.scheme) {
+    case Scheme::NextUrl:
+      if (!raw.empty()) {
+        req.absolute_url = raw;
+      } else {
+        for (const auto &f : spec.filters) q.add(f.first, f.second);
+        if (spec.page_size > 0) q.add("PageSize", std::to_string(spec.page_size));
+      }
+      break;
+    case Scheme::AfterId:
+      if (spec.page_size > 0) q.add("limit", std::to_string(spec.page_size));
+      if (!raw.empty()) q.add("after", raw);
+      break;
+    case Scheme::PageNumber:
+      if (!raw.empty()) q.add("page[number]", raw, true);
+      if (spec.page_size > 0) q.add("page[size]", std::to_string(spec.page_size), true);
+      break;
+  }
+  if (req.absolute_url.empty()) {
+    req.path_query = spec.path;
+    if (!q.empty()) req.path_query += "?" + q.str();
+  }
+  std::shared_ptr<const ik_response> resp = client.transport->execute(req, cs);
+  auto page = std::make_unique<ik_page>();
+  page->kind = spec.kind;
+  page->resp = resp;
+  page->next_raw = raw;  // the Fastly parser derives the next page number from it
+  try {
+    auto lease = client.transport->parser();
+    JsonElement root = parse_json(*lease, resp->body, "list response");
+    spec.parse(*page, root);
+  } catch (Error &e) {
+    rethrow_parse(e, req, *resp);
+  }
+  if (!page->has_next) page->next_raw.clear();
+  if (page->has_next) page->next_cursor.assign(encode_cursor(spec.scheme, page->next_raw, 0));
+  return page;
+}
+
+}  // namespace ik::detail
+
+using namespace ik::detail;
+
+namespace {
+// Copies the items [from, end) of `src` into a new page sharing its metadata.
+std::unique_ptr<ik_page> tail_copy(const ik_page &src, size_t from) {
+  auto p = std::make_unique<ik_page>(src);
+  auto cut = [from](auto &v) { v.erase(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(std::min(from, v.size()))); };
+  cut(p->openai_invites);
+  cut(p->twilio_invites);
+  cut(p->twilio_users);
+  cut(p->fastly_invitations);
+  return p;
+}
+}  // namespace
+
+std::unique_ptr<ik_page> ik_pager::next_page(const CallSettings &cs) {
+  if (done) return nullptr;
+  if (current && pos < current->count()) {
+    auto p = tail_copy(*current, pos);
+    size_t n = p->count();
+    if (max_items > 0 && delivered + static_cast<int64_t>(n) > max_items) {
+      n = static_cast<size_t>(max_items - delivered);
+      p->truncate(n);
+    }
+    delivered += static_cast<int64_t>(n);
+    current.reset();
+    pos = 0;
+    if ((max_items > 0 && delivered >= max_items) || !have_next) done = true;
+    return p;
+  }
+  current.reset();
+  for (int empty_pages = 0; empty_pages < 1000; ++empty_pages) {
+    if (!have_next || (max_items > 0 && delivered >= max_items)) {
+      done = true;
+      return nullptr;
+    }
+    auto p = fetch_page(*client, spec, next_raw, cs);  // throws: state unchanged, the call can be repeated
+    const size_t skip = static_cast<size_t>(std::min<int64_t>(next_skip, static_cast<int64_t>(p->count())));
+    if (skip) p = tail_copy(*p, skip);
+    have_next = p->has_next;
+    next_raw = p->next_raw;
+    next_skip = 0;
+    size_t n = p->count();
+    if (n == 0) continue;
+    if (max_items > 0 && delivered + static_cast<int64_t>(n) > max_items) {
+      n = static_cast<size_t>(max_items - delivered);
+      p->truncate(n);
+    }
+    delivered += static_cast<int64_t>(n);
+    if ((max_items > 0 && delivered >= max_items) || !have_next) done = true;
+    return p;
+  }
+  fail(IK_STATUS_PARSE, "the provider returned 1000 empty pages in a row that all claim more pages follow");
+}
+
+const void *ik_pager::next_item(const CallSettings &cs) {
+  for (int empty_pages = 0; empty_pages < 1000; ++empty_pages) {
+    if (done) return nullptr;
+    if (max_items > 0 && delivered >= max_items) {
+      done = true;
+      return nullptr;
+    }
+    if (current && pos < current->count()) {
+      ++delivered;
+      size_t i = pos++;
+      switch (current->kind) {
+        case IK_KIND_OPENAI_INVITE: return &current->openai_invites[i];
+        case IK_KIND_TWILIO_INVITE: return &current->twilio_invites[i];
+        case IK_KIND_TWILIO_USER: return &current->twilio_users[i];
+        default: return &current->fastly_invitations[i];
+      }
+    }
+    if (!have_next) {
+      done = true;
+      return nullptr;
+    }
+    std::shared_ptr<ik_page> p = fetch_page(*client, spec, next_raw, cs);  // throws: state unchanged
+    current = std::move(p);
+    current_raw = next_raw;
+    pos = static_cast<size_t>(std::min<int64_t>(next_skip, static_cast<int64_t>(current->count())));
+    have_next = current->has_next;
+    next_raw = current->next_raw;
+    next_skip = 0;
+  }
+  fail(IK_STATUS_PARSE, "the provider returned 1000 empty pages in a row that all claim more pages follow");
+}
+
+std::string ik_pager::cursor() const {
+  if (done) return std::string();
+  if (current && pos < current->count()) return encode_cursor(spec.scheme, current_raw, static_cast<int64_t>(pos));
+  if (!have_next) return std::string();
+  return encode_cursor(spec.scheme, next_raw, next_skip);
+}

@@ -1,0 +1,73 @@
+// The one pager over the three pagination schemes, and single-page listing.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/client.hpp"
+#include "core/types.hpp"
+#include "providers/provider.hpp"
+
+namespace ik::detail {
+
+enum class Scheme : char {
+  NextUrl = 't',     // Twilio: follow meta.next_page_url as given
+  AfterId = 'o',     // OpenAI: after=<last_id> while has_more
+  PageNumber = 'f',  // Fastly: page[number]=N until links.next is null / last page
+};
+
+// Fills a page from a parsed list response (items, meta, has_more, next_raw).
+using PageParser = void (*)(ik_page &page, JsonElement root);
+
+// What a provider module describes for one list endpoint.
+struct ListSpec {
+  const Endpoint *ep = nullptr;
+  Scheme scheme = Scheme::AfterId;
+  int32_t kind = IK_KIND_NONE;
+  int32_t max_page_size = 100;
+  std::string path;                     // encoded path of the first page
+  std::vector<std::pair<std::string, std::string>> filters;  // repeated query keys (Twilio Identity)
+  int32_t page_size = 0;                // 0 = server default (already clamped)
+  PageParser parse = nullptr;
+};
+
+// Decoded public cursor: the provider-level cursor of a page plus how many of
+// its items were already delivered.
+struct Cursor {
+  std::string raw;  // empty = first page
+  int64_t skip = 0;
+};
+std::string encode_cursor(Scheme scheme, const std::string &raw, int64_t skip);
+Cursor decode_cursor(Scheme scheme, const char *text);  // throws INVALID_ARGUMENT
+
+// Validates list options and clamps the page size to the endpoint maximum.
+void apply_list_options(ListSpec &spec, const ik_list_options *opts, int64_t *max_items, Cursor *cursor);
+
+// Fetches and parses one page.
+std::unique_ptr<ik_page> fetch_page(const ik_client &client, const ListSpec &spec, const std::string &cursor_raw,
+                                    const CallSettings &cs);
+
+}  // namespace ik::detail
+
+struct ik_pager {
+  const ik_client *client = nullptr;
+  ik::detail::ListSpec spec;
+  int64_t max_items = 0;  // 0 = unlimited
+  int64_t delivered = 0;
+  bool done = false;
+  // The page being consumed item by item, the cursor that fetched it, and
+  // how far into it we are.
+  std::shared_ptr<ik_page> current;
+  std::string current_raw;
+  size_t pos = 0;
+  // Where the next page comes from.
+  std::string next_raw;
+  int64_t next_skip = 0;
+  bool have_next = true;
+
+  std::unique_ptr<ik_page> next_page(const ik::detail::CallSettings &cs);
+  // Returns the next item of the wanted kind or nullptr at the end.
+  const void *next_item(const ik::detail::CallSettings &cs);
+  std::string cursor() const;
+};

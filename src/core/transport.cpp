@@ -1,0 +1,681 @@
+#include "core/transport.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <ctime>
+#include <thread>
+
+#include "core/encoding.hpp"
+
+namespace ik::detail {
+
+namespace {
+using Clock = std::chrono::steady_clock;
+
+int64_t now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now().time_since_epoch()).count();
+}
+
+const char *const kRequestIdHeaders[] = {"x-request-id", "twilio-request-id", "t-request-id", "fastly-request-id",
+                                         "x-fastly-request-id"};
+
+const std::string *request_id_of(const HeaderList &h) {
+  for (const char *n : kRequestIdHeaders) {
+    if (const std::string *v = find_header(h, n)) return v;
+  }
+  return nullptr;
+}
+
+// Single-line, bounded excerpt of a non-JSON body for messages (the <title>
+// of an HTML page when there is one).
+std::string body_excerpt(std::string_view ct, const std::string &body) {
+  std::string_view b = body;
+  if (ct.find("html") != std::string_view::npos || b.find("<html") != std::string_view::npos ||
+      b.find("<HTML") != std::string_view::npos) {
+    std::string lower = to_lower(b.substr(0, std::min<size_t>(b.size(), 65536)));
+    auto t = lower.find("<title>");
+    auto te = lower.find("</title>");
+    if (t != std::string::npos && te != std::string::npos && te > t) b = b.substr(t + 7, te - t - 7);
+  }
+  std::string out;
+  for (char c : b.substr(0, std::min<size_t>(b.size(), 300))) {
+    unsigned char u = static_cast<unsigned char>(c);
+    out.push_back(u < 0x20 || u == 0x7f ? ' ' : c);
+  }
+  std::string t = trim(out);
+  if (!valid_utf8(t)) return "(non-UTF-8 body)";
+  return t;
+}
+
+size_t write_cb(char *ptr, size_t size, size_t nmemb, void *ud);
+size_t header_cb(char *ptr, size_t size, size_t nmemb, void *ud);
+
+struct SlistGuard {
+  curl_slist *list = nullptr;
+  ~SlistGuard() {
+    // Wipe header values (credentials) before libcurl frees them.
+    for (curl_slist *n = list; n; n = n->next) explicit_bzero(n->data, std::strlen(n->data));
+    curl_slist_free_all(list);
+  }
+  void add(const std::string &line) {
+    curl_slist *n = curl_slist_append(list, line.c_str());
+    if (!n) throw std::bad_alloc();
+    list = n;
+  }
+};
+
+}  // namespace
+
+void share_lock(CURL *, curl_lock_data data, curl_lock_access, void *ud) {
+  static_cast<Transport *>(ud)->share_locks_[data].lock();
+}
+void share_unlock(CURL *, curl_lock_data data, void *ud) { static_cast<Transport *>(ud)->share_locks_[data].unlock(); }
+
+const char *method_name(Method m) {
+  switch (m) {
+    case Method::Get: return "GET";
+    case Method::Post: return "POST";
+    case Method::Delete: return "DELETE";
+  }
+  return "GET";
+}
+
+std::string expand_path(const char *tmpl, std::initializer_list<std::string_view> segments) {
+  std::string out;
+  auto it = segments.begin();
+  for (const char *p = tmpl; *p; ++p) {
+    if (p[0] == '{' && p[1] == '}') {
+      if (it == segments.end()) fail(IK_STATUS_INTERNAL, "path template has more segments than values");
+      out += encode_path_segment(*it++);
+      ++p;
+    } else {
+      out.push_back(*p);
+    }
+  }
+  return out;
+}
+
+struct Transport::Slot {
+  CURL *easy = nullptr;
+  CURLM *multi = nullptr;
+  std::string body;
+  HeaderList headers;
+  int64_t max_bytes = 0;
+  bool too_large = false;
+  ~Slot() {
+    if (multi) curl_multi_cleanup(multi);
+    if (easy) curl_easy_cleanup(easy);
+  }
+};
+
+struct Transport::Attempt {
+  CURLcode code = CURLE_OK;
+  bool cancelled = false;
+  bool too_large = false;
+  bool sent = false;  // request bytes were written to a connection
+  int32_t http_status = 0;
+  HeaderList headers;
+  std::string body;
+  std::string curl_message;
+  std::string redirect_url;
+  int64_t latency_us = 0;
+};
+
+namespace {
+size_t write_cb(char *ptr, size_t size, size_t nmemb, void *ud) {
+  auto *s = static_cast<Transport::Slot *>(ud);
+  size_t n = size * nmemb;
+  if (static_cast<int64_t>(s->body.size() + n) > s->max_bytes) {
+    s->too_large = true;
+    return 0;  // aborts the transfer with CURLE_WRITE_ERROR
+  }
+  s->body.append(ptr, n);
+  return n;
+}
+
+size_t header_cb(char *ptr, size_t size, size_t nmemb, void *ud) {
+  auto *s = static_cast<Transport::Slot *>(ud);
+  size_t n = size * nmemb;
+  std::string_view line(ptr, n);
+  if (line.size() >= 5 && line.substr(0, 5) == "HTTP/") {
+    s->headers.clear();  // a new response (after 100 Continue or a redirect)
+    return n;
+  }
+  auto colon = line.find(':');
+  if (colon == std::string_view::npos || colon == 0) return n;
+  s->headers.emplace_back(std::string(line.substr(0, colon)), trim(line.substr(colon + 1)));
+  return n;
+}
+}  // namespace
+
+Transport::Transport(const ClientConfig &cfg) : cfg_(cfg), rng_(std::random_device{}()) {
+  share_ = curl_share_init();
+  if (!share_) throw std::bad_alloc();
+  curl_share_setopt(share_, CURLSHOPT_LOCKFUNC, share_lock);
+  curl_share_setopt(share_, CURLSHOPT_UNLOCKFUNC, share_unlock);
+  curl_share_setopt(share_, CURLSHOPT_USERDATA, this);
+  curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+  curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+}
+
+Transport::~Transport() {
+  slots_.clear();  // easy handles must go before the share
+  if (share_) curl_share_cleanup(share_);
+}
+
+Transport::Slot *Transport::acquire() const {
+  {
+    std::lock_guard<std::mutex> lk(pool_mu_);
+    if (!idle_.empty()) {
+      Slot *s = idle_.back();  // LIFO: the warmest connection
+      idle_.pop_back();
+      return s;
+    }
+  }
+  auto slot = std::make_unique<Slot>();
+  slot->easy = curl_easy_init();
+  slot->multi = curl_multi_init();
+  if (!slot->easy || !slot->multi) throw std::bad_alloc();
+  CURL *e = slot->easy;
+  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
+  curl_easy_setopt(e, CURLOPT_WRITEDATA, slot.get());
+  curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, header_cb);
+  curl_easy_setopt(e, CURLOPT_HEADERDATA, slot.get());
+  curl_easy_setopt(e, CURLOPT_SHARE, share_);
+  curl_easy_setopt(e, CURLOPT_USERAGENT, cfg_.user_agent.c_str());
+  curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
+  curl_easy_setopt(e, CURLOPT_PATH_AS_IS, 1L);
+  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, cfg_.verify_tls ? 1L : 0L);
+  curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, cfg_.verify_tls ? 2L : 0L);
+  if (!cfg_.ca_file.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, cfg_.ca_file.c_str());
+  if (cfg_.proxy)
+    curl_easy_setopt(e, CURLOPT_PROXY, cfg_.proxy->c_str());
+  else if (cfg_.no_proxy_env)
+    curl_easy_setopt(e, CURLOPT_PROXY, "");
+  curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(cfg_.max_response_bytes));
+  slot->max_bytes = cfg_.max_response_bytes;
+  std::lock_guard<std::mutex> lk(pool_mu_);
+  slots_.push_back(std::move(slot));
+  return slots_.back().get();
+}
+
+void Transport::release(Slot *s) const {
+  std::lock_guard<std::mutex> lk(pool_mu_);
+  idle_.push_back(s);
+}
+
+Transport::ParserLease::~ParserLease() {
+  std::lock_guard<std::mutex> lk(t_.parser_mu_);
+  t_.parsers_.push_back(std::move(p_));
+}
+
+Transport::ParserLease Transport::parser() const {
+  {
+    std::lock_guard<std::mutex> lk(parser_mu_);
+    if (!parsers_.empty()) {
+      auto p = std::move(parsers_.back());
+      parsers_.pop_back();
+      return ParserLease(*this, std::move(p));
+    }
+  }
+  return ParserLease(*this, std::make_unique<simdjson::dom::parser>());
+}
+
+void Transport::perform(Slot &slot, const std::string &url, Method method, const std::string &body,
+                        curl_slist *headers, int64_t timeout_ms, int64_t connect_timeout_ms, ik_cancel_token *cancel,
+                        Attempt &out) const {
+  CURL *e = slot.easy;
+  slot.body.clear();
+  slot.headers.clear();
+  slot.too_large = false;
+  curl_easy_setopt(e, CURLOPT_URL, url.c_str());
+  switch (method) {
+    case Method::Get:
+      curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+      curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, nullptr);
+      break;
+    case Method::Post:
+      curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, nullptr);
+      curl_easy_setopt(e, CURLOPT_POST, 1L);
+      curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+      curl_easy_setopt(e, CURLOPT_POSTFIELDS, body.data());
+      break;
+    case Method::Delete:
+      curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+      curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, "DELETE");
+      break;
+  }
+  curl_easy_setopt(e, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(std::max<int64_t>(1, timeout_ms)));
+  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(std::max<int64_t>(1, std::min(connect_timeout_ms, timeout_ms))));
+  char errbuf[CURL_ERROR_SIZE];
+  errbuf[0] = 0;
+  curl_easy_setopt(e, CURLOPT_ERRORBUFFER, errbuf);
+
+  const int64_t t0 = now_us();
+  CURLMcode mc = curl_multi_add_handle(slot.multi, e);
+  if (mc != CURLM_OK) fail(IK_STATUS_INTERNAL, std::string("curl_multi_add_handle: ") + curl_multi_strerror(mc));
+  if (cancel) cancel->attach(slot.multi);
+  int running = 1;
+  CURLcode code = CURLE_OK;
+  bool cancelled = false;
+  while (true) {
+    mc = curl_multi_perform(slot.multi, &running);
+    if (mc != CURLM_OK) {
+      code = CURLE_FAILED_INIT;
+      break;
+    }
+    if (!running) break;
+    if (cancel && cancel->cancelled.load(std::memory_order_acquire)) {
+      cancelled = true;
+      break;
+    }
+    mc = curl_multi_poll(slot.multi, nullptr, 0, 1000, nullptr);
+    if (mc != CURLM_OK) {
+      code = CURLE_FAILED_INIT;
+      break;
+    }
+  }
+  if (!cancelled && running == 0) {
+    int left = 0;
+    while (CURLMsg *msg = curl_multi_info_read(slot.multi, &left)) {
+      if (msg->msg == CURLMSG_DONE && msg->easy_handle == e) code = msg->data.result;
+    }
+  }
+  curl_multi_remove_handle(slot.multi, e);  // a transfer still running is aborted and its connection closed
+  if (cancel) cancel->detach(slot.multi);
+  curl_easy_setopt(e, CURLOPT_ERRORBUFFER, nullptr);
+  curl_easy_setopt(e, CURLOPT_HTTPHEADER, nullptr);
+  out.latency_us = now_us() - t0;
+
+  long status = 0, new_conns = 0, req_size = 0;
+  curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
+  curl_easy_getinfo(e, CURLINFO_NUM_CONNECTS, &new_conns);
+  curl_easy_getinfo(e, CURLINFO_REQUEST_SIZE, &req_size);
+  connections_opened_.fetch_add(new_conns, std::memory_order_relaxed);
+  out.cancelled = cancelled;
+  out.code = cancelled ? CURLE_ABORTED_BY_CALLBACK : code;
+  out.too_large = slot.too_large || code == CURLE_FILESIZE_EXCEEDED;
+  out.sent = req_size > 0;
+  out.http_status = static_cast<int32_t>(status);
+  out.headers = std::move(slot.headers);
+  out.body = std::move(slot.body);
+  out.curl_message = errbuf[0] ? errbuf : curl_easy_strerror(out.code);
+  if (out.http_status >= 300 && out.http_status < 400) {
+    char *loc = nullptr;
+    if (curl_easy_getinfo(e, CURLINFO_REDIRECT_URL, &loc) == CURLE_OK && loc) out.redirect_url = loc;
+  }
+  slot.body = std::string();
+  slot.headers = HeaderList();
+}
+
+int64_t Transport::backoff_ms(int attempt, int64_t prev_delay) const {
+  const auto &r = cfg_.retry;
+  double exp = static_cast<double>(r.base_delay_ms) * static_cast<double>(1ULL << std::min(attempt - 1, 30));
+  int64_t ceiling = static_cast<int64_t>(std::min<double>(static_cast<double>(r.max_delay_ms), exp));
+  std::lock_guard<std::mutex> lk(rng_mu_);
+  switch (r.jitter) {
+    case IK_JITTER_NONE: return ceiling;
+    case IK_JITTER_DECORRELATED: {
+      int64_t lo = r.base_delay_ms, hi = std::max(lo, prev_delay * 3);
+      std::uniform_int_distribution<int64_t> d(lo, hi);
+      return std::min(r.max_delay_ms, d(rng_));
+    }
+    default: {
+      std::uniform_int_distribution<int64_t> d(0, ceiling);
+      return d(rng_);
+    }
+  }
+}
+
+namespace {
+
+// Server-directed delay in ms, or -1.
+int64_t server_delay_ms(const HeaderList &h, int32_t http_status, int32_t provider) {
+  if (const std::string *v = find_header(h, "retry-after-ms")) {
+    if (auto n = parse_number(*v)) return static_cast<int64_t>(*n);
+  }
+  if (const std::string *v = find_header(h, "retry-after")) {
+    if (auto n = parse_number(*v)) return static_cast<int64_t>(*n * 1000.0);
+    if (auto t = parse_http_date(*v)) {
+      int64_t d = (*t - static_cast<int64_t>(std::time(nullptr))) * 1000;
+      return std::max<int64_t>(0, d);
+    }
+  }
+  if (provider == IK_PROVIDER_FASTLY && http_status == 429) {
+    if (const std::string *v = find_header(h, "fastly-ratelimit-reset")) {
+      if (auto t = parse_int(*v)) {
+        int64_t d = (*t - static_cast<int64_t>(std::time(nullptr))) * 1000;
+        return std::max<int64_t>(0, d);
+      }
+    }
+  }
+  return -1;
+}
+
+ik_status status_for_curl(CURLcode c) {
+  switch (c) {
+    case CURLE_OPERATION_TIMEDOUT: return IK_STATUS_TIMEOUT;
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+    case CURLE_SSL_CRL_BADFILE:
+    case CURLE_SSL_ENGINE_NOTFOUND:
+    case CURLE_SSL_ENGINE_SETFAILED:
+    case CURLE_SSL_ENGINE_INITFAILED:
+    case CURLE_SSL_SHUTDOWN_FAILED:
+    case CURLE_USE_SSL_FAILED: return IK_STATUS_TLS;
+    case CURLE_OUT_OF_MEMORY: return IK_STATUS_NO_MEMORY;
+    case CURLE_UNSUPPORTED_PROTOCOL: return IK_STATUS_UNSUPPORTED;
+    default: return IK_STATUS_TRANSPORT;
+  }
+}
+
+bool curl_retryable(CURLcode c) {
+  switch (c) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_OPERATION_TIMEDOUT:
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+    case CURLE_SSL_CONNECT_ERROR: return true;
+    default: return false;
+  }
+}
+
+bool provably_not_sent(CURLcode c, bool sent) {
+  return c == CURLE_COULDNT_RESOLVE_HOST || c == CURLE_COULDNT_RESOLVE_PROXY || c == CURLE_COULDNT_CONNECT || !sent;
+}
+
+}  // namespace
+
+std::unique_ptr<ik_response> Transport::execute(const Request &req, const CallSettings &cs) const {
+  const Endpoint &ep = *req.ep;
+  const ProviderTraits &traits = provider_traits(ep.provider);
+  const ProviderConfig &pc = cfg_.provider(ep.provider);
+  const int64_t start = now_us();
+  const int64_t deadline = cs.deadline_ms > 0 ? start + cs.deadline_ms * 1000 : INT64_MAX;
+  const std::string prefix = std::string(traits.name) + " " + ep.operation + ": ";
+
+  auto make_error = [&](ik_status st, std::string msg) {
+    ErrorInfo info;
+    info.status = st;
+    info.message = prefix + msg;
+    info.provider = ep.provider;
+    info.operation = ep.operation;
+    return info;
+  };
+
+  if (!pc.has_credentials) {
+    throw Error(make_error(IK_STATUS_NO_CREDENTIALS,
+                           std::string("no credentials configured for ") + traits.name +
+                               (ep.provider == IK_PROVIDER_OPENAI   ? " (set openai_admin_key or OPENAI_ADMIN_KEY)"
+                                : ep.provider == IK_PROVIDER_TWILIO ? " (set the account SID and auth token, or an API key and secret, or TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN)"
+                                                                    : " (set fastly_api_token or FASTLY_API_TOKEN)")));
+  }
+
+  std::string url;
+  if (!req.absolute_url.empty()) {
+    if (!same_origin(req.absolute_url, pc.base_url)) {
+      throw Error(make_error(IK_STATUS_INVALID_ARGUMENT,
+                             "refusing to send credentials to " + redact_url(req.absolute_url) +
+                                 ": it is not on the configured base URL " + pc.base_url));
+    }
+    url = req.absolute_url;
+  } else {
+    url = pc.base_url + req.path_query;
+  }
+
+  SlistGuard headers;
+  headers.add(pc.auth_header);
+  for (const auto &h : pc.static_headers) headers.add(h);
+  if (ep.accept) headers.add(std::string("Accept: ") + ep.accept);
+  if (ep.content_type) headers.add(std::string("Content-Type: ") + ep.content_type);
+  if (ep.method == Method::Post) headers.add("Expect:");
+  for (const auto &h : req.headers) headers.add(h);
+  for (const auto &h : cs.extra_headers) headers.add(h);
+
+  const Logger &log = cfg_.logger;
+  int attempt = 0;
+  int redirects = 0;
+  int64_t prev_delay = cfg_.retry.base_delay_ms;
+  Slot *slot = acquire();
+  struct Releaser {
+    const Transport *t;
+    Slot *s;
+    ~Releaser() { t->release(s); }
+  } releaser{this, slot};
+
+  while (true) {
+    ++attempt;
+    if (cs.cancel && cs.cancel->cancelled.load()) {
+      auto info = make_error(IK_STATUS_CANCELLED, "cancelled");
+      info.attempts = attempt - 1;
+      throw Error(std::move(info));
+    }
+    const int64_t now = now_us();
+    if (now >= deadline) {
+      auto info = make_error(IK_STATUS_TIMEOUT, "deadline of " + std::to_string(cs.deadline_ms) + " ms exceeded");
+      info.attempts = attempt - 1;
+      info.retryable = true;
+      throw Error(std::move(info));
+    }
+    const int64_t remaining_ms = deadline == INT64_MAX ? INT64_MAX : (deadline - now + 999) / 1000;
+    const int64_t timeout_ms = std::min(cs.attempt_timeout_ms, remaining_ms);
+    const std::string shown_url = redact_url(url);
+
+    Attempt a;
+    perform(*slot, url, ep.method, req.body, headers.list, timeout_ms, cs.connect_timeout_ms, cs.cancel, a);
+    const std::string *rid = request_id_of(a.headers);
+
+    LogFields lf;
+    lf.provider = ep.provider;
+    lf.operation = ep.operation;
+    lf.method = method_name(ep.method);
+    lf.url = shown_url.c_str();
+    lf.http_status = a.http_status;
+    lf.attempt = attempt;
+    lf.latency_us = a.latency_us;
+    lf.request_id = rid ? rid->c_str() : nullptr;
+    if (log.enabled(IK_LOG_DEBUG)) {
+      std::string m = std::string(lf.method) + " " + shown_url + " -> ";
+      m += a.code == CURLE_OK ? std::to_string(a.http_status) : std::string("error: ") + a.curl_message;
+      m += " (" + std::to_string(a.latency_us / 1000) + "." + std::to_string((a.latency_us / 100) % 10) + " ms)";
+      log.log(IK_LOG_DEBUG, m, lf);
+    }
+    if (log.enabled(IK_LOG_TRACE)) {
+      std::string m = "request headers:";
+      for (curl_slist *n = headers.list; n; n = n->next) {
+        std::string_view line(n->data);
+        auto c = line.find(':');
+        std::string name(line.substr(0, c));
+        m += "\n  " + name + ": " + (is_secret_header(name) ? std::string("[REDACTED]") : trim(line.substr(c + 1)));
+      }
+      if (!req.body.empty()) m += "\nrequest body: " + req.body;
+      m += "\nresponse headers:";
+      for (const auto &h : a.headers)
+        m += "\n  " + h.first + ": " + (is_secret_header(h.first) ? std::string("[REDACTED]") : h.second);
+      if (!a.body.empty()) m += "\nresponse body: " + body_excerpt("", a.body);
+      log.log(IK_LOG_TRACE, m, lf);
+    }
+
+    // ---- success ----
+    if (a.code == CURLE_OK && a.http_status >= 200 && a.http_status < 300) {
+      auto resp = std::make_unique<ik_response>();
+      resp->provider = ep.provider;
+      resp->http_status = a.http_status;
+      if (rid) resp->request_id.assign(*rid);
+      resp->headers = std::move(a.headers);
+      resp->attempts = attempt;
+      resp->elapsed_us = now_us() - start;
+      resp->body = std::move(a.body);
+      pad_for_parse(resp->body);
+      if (log.enabled(IK_LOG_INFO)) {
+        lf.latency_us = resp->elapsed_us;
+        log.log(IK_LOG_INFO,
+                std::string(lf.method) + " " + shown_url + " -> " + std::to_string(a.http_status) +
+                    (attempt > 1 ? " after " + std::to_string(attempt) + " attempts" : std::string()),
+                lf);
+      }
+      return resp;
+    }
+
+    // ---- same-origin redirects are followed; others are refused ----
+    if (a.code == CURLE_OK && a.http_status >= 300 && a.http_status < 400 && !a.redirect_url.empty()) {
+      const bool keeps_method = a.http_status == 307 || a.http_status == 308;
+      if (same_origin(a.redirect_url, pc.base_url) && redirects < 5 && (ep.method != Method::Post || keeps_method)) {
+        ++redirects;
+        --attempt;
+        url = a.redirect_url;
+        continue;
+      }
+    }
+
+    // ---- failure: build the error ----
+    ErrorInfo info;
+    info.provider = ep.provider;
+    info.operation = ep.operation;
+    info.attempts = attempt;
+    info.transport_code = static_cast<int32_t>(a.code);
+    info.http_status = a.code == CURLE_OK ? a.http_status : 0;
+    if (rid) {
+      info.has_request_id = true;
+      info.request_id = *rid;
+    }
+    info.set_field("url", shown_url);
+    bool retryable = false;
+    bool not_reached = false;
+    if (a.cancelled) {
+      info.status = IK_STATUS_CANCELLED;
+      info.message = prefix + "cancelled";
+      info.ambiguous = ep.method == Method::Post && a.sent;
+      info.headers = std::move(a.headers);
+      throw Error(std::move(info));
+    }
+    if (a.too_large) {
+      info.status = IK_STATUS_RESPONSE_TOO_LARGE;
+      info.message = prefix + "response larger than max_response_bytes (" + std::to_string(cfg_.max_response_bytes) +
+                     " bytes)";
+      info.http_status = a.http_status;
+      info.ambiguous = ep.method == Method::Post;
+      info.headers = std::move(a.headers);
+      throw Error(std::move(info));
+    }
+    if (a.code != CURLE_OK) {
+      info.status = status_for_curl(a.code);
+      info.message = prefix + a.curl_message + " (" + shown_url + ")";
+      retryable = curl_retryable(a.code);
+      not_reached = provably_not_sent(a.code, a.sent);
+      info.ambiguous = ep.method == Method::Post && !not_reached;
+      if (a.http_status > 0) info.http_status = a.http_status;
+    } else {
+      const int32_t s = a.http_status;
+      const std::string *ct = find_header(a.headers, "content-type");
+      info.status = status_for_http(s);
+      info.has_body = !a.body.empty();
+      if (info.has_body) info.body = a.body;
+      if (ct) info.set_field("content_type", *ct);
+      traits.parse_error(info, ct ? std::string_view(*ct) : std::string_view(), a.body);
+      std::string msg = "HTTP " + std::to_string(s);
+      if (*http_reason(s)) msg += std::string(" ") + http_reason(s);
+      if (s >= 300 && s < 400) {
+        msg += a.redirect_url.empty() ? " (redirect without Location)"
+                                      : " (redirect to " + redact_url(a.redirect_url) +
+                                            " not followed: credentials are only sent to the configured base URL)";
+      }
+      if (info.has_provider_message && !info.provider_message.empty()) {
+        msg += ": " + info.provider_message;
+      } else if (!a.body.empty()) {
+        std::string ex = body_excerpt(ct ? *ct : std::string(), a.body);
+        if (!ex.empty()) msg += ": " + ex;
+      }
+      info.message = prefix + msg;
+      retryable = s == 408 || s == 429 || (s >= 500 && s <= 599) || (s == 409 && traits.retry_409);
+      if (s == 429 && traits.non_retryable_429 && traits.non_retryable_429(info)) retryable = false;
+      if (const std::string *xs = find_header(a.headers, "x-should-retry")) {
+        if (iequals(*xs, "true")) retryable = true;
+        if (iequals(*xs, "false")) retryable = false;
+      }
+      // A create is safe to repeat only when the server provably did not act.
+      not_reached = s == 429 || s == 503;
+      info.ambiguous = ep.method == Method::Post && (s == 408 || s == 500 || s == 502 || s == 504);
+    }
+    const int64_t server_delay = server_delay_ms(a.headers, info.http_status, ep.provider);
+    info.retry_after_ms = server_delay;
+    info.headers = std::move(a.headers);
+    info.retryable = retryable;
+
+    // ---- retry decision ----
+    if (!retryable) throw Error(std::move(info));
+    if (ep.create && !not_reached && !cs.retry_ambiguous_posts) throw Error(std::move(info));
+    if (attempt > cs.max_retries) throw Error(std::move(info));
+    int64_t delay;
+    bool server_directed = server_delay >= 0;
+    if (server_directed) {
+      delay = server_delay;
+      if (delay > cfg_.retry.max_server_wait_ms) {
+        if (cfg_.retry.server_wait_policy == IK_SERVER_WAIT_GIVE_UP) {
+          info.message += " (server asked to wait " + std::to_string(delay) + " ms, more than max_server_wait_ms)";
+          throw Error(std::move(info));
+        }
+        delay = cfg_.retry.max_server_wait_ms;
+      }
+    } else {
+      delay = backoff_ms(attempt, prev_delay);
+    }
+    prev_delay = std::max<int64_t>(delay, cfg_.retry.base_delay_ms);
+    if (deadline != INT64_MAX && now_us() + delay * 1000 >= deadline) {
+      info.message += " (no retry: the wait of " + std::to_string(delay) + " ms would pass the deadline)";
+      if (server_directed && info.http_status == 429) info.retryable = false;
+      throw Error(std::move(info));
+    }
+    if (cfg_.retry.cb) {
+      ik_retry_info ri{};
+      ri.version = IK_RETRY_INFO_VERSION;
+      ri.provider = ep.provider;
+      ri.operation = ep.operation;
+      ri.attempt = attempt;
+      ri.status = info.status;
+      ri.http_status = info.http_status;
+      ri.delay_ms = delay;
+      ri.server_directed = server_directed ? 1 : 0;
+      if (cfg_.retry.cb(&ri, cfg_.retry.user_data) != 0) {
+        info.message += " (retry vetoed by the retry callback)";
+        throw Error(std::move(info));
+      }
+    }
+    if (log.enabled(IK_LOG_WARN)) {
+      log.log(IK_LOG_WARN,
+              "retrying " + std::string(lf.method) + " " + shown_url + " in " + std::to_string(delay) +
+                  " ms after: " + info.message,
+              lf);
+    }
+    if (cs.cancel) {
+      if (!cs.cancel->sleep_for_ms(delay)) {
+        ErrorInfo c = make_error(IK_STATUS_CANCELLED, "cancelled during backoff");
+        c.attempts = attempt;
+        throw Error(std::move(c));
+      }
+    } else if (delay > 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+    }
+  }
+}
+
+}  // namespace ik::detail

@@ -1,0 +1,267 @@
+// Fastly invitations (JSON:API): endpoint table, request encoding, response
+// mapping and the error bodies. No transport code here.
+#include "providers/fastly.hpp"
+
+#include "core/call.hpp"
+#include "core/encoding.hpp"
+
+namespace ik::detail::fastly {
+
+namespace {
+constexpr const char *kJsonApi = "application/vnd.api+json";
+
+const Endpoint kCreate{IK_PROVIDER_FASTLY, "invitations.create", Method::Post, "/invitations", kJsonApi, kJsonApi,
+                       IK_KIND_FASTLY_INVITATION, true};
+const Endpoint kList{IK_PROVIDER_FASTLY, "invitations.list", Method::Get, "/invitations", kJsonApi, nullptr,
+                     IK_KIND_FASTLY_INVITATION, false};
+const Endpoint kDelete{IK_PROVIDER_FASTLY, "invitations.delete", Method::Delete, "/invitations/{}", nullptr, nullptr,
+                       IK_KIND_NONE, false};
+constexpr int32_t kMaxPageSize = 100;
+
+bool one_of(const char *v, std::initializer_list<const char *> allowed) {
+  for (const char *a : allowed) {
+    if (std::string_view(v) == a) return true;
+  }
+  return false;
+}
+
+void map_invitation(JsonObject o, ik_fastly_invitation &inv) {
+  inv.id = get_str(o, "id");
+  inv.type = get_str(o, "type");
+  if (auto a = get_obj(o, "attributes")) {
+    inv.email = get_str(*a, "email");
+    inv.limit_services = get_tri(*a, "limit_services");
+    inv.role = get_str(*a, "role");
+    if (auto roles = get_arr(*a, "roles")) {
+      for (JsonElement r : *roles) {
+        std::string_view sv;
+        if (r.get_string().get(sv) != simdjson::SUCCESS) fail(IK_STATUS_PARSE, "unexpected response: roles[] is not a string");
+        inv.roles.emplace_back(sv);
+      }
+    }
+    inv.status_code = get_int(*a, "status_code");
+    inv.created_at = get_str(*a, "created_at");
+    inv.updated_at = get_str(*a, "updated_at");
+    inv.deleted_at = get_str(*a, "deleted_at");
+  }
+  if (auto rel = get_obj(o, "relationships")) {
+    if (auto customer = get_obj(*rel, "customer")) {
+      if (auto data = get_obj(*customer, "data")) inv.customer_id = get_str(*data, "id");
+    }
+    if (auto si = get_obj(*rel, "service_invitations")) {
+      if (auto data = get_arr(*si, "data")) {
+        for (JsonElement e : *data) {
+          OptStr id = get_str(as_object(e, "service_invitations.data[]"), "id");
+          if (id.set) inv.service_invitation_ids.push_back(id.s);
+        }
+      }
+    }
+  }
+}
+
+void parse_list(ik_page &page, JsonElement root) {
+  JsonObject o = as_object(root, "list response");
+  auto data = get_arr(o, "data");
+  if (!data) fail(IK_STATUS_PARSE, "unexpected response: list without a 'data' array");
+  page.fastly_invitations.reserve(data->size());
+  for (JsonElement e : *data) {
+    ik_fastly_invitation inv;
+    map_invitation(as_object(e, "data[]"), inv);
+    inv.resp = page.resp;
+    inv.raw = to_json(e);
+    page.fastly_invitations.push_back(std::move(inv));
+  }
+  auto links = get_obj(o, "links");
+  if (links) {
+    page.fl_first = get_str(*links, "first");
+    page.fl_last = get_str(*links, "last");
+    page.fl_prev = get_str(*links, "prev");
+    page.fl_next = get_str(*links, "next");
+  }
+  auto meta = get_obj(o, "meta");
+  if (meta) {
+    page.fl_current_page = get_int(*meta, "current_page");
+    page.fl_per_page = get_int(*meta, "per_page");
+    page.fl_record_count = get_int(*meta, "record_count");
+    page.fl_total_pages = get_int(*meta, "total_pages");
+  }
+  // Continue while links.next is set and the last page is not reached; with
+  // neither links nor meta there is no evidence of another page.
+  bool more = (links || meta) && !page.fastly_invitations.empty();
+  if (links && !(page.fl_next.set && !page.fl_next.s.empty())) more = false;
+  if (page.fl_current_page.set && page.fl_total_pages.set && page.fl_current_page.v >= page.fl_total_pages.v)
+    more = false;
+  int64_t current = 1;
+  if (page.fl_current_page.set) {
+    current = page.fl_current_page.v;
+  } else if (auto requested = parse_int(page.next_raw)) {
+    current = *requested;
+  }
+  page.has_more = more;
+  page.has_next = more;
+  page.next_raw = more ? std::to_string(current + 1) : std::string();
+}
+}  // namespace
+
+std::unique_ptr<ik_fastly_invitation> create(const ik_client &c, const ik_fastly_invitation_create_params &p,
+                                             const CallSettings &cs) {
+  check_version(p.version, IK_FASTLY_INVITATION_CREATE_PARAMS_VERSION, "ik_fastly_invitation_create_params");
+  check_text(p.email, "email", true);
+  check_text(p.role, "role", false);
+  if (p.role && !one_of(p.role, {"user", "tls_viewer", "tls_admin", "billing", "engineer", "superuser"}))
+    fail(IK_STATUS_INVALID_ARGUMENT, "role must be one of user, tls_viewer, tls_admin, billing, engineer, superuser");
+  if (p.roles_count && !p.roles) fail(IK_STATUS_INVALID_ARGUMENT, "roles is NULL but roles_count is not 0");
+  if (p.services_count && !p.services) fail(IK_STATUS_INVALID_ARGUMENT, "services is NULL but services_count is not 0");
+  if (p.limit_services < IK_FASTLY_BOOL_UNSET || p.limit_services > IK_FASTLY_BOOL_FALSE)
+    fail(IK_STATUS_INVALID_ARGUMENT, "limit_services must be an IK_FASTLY_BOOL_* value");
+  check_text(p.customer_id, "customer_id", false);
+  if (p.customer_id && !*p.customer_id) fail(IK_STATUS_INVALID_ARGUMENT, "customer_id must not be empty");
+
+  JsonWriter w;
+  w.begin_object().key("data").begin_object().field("type", "invitation");
+  w.key("attributes").begin_object().field("email", p.email);
+  if (p.limit_services != IK_FASTLY_BOOL_UNSET) w.key("limit_services").value(p.limit_services == IK_FASTLY_BOOL_TRUE);
+  if (p.role) w.field("role", p.role);
+  if (p.roles_count) {
+    w.key("roles").begin_array();
+    for (size_t i = 0; i < p.roles_count; ++i) {
+      check_text(p.roles[i], "roles[i]", true);
+      w.value(p.roles[i]);
+    }
+    w.end_array();
+  }
+  w.end_object();
+  if (p.customer_id || p.services_count) {
+    w.key("relationships").begin_object();
+    if (p.customer_id) {
+      w.key("customer").begin_object().key("data").begin_object().field("id", p.customer_id).field("type", "customer");
+      w.end_object().end_object();
+    }
+    if (p.services_count) {
+      w.key("service_invitations").begin_object().key("data").begin_array();
+      for (size_t i = 0; i < p.services_count; ++i) {
+        const auto &g = p.services[i];
+        check_text(g.service_id, "services[i].service_id", true);
+        check_text(g.permission, "services[i].permission", false);
+        if (g.permission && !one_of(g.permission, {"full", "read_only", "purge_select", "purge_all"}))
+          fail(IK_STATUS_INVALID_ARGUMENT, "services[i].permission must be full, read_only, purge_select or purge_all");
+        w.begin_object().field("type", "service_invitation");
+        if (g.permission) w.key("attributes").begin_object().field("permission", g.permission).end_object();
+        w.key("relationships").begin_object().key("service").begin_object().key("data").begin_object();
+        w.field("type", "service").field("id", g.service_id);
+        w.end_object().end_object().end_object().end_object();
+      }
+      w.end_array().end_object();
+    }
+    w.end_object();
+  }
+  w.end_object().end_object();
+
+  Request req;
+  req.ep = &kCreate;
+  req.path_query = kCreate.path;
+  req.body = w.take();
+  return call_object<ik_fastly_invitation>(c, req, cs, [](JsonObject o, ik_fastly_invitation &inv) {
+    auto data = get_obj(o, "data");
+    if (!data) fail(IK_STATUS_PARSE, "unexpected response: no 'data' object");
+    map_invitation(*data, inv);
+  });
+}
+
+ListSpec list_spec() {
+  ListSpec s;
+  s.ep = &kList;
+  s.scheme = Scheme::PageNumber;
+  s.kind = IK_KIND_FASTLY_INVITATION;
+  s.max_page_size = kMaxPageSize;
+  s.path = kList.path;
+  s.parse = parse_list;
+  return s;
+}
+
+std::unique_ptr<ik_response> remove(const ik_client &c, const char *invitation_id, const CallSettings &cs) {
+  check_text(invitation_id, "invitation_id", true);
+  Request req;
+  req.ep = &kDelete;
+  req.path_query = expand_path(kDelete.path, {invitation_id});
+  return call_no_body(c, req, cs);
+}
+
+}  // namespace ik::detail::fastly
+
+namespace ik::detail {
+
+// By content type: JSON:API {errors:[{id,title,detail,status,code,meta}]},
+// application/problem+json {type,title,status,detail}, legacy {msg, detail}
+// (sometimes {errors:[...]} or only title); anything else is raw text.
+void fastly_parse_error(ErrorInfo &info, std::string_view, const std::string &body) {
+  if (body.empty()) return;
+  std::string copy = body;
+  pad_for_parse(copy);
+  simdjson::dom::parser parser;
+  JsonElement root;
+  if (parser.parse(copy.data(), copy.size(), false).get(root) != simdjson::SUCCESS) return;
+  JsonObject o;
+  if (root.get_object().get(o) != simdjson::SUCCESS) return;
+  auto text_of = [](JsonObject obj, const char *k) -> OptStr {
+    JsonElement v;
+    OptStr out;
+    if (obj.at_key(k).get(v) != simdjson::SUCCESS || v.is_null()) return out;
+    std::string_view sv;
+    if (v.get_string().get(sv) == simdjson::SUCCESS)
+      out.assign(sv);
+    else
+      out.assign(to_json(v));
+    return out;
+  };
+  JsonElement errors;
+  simdjson::dom::array arr;
+  if (o.at_key("errors").get(errors) == simdjson::SUCCESS && errors.get_array().get(arr) == simdjson::SUCCESS) {
+    info.set_field("errors", to_json(errors));
+    for (JsonElement e : arr) {
+      JsonObject first;
+      if (e.get_object().get(first) != simdjson::SUCCESS) break;
+      OptStr id = text_of(first, "id"), title = text_of(first, "title"), detail = text_of(first, "detail"),
+             status = text_of(first, "status"), code = text_of(first, "code"), meta = text_of(first, "meta"),
+             reason = text_of(first, "reason");
+      if (id.set) info.set_field("id", id.s);
+      if (title.set) info.set_field("title", title.s);
+      if (detail.set) info.set_field("detail", detail.s);
+      if (status.set) info.set_field("status", status.s);
+      if (code.set) info.set_field("code", code.s);
+      if (meta.set) info.set_field("meta", meta.s);
+      if (code.set || title.set) {
+        info.has_provider_code = true;
+        info.provider_code = code.set ? code.s : title.s;
+      }
+      const OptStr &msg = detail.set ? detail : (title.set ? title : reason);
+      if (msg.set) {
+        info.has_provider_message = true;
+        info.provider_message = (detail.set && title.set) ? title.s + ": " + detail.s : msg.s;
+      }
+      break;
+    }
+    return;
+  }
+  OptStr msg = text_of(o, "msg"), detail = text_of(o, "detail"), title = text_of(o, "title"), type = text_of(o, "type"),
+         status = text_of(o, "status");
+  if (msg.set) info.set_field("msg", msg.s);
+  if (detail.set) info.set_field("detail", detail.s);
+  if (title.set) info.set_field("title", title.s);
+  if (type.set) info.set_field("type", type.s);
+  if (status.set) info.set_field("status", status.s);
+  if (msg.set || title.set) {
+    info.has_provider_code = true;
+    info.provider_code = msg.set ? msg.s : title.s;
+  }
+  std::string m;
+  if (msg.set) m = msg.s;
+  else if (title.set) m = title.s;
+  if (detail.set) m = m.empty() ? detail.s : m + ": " + detail.s;
+  if (!m.empty()) {
+    info.has_provider_message = true;
+    info.provider_message = m;
+  }
+}
+
+}  // namespace ik::detail

@@ -1,0 +1,13 @@
+// Fastly invitations (src/providers/fastly.cpp).
+#pragma once
+
+#include <memory>
+
+#include "core/pager.hpp"
+
+namespace ik::detail::fastly {
+std::unique_ptr<ik_fastly_invitation> create(const ik_client &c, const ik_fastly_invitation_create_params &p,
+                                             const CallSettings &cs);
+ListSpec list_spec();
+std::unique_ptr<ik_response> remove(const ik_client &c, const char *invitation_id, const CallSettings &cs);
+}  // namespace ik::detail::fastly

@@ -1,0 +1,191 @@
+// OpenAI organization invites: endpoint table, request encoding, response
+// mapping and the error body. No transport code here.
+#include "providers/openai.hpp"
+
+#include "core/call.hpp"
+#include "core/encoding.hpp"
+
+namespace ik::detail::openai {
+
+namespace {
+constexpr const char *kJson = "application/json";
+
+const Endpoint kCreate{IK_PROVIDER_OPENAI, "invites.create", Method::Post, "/organization/invites", kJson, kJson,
+                       IK_KIND_OPENAI_INVITE, true};
+const Endpoint kRetrieve{IK_PROVIDER_OPENAI, "invites.retrieve", Method::Get, "/organization/invites/{}", kJson,
+                         nullptr, IK_KIND_OPENAI_INVITE, false};
+const Endpoint kList{IK_PROVIDER_OPENAI, "invites.list", Method::Get, "/organization/invites", kJson, nullptr,
+                     IK_KIND_OPENAI_INVITE, false};
+const Endpoint kDelete{IK_PROVIDER_OPENAI, "invites.delete", Method::Delete, "/organization/invites/{}", kJson,
+                       nullptr, IK_KIND_NONE, false};
+constexpr int32_t kMaxPageSize = 100;
+
+bool one_of(const char *v, std::initializer_list<const char *> allowed) {
+  for (const char *a : allowed) {
+    if (std::string_view(v) == a) return true;
+  }
+  return false;
+}
+
+void map_invite(JsonObject o, ik_openai_invite &inv) {
+  inv.object = get_str(o, "object");
+  inv.id = get_str(o, "id");
+  inv.email = get_str(o, "email");
+  inv.role = get_str(o, "role");
+  inv.status = get_str(o, "status");
+  inv.created_at = get_int(o, "created_at");
+  inv.expires_at = get_int(o, "expires_at");
+  inv.accepted_at = get_int(o, "accepted_at");
+  if (auto projects = get_arr(o, "projects")) {
+    inv.has_projects = true;
+    for (JsonElement e : *projects) {
+      JsonObject p = as_object(e, "projects[]");
+      inv.projects.emplace_back(get_str(p, "id"), get_str(p, "role"));
+    }
+  }
+}
+
+void parse_list(ik_page &page, JsonElement root) {
+  JsonObject o = as_object(root, "list response");
+  auto data = get_arr(o, "data");
+  if (!data) fail(IK_STATUS_PARSE, "unexpected response: list without a 'data' array");
+  page.openai_invites.reserve(data->size());
+  for (JsonElement e : *data) {
+    ik_openai_invite inv;
+    map_invite(as_object(e, "data[]"), inv);
+    inv.resp = page.resp;
+    inv.raw = to_json(e);
+    page.openai_invites.push_back(std::move(inv));
+  }
+  page.openai_first_id = get_str(o, "first_id");
+  page.openai_last_id = get_str(o, "last_id");
+  int32_t more = get_tri(o, "has_more");
+  page.has_more = more == IK_TRI_TRUE;
+  // Next page: after=<last_id> (or the last item's id when last_id is absent).
+  std::string last = page.openai_last_id.set ? page.openai_last_id.s : std::string();
+  if (last.empty() && !page.openai_invites.empty() && page.openai_invites.back().id.set)
+    last = page.openai_invites.back().id.s;
+  page.has_next = page.has_more && !last.empty() && !page.openai_invites.empty();
+  page.next_raw = page.has_next ? last : std::string();
+}
+}  // namespace
+
+std::unique_ptr<ik_openai_invite> create(const ik_client &c, const ik_openai_invite_create_params &p,
+                                         const CallSettings &cs) {
+  check_version(p.version, IK_OPENAI_INVITE_CREATE_PARAMS_VERSION, "ik_openai_invite_create_params");
+  check_text(p.email, "email", true);
+  check_text(p.role, "role", true);
+  if (!one_of(p.role, {"reader", "owner"})) fail(IK_STATUS_INVALID_ARGUMENT, "role must be \"reader\" or \"owner\"");
+  if (p.projects_set != 0 && p.projects_set != 1) fail(IK_STATUS_INVALID_ARGUMENT, "projects_set must be 0 or 1");
+  if (p.projects_count && !p.projects) fail(IK_STATUS_INVALID_ARGUMENT, "projects is NULL but projects_count is not 0");
+  if (!p.projects_set && p.projects_count)
+    fail(IK_STATUS_INVALID_ARGUMENT, "projects_count is not 0 but projects_set is 0 (set projects_set = 1)");
+  JsonWriter w;
+  w.begin_object().field("email", p.email).field("role", p.role);
+  if (p.projects_set) {
+    w.key("projects").begin_array();
+    for (size_t i = 0; i < p.projects_count; ++i) {
+      check_text(p.projects[i].id, "projects[i].id", true);
+      check_text(p.projects[i].role, "projects[i].role", true);
+      if (!one_of(p.projects[i].role, {"member", "owner"}))
+        fail(IK_STATUS_INVALID_ARGUMENT, "projects[i].role must be \"member\" or \"owner\"");
+      w.begin_object().field("id", p.projects[i].id).field("role", p.projects[i].role).end_object();
+    }
+    w.end_array();
+  }
+  w.end_object();
+  Request req;
+  req.ep = &kCreate;
+  req.path_query = kCreate.path;
+  req.body = w.take();
+  return call_object<ik_openai_invite>(c, req, cs, map_invite);
+}
+
+std::unique_ptr<ik_openai_invite> retrieve(const ik_client &c, const char *invite_id, const CallSettings &cs) {
+  check_text(invite_id, "invite_id", true);
+  Request req;
+  req.ep = &kRetrieve;
+  req.path_query = expand_path(kRetrieve.path, {invite_id});
+  return call_object<ik_openai_invite>(c, req, cs, map_invite);
+}
+
+ListSpec list_spec() {
+  ListSpec s;
+  s.ep = &kList;
+  s.scheme = Scheme::AfterId;
+  s.kind = IK_KIND_OPENAI_INVITE;
+  s.max_page_size = kMaxPageSize;
+  s.path = kList.path;
+  s.parse = parse_list;
+  return s;
+}
+
+std::unique_ptr<ik_openai_invite_deleted> remove(const ik_client &c, const char *invite_id, const CallSettings &cs) {
+  check_text(invite_id, "invite_id", true);
+  Request req;
+  req.ep = &kDelete;
+  req.path_query = expand_path(kDelete.path, {invite_id});
+  return call_object<ik_openai_invite_deleted>(c, req, cs, [](JsonObject o, ik_openai_invite_deleted &d) {
+    d.object = get_str(o, "object");
+    d.id = get_str(o, "id");
+    d.deleted = get_tri(o, "deleted");
+  });
+}
+
+}  // namespace ik::detail::openai
+
+namespace ik::detail {
+
+// {"error": {"message", "type", "param", "code"}}; anything else falls back to text.
+void openai_parse_error(ErrorInfo &info, std::string_view, const std::string &body) {
+  if (body.empty()) return;
+  std::string copy = body;
+  pad_for_parse(copy);
+  simdjson::dom::parser parser;
+  JsonElement root;
+  if (parser.parse(copy.data(), copy.size(), false).get(root) != simdjson::SUCCESS) return;
+  JsonObject o;
+  if (root.get_object().get(o) != simdjson::SUCCESS) return;
+  JsonElement err;
+  if (o.at_key("error").get(err) != simdjson::SUCCESS) return;
+  JsonObject eo;
+  if (err.get_object().get(eo) == simdjson::SUCCESS) {
+    auto str = [&](const char *k) -> OptStr {
+      JsonElement v;
+      OptStr out;
+      if (eo.at_key(k).get(v) != simdjson::SUCCESS || v.is_null()) return out;
+      std::string_view sv;
+      if (v.get_string().get(sv) == simdjson::SUCCESS)
+        out.assign(sv);
+      else
+        out.assign(to_json(v));
+      return out;
+    };
+    OptStr message = str("message"), type = str("type"), param = str("param"), code = str("code");
+    if (message.set) {
+      info.has_provider_message = true;
+      info.provider_message = message.s;
+    }
+    if (type.set) info.set_field("type", type.s);
+    if (param.set) info.set_field("param", param.s);
+    if (code.set) info.set_field("code", code.s);
+    if (code.set || type.set) {
+      info.has_provider_code = true;
+      info.provider_code = code.set ? code.s : type.s;
+    }
+  } else {
+    std::string_view sv;
+    if (err.get_string().get(sv) == simdjson::SUCCESS) {
+      info.has_provider_message = true;
+      info.provider_message.assign(sv);
+    }
+  }
+}
+
+bool openai_non_retryable_429(const ErrorInfo &info) {
+  const std::string *code = info.field("code");
+  const std::string *type = info.field("type");
+  return (code && *code == "insufficient_quota") || (type && *type == "insufficient_quota");
+}
+
+}  // namespace ik::detail

@@ -1,0 +1,312 @@
+// Twilio Chat v1 Channel Invites and Chat v2 Users: endpoint table, request
+// encoding, response mapping and the error body. No transport code here.
+#include "providers/twilio.hpp"
+
+#include <cctype>
+
+#include "core/call.hpp"
+#include "core/encoding.hpp"
+
+namespace ik::detail::twilio {
+
+namespace {
+constexpr const char *kJson = "application/json";
+constexpr const char *kForm = "application/x-www-form-urlencoded";
+
+// provider, operation, method, path, Accept, Content-Type, result kind, create
+const Endpoint kInviteCreate{IK_PROVIDER_TWILIO, "invites.create", Method::Post,
+                             "/v1/Services/{}/Channels/{}/Invites", kJson, kForm, IK_KIND_TWILIO_INVITE, true};
+const Endpoint kInviteFetch{IK_PROVIDER_TWILIO, "invites.fetch", Method::Get,
+                            "/v1/Services/{}/Channels/{}/Invites/{}", kJson, nullptr, IK_KIND_TWILIO_INVITE, false};
+const Endpoint kInviteList{IK_PROVIDER_TWILIO, "invites.list", Method::Get, "/v1/Services/{}/Channels/{}/Invites",
+                           kJson, nullptr, IK_KIND_TWILIO_INVITE, false};
+const Endpoint kInviteDelete{IK_PROVIDER_TWILIO, "invites.delete", Method::Delete,
+                             "/v1/Services/{}/Channels/{}/Invites/{}", nullptr, nullptr, IK_KIND_NONE, false};
+const Endpoint kUserCreate{IK_PROVIDER_TWILIO, "users.create", Method::Post, "/v2/Services/{}/Users", kJson, kForm,
+                           IK_KIND_TWILIO_USER, true};
+const Endpoint kUserFetch{IK_PROVIDER_TWILIO, "users.fetch", Method::Get, "/v2/Services/{}/Users/{}", kJson, nullptr,
+                          IK_KIND_TWILIO_USER, false};
+const Endpoint kUserList{IK_PROVIDER_TWILIO, "users.list", Method::Get, "/v2/Services/{}/Users", kJson, nullptr,
+                         IK_KIND_TWILIO_USER, false};
+const Endpoint kUserUpdate{IK_PROVIDER_TWILIO, "users.update", Method::Post, "/v2/Services/{}/Users/{}", kJson, kForm,
+                           IK_KIND_TWILIO_USER, false};
+const Endpoint kUserDelete{IK_PROVIDER_TWILIO, "users.delete", Method::Delete, "/v2/Services/{}/Users/{}", nullptr,
+                           nullptr, IK_KIND_NONE, false};
+constexpr int32_t kInvitePageMax = 1000;
+constexpr int32_t kUserPageMax = 100;
+
+// ^XX[0-9a-fA-F]{32}$
+void check_sid(const char *sid, const char *prefix, const char *what) {
+  check_text(sid, what, true);
+  std::string_view v(sid);
+  bool ok = v.size() == 34 && v.substr(0, 2) == prefix;
+  for (size_t i = 2; ok && i < v.size(); ++i) ok = std::isxdigit(static_cast<unsigned char>(v[i])) != 0;
+  if (!ok) {
+    fail(IK_STATUS_INVALID_ARGUMENT,
+         std::string(what) + " must be '" + prefix + "' followed by 32 hexadecimal digits");
+  }
+}
+
+void map_invite(JsonObject o, ik_twilio_invite &inv) {
+  inv.sid = get_str(o, "sid");
+  inv.account_sid = get_str(o, "account_sid");
+  inv.channel_sid = get_str(o, "channel_sid");
+  inv.service_sid = get_str(o, "service_sid");
+  inv.identity = get_str(o, "identity");
+  inv.role_sid = get_str(o, "role_sid");
+  inv.created_by = get_str(o, "created_by");
+  inv.url = get_str(o, "url");
+  inv.date_created = get_str(o, "date_created");
+  inv.date_updated = get_str(o, "date_updated");
+}
+
+void map_user(JsonObject o, ik_twilio_user &u) {
+  u.sid = get_str(o, "sid");
+  u.account_sid = get_str(o, "account_sid");
+  u.service_sid = get_str(o, "service_sid");
+  u.attributes = get_str(o, "attributes");
+  u.friendly_name = get_str(o, "friendly_name");
+  u.role_sid = get_str(o, "role_sid");
+  u.identity = get_str(o, "identity");
+  u.is_online = get_tri(o, "is_online");
+  u.is_notifiable = get_tri(o, "is_notifiable");
+  u.date_created = get_str(o, "date_created");
+  u.date_updated = get_str(o, "date_updated");
+  OptInt joined = get_int(o, "joined_channels_count");
+  u.joined_channels_count = joined.set ? joined.v : 0;
+  if (auto links = get_obj(o, "links")) {
+    u.link_user_channels = get_str(*links, "user_channels");
+    u.link_user_bindings = get_str(*links, "user_bindings");
+  }
+  u.url = get_str(o, "url");
+}
+
+// {"<key>": [...], "meta": {...}}: items are found through meta.key.
+template <class T, class Map>
+void parse_page(ik_page &page, JsonElement root, const char *default_key, std::vector<T> &items, Map map) {
+  JsonObject o = as_object(root, "list response");
+  std::string key = default_key;
+  if (auto meta = get_obj(o, "meta")) {
+    page.tw_page = get_int(*meta, "page");
+    page.tw_page_size = get_int(*meta, "page_size");
+    page.tw_key = get_str(*meta, "key");
+    page.tw_url = get_str(*meta, "url");
+    page.tw_first_page_url = get_str(*meta, "first_page_url");
+    page.tw_previous_page_url = get_str(*meta, "previous_page_url");
+    page.tw_next_page_url = get_str(*meta, "next_page_url");
+    if (page.tw_key.set && !page.tw_key.s.empty()) key = page.tw_key.s;
+  }
+  auto arr = get_arr(o, key);
+  if (!arr) fail(IK_STATUS_PARSE, "unexpected response: list without a '" + key + "' array");
+  items.reserve(arr->size());
+  for (JsonElement e : *arr) {
+    T item;
+    map(as_object(e, key + "[]"), item);
+    item.resp = page.resp;
+    item.raw = to_json(e);
+    items.push_back(std::move(item));
+  }
+  page.has_next = page.tw_next_page_url.set && !page.tw_next_page_url.s.empty();
+  page.has_more = page.has_next;
+  page.next_raw = page.has_next ? page.tw_next_page_url.s : std::string();
+}
+
+void parse_invite_page(ik_page &page, JsonElement root) {
+  parse_page(page, root, "invites", page.twilio_invites, map_invite);
+}
+void parse_user_page(ik_page &page, JsonElement root) {
+  parse_page(page, root, "users", page.twilio_users, map_user);
+}
+
+Request user_write(const Endpoint &ep, const char *service_sid, const char *sid_or_identity,
+                   const ik_twilio_user_params &p) {
+  check_version(p.version, IK_TWILIO_USER_PARAMS_VERSION, "ik_twilio_user_params");
+  check_sid(service_sid, "IS", "service_sid");
+  const bool create = &ep == &kUserCreate;
+  if (create) {
+    check_text(p.identity, "identity", true);
+  } else {
+    check_text(sid_or_identity, "sid_or_identity", true);
+    if (p.identity) fail(IK_STATUS_INVALID_ARGUMENT, "identity cannot be changed by an update (leave it NULL)");
+  }
+  if (p.role_sid) check_sid(p.role_sid, "RL", "role_sid");
+  check_text(p.attributes, "attributes", false);
+  check_text(p.friendly_name, "friendly_name", false);
+  if (p.attributes) {
+    std::string copy = p.attributes;
+    pad_for_parse(copy);
+    simdjson::dom::parser parser;
+    JsonElement ignored;
+    if (parser.parse(copy.data(), copy.size(), false).get(ignored) != simdjson::SUCCESS)
+      fail(IK_STATUS_INVALID_ARGUMENT, "attributes must be valid JSON text");
+  }
+  if (p.webhook_enabled < IK_WEBHOOK_UNSET || p.webhook_enabled > IK_WEBHOOK_DISABLED)
+    fail(IK_STATUS_INVALID_ARGUMENT, "webhook_enabled must be an IK_WEBHOOK_* value");
+  FormBuilder form;
+  if (create) form.add("Identity", p.identity);
+  if (p.role_sid) form.add("RoleSid", p.role_sid);
+  if (p.attributes) form.add("Attributes", p.attributes);
+  if (p.friendly_name) form.add("FriendlyName", p.friendly_name);
+  Request req;
+  req.ep = &ep;
+  req.path_query = create ? expand_path(ep.path, {service_sid}) : expand_path(ep.path, {service_sid, sid_or_identity});
+  req.body = form.take();
+  if (p.webhook_enabled == IK_WEBHOOK_ENABLED) req.headers.emplace_back("X-Twilio-Webhook-Enabled: true");
+  if (p.webhook_enabled == IK_WEBHOOK_DISABLED) req.headers.emplace_back("X-Twilio-Webhook-Enabled: false");
+  return req;
+}
+}  // namespace
+
+// ---- v1 Channel Invites ----
+
+std::unique_ptr<ik_twilio_invite> invite_create(const ik_client &c, const char *service_sid, const char *channel_sid,
+                                                const char *identity, const char *role_sid, const CallSettings &cs) {
+  check_sid(service_sid, "IS", "service_sid");
+  check_text(channel_sid, "channel_sid", true);
+  check_text(identity, "identity", true);
+  if (role_sid) check_sid(role_sid, "RL", "role_sid");
+  FormBuilder form;
+  form.add("Identity", identity);
+  if (role_sid) form.add("RoleSid", role_sid);
+  Request req;
+  req.ep = &kInviteCreate;
+  req.path_query = expand_path(kInviteCreate.path, {service_sid, channel_sid});
+  req.body = form.take();
+  return call_object<ik_twilio_invite>(c, req, cs, map_invite);
+}
+
+std::unique_ptr<ik_twilio_invite> invite_fetch(const ik_client &c, const char *service_sid, const char *channel_sid,
+                                               const char *invite_sid, const CallSettings &cs) {
+  check_sid(service_sid, "IS", "service_sid");
+  check_text(channel_sid, "channel_sid", true);
+  check_sid(invite_sid, "IN", "invite_sid");
+  Request req;
+  req.ep = &kInviteFetch;
+  req.path_query = expand_path(kInviteFetch.path, {service_sid, channel_sid, invite_sid});
+  return call_object<ik_twilio_invite>(c, req, cs, map_invite);
+}
+
+ListSpec invite_list_spec(const char *service_sid, const char *channel_sid, const char *const *identities,
+                          size_t identity_count) {
+  check_sid(service_sid, "IS", "service_sid");
+  check_text(channel_sid, "channel_sid", true);
+  if (identity_count && !identities) fail(IK_STATUS_INVALID_ARGUMENT, "identities is NULL but identity_count is not 0");
+  ListSpec s;
+  s.ep = &kInviteList;
+  s.scheme = Scheme::NextUrl;
+  s.kind = IK_KIND_TWILIO_INVITE;
+  s.max_page_size = kInvitePageMax;
+  s.path = expand_path(kInviteList.path, {service_sid, channel_sid});
+  for (size_t i = 0; i < identity_count; ++i) {
+    check_text(identities[i], "identities[i]", true);
+    s.filters.emplace_back("Identity", identities[i]);
+  }
+  s.parse = parse_invite_page;
+  return s;
+}
+
+std::unique_ptr<ik_response> invite_delete(const ik_client &c, const char *service_sid, const char *channel_sid,
+                                           const char *invite_sid, const CallSettings &cs) {
+  check_sid(service_sid, "IS", "service_sid");
+  check_text(channel_sid, "channel_sid", true);
+  check_sid(invite_sid, "IN", "invite_sid");
+  Request req;
+  req.ep = &kInviteDelete;
+  req.path_query = expand_path(kInviteDelete.path, {service_sid, channel_sid, invite_sid});
+  return call_no_body(c, req, cs);
+}
+
+// ---- v2 Users ----
+
+std::unique_ptr<ik_twilio_user> user_create(const ik_client &c, const char *service_sid,
+                                            const ik_twilio_user_params &p, const CallSettings &cs) {
+  return call_object<ik_twilio_user>(c, user_write(kUserCreate, service_sid, nullptr, p), cs, map_user);
+}
+
+std::unique_ptr<ik_twilio_user> user_update(const ik_client &c, const char *service_sid, const char *sid_or_identity,
+                                            const ik_twilio_user_params &p, const CallSettings &cs) {
+  return call_object<ik_twilio_user>(c, user_write(kUserUpdate, service_sid, sid_or_identity, p), cs, map_user);
+}
+
+std::unique_ptr<ik_twilio_user> user_fetch(const ik_client &c, const char *service_sid, const char *sid_or_identity,
+                                           const CallSettings &cs) {
+  check_sid(service_sid, "IS", "service_sid");
+  check_text(sid_or_identity, "sid_or_identity", true);
+  Request req;
+  req.ep = &kUserFetch;
+  req.path_query = expand_path(kUserFetch.path, {service_sid, sid_or_identity});
+  return call_object<ik_twilio_user>(c, req, cs, map_user);
+}
+
+ListSpec user_list_spec(const char *service_sid) {
+  check_sid(service_sid, "IS", "service_sid");
+  ListSpec s;
+  s.ep = &kUserList;
+  s.scheme = Scheme::NextUrl;
+  s.kind = IK_KIND_TWILIO_USER;
+  s.max_page_size = kUserPageMax;
+  s.path = expand_path(kUserList.path, {service_sid});
+  s.parse = parse_user_page;
+  return s;
+}
+
+std::unique_ptr<ik_response> user_delete(const ik_client &c, const char *service_sid, const char *sid_or_identity,
+                                         const CallSettings &cs) {
+  check_sid(service_sid, "IS", "service_sid");
+  check_text(sid_or_identity, "sid_or_identity", true);
+  Request req;
+  req.ep = &kUserDelete;
+  req.path_query = expand_path(kUserDelete.path, {service_sid, sid_or_identity});
+  return call_no_body(c, req, cs);
+}
+
+}  // namespace ik::detail::twilio
+
+namespace ik::detail {
+
+// Legacy {code, message, more_info, status, details} and RFC 9457
+// {type, title, status, code, detail, instance, errors}; anything else is text.
+void twilio_parse_error(ErrorInfo &info, std::string_view, const std::string &body) {
+  if (body.empty()) return;
+  std::string copy = body;
+  pad_for_parse(copy);
+  simdjson::dom::parser parser;
+  JsonElement root;
+  if (parser.parse(copy.data(), copy.size(), false).get(root) != simdjson::SUCCESS) return;
+  JsonObject o;
+  if (root.get_object().get(o) != simdjson::SUCCESS) return;
+  auto text = [&](const char *k) -> OptStr {
+    JsonElement v;
+    OptStr out;
+    if (o.at_key(k).get(v) != simdjson::SUCCESS || v.is_null()) return out;
+    std::string_view sv;
+    if (v.get_string().get(sv) == simdjson::SUCCESS)
+      out.assign(sv);
+    else
+      out.assign(to_json(v));
+    return out;
+  };
+  OptStr code = text("code"), message = text("message"), more = text("more_info"), details = text("details");
+  OptStr type = text("type"), title = text("title"), detail = text("detail"), instance = text("instance"),
+         errors = text("errors");
+  if (code.set) {
+    info.has_provider_code = true;
+    info.provider_code = code.s;
+  }
+  if (message.set) {
+    info.has_provider_message = true;
+    info.provider_message = message.s;
+  } else if (detail.set || title.set) {
+    info.has_provider_message = true;
+    info.provider_message = detail.set ? detail.s : title.s;
+  }
+  if (more.set) info.set_field("more_info", more.s);
+  if (details.set) info.set_field("details", details.s);
+  if (type.set) info.set_field("type", type.s);
+  if (title.set) info.set_field("title", title.s);
+  if (detail.set) info.set_field("detail", detail.s);
+  if (instance.set) info.set_field("instance", instance.s);
+  if (errors.set) info.set_field("errors", errors.s);
+}
+
+}  // namespace ik::detail
