@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs everything invitekit needs to build, run its quick-start and run all
+# of its tests on Debian 12, from Debian's own packages. Idempotent: it asks
+# apt only for what is missing. Uses sudo when not run as root.
+set -euo pipefail
+
+packages=(
+  g++ pkg-config python3 meson ninja-build
+  libcurl4-openssl-dev   # the HTTP transport
+  libsimdjson-dev        # JSON parsing
+  libcpp-httplib-dev     # invitekit-emulator and the test servers
+  libcli11-dev           # the invitekit command-line tool
+  googletest             # GoogleTest + GoogleMock sources/libs
+  libgtest-dev libgmock-dev
+  valgrind               # leak checks of the embedding test
+)
+# Node.js + npm run the Prism conformance suite; keep an existing installation.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all build and test dependencies are present"
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-deps: done"

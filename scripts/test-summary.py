@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+"""Prints one line "N passed, N failed, N skipped" for a Meson test log.
+
+Each GoogleTest executable counts its test cases (from the JUnit XML it wrote),
+suites that report their own counts with a line "<name>: N passed, M failed"
+count those, and every other Meson test counts as one."""
+import json
+import re
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+COUNT_LINE = re.compile(r"^\S*:?\s*(\d+) passed, (\d+) failed(?:, (\d+) skipped)?\s*$", re.M)
+
+
+def gtest_counts(xml_path):
+    root = ET.parse(xml_path).getroot()
+    passed = failed = skipped = 0
+    for case in root.iter("testcase"):
+        if case.find("failure") is not None or case.find("error") is not None:
+            failed += 1
+        elif case.get("result") == "skipped" or case.find("skipped") is not None:
+            skipped += 1
+        else:
+            passed += 1
+    return passed, failed, skipped
+
+
+def main():
+    log = Path(sys.argv[1])
+    build = log.parent.parent
+    passed = failed = skipped = 0
+    for line in log.read_text().splitlines():
+        if not line.strip():
+            continue
+        t = json.loads(line)
+        result = t.get("result")
+        name = t.get("name", "")
+        if result == "SKIP":
+            skipped += 1
+            continue
+        counted = False
+        if t.get("protocol") == "gtest":
+            xml = build / (name + ".xml")
+            if xml.exists():
+                p, f, s = gtest_counts(xml)
+                if result not in ("OK", "EXPECTEDFAIL") and f == 0:
+                    f = 1  # crashed or timed out without reporting a failing case
+                passed, failed, skipped = passed + p, failed + f, skipped + s
+                counted = True
+        if not counted:
+            m = COUNT_LINE.findall(t.get("stdo", "") or "")
+            if m:
+                p, f, s = (int(x or 0) for x in m[-1])
+                if result not in ("OK", "EXPECTEDFAIL") and f == 0:
+                    f = 1
+                passed, failed, skipped = passed + p, failed + f, skipped + s
+                counted = True
+        if not counted:
+            if result in ("OK", "EXPECTEDFAIL"):
+                passed += 1
+            else:
+                failed += 1
+    print(f"{passed} passed, {failed} failed, {skipped} skipped")
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
