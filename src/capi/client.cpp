@@ -90,14 +90,13 @@ IK_API int32_t ik_response_provider(const ik_response *r) { return r ? r->provid
 IK_API const char *ik_response_request_id(const ik_response *r) { return r ? r->request_id.c() : nullptr; }
 IK_API const char *ik_response_header(const ik_response *r, const char *name) {
   if (!r || !name) return nullptr;
-  const std::string *v = find_header(r->headers, name);
-  return v ? v->c_str() : nullptr;
+  return r->headers.find(name);
 }
 IK_API size_t ik_response_header_count(const ik_response *r) { return r ? r->headers.size() : 0; }
 IK_API int32_t ik_response_header_at(const ik_response *r, size_t i, const char **name, const char **value) {
   const bool ok = r && i < r->headers.size();
-  if (name) *name = ok ? r->headers[i].first.c_str() : nullptr;
-  if (value) *value = ok ? r->headers[i].second.c_str() : nullptr;
+  if (name) *name = ok ? r->headers.name_at(i) : nullptr;
+  if (value) *value = ok ? r->headers.value_at(i) : nullptr;
   return ok ? 1 : 0;
 }
 
@@ -105,10 +104,10 @@ namespace {
 int32_t header_int(const ik_response *r, std::initializer_list<const char *> names, int64_t *out) {
   if (!r) return 0;
   for (const char *n : names) {
-    if (const std::string *v = find_header(r->headers, n)) {
+    if (const char *v = r->headers.find(n)) {
       char *end = nullptr;
-      long long x = std::strtoll(v->c_str(), &end, 10);
-      if (end && end != v->c_str() && *end == 0) {
+      long long x = std::strtoll(v, &end, 10);
+      if (end && end != v && *end == 0) {
         if (out) *out = x;
         return 1;
       }

@@ -181,8 +181,7 @@ IK_API const char *ik_error_request_id(const ik_error *err) {
 }
 IK_API const char *ik_error_header(const ik_error *err, const char *name) {
   if (!err || !name) return nullptr;
-  const std::string *v = find_header(err->e.headers, name);
-  return v ? v->c_str() : nullptr;
+  return err->e.headers.find(name);
 }
 IK_API int64_t ik_error_retry_after_ms(const ik_error *err) { return err ? err->e.retry_after_ms : -1; }
 IK_API int32_t ik_error_is_retryable(const ik_error *err) { return err && err->e.retryable ? 1 : 0; }

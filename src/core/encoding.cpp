@@ -115,6 +115,9 @@ bool valid_utf8(std::string_view s) {
 std::string encode_path_segment(std::string_view s) {
   if (s == ".") return "%2E";
   if (s == "..") return "%2E%2E";
+  bool plain = true;
+  for (unsigned char c : s) plain = plain && unreserved(c);
+  if (plain) return std::string(s);
   std::string out;
   out.reserve(s.size() + 8);
   for (unsigned char c : s) {

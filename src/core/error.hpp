@@ -15,8 +15,25 @@ namespace ik::detail {
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
-// Case-insensitive lookup of the first header with that name; nullptr if absent.
-const std::string *find_header(const HeaderList &headers, std::string_view name);
+// Response headers in one buffer ("name\0value\0..."): one allocation per
+// response instead of two per header. Immutable once built.
+class Headers {
+ public:
+  void add(std::string_view name, std::string_view value);
+  // First value for name (case-insensitive), NUL-terminated; nullptr if absent.
+  const char *find(std::string_view name) const;
+  size_t size() const { return idx_.size(); }
+  const char *name_at(size_t i) const { return buf_.data() + idx_[i].first; }
+  const char *value_at(size_t i) const { return buf_.data() + idx_[i].second; }
+  void clear() {
+    buf_.clear();
+    idx_.clear();
+  }
+
+ private:
+  std::string buf_;
+  std::vector<std::pair<uint32_t, uint32_t>> idx_;
+};
 
 struct ErrorInfo {
   ik_status status = IK_STATUS_INTERNAL;
@@ -29,7 +46,7 @@ struct ErrorInfo {
   bool has_provider_message = false;
   std::string provider_message;
   HeaderList fields;   // provider-specific extras (ik_error_field)
-  HeaderList headers;  // response headers of the last attempt
+  Headers headers;     // response headers of the last attempt
   bool has_request_id = false;
   std::string request_id;
   int64_t retry_after_ms = -1;

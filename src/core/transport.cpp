@@ -20,9 +20,9 @@ int64_t now_us() {
 const char *const kRequestIdHeaders[] = {"x-request-id", "twilio-request-id", "t-request-id", "fastly-request-id",
                                          "x-fastly-request-id"};
 
-const std::string *request_id_of(const HeaderList &h) {
+const char *request_id_of(const Headers &h) {
   for (const char *n : kRequestIdHeaders) {
-    if (const std::string *v = find_header(h, n)) return v;
+    if (const char *v = h.find(n)) return v;
   }
   return nullptr;
 }
@@ -100,7 +100,7 @@ struct Transport::Slot {
   CURL *easy = nullptr;
   CURLM *multi = nullptr;
   std::string body;
-  HeaderList headers;
+  Headers headers;
   int64_t max_bytes = 0;
   bool too_large = false;
   ~Slot() {
@@ -115,7 +115,7 @@ struct Transport::Attempt {
   bool too_large = false;
   bool sent = false;  // request bytes were written to a connection
   int32_t http_status = 0;
-  HeaderList headers;
+  Headers headers;
   std::string body;
   std::string curl_message;
   std::string redirect_url;
@@ -130,21 +130,31 @@ size_t write_cb(char *ptr, size_t size, size_t nmemb, void *ud) {
     s->too_large = true;
     return 0;  // aborts the transfer with CURLE_WRITE_ERROR
   }
+  if (s->body.empty()) {
+    // One allocation of the announced size plus simdjson's padding.
+    curl_off_t cl = -1;
+    curl_easy_getinfo(s->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl);
+    size_t want = (cl > 0 && cl <= s->max_bytes ? static_cast<size_t>(cl) : n) + simdjson::SIMDJSON_PADDING;
+    s->body.reserve(want);
+  }
   s->body.append(ptr, n);
   return n;
 }
 
 size_t header_cb(char *ptr, size_t size, size_t nmemb, void *ud) {
   auto *s = static_cast<Transport::Slot *>(ud);
-  size_t n = size * nmemb;
+  const size_t n = size * nmemb;
   std::string_view line(ptr, n);
-  if (line.size() >= 5 && line.substr(0, 5) == "HTTP/") {
+  if (line.size() >= 5 && line.compare(0, 5, "HTTP/") == 0) {
     s->headers.clear();  // a new response (after 100 Continue or a redirect)
     return n;
   }
-  auto colon = line.find(':');
+  const size_t colon = line.find(':');
   if (colon == std::string_view::npos || colon == 0) return n;
-  s->headers.emplace_back(std::string(line.substr(0, colon)), trim(line.substr(colon + 1)));
+  std::string_view value = line.substr(colon + 1);
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && (value.back() == '\n' || value.back() == '\r' || value.back() == ' ')) value.remove_suffix(1);
+  s->headers.add(line.substr(0, colon), value);
   return n;
 }
 }  // namespace
@@ -162,6 +172,28 @@ Transport::Transport(const ClientConfig &cfg) : cfg_(cfg), rng_(std::random_devi
 Transport::~Transport() {
   slots_.clear();  // easy handles must go before the share
   if (share_) curl_share_cleanup(share_);
+  for (auto &entry : header_cache_) {
+    for (curl_slist *n = entry.second; n; n = n->next) explicit_bzero(n->data, std::strlen(n->data));
+    curl_slist_free_all(entry.second);
+  }
+}
+
+curl_slist *Transport::endpoint_headers(const Endpoint &ep) const {
+  std::lock_guard<std::mutex> lk(header_mu_);
+  for (const auto &entry : header_cache_) {
+    if (entry.first == &ep) return entry.second;
+  }
+  SlistGuard list;
+  const ProviderConfig &pc = cfg_.provider(ep.provider);
+  list.add(pc.auth_header);
+  list.add("User-Agent: " + cfg_.user_agent);  // cheaper per request than CURLOPT_USERAGENT
+  for (const auto &h : pc.static_headers) list.add(h);
+  if (ep.accept) list.add(std::string("Accept: ") + ep.accept);
+  if (ep.content_type) list.add(std::string("Content-Type: ") + ep.content_type);
+  if (ep.method == Method::Post) list.add("Expect:");
+  header_cache_.emplace_back(&ep, list.list);
+  list.list = nullptr;
+  return header_cache_.back().second;
 }
 
 Transport::Slot *Transport::acquire() const {
@@ -181,10 +213,9 @@ Transport::Slot *Transport::acquire() const {
   curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
   curl_easy_setopt(e, CURLOPT_WRITEDATA, slot.get());
+  curl_easy_setopt(e, CURLOPT_SHARE, share_);
   curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, header_cb);
   curl_easy_setopt(e, CURLOPT_HEADERDATA, slot.get());
-  curl_easy_setopt(e, CURLOPT_SHARE, share_);
-  curl_easy_setopt(e, CURLOPT_USERAGENT, cfg_.user_agent.c_str());
   curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
   curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
   curl_easy_setopt(e, CURLOPT_PATH_AS_IS, 1L);
@@ -304,15 +335,15 @@ void Transport::perform(Slot &slot, const std::string &url, Method method, const
   out.too_large = slot.too_large || code == CURLE_FILESIZE_EXCEEDED;
   out.sent = req_size > 0;
   out.http_status = static_cast<int32_t>(status);
-  out.headers = std::move(slot.headers);
   out.body = std::move(slot.body);
+  out.headers = std::move(slot.headers);
   out.curl_message = errbuf[0] ? errbuf : curl_easy_strerror(out.code);
   if (out.http_status >= 300 && out.http_status < 400) {
     char *loc = nullptr;
     if (curl_easy_getinfo(e, CURLINFO_REDIRECT_URL, &loc) == CURLE_OK && loc) out.redirect_url = loc;
   }
   slot.body = std::string();
-  slot.headers = HeaderList();
+  slot.headers = Headers();
 }
 
 int64_t Transport::backoff_ms(int attempt, int64_t prev_delay) const {
@@ -337,20 +368,20 @@ int64_t Transport::backoff_ms(int attempt, int64_t prev_delay) const {
 namespace {
 
 // Server-directed delay in ms, or -1.
-int64_t server_delay_ms(const HeaderList &h, int32_t http_status, int32_t provider) {
-  if (const std::string *v = find_header(h, "retry-after-ms")) {
-    if (auto n = parse_number(*v)) return static_cast<int64_t>(*n);
+int64_t server_delay_ms(const Headers &h, int32_t http_status, int32_t provider) {
+  if (const char *v = h.find("retry-after-ms")) {
+    if (auto n = parse_number(trim(v))) return static_cast<int64_t>(*n);
   }
-  if (const std::string *v = find_header(h, "retry-after")) {
-    if (auto n = parse_number(*v)) return static_cast<int64_t>(*n * 1000.0);
-    if (auto t = parse_http_date(*v)) {
+  if (const char *v = h.find("retry-after")) {
+    if (auto n = parse_number(trim(v))) return static_cast<int64_t>(*n * 1000.0);
+    if (auto t = parse_http_date(v)) {
       int64_t d = (*t - static_cast<int64_t>(std::time(nullptr))) * 1000;
       return std::max<int64_t>(0, d);
     }
   }
   if (provider == IK_PROVIDER_FASTLY && http_status == 429) {
-    if (const std::string *v = find_header(h, "fastly-ratelimit-reset")) {
-      if (auto t = parse_int(*v)) {
+    if (const char *v = h.find("fastly-ratelimit-reset")) {
+      if (auto t = parse_int(trim(v))) {
         int64_t d = (*t - static_cast<int64_t>(std::time(nullptr))) * 1000;
         return std::max<int64_t>(0, d);
       }
@@ -442,14 +473,17 @@ std::unique_ptr<ik_response> Transport::execute(const Request &req, const CallSe
     url = pc.base_url + req.path_query;
   }
 
-  SlistGuard headers;
-  headers.add(pc.auth_header);
-  for (const auto &h : pc.static_headers) headers.add(h);
-  if (ep.accept) headers.add(std::string("Accept: ") + ep.accept);
-  if (ep.content_type) headers.add(std::string("Content-Type: ") + ep.content_type);
-  if (ep.method == Method::Post) headers.add("Expect:");
-  for (const auto &h : req.headers) headers.add(h);
-  for (const auto &h : cs.extra_headers) headers.add(h);
+  // The endpoint's header lines are built once per client; a request with
+  // extra headers gets its own copy.
+  curl_slist *base_headers = endpoint_headers(ep);
+  SlistGuard own_headers;
+  curl_slist *send_headers = base_headers;
+  if (!req.headers.empty() || !cs.extra_headers.empty()) {
+    for (curl_slist *n = base_headers; n; n = n->next) own_headers.add(n->data);
+    for (const auto &h : req.headers) own_headers.add(h);
+    for (const auto &h : cs.extra_headers) own_headers.add(h);
+    send_headers = own_headers.list;
+  }
 
   const Logger &log = cfg_.logger;
   int attempt = 0;
@@ -478,11 +512,13 @@ std::unique_ptr<ik_response> Transport::execute(const Request &req, const CallSe
     }
     const int64_t remaining_ms = deadline == INT64_MAX ? INT64_MAX : (deadline - now + 999) / 1000;
     const int64_t timeout_ms = std::min(cs.attempt_timeout_ms, remaining_ms);
-    const std::string shown_url = redact_url(url);
+    // The redacted URL is only computed when something will show it.
+    std::string shown_url;
+    if (log.enabled(IK_LOG_ERROR)) shown_url = redact_url(url);
 
     Attempt a;
-    perform(*slot, url, ep.method, req.body, headers.list, timeout_ms, cs.connect_timeout_ms, cs.cancel, a);
-    const std::string *rid = request_id_of(a.headers);
+    perform(*slot, url, ep.method, req.body, send_headers, timeout_ms, cs.connect_timeout_ms, cs.cancel, a);
+    const char *rid = request_id_of(a.headers);
 
     LogFields lf;
     lf.provider = ep.provider;
@@ -492,7 +528,7 @@ std::unique_ptr<ik_response> Transport::execute(const Request &req, const CallSe
     lf.http_status = a.http_status;
     lf.attempt = attempt;
     lf.latency_us = a.latency_us;
-    lf.request_id = rid ? rid->c_str() : nullptr;
+    lf.request_id = rid;
     if (log.enabled(IK_LOG_DEBUG)) {
       std::string m = std::string(lf.method) + " " + shown_url + " -> ";
       m += a.code == CURLE_OK ? std::to_string(a.http_status) : std::string("error: ") + a.curl_message;
@@ -501,7 +537,7 @@ std::unique_ptr<ik_response> Transport::execute(const Request &req, const CallSe
     }
     if (log.enabled(IK_LOG_TRACE)) {
       std::string m = "request headers:";
-      for (curl_slist *n = headers.list; n; n = n->next) {
+      for (curl_slist *n = send_headers; n; n = n->next) {
         std::string_view line(n->data);
         auto c = line.find(':');
         std::string name(line.substr(0, c));
@@ -509,8 +545,10 @@ std::unique_ptr<ik_response> Transport::execute(const Request &req, const CallSe
       }
       if (!req.body.empty()) m += "\nrequest body: " + req.body;
       m += "\nresponse headers:";
-      for (const auto &h : a.headers)
-        m += "\n  " + h.first + ": " + (is_secret_header(h.first) ? std::string("[REDACTED]") : h.second);
+      for (size_t i = 0; i < a.headers.size(); ++i) {
+        const char *name = a.headers.name_at(i);
+        m += std::string("\n  ") + name + ": " + (is_secret_header(name) ? "[REDACTED]" : a.headers.value_at(i));
+      }
       if (!a.body.empty()) m += "\nresponse body: " + body_excerpt("", a.body);
       log.log(IK_LOG_TRACE, m, lf);
     }
@@ -520,7 +558,7 @@ std::unique_ptr<ik_response> Transport::execute(const Request &req, const CallSe
       auto resp = std::make_unique<ik_response>();
       resp->provider = ep.provider;
       resp->http_status = a.http_status;
-      if (rid) resp->request_id.assign(*rid);
+      if (rid) resp->request_id.assign(rid);
       resp->headers = std::move(a.headers);
       resp->attempts = attempt;
       resp->elapsed_us = now_us() - start;
@@ -548,6 +586,8 @@ std::unique_ptr<ik_response> Transport::execute(const Request &req, const CallSe
     }
 
     // ---- failure: build the error ----
+    if (shown_url.empty()) shown_url = redact_url(url);
+    lf.url = shown_url.c_str();
     ErrorInfo info;
     info.provider = ep.provider;
     info.operation = ep.operation;
@@ -556,7 +596,7 @@ std::unique_ptr<ik_response> Transport::execute(const Request &req, const CallSe
     info.http_status = a.code == CURLE_OK ? a.http_status : 0;
     if (rid) {
       info.has_request_id = true;
-      info.request_id = *rid;
+      info.request_id = rid;
     }
     info.set_field("url", shown_url);
     bool retryable = false;
@@ -586,12 +626,12 @@ std::unique_ptr<ik_response> Transport::execute(const Request &req, const CallSe
       if (a.http_status > 0) info.http_status = a.http_status;
     } else {
       const int32_t s = a.http_status;
-      const std::string *ct = find_header(a.headers, "content-type");
+      const char *ct = a.headers.find("content-type");
       info.status = status_for_http(s);
       info.has_body = !a.body.empty();
       if (info.has_body) info.body = a.body;
-      if (ct) info.set_field("content_type", *ct);
-      traits.parse_error(info, ct ? std::string_view(*ct) : std::string_view(), a.body);
+      if (ct) info.set_field("content_type", ct);
+      traits.parse_error(info, ct ? std::string_view(ct) : std::string_view(), a.body);
       std::string msg = "HTTP " + std::to_string(s);
       if (*http_reason(s)) msg += std::string(" ") + http_reason(s);
       if (s >= 300 && s < 400) {
@@ -602,15 +642,15 @@ std::unique_ptr<ik_response> Transport::execute(const Request &req, const CallSe
       if (info.has_provider_message && !info.provider_message.empty()) {
         msg += ": " + info.provider_message;
       } else if (!a.body.empty()) {
-        std::string ex = body_excerpt(ct ? *ct : std::string(), a.body);
+        std::string ex = body_excerpt(ct ? ct : "", a.body);
         if (!ex.empty()) msg += ": " + ex;
       }
       info.message = prefix + msg;
       retryable = s == 408 || s == 429 || (s >= 500 && s <= 599) || (s == 409 && traits.retry_409);
       if (s == 429 && traits.non_retryable_429 && traits.non_retryable_429(info)) retryable = false;
-      if (const std::string *xs = find_header(a.headers, "x-should-retry")) {
-        if (iequals(*xs, "true")) retryable = true;
-        if (iequals(*xs, "false")) retryable = false;
+      if (const char *xs = a.headers.find("x-should-retry")) {
+        if (iequals(trim(xs), "true")) retryable = true;
+        if (iequals(trim(xs), "false")) retryable = false;
       }
       // A create is safe to repeat only when the server provably did not act.
       not_reached = s == 429 || s == 503;

@@ -54,6 +54,9 @@ class Transport {
   void perform(Slot &slot, const std::string &url, Method method, const std::string &body, curl_slist *headers,
                int64_t timeout_ms, int64_t connect_timeout_ms, ik_cancel_token *cancel, Attempt &out) const;
   int64_t backoff_ms(int attempt, int64_t prev_delay) const;
+  // Header lines of an endpoint (auth, static, Accept, Content-Type), built
+  // once per client and shared read-only by every transfer.
+  curl_slist *endpoint_headers(const Endpoint &ep) const;
 
   const ClientConfig &cfg_;
   CURLSH *share_ = nullptr;
@@ -66,6 +69,8 @@ class Transport {
   mutable std::mutex rng_mu_;
   mutable std::mt19937_64 rng_;
   mutable std::atomic<int64_t> connections_opened_{0};
+  mutable std::mutex header_mu_;
+  mutable std::vector<std::pair<const Endpoint *, curl_slist *>> header_cache_;
 
   friend void share_lock(CURL *, curl_lock_data, curl_lock_access, void *);
   friend void share_unlock(CURL *, curl_lock_data, void *);

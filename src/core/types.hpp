@@ -15,7 +15,7 @@
 struct ik_response {
   int32_t provider = IK_PROVIDER_NONE;
   int32_t http_status = 0;
-  ik::detail::HeaderList headers;
+  ik::detail::Headers headers;
   ik::detail::OptStr request_id;
   int32_t attempts = 0;
   int64_t elapsed_us = 0;
