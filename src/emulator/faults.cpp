@@ -1,0 +1,206 @@
+#include "faults.hpp"
+
+#include "json.hpp"
+#include "text.hpp"
+
+#include <cctype>
+
+namespace emu {
+
+namespace {
+
+// Splits on blanks; a double-quoted run may contain blanks ("\"" escapes a quote).
+std::optional<std::vector<std::string>> tokenize(std::string_view s) {
+  std::vector<std::string> out;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
+    if (i == s.size()) break;
+    std::string tok;
+    bool quoted = false;
+    for (; i < s.size(); ++i) {
+      const char c = s[i];
+      if (quoted) {
+        if (c == '\\' && i + 1 < s.size() && s[i + 1] == '"') tok.push_back(s[++i]);
+        else if (c == '"') quoted = false;
+        else tok.push_back(c);
+      } else if (c == '"') {
+        quoted = true;
+      } else if (std::isspace(static_cast<unsigned char>(c))) {
+        break;
+      } else {
+        tok.push_back(c);
+      }
+    }
+    if (quoted) return std::nullopt;
+    out.push_back(std::move(tok));
+  }
+  return out;
+}
+
+std::optional<std::int64_t> non_negative(std::string_view v) {
+  const auto n = parse_int(v);
+  if (!n || *n < 0) return std::nullopt;
+  return n;
+}
+
+bool is_glob(std::string_view pattern) { return pattern.find_first_of("*?") != std::string_view::npos; }
+
+} // namespace
+
+const char *action_name(FaultAction action) {
+  switch (action) {
+  case FaultAction::Latency: return "latency";
+  case FaultAction::Status: return "status";
+  case FaultAction::Reset: return "reset";
+  case FaultAction::ResetMidBody: return "reset-mid-body";
+  case FaultAction::Truncate: return "truncate";
+  case FaultAction::Malformed: return "malformed";
+  case FaultAction::SlowBody: return "slow-body";
+  case FaultAction::ContentType: return "content-type";
+  case FaultAction::Redirect: return "redirect";
+  }
+  return "?";
+}
+
+bool Fault::matches(std::string_view m, std::string_view raw_path) const {
+  if (method != "*" && !iequals(method, m)) return false;
+  if (is_glob(pattern)) return glob_match(pattern, raw_path);
+  return raw_path.substr(0, pattern.size()) == pattern;
+}
+
+std::variant<Fault, std::string> parse_fault(std::string_view spec) {
+  const auto tokens = tokenize(spec);
+  if (!tokens) return std::string("unterminated quote");
+  if (tokens->size() < 3) return std::string("expected: METHOD PATTERN [count=N] ACTION [header options]");
+  Fault f;
+  f.spec = std::string(spec);
+  f.method = (*tokens)[0];
+  for (auto &c : f.method) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (f.method != "*") {
+    for (const char c : f.method) {
+      if (c < 'A' || c > 'Z') return "invalid method '" + (*tokens)[0] + "'";
+    }
+  }
+  f.pattern = (*tokens)[1];
+  if (f.pattern.empty() || f.pattern[0] != '/') return "path pattern must start with '/': '" + f.pattern + "'";
+
+  bool have_action = false;
+  bool have_redirect_status = false;
+  const auto set_action = [&](FaultAction a) -> bool {
+    if (have_action) return false;
+    have_action = true;
+    f.action = a;
+    return true;
+  };
+  for (std::size_t i = 2; i < tokens->size(); ++i) {
+    const std::string &tok = (*tokens)[i];
+    const std::size_t eq = tok.find('=');
+    const std::string key = tok.substr(0, eq);
+    const bool has_value = eq != std::string::npos;
+    const std::string value = has_value ? tok.substr(eq + 1) : std::string();
+    const auto need_number = [&]() -> std::optional<std::int64_t> { return has_value ? non_negative(value) : std::nullopt; };
+    bool ok = true;
+    if (key == "count") {
+      const auto n = need_number();
+      ok = n.has_value();
+      if (ok) f.count = static_cast<std::uint64_t>(*n);
+    } else if (key == "latency" || key == "slow-body") {
+      const auto n = need_number();
+      ok = n.has_value() && *n <= 600000 && set_action(key == "latency" ? FaultAction::Latency : FaultAction::SlowBody);
+      if (ok) f.number = *n;
+    } else if (key == "status") {
+      const auto n = need_number();
+      ok = n.has_value() && *n >= 400 && *n <= 599 && set_action(FaultAction::Status);
+      if (ok) f.number = *n;
+    } else if (key == "reset" || key == "reset-mid-body" || key == "truncate" || key == "malformed") {
+      const FaultAction a = key == "reset"            ? FaultAction::Reset
+                            : key == "reset-mid-body" ? FaultAction::ResetMidBody
+                            : key == "truncate"       ? FaultAction::Truncate
+                                                      : FaultAction::Malformed;
+      ok = !has_value && set_action(a);
+    } else if (key == "content-type" || key == "redirect") {
+      ok = has_value && !value.empty() && value.find_first_of("\r\n") == std::string::npos &&
+           set_action(key == "redirect" ? FaultAction::Redirect : FaultAction::ContentType);
+      if (ok) f.text = value;
+    } else if (key == "redirect-status") {
+      const auto n = need_number();
+      ok = n && (*n == 301 || *n == 302 || *n == 303 || *n == 307 || *n == 308);
+      if (ok) {
+        f.redirect_status = static_cast<int>(*n);
+        have_redirect_status = true;
+      }
+    } else if (key == "retry-after" || key == "retry-after-ms" || key == "fastly-ratelimit-remaining" ||
+               key == "fastly-ratelimit-reset") {
+      ok = need_number().has_value();
+      static constexpr std::pair<const char *, const char *> names[] = {
+          {"retry-after", "Retry-After"},
+          {"retry-after-ms", "retry-after-ms"},
+          {"fastly-ratelimit-remaining", "Fastly-RateLimit-Remaining"},
+          {"fastly-ratelimit-reset", "Fastly-RateLimit-Reset"}};
+      for (const auto &[opt, header] : names) {
+        if (ok && key == opt) f.headers.emplace_back(header, value);
+      }
+    } else if (key == "x-should-retry") {
+      ok = value == "true" || value == "false";
+      if (ok) f.headers.emplace_back("x-should-retry", value);
+    } else {
+      return "unknown option '" + tok + "'";
+    }
+    if (!ok) return "invalid or repeated option '" + tok + "'";
+  }
+  if (!have_action) return std::string("a fault needs one action: latency=MS, status=CODE, reset, reset-mid-body, "
+                                       "truncate, malformed, slow-body=MS, content-type=TYPE or redirect=URL");
+  if (have_redirect_status && f.action != FaultAction::Redirect) return std::string("redirect-status needs redirect=URL");
+  return f;
+}
+
+std::uint64_t FaultSet::add(Fault fault) {
+  std::lock_guard lock(mutex_);
+  fault.id = next_id_++;
+  fault.used = 0;
+  faults_.push_back(std::move(fault));
+  active_ = faults_.size();
+  return faults_.back().id;
+}
+
+void FaultSet::clear() {
+  std::lock_guard lock(mutex_);
+  faults_.clear();
+  active_ = 0;
+}
+
+std::optional<Fault> FaultSet::take(std::string_view method, std::string_view raw_path) {
+  if (active_.load(std::memory_order_relaxed) == 0) return std::nullopt;
+  std::lock_guard lock(mutex_);
+  for (auto it = faults_.begin(); it != faults_.end(); ++it) {
+    if (!it->matches(method, raw_path)) continue;
+    ++it->used;
+    Fault hit = *it;
+    if (it->count != 0 && it->used >= it->count) {
+      faults_.erase(it);
+      active_ = faults_.size();
+    }
+    return hit;
+  }
+  return std::nullopt;
+}
+
+std::string FaultSet::to_json() const {
+  std::lock_guard lock(mutex_);
+  json::Array arr;
+  for (const auto &f : faults_) {
+    arr.raw(json::Object()
+                .num("id", static_cast<std::int64_t>(f.id))
+                .str("spec", f.spec)
+                .str("method", f.method)
+                .str("pattern", f.pattern)
+                .str("action", action_name(f.action))
+                .num("count", static_cast<std::int64_t>(f.count))
+                .num("used", static_cast<std::int64_t>(f.used))
+                .done());
+  }
+  return json::Object().raw("faults", arr.done()).done();
+}
+
+} // namespace emu
