@@ -134,6 +134,8 @@ IK_API const char *ik_abi_version(void);
 #define IK_FEATURE_ASYNCH_DNS 0x8u /* DNS resolution is cancellable (threaded resolver) */
 /* Bitmask of IK_FEATURE_* for this build and the libcurl it runs on. */
 IK_API uint32_t ik_features(void);
+/* Version of the libcurl the library runs on, e.g. "7.88.1". Static string. */
+IK_API const char *ik_libcurl_version(void);
 
 /* ------------------------------------------------------------------------ */
 /* Global initialisation                                                     */

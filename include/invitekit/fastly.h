@@ -60,8 +60,9 @@ IK_API ik_status ik_fastly_invitation_create(const ik_client *client,
                                              ik_error **out_err);
 
 /* One page (GET /invitations?page[number]=N&page[size]=S). list_opts may be
- * NULL: page_size -> page[size] (1..100, clamped); cursor selects the page
- * (the first page when NULL). */
+ * NULL: page_size -> page[size] (1..100, clamped); cursor (an invitekit
+ * cursor) or provider_cursor (a page number) selects the page (the first page
+ * when both are NULL). */
 IK_API ik_status ik_fastly_invitation_list(const ik_client *client, const ik_list_options *list_opts,
                                            const ik_call_options *call_opts, ik_page **out, ik_error **out_err);
 

@@ -61,9 +61,9 @@ IK_API ik_status ik_openai_invite_retrieve(const ik_client *client, const char *
                                            ik_error **out_err);
 
 /* One page of invites (GET /organization/invites?limit=&after=). list_opts
- * may be NULL: page_size -> limit (1..100, clamped), cursor -> after;
- * max_items is ignored here. *out receives an owned page of
- * IK_KIND_OPENAI_INVITE items. */
+ * may be NULL: page_size -> limit (1..100, clamped); cursor (an invitekit
+ * cursor) or provider_cursor (an invite id) -> after; max_items is ignored
+ * here. *out receives an owned page of IK_KIND_OPENAI_INVITE items. */
 IK_API ik_status ik_openai_invite_list(const ik_client *client, const ik_list_options *list_opts,
                                        const ik_call_options *call_opts, ik_page **out, ik_error **out_err);
 

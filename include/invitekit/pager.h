@@ -4,8 +4,10 @@
  *
  * Schemes:
  *  - Twilio: follow meta.next_page_url exactly as given (it carries PageToken)
- *    until it is null. The next URL must be on the client's Twilio host;
- *    credentials are never sent anywhere else.
+ *    until it is null. The next URL must be on the client's Twilio base URL
+ *    (same scheme, host and port); otherwise the call fails with
+ *    IK_STATUS_INVALID_ARGUMENT and nothing is sent: credentials never leave
+ *    the configured host.
  *  - OpenAI: after=<last_id> while has_more is true.
  *  - Fastly: page[number]=N+1 until links.next is null/absent or
  *    meta.current_page >= meta.total_pages.
@@ -44,10 +46,15 @@ typedef struct ik_list_options {
   int32_t page_size;     /* items per request; 0 = server default; clamped to the endpoint maximum; < 0 is invalid */
   int64_t max_items;     /* pagers stop after this many items; 0 = no limit; < 0 is invalid */
   const char *cursor;    /* resume point from ik_pager_cursor() or ik_page_next_cursor(); NULL = start */
+  /* Start from a cursor in the provider's own terms instead (not with `cursor`):
+   * OpenAI: the invite id to list after (after=); Fastly: the page number
+   * (page[number]=); Twilio: a next_page_url on the configured host, or a
+   * PageToken. NULL = not used. */
+  const char *provider_cursor;
 } ik_list_options;
 
 #define IK_LIST_OPTIONS_VERSION 1
-#define IK_LIST_OPTIONS_INIT { IK_LIST_OPTIONS_VERSION, 0, 0, NULL }
+#define IK_LIST_OPTIONS_INIT { IK_LIST_OPTIONS_VERSION, 0, 0, NULL, NULL }
 
 IK_API ik_status ik_list_options_init(ik_list_options *opts, uint32_t version, ik_error **out_err);
 IK_API uint32_t ik_list_options_version(void);
@@ -144,8 +151,10 @@ IK_API int32_t ik_pager_done(const ik_pager *pager);
 /*
  * A resumable cursor: an opaque ASCII string from which a new pager (in this
  * or another process, via ik_list_options.cursor) continues exactly where this
- * one stopped, also in the middle of a page. Written to *out (dispose with
- * ik_buf_dispose). After the end, the cursor is the empty string.
+ * one stopped: in the middle of a page, and also after a max_items stop (it
+ * then points at the first item not delivered). Written to *out (dispose with
+ * ik_buf_dispose). Once the whole list has been read, the cursor is the empty
+ * string.
  * Errors: IK_STATUS_INVALID_ARGUMENT (NULL pager/out).
  */
 IK_API ik_status ik_pager_cursor(const ik_pager *pager, ik_buf *out, ik_error **out_err);

@@ -141,6 +141,11 @@ IK_API uint32_t ik_features(void) {
   return f;
 }
 
+IK_API const char *ik_libcurl_version(void) {
+  const curl_version_info_data *v = curl_version_info(CURLVERSION_NOW);
+  return v && v->version ? v->version : "unknown";
+}
+
 IK_API ik_status ik_global_init(ik_error **out_err) {
   return guard(out_err, [&] {
     global_init_once();

@@ -449,7 +449,7 @@ std::optional<int64_t> parse_int(std::string_view s) {
   int64_t v = 0;
   for (; i < s.size(); ++i) {
     if (s[i] < '0' || s[i] > '9') return std::nullopt;
-    v = v * 10 + (s[i] - '0');
+    if (__builtin_mul_overflow(v, 10, &v) || __builtin_add_overflow(v, s[i] - '0', &v)) return std::nullopt;
   }
   return neg ? -v : v;
 }

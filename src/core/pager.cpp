@@ -6,23 +6,24 @@
 
 namespace ik::detail {
 
-std::string encode_cursor(Scheme scheme, const std::string &raw, int64_t skip) {
+std::string encode_cursor(const ListSpec &spec, const std::string &raw, int64_t skip) {
   std::string out = "ik1.";
-  out.push_back(static_cast<char>(scheme));
-  out += "." + std::to_string(skip) + ".";
+  out.push_back(static_cast<char>(spec.scheme));
+  out += std::to_string(spec.kind) + "." + std::to_string(skip) + ".";
   out += base64_encode(raw, true, false);
   return out;
 }
 
-Cursor decode_cursor(Scheme scheme, const char *text) {
+Cursor decode_cursor(const ListSpec &spec, const char *text) {
   Cursor c;
   if (!text || !*text) return c;
   std::string_view t(text);
+  const std::string prefix = "ik1." + std::string(1, static_cast<char>(spec.scheme)) + std::to_string(spec.kind) + ".";
   auto bad = [&]() -> Cursor {
     fail(IK_STATUS_INVALID_ARGUMENT, "cursor is not one produced by invitekit for this kind of list");
   };
-  if (t.size() < 7 || t.substr(0, 4) != "ik1." || t[4] != static_cast<char>(scheme) || t[5] != '.') return bad();
-  t.remove_prefix(6);
+  if (t.size() < prefix.size() || t.substr(0, prefix.size()) != prefix) return bad();
+  t.remove_prefix(prefix.size());
   auto dot = t.find('.');
   if (dot == std::string_view::npos) return bad();
   auto skip = parse_int(t.substr(0, dot));
@@ -41,9 +42,39 @@ void apply_list_options(ListSpec &spec, const ik_list_options *opts, int64_t *ma
   if (opts->page_size < 0) fail(IK_STATUS_INVALID_ARGUMENT, "ik_list_options.page_size must not be negative");
   if (opts->max_items < 0) fail(IK_STATUS_INVALID_ARGUMENT, "ik_list_options.max_items must not be negative");
   check_text(opts->cursor, "ik_list_options.cursor", false);
+  check_text(opts->provider_cursor, "ik_list_options.provider_cursor", false);
   spec.page_size = std::min(opts->page_size, spec.max_page_size);
   if (max_items) *max_items = opts->max_items;
-  if (cursor) *cursor = decode_cursor(spec.scheme, opts->cursor);
+  const char *pc = opts->provider_cursor;
+  if (pc && *pc) {
+    if (opts->cursor && *opts->cursor)
+      fail(IK_STATUS_INVALID_ARGUMENT, "ik_list_options: set cursor or provider_cursor, not both");
+    Cursor c;
+    std::string_view v(pc);
+    switch (spec.scheme) {
+      case Scheme::AfterId: c.raw = v; break;
+      case Scheme::PageNumber: {
+        auto n = parse_int(v);
+        if (!n || *n < 1) fail(IK_STATUS_INVALID_ARGUMENT, "provider_cursor must be a page number >= 1 for Fastly");
+        c.raw = std::to_string(*n);
+        break;
+      }
+      case Scheme::NextUrl:
+        if (v.rfind("http://", 0) == 0 || v.rfind("https://", 0) == 0) {
+          c.raw = v;  // a next_page_url: checked against the base URL when it is requested
+        } else {
+          FormBuilder q;  // a PageToken: the first page's query plus the token, relative to the base URL
+          for (const auto &f : spec.filters) q.add(f.first, f.second);
+          if (spec.page_size > 0) q.add("PageSize", std::to_string(spec.page_size));
+          q.add("PageToken", v);
+          c.raw = spec.path + "?" + q.str();
+        }
+        break;
+    }
+    if (cursor) *cursor = std::move(c);
+    return;
+  }
+  if (cursor) *cursor = decode_cursor(spec, opts->cursor);
 }
 
 std::unique_ptr<ik_page> fetch_page(const ik_client &client, const ListSpec &spec, const std::string &raw,
@@ -53,7 +84,9 @@ std::unique_ptr<ik_page> fetch_page(const ik_client &client, const ListSpec &spe
   FormBuilder q;
   switch (spec.scheme) {
     case Scheme::NextUrl:
-      if (!raw.empty()) {
+      if (!raw.empty() && raw[0] == '/') {
+        req.path_query = raw;  // relative to the base URL (from a PageToken)
+      } else if (!raw.empty()) {
         req.absolute_url = raw;
       } else {
         for (const auto &f : spec.filters) q.add(f.first, f.second);
@@ -69,7 +102,7 @@ std::unique_ptr<ik_page> fetch_page(const ik_client &client, const ListSpec &spe
       if (spec.page_size > 0) q.add("page[size]", std::to_string(spec.page_size), true);
       break;
   }
-  if (req.absolute_url.empty()) {
+  if (req.absolute_url.empty() && req.path_query.empty()) {
     req.path_query = spec.path;
     if (!q.empty()) req.path_query += "?" + q.str();
   }
@@ -86,7 +119,7 @@ std::unique_ptr<ik_page> fetch_page(const ik_client &client, const ListSpec &spe
     rethrow_parse(e, req, *resp);
   }
   if (!page->has_next) page->next_raw.clear();
-  if (page->has_next) page->next_cursor.assign(encode_cursor(spec.scheme, page->next_raw, 0));
+  if (page->has_next) page->next_cursor.assign(encode_cursor(spec, page->next_raw, 0));
   return page;
 }
 
@@ -115,6 +148,9 @@ std::unique_ptr<ik_page> ik_pager::next_page(const CallSettings &cs) {
     if (max_items > 0 && delivered + static_cast<int64_t>(n) > max_items) {
       n = static_cast<size_t>(max_items - delivered);
       p->truncate(n);
+      has_stop = true;
+      stop_raw = current_raw;
+      stop_pos = static_cast<int64_t>(pos + n);
     }
     delivered += static_cast<int64_t>(n);
     current.reset();
@@ -131,6 +167,7 @@ std::unique_ptr<ik_page> ik_pager::next_page(const CallSettings &cs) {
     auto p = fetch_page(*client, spec, next_raw, cs);  // throws: state unchanged, the call can be repeated
     const size_t skip = static_cast<size_t>(std::min<int64_t>(next_skip, static_cast<int64_t>(p->count())));
     if (skip) p = tail_copy(*p, skip);
+    const std::string fetched_raw = std::move(next_raw);
     have_next = p->has_next;
     next_raw = p->next_raw;
     next_skip = 0;
@@ -139,6 +176,9 @@ std::unique_ptr<ik_page> ik_pager::next_page(const CallSettings &cs) {
     if (max_items > 0 && delivered + static_cast<int64_t>(n) > max_items) {
       n = static_cast<size_t>(max_items - delivered);
       p->truncate(n);
+      has_stop = true;
+      stop_raw = fetched_raw;
+      stop_pos = static_cast<int64_t>(skip + n);
     }
     delivered += static_cast<int64_t>(n);
     if ((max_items > 0 && delivered >= max_items) || !have_next) done = true;
@@ -180,8 +220,9 @@ const void *ik_pager::next_item(const CallSettings &cs) {
 }
 
 std::string ik_pager::cursor() const {
-  if (done) return std::string();
-  if (current && pos < current->count()) return encode_cursor(spec.scheme, current_raw, static_cast<int64_t>(pos));
+  // Also after a max_items stop: the cursor points at the first item not delivered.
+  if (has_stop) return encode_cursor(spec, stop_raw, stop_pos);
+  if (current && pos < current->count()) return encode_cursor(spec, current_raw, static_cast<int64_t>(pos));
   if (!have_next) return std::string();
-  return encode_cursor(spec.scheme, next_raw, next_skip);
+  return encode_cursor(spec, next_raw, next_skip);
 }

@@ -38,8 +38,10 @@ struct Cursor {
   std::string raw;  // empty = first page
   int64_t skip = 0;
 };
-std::string encode_cursor(Scheme scheme, const std::string &raw, int64_t skip);
-Cursor decode_cursor(Scheme scheme, const char *text);  // throws INVALID_ARGUMENT
+// "ik1.<scheme><kind>.<skip>.<base64url(raw)>": the list kind is part of the
+// cursor, so a cursor of one list is refused by every other list.
+std::string encode_cursor(const ListSpec &spec, const std::string &raw, int64_t skip);
+Cursor decode_cursor(const ListSpec &spec, const char *text);  // throws INVALID_ARGUMENT
 
 // Validates list options and clamps the page size to the endpoint maximum.
 void apply_list_options(ListSpec &spec, const ik_list_options *opts, int64_t *max_items, Cursor *cursor);
@@ -65,6 +67,10 @@ struct ik_pager {
   std::string next_raw;
   int64_t next_skip = 0;
   bool have_next = true;
+  // Where a max_items stop left off (so that ik_pager_cursor can resume).
+  bool has_stop = false;
+  std::string stop_raw;
+  int64_t stop_pos = 0;
 
   std::unique_ptr<ik_page> next_page(const ik::detail::CallSettings &cs);
   // Returns the next item of the wanted kind or nullptr at the end.

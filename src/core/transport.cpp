@@ -188,7 +188,8 @@ curl_slist *Transport::endpoint_headers(const Endpoint &ep) const {
   list.add(pc.auth_header);
   list.add("User-Agent: " + cfg_.user_agent);  // cheaper per request than CURLOPT_USERAGENT
   for (const auto &h : pc.static_headers) list.add(h);
-  if (ep.accept) list.add(std::string("Accept: ") + ep.accept);
+  // An endpoint without an Accept type sends none (libcurl would add "*/*").
+  list.add(ep.accept ? std::string("Accept: ") + ep.accept : std::string("Accept:"));
   if (ep.content_type) list.add(std::string("Content-Type: ") + ep.content_type);
   if (ep.method == Method::Post) list.add("Expect:");
   header_cache_.emplace_back(&ep, list.list);
@@ -367,24 +368,29 @@ int64_t Transport::backoff_ms(int attempt, int64_t prev_delay) const {
 
 namespace {
 
+// Waits are clamped to ~100 years so that absurd values meet the cap
+// instead of overflowing.
+constexpr double kMaxWaitMs = 100.0 * 365 * 86400 * 1000;
+
+int64_t clamp_ms(double ms) { return static_cast<int64_t>(std::min(std::max(ms, 0.0), kMaxWaitMs)); }
+
+// Milliseconds from now until a Unix time in seconds (0 if it has passed).
+int64_t ms_until(int64_t unix_seconds) {
+  return clamp_ms((static_cast<double>(unix_seconds) - static_cast<double>(std::time(nullptr))) * 1000.0);
+}
+
 // Server-directed delay in ms, or -1.
 int64_t server_delay_ms(const Headers &h, int32_t http_status, int32_t provider) {
   if (const char *v = h.find("retry-after-ms")) {
-    if (auto n = parse_number(trim(v))) return static_cast<int64_t>(*n);
+    if (auto n = parse_number(trim(v))) return clamp_ms(*n);
   }
   if (const char *v = h.find("retry-after")) {
-    if (auto n = parse_number(trim(v))) return static_cast<int64_t>(*n * 1000.0);
-    if (auto t = parse_http_date(v)) {
-      int64_t d = (*t - static_cast<int64_t>(std::time(nullptr))) * 1000;
-      return std::max<int64_t>(0, d);
-    }
+    if (auto n = parse_number(trim(v))) return clamp_ms(*n * 1000.0);
+    if (auto t = parse_http_date(v)) return ms_until(*t);
   }
   if (provider == IK_PROVIDER_FASTLY && http_status == 429) {
     if (const char *v = h.find("fastly-ratelimit-reset")) {
-      if (auto t = parse_int(trim(v))) {
-        int64_t d = (*t - static_cast<int64_t>(std::time(nullptr))) * 1000;
-        return std::max<int64_t>(0, d);
-      }
+      if (auto t = parse_int(trim(v))) return ms_until(*t);
     }
   }
   return -1;
@@ -547,7 +553,9 @@ std::unique_ptr<ik_response> Transport::execute(const Request &req, const CallSe
       m += "\nresponse headers:";
       for (size_t i = 0; i < a.headers.size(); ++i) {
         const char *name = a.headers.name_at(i);
-        m += std::string("\n  ") + name + ": " + (is_secret_header(name) ? "[REDACTED]" : a.headers.value_at(i));
+        std::string value = is_secret_header(name) ? std::string("[REDACTED]") : std::string(a.headers.value_at(i));
+        if (iequals(name, "location") || iequals(name, "content-location")) value = redact_url(value);
+        m += std::string("\n  ") + name + ": " + value;
       }
       if (!a.body.empty()) m += "\nresponse body: " + body_excerpt("", a.body);
       log.log(IK_LOG_TRACE, m, lf);

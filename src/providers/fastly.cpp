@@ -165,6 +165,12 @@ std::unique_ptr<ik_fastly_invitation> create(const ik_client &c, const ik_fastly
     auto data = get_obj(o, "data");
     if (!data) fail(IK_STATUS_PARSE, "unexpected response: no 'data' object");
     map_invitation(*data, inv);
+    // Like list items, the invitation's JSON is the JSON:API resource object.
+    JsonElement e;
+    if (o.at_key("data").get(e) == simdjson::SUCCESS) {
+      inv.raw = to_json(e);
+      inv.raw_is_body = false;
+    }
   });
 }
 
