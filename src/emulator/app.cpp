@@ -36,11 +36,20 @@ const char *vendor_content_type(Vendor v) { return v == Vendor::Fastly ? kJsonAp
 
 // http://<Host> when the Host header is a plain host[:port]; the listening
 // address otherwise.
+// The URL clients reach this emulator at, for absolute links (Twilio
+// next_page_url, Fastly links). A reverse proxy in front (e.g. Prism in proxy
+// mode, which rewrites Host) names the public host in X-Forwarded-Host.
 std::string base_url(const httplib::Request &req) {
+  auto plain = [](const std::string &h) {
+    return !h.empty() && h.size() < 256 &&
+           h.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") ==
+               std::string::npos;
+  };
+  std::string forwarded = req.get_header_value("X-Forwarded-Host");
+  if (auto comma = forwarded.find(','); comma != std::string::npos) forwarded.resize(comma);  // first hop
+  if (plain(forwarded)) return "http://" + forwarded;
   const std::string host = req.get_header_value("Host");
-  const bool plain = !host.empty() && host.size() < 256 && host.find_first_not_of(
-      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") == std::string::npos;
-  return "http://" + (plain ? host : "127.0.0.1:" + std::to_string(req.local_port));
+  return "http://" + (plain(host) ? host : "127.0.0.1:" + std::to_string(req.local_port));
 }
 
 std::string random_request_id() {

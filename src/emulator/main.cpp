@@ -5,6 +5,7 @@
 #include <httplib.h>
 
 #include <csignal>
+#include <sys/socket.h>
 #include <cstdio>
 #include <cstdlib>
 #include <pthread.h>
@@ -168,7 +169,17 @@ int main(int argc, char **argv) {
   server.Delete(any, handler);
   server.Options(any, handler);
 
+  // cpp-httplib listens with a backlog of 5 (compiled into Debian's shared
+  // library), so 16 clients connecting at once would wait for SYN retries.
+  // Remember the listening socket and raise the backlog after binding
+  // (calling listen() again on a listening socket updates it on Linux).
+  int listen_fd = -1;
+  server.set_socket_options([&listen_fd](socket_t sock) {
+    httplib::default_socket_options(sock);
+    listen_fd = sock;
+  });
   const int port = cfg.port == 0 ? server.bind_to_any_port("127.0.0.1") : (server.bind_to_port("127.0.0.1", cfg.port) ? cfg.port : -1);
+  if (port > 0 && listen_fd >= 0) ::listen(listen_fd, 1024);
   if (port <= 0) {
     std::fprintf(stderr, "invitekit-emulator: cannot listen on 127.0.0.1:%d\n", cfg.port);
     return 1;
