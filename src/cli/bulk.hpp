@@ -1,0 +1,70 @@
+// invitekit CLI - bulk runs (--from-csv / --from-file): bounded concurrency
+// over one shared client, shared pacing on rate limits, a results file with
+// one JSON line per row, --resume, progress and a summary.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common.hpp"
+
+namespace ikcli {
+
+// The result of one row.
+struct RowOutcome {
+  bool ok = false;
+  std::string id;  // id of the created/deleted object (ok rows)
+  ik_status status = IK_STATUS_OK;
+  int32_t http_status = 0;
+  std::string message;
+  std::string provider_code;  // empty = absent
+  std::string request_id;     // empty = absent
+  int64_t retry_after_ms = -1;
+
+  static RowOutcome success(std::string id);
+  static RowOutcome invalid(std::string message);
+  // Takes ownership of err.
+  static RowOutcome failure(ik_status status, ik_error *err);
+};
+
+// A row of input: the values by column name.
+class Row {
+ public:
+  Row(const std::vector<std::string> *header, std::vector<std::string> values)
+      : header_(header), values_(std::move(values)) {}
+  // The value of a column, or nullptr when the file has no such column.
+  const std::string *get(std::string_view column) const;
+  // The value, or nullptr when the column is absent or the cell is empty.
+  const char *get_nonempty(std::string_view column) const;
+  const std::vector<std::string> &values() const { return values_; }
+
+ private:
+  const std::vector<std::string> *header_;
+  std::vector<std::string> values_;
+};
+
+struct BulkSpec {
+  std::string operation;                      // e.g. "openai invites create"
+  int32_t provider = IK_PROVIDER_NONE;        // checked for credentials before the run
+  std::vector<std::string> known_columns;     // CSV header names accepted
+  std::vector<std::string> required_columns;  // must be present in the header
+  // Runs one row; called from worker threads (the client is shared).
+  std::function<RowOutcome(const Row &row, const ik_call_options &opts)> run;
+};
+
+struct BulkOptions {
+  std::string input_path;
+  bool input_is_csv = true;  // false: one id per line (--from-file)
+  std::string results_path;  // empty: result lines go to stdout
+  bool resume = false;
+  int concurrency = 4;
+  int rate_limit_retries = 8;  // re-queues of one row after a 429
+};
+
+// Runs the bulk operation and returns the exit code.
+int run_bulk(const Context &ctx, const BulkSpec &spec, const BulkOptions &opts,
+             const std::function<void(std::function<void()>)> &set_cancel_hook);
+
+}  // namespace ikcli

@@ -1,0 +1,208 @@
+// invitekit fastly ... : Fastly invitations.
+#include "commands.hpp"
+#include "output.hpp"
+
+namespace ikcli {
+
+namespace {
+
+struct Grants {
+  std::vector<std::string> ids, perms;
+  std::vector<ik_fastly_service_grant> refs;
+};
+
+std::string parse_grants(const std::vector<std::string> &specs, Grants *g) {
+  for (const auto &s : specs) {
+    std::string id, perm;
+    if (!split_pair(s, &id, &perm))
+      return "invalid service grant '" + s + "' (expected SERVICE_ID:full|read_only|purge_select|purge_all)";
+    g->ids.push_back(id);
+    g->perms.push_back(perm);
+  }
+  for (size_t i = 0; i < g->ids.size(); ++i) g->refs.push_back({g->ids[i].c_str(), g->perms[i].c_str()});
+  return "";
+}
+
+// true/false/yes/no/1/0 (case-insensitive); "" = unset.
+bool parse_bool_cell(const std::string &v, int32_t *out) {
+  std::string l;
+  for (char c : v) l.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  if (l.empty())
+    *out = IK_FASTLY_BOOL_UNSET;
+  else if (l == "true" || l == "yes" || l == "1")
+    *out = IK_FASTLY_BOOL_TRUE;
+  else if (l == "false" || l == "no" || l == "0")
+    *out = IK_FASTLY_BOOL_FALSE;
+  else
+    return false;
+  return true;
+}
+
+struct CreateArgs {
+  std::string email, role, customer, from_csv;
+  std::vector<std::string> roles, services;
+  bool limit_services = false;
+  CLI::Option *limit_opt = nullptr;
+  BulkOptions bulk;
+};
+
+int create_one(Context &ctx, const CreateArgs &a) {
+  Grants g;
+  if (std::string e = parse_grants(a.services, &g); !e.empty()) throw CliError(kExitUsage, e);
+  std::vector<const char *> roles;
+  for (const auto &r : a.roles) roles.push_back(r.c_str());
+  ik_fastly_invitation_create_params p = IK_FASTLY_INVITATION_CREATE_PARAMS_INIT;
+  p.email = a.email.c_str();
+  p.role = a.role.empty() ? nullptr : a.role.c_str();
+  p.roles = roles.empty() ? nullptr : roles.data();
+  p.roles_count = roles.size();
+  p.limit_services = (a.limit_opt && a.limit_opt->count())
+                         ? (a.limit_services ? IK_FASTLY_BOOL_TRUE : IK_FASTLY_BOOL_FALSE)
+                         : IK_FASTLY_BOOL_UNSET;
+  p.customer_id = a.customer.empty() ? nullptr : a.customer.c_str();
+  p.services = g.refs.empty() ? nullptr : g.refs.data();
+  p.services_count = g.refs.size();
+  ik_fastly_invitation *inv = nullptr;
+  ik_error *err = nullptr;
+  const ik_call_options co = ctx.call_options();
+  check(ik_fastly_invitation_create(ctx.client, &p, &co, &inv, &err), &err);
+  FastlyInvitationPtr owned(inv);
+  print_object(ctx, {IK_KIND_FASTLY_INVITATION, owned.get()});
+  return kExitOk;
+}
+
+BulkSpec create_spec(const Context &ctx) {
+  BulkSpec spec;
+  spec.operation = "fastly invitations create";
+  spec.provider = IK_PROVIDER_FASTLY;
+  spec.known_columns = {"email", "role", "roles", "limit_services", "customer", "services"};
+  spec.required_columns = {"email"};
+  spec.run = [&ctx](const Row &row, const ik_call_options &co) {
+    ik_fastly_invitation_create_params p = IK_FASTLY_INVITATION_CREATE_PARAMS_INIT;
+    const std::string *email = row.get("email");
+    p.email = email ? email->c_str() : "";
+    p.role = row.get_nonempty("role");
+    std::vector<std::string> roles;
+    if (const char *r = row.get_nonempty("roles")) roles = split_list(r, ";,");
+    std::vector<const char *> role_ptrs;
+    for (const auto &r : roles) role_ptrs.push_back(r.c_str());
+    p.roles = role_ptrs.empty() ? nullptr : role_ptrs.data();
+    p.roles_count = role_ptrs.size();
+    if (const std::string *ls = row.get("limit_services"); ls && !parse_bool_cell(*ls, &p.limit_services))
+      return RowOutcome::invalid("limit_services must be true or false, got '" + *ls + "'");
+    p.customer_id = row.get_nonempty("customer");
+    Grants g;
+    if (const char *s = row.get_nonempty("services")) {
+      if (std::string e = parse_grants(split_list(s, ";"), &g); !e.empty()) return RowOutcome::invalid(e);
+    }
+    p.services = g.refs.empty() ? nullptr : g.refs.data();
+    p.services_count = g.refs.size();
+    ik_fastly_invitation *inv = nullptr;
+    ik_error *err = nullptr;
+    const ik_status st = ik_fastly_invitation_create(ctx.client, &p, &co, &inv, &err);
+    if (st != IK_STATUS_OK) return RowOutcome::failure(st, err);
+    FastlyInvitationPtr owned(inv);
+    const char *id = ik_fastly_invitation_id(owned.get());
+    return RowOutcome::success(id ? id : "");
+  };
+  return spec;
+}
+
+}  // namespace
+
+void add_fastly_commands(CLI::App &app, Runner &runner) {
+  CLI::App *fastly = app.add_subcommand("fastly", "Fastly account invitations");
+  fastly->require_subcommand(1);
+  CLI::App *inv = fastly->add_subcommand("invitations", "Invitations: create, list, delete");
+  inv->alias("invites");
+  inv->require_subcommand(1);
+
+  {
+    auto a = std::make_shared<CreateArgs>();
+    CLI::App *c = inv->add_subcommand("create", "Invite a user to the account (POST /invitations)");
+    c->add_option("--email", a->email, "Email address of the person to invite")->type_name("EMAIL");
+    c->add_option("--role", a->role, "Legacy role: user, tls_viewer, tls_admin, billing, engineer, superuser");
+    c->add_option("--roles", a->roles, "IAM role ids (comma-separated or repeated)")
+        ->delimiter(',')
+        ->type_name("ID,...");
+    a->limit_opt =
+        c->add_flag("--limit-services", a->limit_services,
+                    "Limit access to the services granted with --service (--limit-services=false to send false)");
+    c->add_option("--customer", a->customer, "Customer (account) id")->type_name("ID");
+    c->add_option("--service", a->services,
+                  "Service grant SERVICE_ID:PERMISSION (repeatable); permission: "
+                  "full, read_only, purge_select, purge_all")
+        ->type_name("ID:PERMISSION");
+    c->add_option("--from-csv", a->from_csv,
+                  "Bulk: invite every row of a CSV file with the header email,role,roles,limit_services,customer,"
+                  "services (roles id;id, services id:permission;id:permission)")
+        ->type_name("FILE");
+    add_bulk_options(c, a->bulk);
+    c->callback([a, &runner] {
+      runner.action = [a, &runner](Context &ctx) {
+        if (!a->from_csv.empty()) {
+          if (!a->email.empty() || !a->role.empty() || !a->roles.empty() || !a->services.empty() ||
+              !a->customer.empty() || a->limit_opt->count())
+            throw CliError(kExitUsage, "--from-csv cannot be combined with per-invitation flags");
+          validate_bulk_options(a->bulk);
+          a->bulk.input_path = a->from_csv;
+          a->bulk.input_is_csv = true;
+          return run_bulk(ctx, create_spec(ctx), a->bulk, runner.set_cancel_hook);
+        }
+        if (a->email.empty())
+          throw CliError(kExitUsage, "fastly invitations create: --email is required (or --from-csv FILE)");
+        return create_one(ctx, *a);
+      };
+    });
+  }
+  {
+    struct St {
+      ListArgs list;
+      int64_t page = 0;
+    };
+    auto st = std::make_shared<St>();
+    CLI::App *c = inv->add_subcommand("list", "List invitations (GET /invitations)");
+    auto *page_opt = c->add_option("--page", st->page, "Page number to start at (1-based)")
+                         ->check(CLI::Range(int64_t{1}, INT64_MAX));
+    c->add_option("--page-size", st->list.page_size, "Invitations per page (1..100; server default 20)")
+        ->check(CLI::Range(1, 100000));
+    auto *cur_opt =
+        c->add_option("--cursor", st->list.cursor, "Resume cursor (printed by a previous run)")->type_name("CURSOR");
+    page_opt->excludes(cur_opt);
+    c->add_flag("--all", st->list.all, "Fetch every page, streaming NDJSON");
+    c->add_option("--max-items", st->list.max_items, "Stop after N invitations")
+        ->check(CLI::Range(int64_t{1}, INT64_MAX));
+    c->callback([st, &runner] {
+      runner.action = [st](Context &ctx) {
+        ListArgs args = st->list;
+        // Fastly's own cursor is the page number (page[number]=).
+        if (st->page > 0) args.provider_cursor = std::to_string(st->page);
+        return run_list(
+            ctx, args,
+            [&](const ik_list_options *lo, const ik_call_options *co, ik_page **out, ik_error **err) {
+              return ik_fastly_invitation_list(ctx.client, lo, co, out, err);
+            },
+            [&](const ik_list_options *lo, ik_pager **out, ik_error **err) {
+              return ik_fastly_invitation_pager(ctx.client, lo, out, err);
+            });
+      };
+    });
+  }
+  add_delete_command(inv, runner,
+                     {"Delete an invitation (DELETE /invitations/{id})", "Invitation id", "fastly invitations delete",
+                      IK_PROVIDER_FASTLY,
+                      [](const Context &ctx, const std::string &id, const ik_call_options &co, ik_error **err) {
+                        return ik_fastly_invitation_delete(ctx.client, id.c_str(), &co, nullptr, err);
+                      },
+                      [](Context &ctx, const std::string &id) {
+                        ik_response *resp = nullptr;
+                        ik_error *err = nullptr;
+                        const ik_call_options co = ctx.call_options();
+                        check(ik_fastly_invitation_delete(ctx.client, id.c_str(), &co, &resp, &err), &err);
+                        ResponsePtr owned(resp);
+                        print_deleted(ctx, "invitation", id, owned.get());
+                        return kExitOk;
+                      }});
+}
+
+}  // namespace ikcli

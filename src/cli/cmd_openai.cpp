@@ -1,0 +1,271 @@
+// invitekit openai ... : OpenAI organization invites, plus the seed's verbs.
+#include "commands.hpp"
+#include "output.hpp"
+
+namespace ikcli {
+
+namespace {
+
+struct ProjectList {
+  std::vector<std::string> ids, roles;
+  std::vector<ik_openai_project_ref> refs;
+  void build() {
+    refs.clear();
+    for (size_t i = 0; i < ids.size(); ++i) refs.push_back({ids[i].c_str(), roles[i].c_str()});
+  }
+};
+
+// "ID:ROLE" entries; returns an error text or "".
+std::string parse_projects(const std::vector<std::string> &specs, ProjectList *out) {
+  for (const auto &spec : specs) {
+    std::string id, role;
+    if (!split_pair(spec, &id, &role)) return "invalid project '" + spec + "' (expected ID:member or ID:owner)";
+    out->ids.push_back(id);
+    out->roles.push_back(role);
+  }
+  out->build();
+  return "";
+}
+
+int create_one(Context &ctx, const std::string &email, const std::string &role, bool projects_set,
+               const std::vector<std::string> &project_specs) {
+  ProjectList pl;
+  if (std::string e = parse_projects(project_specs, &pl); !e.empty()) throw CliError(kExitUsage, e);
+  ik_openai_invite_create_params p = IK_OPENAI_INVITE_CREATE_PARAMS_INIT;
+  p.email = email.c_str();
+  p.role = role.c_str();
+  p.projects_set = projects_set ? 1 : 0;
+  p.projects = pl.refs.empty() ? nullptr : pl.refs.data();
+  p.projects_count = pl.refs.size();
+  ik_openai_invite *inv = nullptr;
+  ik_error *err = nullptr;
+  const ik_call_options co = ctx.call_options();
+  check(ik_openai_invite_create(ctx.client, &p, &co, &inv, &err), &err);
+  OpenaiInvitePtr owned(inv);
+  print_object(ctx, {IK_KIND_OPENAI_INVITE, owned.get()});
+  return kExitOk;
+}
+
+int get_one(Context &ctx, const std::string &id) {
+  ik_openai_invite *inv = nullptr;
+  ik_error *err = nullptr;
+  const ik_call_options co = ctx.call_options();
+  check(ik_openai_invite_retrieve(ctx.client, id.c_str(), &co, &inv, &err), &err);
+  OpenaiInvitePtr owned(inv);
+  print_object(ctx, {IK_KIND_OPENAI_INVITE, owned.get()});
+  return kExitOk;
+}
+
+int delete_one(Context &ctx, const std::string &id) {
+  ik_openai_invite_deleted *del = nullptr;
+  ik_error *err = nullptr;
+  const ik_call_options co = ctx.call_options();
+  check(ik_openai_invite_delete(ctx.client, id.c_str(), &co, &del, &err), &err);
+  OpenaiDeletedPtr owned(del);
+  if (ctx.format == Format::Table) {
+    const int32_t d = ik_openai_invite_deleted_deleted(owned.get());
+    const char *did = ik_openai_invite_deleted_id(owned.get());
+    write_stdout(
+        render_table({"ID", "OBJECT", "DELETED"}, {{did ? did : id, "organization.invite.deleted",
+                                                    d == IK_TRI_TRUE ? "true" : (d == IK_TRI_FALSE ? "false" : "")}}));
+    return kExitOk;
+  }
+  const char *data = nullptr;
+  const size_t len = ik_openai_invite_deleted_raw_json(owned.get(), &data);
+  if (data && len)
+    print_json_text(ctx, std::string_view(data, len));
+  else
+    print_deleted(ctx, "organization.invite", id, ik_openai_invite_deleted_response(owned.get()));
+  return kExitOk;
+}
+
+int list(Context &ctx, const ListArgs &args) {
+  return run_list(
+      ctx, args,
+      [&](const ik_list_options *lo, const ik_call_options *co, ik_page **out, ik_error **err) {
+        return ik_openai_invite_list(ctx.client, lo, co, out, err);
+      },
+      [&](const ik_list_options *lo, ik_pager **out, ik_error **err) {
+        return ik_openai_invite_pager(ctx.client, lo, out, err);
+      });
+}
+
+BulkSpec create_spec(const Context &ctx) {
+  BulkSpec spec;
+  spec.operation = "openai invites create";
+  spec.provider = IK_PROVIDER_OPENAI;
+  spec.known_columns = {"email", "role", "projects"};
+  spec.required_columns = {"email", "role"};
+  spec.run = [&ctx](const Row &row, const ik_call_options &co) {
+    ik_openai_invite_create_params p = IK_OPENAI_INVITE_CREATE_PARAMS_INIT;
+    const std::string *email = row.get("email");
+    const std::string *role = row.get("role");
+    p.email = email ? email->c_str() : "";
+    p.role = role ? role->c_str() : "";
+    ProjectList pl;
+    if (const std::string *projects = row.get("projects"); projects && !projects->empty()) {
+      p.projects_set = 1;
+      if (*projects != "[]") {  // "[]" = an empty projects list
+        if (std::string e = parse_projects(split_list(*projects, ";"), &pl); !e.empty()) return RowOutcome::invalid(e);
+      }
+      p.projects = pl.refs.empty() ? nullptr : pl.refs.data();
+      p.projects_count = pl.refs.size();
+    }
+    ik_openai_invite *inv = nullptr;
+    ik_error *err = nullptr;
+    const ik_status st = ik_openai_invite_create(ctx.client, &p, &co, &inv, &err);
+    if (st != IK_STATUS_OK) return RowOutcome::failure(st, err);
+    OpenaiInvitePtr owned(inv);
+    const char *id = ik_openai_invite_id(owned.get());
+    return RowOutcome::success(id ? id : "");
+  };
+  return spec;
+}
+
+}  // namespace
+
+void add_openai_commands(CLI::App &app, Runner &runner) {
+  CLI::App *openai = app.add_subcommand("openai", "OpenAI organization invites (admin API)");
+  openai->require_subcommand(1);
+  CLI::App *invites = openai->add_subcommand("invites", "Organization invites: create, get, list, delete");
+  invites->require_subcommand(1);
+
+  // ---- create ----
+  {
+    struct St {
+      std::string email, role, from_csv;
+      std::vector<std::string> projects;
+      bool no_projects = false;
+      BulkOptions bulk;
+    };
+    auto st = std::make_shared<St>();
+    CLI::App *c = invites->add_subcommand("create", "Invite a user to the organization (POST /organization/invites)");
+    c->add_option("--email", st->email, "Email address of the person to invite")->type_name("EMAIL");
+    c->add_option("--role", st->role, "Organization role")->check(CLI::IsMember({"reader", "owner"}));
+    auto *proj = c->add_option("--project", st->projects, "Project to join, as ID:member or ID:owner (repeatable)")
+                     ->type_name("ID:ROLE");
+    auto *nop = c->add_flag("--no-projects", st->no_projects, "Send an empty projects list (join no project)");
+    proj->excludes(nop);
+    auto *csv = c->add_option("--from-csv", st->from_csv,
+                              "Bulk: invite every row of a CSV file with the header email,role[,projects] "
+                              "(projects as id:role;id:role; \"[]\" = empty list)")
+                    ->type_name("FILE");
+    add_bulk_options(c, st->bulk);
+    (void)csv;
+    c->callback([st, &runner] {
+      runner.action = [st, &runner](Context &ctx) {
+        if (!st->from_csv.empty()) {
+          if (!st->email.empty() || !st->role.empty() || !st->projects.empty() || st->no_projects)
+            throw CliError(kExitUsage, "--from-csv cannot be combined with --email/--role/--project/--no-projects");
+          validate_bulk_options(st->bulk);
+          st->bulk.input_path = st->from_csv;
+          st->bulk.input_is_csv = true;
+          return run_bulk(ctx, create_spec(ctx), st->bulk, runner.set_cancel_hook);
+        }
+        if (st->email.empty() || st->role.empty())
+          throw CliError(kExitUsage, "openai invites create: --email and --role are required (or --from-csv FILE)");
+        return create_one(ctx, st->email, st->role, st->no_projects || !st->projects.empty(), st->projects);
+      };
+    });
+  }
+
+  // ---- get ----
+  {
+    auto id = std::make_shared<std::string>();
+    CLI::App *c = invites->add_subcommand("get", "Retrieve an invite by id (GET /organization/invites/{id})");
+    c->alias("retrieve");
+    c->add_option("id", *id, "Invite id")->required()->type_name("ID");
+    c->callback([id, &runner] { runner.action = [id](Context &ctx) { return get_one(ctx, *id); }; });
+  }
+
+  // ---- list ----
+  {
+    auto args = std::make_shared<ListArgs>();
+    CLI::App *c = invites->add_subcommand("list", "List invites (GET /organization/invites)");
+    c->add_option("--limit,--page-size", args->page_size, "Invites per page (1..100; server default 20)")
+        ->check(CLI::Range(1, 100000));
+    c->add_option("--after", args->provider_cursor, "Start after this invite id (OpenAI's after=)")->type_name("ID");
+    c->add_option("--cursor", args->cursor, "Resume cursor printed by a previous run")->type_name("CURSOR");
+    c->add_flag("--all", args->all, "Fetch every page, streaming NDJSON (one invite per line)");
+    c->add_option("--max-items", args->max_items, "Stop after N invites (implies paging through all pages)")
+        ->check(CLI::Range(int64_t{1}, INT64_MAX));
+    c->callback([args, &runner] { runner.action = [args](Context &ctx) { return list(ctx, *args); }; });
+  }
+
+  // ---- delete ----
+  add_delete_command(
+      invites, runner,
+      {"Delete an invite (DELETE /organization/invites/{id})", "Invite id", "openai invites delete", IK_PROVIDER_OPENAI,
+       [](const Context &ctx, const std::string &id, const ik_call_options &co, ik_error **err) {
+         return ik_openai_invite_delete(ctx.client, id.c_str(), &co, nullptr, err);
+       },
+       delete_one});
+
+  // ---- the seed's verbs ----
+  {
+    auto kv = std::make_shared<std::vector<std::string>>();
+    CLI::App *c = openai->add_subcommand("inviteUser",
+                                         "Alias of `invites create`: inviteUser email=E role=R "
+                                         "[projects=id:role;id:role]");
+    c->add_option("args", *kv, "key=value arguments (email, role, projects)")->type_name("KEY=VALUE");
+    c->callback([kv, &runner] {
+      runner.action = [kv](Context &ctx) {
+        auto m = parse_kv_args(*kv, {"email", "role", "projects"}, "inviteUser");
+        if (!m.count("email") || !m.count("role"))
+          throw CliError(kExitUsage, "inviteUser: email=... and role=... are required");
+        const bool projects_set = m.count("projects") > 0;
+        std::vector<std::string> projects;
+        if (projects_set && m["projects"] != "[]") projects = split_list(m["projects"], ";,");
+        return create_one(ctx, m["email"], m["role"], projects_set, projects);
+      };
+    });
+  }
+  {
+    auto kv = std::make_shared<std::vector<std::string>>();
+    CLI::App *c = openai->add_subcommand("listInvites", "Alias of `invites list`: listInvites [limit=N] [after=ID]");
+    c->add_option("args", *kv, "key=value arguments (limit, after)")->type_name("KEY=VALUE");
+    c->callback([kv, &runner] {
+      runner.action = [kv](Context &ctx) {
+        auto m = parse_kv_args(*kv, {"limit", "after"}, "listInvites");
+        ListArgs a;
+        if (m.count("limit")) {
+          try {
+            size_t pos = 0;
+            a.page_size = std::stoi(m["limit"], &pos);
+            if (pos != m["limit"].size() || a.page_size < 1) throw std::invalid_argument("limit");
+          } catch (const std::exception &) {
+            throw CliError(kExitUsage, "listInvites: limit must be a positive integer");
+          }
+        }
+        if (m.count("after")) a.provider_cursor = m["after"];
+        return list(ctx, a);
+      };
+    });
+  }
+  {
+    auto kv = std::make_shared<std::vector<std::string>>();
+    CLI::App *c = openai->add_subcommand("retrieveInvite", "Alias of `invites get`: retrieveInvite invite_id=ID");
+    c->add_option("args", *kv, "key=value arguments (invite_id)")->type_name("KEY=VALUE");
+    c->callback([kv, &runner] {
+      runner.action = [kv](Context &ctx) {
+        auto m = parse_kv_args(*kv, {"invite_id"}, "retrieveInvite");
+        if (!m.count("invite_id")) throw CliError(kExitUsage, "retrieveInvite: invite_id=... is required");
+        return get_one(ctx, m["invite_id"]);
+      };
+    });
+  }
+  {
+    auto kv = std::make_shared<std::vector<std::string>>();
+    CLI::App *c = openai->add_subcommand("deleteInvite", "Alias of `invites delete`: deleteInvite invite_id=ID");
+    c->add_option("args", *kv, "key=value arguments (invite_id)")->type_name("KEY=VALUE");
+    c->callback([kv, &runner] {
+      runner.action = [kv](Context &ctx) {
+        auto m = parse_kv_args(*kv, {"invite_id"}, "deleteInvite");
+        if (!m.count("invite_id")) throw CliError(kExitUsage, "deleteInvite: invite_id=... is required");
+        return delete_one(ctx, m["invite_id"]);
+      };
+    });
+  }
+}
+
+}  // namespace ikcli
