@@ -1,0 +1,272 @@
+// tests/providers/prov_util.hpp - helpers shared by the Twilio and Fastly
+// provider tests: clients pointed at a MockServer, wire-format helpers
+// (percent-decoding, form/query splitting, base64) and JSON comparison.
+#ifndef IKTEST_PROV_UTIL_HPP
+#define IKTEST_PROV_UTIL_HPP
+
+#include <gtest/gtest.h>
+#include <invitekit/invitekit.h>
+#include <simdjson.h>
+
+#include <chrono>
+#include <cctype>
+#include <cstring>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "ik_test.hpp"
+#include "mock_server.hpp"
+
+namespace prov {
+
+using namespace iktest;
+
+constexpr const char *kAccountSid = "AC0123456789abcdef0123456789abcdef";
+constexpr const char *kAuthToken = "tw-auth-token-xyz";
+constexpr const char *kApiKey = "SK00112233445566778899aabbccddeeff";
+constexpr const char *kApiSecret = "tw-api-secret-abc";
+constexpr const char *kService = "IS00000000000000000000000000000001";
+constexpr const char *kChannel = "CH00000000000000000000000000000002";
+constexpr const char *kInviteSid = "IN00000000000000000000000000000003";
+constexpr const char *kRole = "RL00000000000000000000000000000004";
+constexpr const char *kFastlyToken = "fastly-token-123";
+
+using TwInvitePtr = std::unique_ptr<ik_twilio_invite, FreeWith<ik_twilio_invite, ik_twilio_invite_free>>;
+using TwUserPtr = std::unique_ptr<ik_twilio_user, FreeWith<ik_twilio_user, ik_twilio_user_free>>;
+using FlInvPtr = std::unique_ptr<ik_fastly_invitation, FreeWith<ik_fastly_invitation, ik_fastly_invitation_free>>;
+
+struct Buf {
+  ik_buf b = IK_BUF_INIT;
+  Buf() = default;
+  Buf(const Buf &) = delete;
+  Buf &operator=(const Buf &) = delete;
+  ~Buf() { ik_buf_dispose(&b); }
+  std::string s() const { return b.data ? std::string(reinterpret_cast<const char *>(b.data), b.len) : std::string(); }
+};
+
+// Options for a client that talks to `base` for Twilio and Fastly, with
+// everything explicit (environment and proxies ignored, no retries).
+inline ik_client_options options_for(const std::string &base) {
+  ik_client_options o = test_options(nullptr);
+  o.twilio_account_sid = kAccountSid;
+  o.twilio_auth_token = kAuthToken;
+  o.twilio_base_url = base.c_str();
+  o.fastly_api_token = kFastlyToken;
+  o.fastly_base_url = base.c_str();
+  return o;
+}
+
+inline std::string b64(const std::string &in) {
+  static const char *a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  size_t i = 0;
+  for (; i + 2 < in.size(); i += 3) {
+    unsigned v = (unsigned char)in[i] << 16 | (unsigned char)in[i + 1] << 8 | (unsigned char)in[i + 2];
+    out += a[v >> 18 & 63];
+    out += a[v >> 12 & 63];
+    out += a[v >> 6 & 63];
+    out += a[v & 63];
+  }
+  if (in.size() - i == 1) {
+    unsigned v = (unsigned char)in[i] << 16;
+    out += a[v >> 18 & 63];
+    out += a[v >> 12 & 63];
+    out += "==";
+  } else if (in.size() - i == 2) {
+    unsigned v = (unsigned char)in[i] << 16 | (unsigned char)in[i + 1] << 8;
+    out += a[v >> 18 & 63];
+    out += a[v >> 12 & 63];
+    out += a[v >> 6 & 63];
+    out += '=';
+  }
+  return out;
+}
+
+inline std::string basic(const std::string &user, const std::string &pass) { return "Basic " + b64(user + ":" + pass); }
+
+// Percent-decoding; with `form`, '+' also decodes to a space.
+inline std::string pct_decode(const std::string &s, bool form = false) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit((unsigned char)s[i + 1]) &&
+        std::isxdigit((unsigned char)s[i + 2])) {
+      out.push_back(static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16)));
+      i += 2;
+    } else if (form && s[i] == '+') {
+      out.push_back(' ');
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
+using Pairs = std::vector<std::pair<std::string, std::string>>;
+
+// "a=1&b=2" -> ordered, form-decoded (key, value) pairs.
+inline Pairs split_form(const std::string &q) {
+  Pairs out;
+  size_t start = 0;
+  while (start <= q.size() && !q.empty()) {
+    size_t amp = q.find('&', start);
+    if (amp == std::string::npos) amp = q.size();
+    std::string part = q.substr(start, amp - start);
+    size_t eq = part.find('=');
+    if (eq == std::string::npos)
+      out.emplace_back(pct_decode(part, true), std::string("<no '='>"));
+    else
+      out.emplace_back(pct_decode(part.substr(0, eq), true), pct_decode(part.substr(eq + 1), true));
+    start = amp + 1;
+    if (amp == q.size()) break;
+  }
+  return out;
+}
+
+// Last path segment, raw.
+inline std::string last_segment(const std::string &path) {
+  auto slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+inline void expect_user_agent(const RecordedRequest &r) {
+  const std::string ua = r.header("User-Agent");
+  EXPECT_EQ(ua.rfind(std::string("invitekit/") + IK_VERSION_STRING, 0), 0u) << "User-Agent: " << ua;
+}
+
+// Parsed JSON document kept alive with its parser.
+struct Json {
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  bool ok = false;
+  std::string error;
+  explicit Json(const std::string &text) {
+    auto r = parser.parse(text);
+    if (r.error()) {
+      error = simdjson::error_message(r.error());
+      return;
+    }
+    root = r.value_unsafe();
+    ok = true;
+  }
+};
+
+// Structural JSON equality (object key order ignored, duplicate keys rejected);
+// on mismatch *why says where.
+inline bool json_equal(simdjson::dom::element a, simdjson::dom::element b, const std::string &at, std::string *why) {
+  using T = simdjson::dom::element_type;
+  auto fail = [&](const std::string &m) {
+    if (why && why->empty()) *why = at + ": " + m;
+    return false;
+  };
+  T ta = a.type(), tb = b.type();
+  auto numeric = [](T t) { return t == T::INT64 || t == T::UINT64 || t == T::DOUBLE; };
+  if (numeric(ta) && numeric(tb)) {
+    if (ta == T::DOUBLE || tb == T::DOUBLE) return double(a) == double(b) ? true : fail("numbers differ");
+    return simdjson::to_string(a) == simdjson::to_string(b) ? true : fail("numbers differ");
+  }
+  if (ta != tb) return fail("types differ: " + std::string(simdjson::to_string(a)) + " vs " + std::string(simdjson::to_string(b)));
+  switch (ta) {
+    case T::OBJECT: {
+      simdjson::dom::object oa = a, ob = b;
+      if (oa.size() != ob.size()) return fail("key count differs: " + std::string(simdjson::to_string(a)) + " vs " + std::string(simdjson::to_string(b)));
+      for (auto field : oa) {
+        simdjson::dom::element other;
+        if (ob.at_key(field.key).get(other)) return fail("missing key '" + std::string(field.key) + "'");
+        if (!json_equal(field.value, other, at + "." + std::string(field.key), why)) return false;
+      }
+      return true;
+    }
+    case T::ARRAY: {
+      simdjson::dom::array xa = a, xb = b;
+      if (xa.size() != xb.size()) return fail("array sizes differ");
+      size_t i = 0;
+      auto ib = xb.begin();
+      for (auto ea : xa) {
+        if (!json_equal(ea, *ib, at + "[" + std::to_string(i) + "]", why)) return false;
+        ++ib;
+        ++i;
+      }
+      return true;
+    }
+    case T::STRING: return std::string_view(a) == std::string_view(b) ? true : fail("strings differ");
+    case T::BOOL: return bool(a) == bool(b) ? true : fail("booleans differ");
+    case T::NULL_VALUE: return true;
+    default: return fail("unexpected type");
+  }
+}
+
+// EXPECT-style helper: actual JSON text equals the expected JSON text structurally.
+inline ::testing::AssertionResult SameJson(const std::string &actual, const std::string &expected) {
+  Json ja(actual), je(expected);
+  if (!ja.ok) return ::testing::AssertionFailure() << "actual is not JSON (" << ja.error << "): " << actual;
+  if (!je.ok) return ::testing::AssertionFailure() << "expected is not JSON (" << je.error << "): " << expected;
+  std::string why;
+  if (!json_equal(ja.root, je.root, "$", &why))
+    return ::testing::AssertionFailure() << why << "\n  actual:   " << actual << "\n  expected: " << expected;
+  return ::testing::AssertionSuccess();
+}
+
+// The query value of `key` in a raw query, or "<absent>".
+inline std::string query_value(const std::string &raw_query, const std::string &key) {
+  for (auto &kv : split_form(raw_query))
+    if (kv.first == key) return kv.second;
+  return "<absent>";
+}
+
+// Clears every environment variable the library reads, for the life of the
+// object (then restores them).
+struct CleanEnv {
+  EnvGuard guard;
+  CleanEnv() {
+    for (const auto &v : library_env_vars()) guard.unset(v);
+  }
+};
+
+// Client options that DO read the environment (proxies excepted), no retries.
+inline ik_client_options env_options() {
+  ik_client_options o = IK_CLIENT_OPTIONS_INIT;
+  o.flags = IK_CLIENT_NO_PROXY_ENV;
+  o.max_retries = -1;
+  o.connect_timeout_ms = 5000;
+  o.attempt_timeout_ms = 10000;
+  return o;
+}
+
+// Drains an item pager with `next` (ik_pager_next_<kind>), freeing each item
+// with `free_fn` and collecting `name(item)`; stops at the end, on an error
+// (reported as a test failure) or after `limit` items.
+template <class T>
+std::vector<std::string> drain_items(ik_pager *p, ik_status (*next)(ik_pager *, const ik_call_options *, T **, ik_error **),
+                                     void (*free_fn)(T *), const char *(*name)(const T *), int limit = 100) {
+  std::vector<std::string> out;
+  for (int i = 0; i < limit; ++i) {
+    T *item = nullptr;
+    Err err;
+    const ik_status st = next(p, nullptr, &item, err.out());
+    EXPECT_EQ(st, IK_STATUS_OK) << err.what();
+    if (st != IK_STATUS_OK || !item) break;
+    out.push_back(str(name(item)));
+    free_fn(item);
+  }
+  return out;
+}
+
+// A fixture with a MockServer and a client for it.
+class ProvFixture : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    base = server.base_url();
+    std::string why;
+    client = make_client(options_for(base), &why);
+    ASSERT_TRUE(client) << why;
+  }
+  void TearDown() override { client.reset(); }
+  MockServer server;
+  std::string base;
+  ClientPtr client;
+};
+
+}  // namespace prov
+
+#endif  // IKTEST_PROV_UTIL_HPP

@@ -1,0 +1,534 @@
+// Resilience: pagination over the three schemes (OpenAI after/has_more,
+// Twilio meta.next_page_url, Fastly page[number]), through the public C ABI
+// against a MockServer that generates pages on the fly.
+#include "res_util.hpp"
+
+using namespace res;
+
+namespace {
+
+class Pagination : public ::testing::TestWithParam<Kind> {
+ protected:
+  void SetUp() override {
+    api.kind = GetParam();
+    model.kind = GetParam();
+    model.total = 137;
+    model.base = server.base_url();
+  }
+  void serve() {
+    PagedList m = model;
+    server.set_handler([m](const RecordedRequest &r) { return m(r); });
+  }
+  ClientPtr client() { return Cfg(server.base_url()).make(); }
+
+  PagerPtr make_pager(const ik_client *c, const ik_list_options &lo) {
+    ik_pager *p = nullptr;
+    Err err;
+    EXPECT_EQ(api.pager(c, &lo, &p, err.out()), IK_STATUS_OK) << err.what();
+    return PagerPtr(p);
+  }
+
+  // Drains a pager page by page; returns the ids in order.
+  std::vector<std::string> drain_pages(ik_pager *p, std::vector<size_t> *counts = nullptr) {
+    std::vector<std::string> ids;
+    for (int guard = 0; guard < 10000; ++guard) {
+      ik_page *pg = nullptr;
+      Err err;
+      const ik_status st = ik_pager_next_page(p, nullptr, &pg, err.out());
+      EXPECT_EQ(st, IK_STATUS_OK) << err.what();
+      if (st != IK_STATUS_OK || !pg) break;
+      PagePtr page(pg);
+      if (counts) counts->push_back(ik_page_count(pg));
+      for (size_t i = 0; i < ik_page_count(pg); ++i) ids.push_back(api.page_item_id(pg, i));
+    }
+    return ids;
+  }
+  std::vector<std::string> drain_items(ik_pager *p) {
+    std::vector<std::string> ids;
+    for (int guard = 0; guard < 1000000; ++guard) {
+      std::string id;
+      Err err;
+      const ik_status st = api.next_item(p, nullptr, &id, err.out());
+      EXPECT_EQ(st, IK_STATUS_OK) << err.what();
+      if (st != IK_STATUS_OK || id.empty()) break;
+      ids.push_back(id);
+    }
+    return ids;
+  }
+  std::vector<std::string> expected(long from, long to) const {
+    std::vector<std::string> v;
+    for (long i = from; i < to; ++i) v.push_back(item_id(GetParam(), i));
+    return v;
+  }
+  std::string cursor_of(const ik_pager *p) {
+    ik_buf b = IK_BUF_INIT;
+    Err err;
+    EXPECT_EQ(ik_pager_cursor(p, &b, err.out()), IK_STATUS_OK) << err.what();
+    std::string s = b.data ? std::string(reinterpret_cast<const char *>(b.data), b.len) : std::string();
+    ik_buf_dispose(&b);
+    return s;
+  }
+
+  MockServer server;
+  PagedList model;
+  Api api{Kind::OpenAI};
+};
+
+TEST_P(Pagination, AcrossManyPagesByPageAndByItem) {
+  serve();
+  auto c = client();
+  for (int by_items = 0; by_items < 2; ++by_items) {
+    SCOPED_TRACE(by_items ? "item-by-item" : "page-by-page");
+    server.clear();
+    ik_list_options lo = IK_LIST_OPTIONS_INIT;
+    lo.page_size = 20;
+    auto p = make_pager(c.get(), lo);
+    ASSERT_TRUE(p);
+    std::vector<size_t> counts;
+    auto ids = by_items ? drain_items(p.get()) : drain_pages(p.get(), &counts);
+    EXPECT_EQ(ids, expected(0, 137));
+    if (!by_items) {
+      EXPECT_EQ(counts, (std::vector<size_t>{20, 20, 20, 20, 20, 20, 17}));
+    }
+    EXPECT_EQ(server.request_count(), 7u);
+    for (const auto &r : server.requests()) {
+      EXPECT_EQ(r.method, "GET");
+      EXPECT_EQ(r.path, list_path(GetParam()));
+      EXPECT_EQ(qparam(r, size_param(GetParam())), "20") << r.target;
+    }
+    EXPECT_EQ(ik_pager_items_delivered(p.get()), 137);
+    EXPECT_EQ(ik_pager_done(p.get()), 1);
+    // Past the end: nothing more, by either call, and no request.
+    ik_page *pg = nullptr;
+    Err err;
+    EXPECT_EQ(ik_pager_next_page(p.get(), nullptr, &pg, err.out()), IK_STATUS_OK);
+    EXPECT_EQ(pg, nullptr);
+    std::string id;
+    EXPECT_EQ(api.next_item(p.get(), nullptr, &id, err.out()), IK_STATUS_OK);
+    EXPECT_TRUE(id.empty());
+    EXPECT_EQ(server.request_count(), 7u);
+  }
+}
+
+TEST_P(Pagination, PageByPageAndItemsMixed) {
+  serve();
+  auto c = client();
+  ik_list_options lo = IK_LIST_OPTIONS_INIT;
+  lo.page_size = 20;
+  auto p = make_pager(c.get(), lo);
+  ASSERT_TRUE(p);
+  std::vector<std::string> ids;
+  // 5 items, then the rest of that page as a page, then items again.
+  for (int i = 0; i < 5; ++i) {
+    std::string id;
+    Err err;
+    ASSERT_EQ(api.next_item(p.get(), nullptr, &id, err.out()), IK_STATUS_OK) << err.what();
+    ids.push_back(id);
+  }
+  {
+    ik_page *pg = nullptr;
+    Err err;
+    ASSERT_EQ(ik_pager_next_page(p.get(), nullptr, &pg, err.out()), IK_STATUS_OK) << err.what();
+    PagePtr page(pg);
+    ASSERT_TRUE(pg);
+    EXPECT_EQ(ik_page_count(pg), 15u);
+    for (size_t i = 0; i < ik_page_count(pg); ++i) ids.push_back(api.page_item_id(pg, i));
+  }
+  auto rest = drain_items(p.get());
+  ids.insert(ids.end(), rest.begin(), rest.end());
+  EXPECT_EQ(ids, expected(0, 137));
+  EXPECT_EQ(server.request_count(), 7u);
+}
+
+TEST_P(Pagination, MaxItemsStopsExactlyWithoutExtraRequests) {
+  serve();
+  auto c = client();
+  for (long max : {1L, 19L, 20L, 21L, 45L, 60L, 137L, 500L}) {
+    const long want = std::min(max, 137L);
+    const size_t need = static_cast<size_t>((want + 19) / 20);
+    for (int by_items = 0; by_items < 2; ++by_items) {
+      SCOPED_TRACE("max_items=" + std::to_string(max) + (by_items ? " item-by-item" : " page-by-page"));
+      server.clear();
+      ik_list_options lo = IK_LIST_OPTIONS_INIT;
+      lo.page_size = 20;
+      lo.max_items = max;
+      auto p = make_pager(c.get(), lo);
+      ASSERT_TRUE(p);
+      auto ids = by_items ? drain_items(p.get()) : drain_pages(p.get());
+      EXPECT_EQ(ids, expected(0, want));
+      EXPECT_EQ(ik_pager_items_delivered(p.get()), want);
+      EXPECT_EQ(ik_pager_done(p.get()), 1);
+      EXPECT_EQ(server.request_count(), need) << "no request beyond what is needed";
+      // Asking again after the stop neither yields nor requests anything.
+      std::string id;
+      Err err;
+      EXPECT_EQ(api.next_item(p.get(), nullptr, &id, err.out()), IK_STATUS_OK);
+      EXPECT_TRUE(id.empty());
+      EXPECT_EQ(server.request_count(), need);
+    }
+  }
+}
+
+TEST_P(Pagination, PageSizeClampedToEndpointMaximum) {
+  model.total = 250;
+  serve();
+  auto c = client();
+  const int maxp = max_page_size(GetParam());
+  ik_list_options lo = IK_LIST_OPTIONS_INIT;
+  lo.page_size = 5000;
+  auto p = make_pager(c.get(), lo);
+  ASSERT_TRUE(p);
+  auto ids = drain_pages(p.get());
+  EXPECT_EQ(ids, expected(0, 250));
+  EXPECT_EQ(server.request_count(), static_cast<size_t>((250 + maxp - 1) / maxp));
+  for (const auto &r : server.requests()) EXPECT_EQ(qparam(r, size_param(GetParam())), std::to_string(maxp)) << r.target;
+
+  // The single-page list operation clamps too.
+  server.clear();
+  ik_page *pg = nullptr;
+  Err err;
+  ASSERT_EQ(api.list(c.get(), &lo, nullptr, &pg, err.out()), IK_STATUS_OK) << err.what();
+  PagePtr page(pg);
+  ASSERT_EQ(server.request_count(), 1u);
+  EXPECT_EQ(qparam(server.last_request(), size_param(GetParam())), std::to_string(maxp));
+
+  // Exactly the maximum is kept as is; 0 lets the server choose (no parameter).
+  server.clear();
+  lo.page_size = maxp;
+  pg = nullptr;
+  ASSERT_EQ(api.list(c.get(), &lo, nullptr, &pg, err.out()), IK_STATUS_OK) << err.what();
+  page.reset(pg);
+  EXPECT_EQ(qparam(server.last_request(), size_param(GetParam())), std::to_string(maxp));
+  server.clear();
+  lo.page_size = 0;
+  pg = nullptr;
+  ASSERT_EQ(api.list(c.get(), &lo, nullptr, &pg, err.out()), IK_STATUS_OK) << err.what();
+  page.reset(pg);
+  EXPECT_EQ(qparam(server.last_request(), size_param(GetParam())), "<absent>") << server.last_request().target;
+  EXPECT_EQ(ik_page_count(pg), static_cast<size_t>(default_page_size(GetParam())));
+}
+
+TEST_P(Pagination, PageSizeIsSeparateFromMaxItems) {
+  serve();
+  auto c = client();
+  ik_list_options lo = IK_LIST_OPTIONS_INIT;
+  lo.page_size = 10;
+  lo.max_items = 25;
+  auto p = make_pager(c.get(), lo);
+  ASSERT_TRUE(p);
+  std::vector<size_t> counts;
+  auto ids = drain_pages(p.get(), &counts);
+  EXPECT_EQ(ids, expected(0, 25));
+  EXPECT_EQ(counts, (std::vector<size_t>{10, 10, 5}));
+  ASSERT_EQ(server.request_count(), 3u);
+  // The page size never becomes max_items (nor the other way round).
+  EXPECT_EQ(qparam(server.requests()[0], size_param(GetParam())), "10");
+  EXPECT_EQ(qparam(server.requests()[1], size_param(GetParam())), "10");
+
+  // max_items alone: the server's default page size, never max_items.
+  server.clear();
+  ik_list_options lo2 = IK_LIST_OPTIONS_INIT;
+  lo2.max_items = 3;
+  auto p2 = make_pager(c.get(), lo2);
+  ASSERT_TRUE(p2);
+  EXPECT_EQ(drain_items(p2.get()), expected(0, 3));
+  ASSERT_EQ(server.request_count(), 1u);
+  EXPECT_NE(qparam(server.last_request(), size_param(GetParam())), "3") << server.last_request().target;
+}
+
+TEST_P(Pagination, ResumeFromCursorAtPageBoundary) {
+  model.total = 57;
+  serve();
+  auto c = client();
+  ik_list_options lo = IK_LIST_OPTIONS_INIT;
+  lo.page_size = 10;
+  std::string cursor;
+  std::string page_cursor;
+  {
+    auto p = make_pager(c.get(), lo);
+    ASSERT_TRUE(p);
+    for (int i = 0; i < 2; ++i) {
+      ik_page *pg = nullptr;
+      Err err;
+      ASSERT_EQ(ik_pager_next_page(p.get(), nullptr, &pg, err.out()), IK_STATUS_OK) << err.what();
+      ASSERT_TRUE(pg);
+      EXPECT_EQ(ik_page_has_more(pg), 1);
+      page_cursor = str(ik_page_next_cursor(pg));
+      ik_page_free(pg);
+    }
+    cursor = cursor_of(p.get());
+    EXPECT_FALSE(cursor.empty());
+  }
+  EXPECT_EQ(server.request_count(), 2u);
+  // Pages by the cursor of the pager...
+  lo.cursor = cursor.c_str();
+  auto p2 = make_pager(c.get(), lo);
+  ASSERT_TRUE(p2);
+  EXPECT_EQ(drain_pages(p2.get()), expected(20, 57));
+  EXPECT_EQ(server.request_count(), 2u + 4u);  // 20-29, 30-39, 40-49, 50-56
+  // ...and items by the cursor of the last page delivered.
+  ASSERT_FALSE(page_cursor.empty());
+  lo.cursor = page_cursor.c_str();
+  auto p3 = make_pager(c.get(), lo);
+  ASSERT_TRUE(p3);
+  EXPECT_EQ(drain_items(p3.get()), expected(20, 57));
+  // A single list call with the page cursor gets exactly the next page.
+  ik_page *pg = nullptr;
+  Err err;
+  ASSERT_EQ(api.list(c.get(), &lo, nullptr, &pg, err.out()), IK_STATUS_OK) << err.what();
+  PagePtr page(pg);
+  ASSERT_EQ(ik_page_count(pg), 10u);
+  EXPECT_EQ(api.page_item_id(pg, 0), item_id(GetParam(), 20));
+}
+
+TEST_P(Pagination, ResumeFromCursorMidPage) {
+  model.total = 57;
+  serve();
+  auto c = client();
+  ik_list_options lo = IK_LIST_OPTIONS_INIT;
+  lo.page_size = 10;
+  std::string cursor;
+  {
+    auto p = make_pager(c.get(), lo);
+    ASSERT_TRUE(p);
+    for (int i = 0; i < 15; ++i) {
+      std::string id;
+      Err err;
+      ASSERT_EQ(api.next_item(p.get(), nullptr, &id, err.out()), IK_STATUS_OK) << err.what();
+      ASSERT_EQ(id, item_id(GetParam(), i));
+    }
+    cursor = cursor_of(p.get());
+    EXPECT_FALSE(cursor.empty());
+  }
+  lo.cursor = cursor.c_str();
+  // Item by item: continues with item 15, no duplicate and no gap.
+  {
+    auto p = make_pager(c.get(), lo);
+    ASSERT_TRUE(p);
+    EXPECT_EQ(drain_items(p.get()), expected(15, 57));
+  }
+  // Page by page: the first page holds only the rest of the interrupted page.
+  {
+    auto p = make_pager(c.get(), lo);
+    ASSERT_TRUE(p);
+    std::vector<size_t> counts;
+    EXPECT_EQ(drain_pages(p.get(), &counts), expected(15, 57));
+    EXPECT_EQ(counts, (std::vector<size_t>{5, 10, 10, 10, 7}));
+  }
+  // A cursor taken mid-page twice in a row (resume of a resume).
+  {
+    auto p = make_pager(c.get(), lo);
+    ASSERT_TRUE(p);
+    std::string id;
+    Err err;
+    ASSERT_EQ(api.next_item(p.get(), nullptr, &id, err.out()), IK_STATUS_OK);
+    EXPECT_EQ(id, item_id(GetParam(), 15));
+    std::string c2 = cursor_of(p.get());
+    ik_list_options lo2 = lo;
+    lo2.cursor = c2.c_str();
+    auto q = make_pager(c.get(), lo2);
+    ASSERT_TRUE(q);
+    EXPECT_EQ(drain_items(q.get()), expected(16, 57));
+  }
+}
+
+// pager.h: the cursor lets a new pager continue "exactly where this one
+// stopped" - that includes a stop caused by max_items (batch processing).
+TEST_P(Pagination, ResumeAfterMaxItemsStop) {
+  model.total = 57;
+  serve();
+  auto c = client();
+  ik_list_options lo = IK_LIST_OPTIONS_INIT;
+  lo.page_size = 10;
+  lo.max_items = 25;
+  std::string cursor;
+  {
+    auto p = make_pager(c.get(), lo);
+    ASSERT_TRUE(p);
+    EXPECT_EQ(drain_items(p.get()), expected(0, 25));
+    cursor = cursor_of(p.get());
+  }
+  EXPECT_FALSE(cursor.empty()) << "a pager stopped by max_items before the end of the list must give a cursor";
+  ik_list_options lo2 = IK_LIST_OPTIONS_INIT;
+  lo2.page_size = 10;
+  lo2.cursor = cursor.c_str();
+  auto p2 = make_pager(c.get(), lo2);
+  ASSERT_TRUE(p2);
+  auto ids = drain_items(p2.get());
+  ASSERT_FALSE(ids.empty());
+  ASSERT_EQ(ids.front(), item_id(GetParam(), 25)) << "resumed at the wrong item (duplicates or gap); got "
+                                                  << ids.size() << " items";
+  EXPECT_EQ(ids, expected(25, 57));
+}
+
+TEST_P(Pagination, CursorAfterTheEndIsEmpty) {
+  model.total = 12;
+  serve();
+  auto c = client();
+  ik_list_options lo = IK_LIST_OPTIONS_INIT;
+  lo.page_size = 5;
+  auto p = make_pager(c.get(), lo);
+  ASSERT_TRUE(p);
+  EXPECT_EQ(drain_items(p.get()), expected(0, 12));
+  EXPECT_EQ(cursor_of(p.get()), "");
+}
+
+TEST_P(Pagination, CursorOfAnotherProviderIsInvalidArgument) {
+  serve();
+  auto c = client();
+  for (Kind other : {Kind::OpenAI, Kind::TwilioInvites, Kind::Fastly}) {
+    const bool same_provider = other == GetParam() || (other == Kind::TwilioInvites && GetParam() == Kind::TwilioUsers);
+    if (same_provider) continue;
+    SCOPED_TRACE(std::string("cursor of ") + kind_name(other));
+    // Get a genuine cursor from a pager of the other kind.
+    PagedList m = model;
+    m.kind = other;
+    server.set_handler([m](const RecordedRequest &r) { return m(r); });
+    Api oapi{other};
+    ik_list_options lo = IK_LIST_OPTIONS_INIT;
+    lo.page_size = 5;
+    ik_pager *op = nullptr;
+    Err err;
+    ASSERT_EQ(oapi.pager(c.get(), &lo, &op, err.out()), IK_STATUS_OK) << err.what();
+    PagerPtr opp(op);
+    std::string id;
+    ASSERT_EQ(oapi.next_item(op, nullptr, &id, err.out()), IK_STATUS_OK) << err.what();
+    const std::string foreign = cursor_of(op);
+    ASSERT_FALSE(foreign.empty());
+    serve();
+    server.clear();
+
+    lo.cursor = foreign.c_str();
+    // Refused when the pager is made, or at the latest on its first call;
+    // either way nothing is sent.
+    ik_pager *p = nullptr;
+    const ik_status st = api.pager(c.get(), &lo, &p, err.out());
+    PagerPtr pp(p);
+    if (st == IK_STATUS_OK) {
+      ik_page *pg = nullptr;
+      EXPECT_EQ(ik_pager_next_page(p, nullptr, &pg, err.out()), IK_STATUS_INVALID_ARGUMENT);
+      ik_page_free(pg);
+    } else {
+      EXPECT_EQ(st, IK_STATUS_INVALID_ARGUMENT) << err.what();
+      EXPECT_EQ(p, nullptr);
+    }
+    ik_page *pg = nullptr;
+    EXPECT_EQ(api.list(c.get(), &lo, nullptr, &pg, err.out()), IK_STATUS_INVALID_ARGUMENT) << err.what();
+    EXPECT_EQ(pg, nullptr);
+    EXPECT_EQ(server.request_count(), 0u);
+  }
+  // Garbage is refused too.
+  ik_list_options lo = IK_LIST_OPTIONS_INIT;
+  lo.cursor = "not-a-cursor";
+  ik_page *pg = nullptr;
+  Err err;
+  EXPECT_EQ(api.list(c.get(), &lo, nullptr, &pg, err.out()), IK_STATUS_INVALID_ARGUMENT);
+  EXPECT_EQ(server.request_count(), 0u);
+}
+
+TEST_P(Pagination, FailedPageKeepsDeliveredAndRetriesSamePage) {
+  model.total = 45;
+  // The first request for the third page fails once with a 500.
+  auto failed = std::make_shared<std::atomic<int>>(0);
+  auto seen = std::make_shared<std::atomic<int>>(0);
+  model.override_reply = [failed, seen](const RecordedRequest &, Reply *r) {
+    if (seen->fetch_add(1) == 2 && failed->fetch_add(1) == 0) {
+      *r = Reply::json(500, openai_err("boom"));
+      return true;
+    }
+    return false;
+  };
+  for (int by_items = 0; by_items < 2; ++by_items) {
+    SCOPED_TRACE(by_items ? "item-by-item" : "page-by-page");
+    failed->store(0);
+    seen->store(0);
+    serve();
+    server.clear();
+    auto c = client();
+    ik_call_options co = IK_CALL_OPTIONS_INIT;
+    co.max_retries = -1;
+    ik_list_options lo = IK_LIST_OPTIONS_INIT;
+    lo.page_size = 10;
+    auto p = make_pager(c.get(), lo);
+    ASSERT_TRUE(p);
+    std::vector<std::string> ids;
+    int errors = 0;
+    for (int guard = 0; guard < 200; ++guard) {
+      Err err;
+      ik_status st;
+      bool end = false;
+      if (by_items) {
+        std::string id;
+        st = api.next_item(p.get(), &co, &id, err.out());
+        if (st == IK_STATUS_OK) {
+          if (id.empty()) end = true;
+          else ids.push_back(id);
+        }
+      } else {
+        ik_page *pg = nullptr;
+        st = ik_pager_next_page(p.get(), &co, &pg, err.out());
+        if (st == IK_STATUS_OK) {
+          if (!pg) end = true;
+          for (size_t i = 0; pg && i < ik_page_count(pg); ++i) ids.push_back(api.page_item_id(pg, i));
+          ik_page_free(pg);
+        } else {
+          EXPECT_EQ(pg, nullptr);
+        }
+      }
+      if (st != IK_STATUS_OK) {
+        ++errors;
+        EXPECT_EQ(st, IK_STATUS_SERVER_ERROR) << err.what();
+        EXPECT_EQ(ik_error_http_status(err.get()), 500);
+        EXPECT_EQ(ik_error_attempts(err.get()), 1);
+        EXPECT_EQ(ik_error_is_retryable(err.get()), 1);
+        EXPECT_EQ(ik_pager_items_delivered(p.get()), 20) << "what was delivered stays delivered";
+        EXPECT_EQ(ik_pager_done(p.get()), 0);
+        EXPECT_EQ(ids.size(), 20u);
+        continue;
+      }
+      if (end) break;
+    }
+    EXPECT_EQ(errors, 1);
+    EXPECT_EQ(ids, expected(0, 45));
+    auto reqs = server.requests();
+    ASSERT_EQ(reqs.size(), 6u);  // pages 1, 2, 3 (failed), 3 again, 4, 5
+    EXPECT_EQ(reqs[3].target, reqs[2].target) << "the failed page is requested again, unchanged";
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(AllSchemes, Pagination,
+                         ::testing::Values(Kind::OpenAI, Kind::TwilioInvites, Kind::TwilioUsers, Kind::Fastly),
+                         [](const ::testing::TestParamInfo<Kind> &i) { return std::string(kind_name(i.param)); });
+
+// Twilio invites and users share the next_page_url scheme, but a cursor of one
+// list is not a cursor of the other ("for this kind of list").
+TEST(PaginationTwilio, InviteCursorIsRefusedByUserPager) {
+  MockServer server;
+  PagedList m{Kind::TwilioInvites, 30, server.base_url()};
+  server.set_handler([m](const RecordedRequest &r) { return m(r); });
+  auto c = Cfg(server.base_url()).make();
+  ik_list_options lo = IK_LIST_OPTIONS_INIT;
+  lo.page_size = 5;
+  ik_pager *p = nullptr;
+  Err err;
+  ASSERT_EQ(ik_twilio_invite_pager(c.get(), kService, kChannel, nullptr, 0, &lo, &p, err.out()), IK_STATUS_OK);
+  PagerPtr pp(p);
+  ik_page *pg = nullptr;
+  ASSERT_EQ(ik_pager_next_page(p, nullptr, &pg, err.out()), IK_STATUS_OK);
+  ik_page_free(pg);
+  ik_buf b = IK_BUF_INIT;
+  ASSERT_EQ(ik_pager_cursor(p, &b, err.out()), IK_STATUS_OK);
+  std::string cursor(reinterpret_cast<const char *>(b.data), b.len);
+  ik_buf_dispose(&b);
+  server.clear();
+  lo.cursor = cursor.c_str();
+  pg = nullptr;
+  const ik_status st = ik_twilio_user_list(c.get(), kService, &lo, nullptr, &pg, err.out());
+  PagePtr page(pg);
+  EXPECT_EQ(st, IK_STATUS_INVALID_ARGUMENT) << "an invites cursor used for users: "
+                                            << (st == IK_STATUS_OK ? "accepted, request sent to " +
+                                                                         server.last_request().path
+                                                                   : err.what());
+}
+
+}  // namespace
