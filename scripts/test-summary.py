@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Prints one line "N passed, N failed, N skipped" for a Meson test log.
+"""Prints one line "N passed, N failed, N skipped" for one or more Meson test logs.
 
 Each GoogleTest executable counts its test cases (from the JUnit XML it wrote),
 suites that report their own counts with a line "<name>: N passed, M failed"
@@ -27,7 +27,15 @@ def gtest_counts(xml_path):
 
 
 def main():
-    log = Path(sys.argv[1])
+    passed = failed = skipped = 0
+    for arg in sys.argv[1:]:
+        p, f, s = count_log(Path(arg))
+        passed, failed, skipped = passed + p, failed + f, skipped + s
+    print(f"{passed} passed, {failed} failed, {skipped} skipped")
+    return 0 if failed == 0 else 1
+
+
+def count_log(log):
     build = log.parent.parent
     passed = failed = skipped = 0
     for line in log.read_text().splitlines():
@@ -61,8 +69,7 @@ def main():
                 passed += 1
             else:
                 failed += 1
-    print(f"{passed} passed, {failed} failed, {skipped} skipped")
-    return 0 if failed == 0 else 1
+    return passed, failed, skipped
 
 
 if __name__ == "__main__":

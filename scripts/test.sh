@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test suite (Meson: unit, providers, resilience, abi, emulator, cli,
-# examples, conformance) on a fresh Debian 12 machine and ends with one line
+# examples, conformance; then unit/providers/resilience again under ASan+UBSan
+# and TSan) on a fresh Debian 12 machine and ends with one line
 # "N passed, N failed, N skipped" that counts every test case.
+# Extra arguments are passed to `meson test` (and skip the sanitizer builds).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 build=${BUILD_DIR:-build}
@@ -16,5 +18,14 @@ meson compile -C "$build" || exit 1
 
 status=0
 meson test -C "$build" --print-errorlogs --num-processes 2 "$@" || status=$?
-python3 scripts/test-summary.py "$build/meson-logs/testlog.json" || status=1
+logs=("$build/meson-logs/testlog.json")
+
+# The same library suites under ASan+UBSan and TSan (skip with INVITEKIT_SANITIZERS=0).
+if [ "${INVITEKIT_SANITIZERS:-1}" != 0 ] && [ $# -eq 0 ]; then
+  scripts/sanitizers.sh "$build" || status=1
+  for s in asan tsan; do
+    [ -f "$build-$s/meson-logs/testlog.json" ] && logs+=("$build-$s/meson-logs/testlog.json")
+  done
+fi
+python3 scripts/test-summary.py "${logs[@]}" || status=1
 exit $status

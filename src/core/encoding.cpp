@@ -234,7 +234,7 @@ std::optional<UrlParts> parse_url(std::string_view url) {
   size_t end = rest.find_first_of("/?#");
   std::string_view authority = rest.substr(0, end);
   u.path_query = end == std::string_view::npos ? "/" : std::string(rest.substr(end));
-  if (!u.path_query.empty() && u.path_query[0] == '?') u.path_query.insert(0, "/");
+  if (!u.path_query.empty() && u.path_query[0] == '?') u.path_query = "/" + u.path_query;
   auto at = authority.rfind('@');
   if (at != std::string_view::npos) {
     u.has_userinfo = true;

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Builds invitekit twice more and runs the library's own suites under the
+# sanitizers: AddressSanitizer + UndefinedBehaviorSanitizer (unit, providers,
+# resilience) and ThreadSanitizer (unit incl. 8+ threads on one client,
+# resilience incl. cross-thread cancellation). Called by scripts/test.sh;
+# usable alone: scripts/sanitizers.sh [BUILD_PREFIX]
+set -uo pipefail
+cd "$(dirname "$0")/.."
+prefix=${1:-build}
+status=0
+common=(-Dcli=false -Dexamples=false -Dconformance=disabled -Dbuildtype=debugoptimized -Db_lundef=false)
+
+run_one() {  # name, sanitize value, suites...
+  local name=$1 sanitize=$2
+  shift 2
+  local dir="$prefix-$name"
+  if [ -f "$dir/build.ninja" ]; then
+    meson setup --reconfigure "$dir" "${common[@]}" -Db_sanitize="$sanitize" >/dev/null || return 1
+  else
+    meson setup "$dir" "${common[@]}" -Db_sanitize="$sanitize" >/dev/null || return 1
+  fi
+  meson compile -C "$dir" >/dev/null || { meson compile -C "$dir"; return 1; }
+  local args=()
+  for s in "$@"; do args+=(--suite "$s"); done
+  # valgrind and the sanitizers do not mix: the valgrind variant runs in the main build.
+  meson test -C "$dir" --print-errorlogs --num-processes 2 "${args[@]}" --no-suite valgrind
+}
+
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
+run_one asan address,undefined unit providers resilience || status=1
+run_one tsan thread unit resilience || status=1
+exit $status
