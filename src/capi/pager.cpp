@@ -56,8 +56,8 @@ ik_status next_item(ik_pager *pager, int32_t kind, const ik_call_options *copts,
     require(pager, "pager");
     if (pager->spec.kind != kind) fail(IK_STATUS_INVALID_ARGUMENT, "this pager yields another kind of item");
     CallSettings cs = settings(pager->client, copts);
-    const void *item = pager->next_item(cs);
-    if (item) *out = new T(*static_cast<const T *>(item));
+    void *item = pager->next_item(cs);
+    if (item) *out = new T(std::move(*static_cast<T *>(item)));  // the page is private to the pager
   });
 }
 

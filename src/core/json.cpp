@@ -110,6 +110,43 @@ JsonObject as_object(JsonElement e, std::string_view what) {
 
 std::string to_json(JsonElement e) { return simdjson::to_string(e); }
 
+std::string_view object_slice(const std::string &body, std::string_view key) {
+  simdjson::ondemand::parser parser;
+  simdjson::ondemand::document doc;
+  simdjson::ondemand::object root, member;
+  std::string_view raw;
+  auto err = parser.iterate(simdjson::padded_string_view(body.data(), body.size(), body.capacity())).get(doc);
+  if (!err) err = doc.get_object().get(root);
+  if (!err) err = root.find_field_unordered(key).get_object().get(member);
+  if (!err) err = member.raw_json().get(raw);
+  if (err) fail(IK_STATUS_PARSE, "malformed response: " + std::string(simdjson::error_message(err)));
+  return raw;
+}
+
+std::vector<std::string_view> array_item_slices(const std::string &body, std::string_view key) {
+  std::vector<std::string_view> out;
+  simdjson::ondemand::parser parser;
+  simdjson::ondemand::document doc;
+  auto bad = [&](simdjson::error_code e) {
+    fail(IK_STATUS_PARSE, "malformed list response: " + std::string(simdjson::error_message(e)));
+  };
+  if (auto e = parser.iterate(simdjson::padded_string_view(body.data(), body.size(), body.capacity())).get(doc)) bad(e);
+  simdjson::ondemand::object root;
+  if (auto e = doc.get_object().get(root)) bad(e);
+  simdjson::ondemand::array arr;
+  if (auto e = root.find_field_unordered(key).get_array().get(arr)) bad(e);
+  for (auto item : arr) {
+    simdjson::ondemand::value v;
+    if (auto e = item.get(v)) bad(e);
+    std::string_view raw;
+    simdjson::ondemand::object o;
+    if (auto e = v.get_object().get(o)) bad(e);
+    if (auto e = o.raw_json().get(raw)) bad(e);
+    out.push_back(raw);
+  }
+  return out;
+}
+
 void json_quote(std::string &out, std::string_view s) {
   static const char hex[] = "0123456789abcdef";
   out.push_back('"');

@@ -48,6 +48,13 @@ JsonObject as_object(JsonElement e, std::string_view what);
 // Compact JSON text of an element.
 std::string to_json(JsonElement e);
 
+// The exact bytes of each element of the top-level array `key` of a padded
+// JSON body (simdjson on-demand, no re-serialisation). The views point into
+// `body`.
+std::vector<std::string_view> array_item_slices(const std::string &body, std::string_view key);
+// The exact bytes of the top-level object member `key` of a padded JSON body.
+std::string_view object_slice(const std::string &body, std::string_view key);
+
 // Appends a JSON string literal (quoted, escaped) to out.
 void json_quote(std::string &out, std::string_view s);
 

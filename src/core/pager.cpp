@@ -187,7 +187,7 @@ std::unique_ptr<ik_page> ik_pager::next_page(const CallSettings &cs) {
   fail(IK_STATUS_PARSE, "the provider returned 1000 empty pages in a row that all claim more pages follow");
 }
 
-const void *ik_pager::next_item(const CallSettings &cs) {
+void *ik_pager::next_item(const CallSettings &cs) {
   for (int empty_pages = 0; empty_pages < 1000; ++empty_pages) {
     if (done) return nullptr;
     if (max_items > 0 && delivered >= max_items) {

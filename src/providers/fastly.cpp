@@ -63,12 +63,15 @@ void parse_list(ik_page &page, JsonElement root) {
   JsonObject o = as_object(root, "list response");
   auto data = get_arr(o, "data");
   if (!data) fail(IK_STATUS_PARSE, "unexpected response: list without a 'data' array");
+  const auto raw = array_item_slices(page.resp->body, "data");
+  if (raw.size() != data->size()) fail(IK_STATUS_PARSE, "unexpected response: inconsistent 'data' array");
   page.fastly_invitations.reserve(data->size());
+  size_t i = 0;
   for (JsonElement e : *data) {
     ik_fastly_invitation inv;
     map_invitation(as_object(e, "data[]"), inv);
     inv.resp = page.resp;
-    inv.raw = to_json(e);
+    inv.raw.assign(raw[i++]);
     page.fastly_invitations.push_back(std::move(inv));
   }
   auto links = get_obj(o, "links");
@@ -166,11 +169,8 @@ std::unique_ptr<ik_fastly_invitation> create(const ik_client &c, const ik_fastly
     if (!data) fail(IK_STATUS_PARSE, "unexpected response: no 'data' object");
     map_invitation(*data, inv);
     // Like list items, the invitation's JSON is the JSON:API resource object.
-    JsonElement e;
-    if (o.at_key("data").get(e) == simdjson::SUCCESS) {
-      inv.raw = to_json(e);
-      inv.raw_is_body = false;
-    }
+    inv.raw.assign(object_slice(inv.resp->body, "data"));
+    inv.raw_is_body = false;
   });
 }
 

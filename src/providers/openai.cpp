@@ -49,12 +49,15 @@ void parse_list(ik_page &page, JsonElement root) {
   JsonObject o = as_object(root, "list response");
   auto data = get_arr(o, "data");
   if (!data) fail(IK_STATUS_PARSE, "unexpected response: list without a 'data' array");
+  const auto raw = array_item_slices(page.resp->body, "data");
+  if (raw.size() != data->size()) fail(IK_STATUS_PARSE, "unexpected response: inconsistent 'data' array");
   page.openai_invites.reserve(data->size());
+  size_t i = 0;
   for (JsonElement e : *data) {
     ik_openai_invite inv;
     map_invite(as_object(e, "data[]"), inv);
     inv.resp = page.resp;
-    inv.raw = to_json(e);
+    inv.raw.assign(raw[i++]);
     page.openai_invites.push_back(std::move(inv));
   }
   page.openai_first_id = get_str(o, "first_id");

@@ -98,12 +98,15 @@ void parse_page(ik_page &page, JsonElement root, const char *default_key, std::v
   }
   auto arr = get_arr(o, key);
   if (!arr) fail(IK_STATUS_PARSE, "unexpected response: list without a '" + key + "' array");
+  const auto raw = array_item_slices(page.resp->body, key);
+  if (raw.size() != arr->size()) fail(IK_STATUS_PARSE, "unexpected response: inconsistent '" + key + "' array");
   items.reserve(arr->size());
+  size_t i = 0;
   for (JsonElement e : *arr) {
     T item;
     map(as_object(e, key + "[]"), item);
     item.resp = page.resp;
-    item.raw = to_json(e);
+    item.raw.assign(raw[i++]);
     items.push_back(std::move(item));
   }
   page.has_next = page.tw_next_page_url.set && !page.tw_next_page_url.s.empty();
