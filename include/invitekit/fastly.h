@@ -7,8 +7,11 @@
  * application/vnd.api+json.
  *
  * Errors common to all operations: as in openai.h, with Fastly error bodies
- * parsed by content type (JSON:API errors[], application/problem+json, legacy
- * {msg, detail}, raw text otherwise). Fastly-RateLimit-Remaining/-Reset are
+ * recognised by their shape, whatever the Content-Type says (JSON:API
+ * errors[] as sent with application/vnd.api+json, application/problem+json
+ * {type,title,status,detail}, legacy {msg, detail}); a body that is not JSON
+ * gives a raw-text message. The response Content-Type is kept in
+ * ik_error_field(err, "content_type"). Fastly-RateLimit-Remaining/-Reset are
  * readable on every result (ik_response_ratelimit_*) and error
  * (ik_error_header).
  */

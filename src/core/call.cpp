@@ -13,6 +13,8 @@ void rethrow_parse(Error &e, const Request &req, const ik_response &resp) {
     info.has_request_id = true;
     info.request_id = resp.request_id.s;
   }
+  // The server answered 2xx: a POST it processed may have taken effect.
+  info.ambiguous = req.ep->method == Method::Post;
   info.has_body = !resp.body.empty();
   info.body = resp.body;
   info.message = std::string(provider_traits(req.ep->provider).name) + " " + req.ep->operation + ": " + info.message;

@@ -50,6 +50,7 @@ std::string body_excerpt(std::string_view ct, const std::string &body) {
 
 size_t write_cb(char *ptr, size_t size, size_t nmemb, void *ud);
 size_t header_cb(char *ptr, size_t size, size_t nmemb, void *ud);
+int prereq_cb(void *ud, char *, char *, int, int);
 
 struct SlistGuard {
   curl_slist *list = nullptr;
@@ -103,6 +104,12 @@ struct Transport::Slot {
   Headers headers;
   int64_t max_bytes = 0;
   bool too_large = false;
+  // libcurl re-sends a request by itself when a reused connection dies
+  // before any response byte. For a create that could duplicate it, so the
+  // second send of one transfer is blocked (see prereq_cb).
+  int sends = 0;
+  bool forbid_resend = false;
+  bool resend_blocked = false;
   ~Slot() {
     if (multi) curl_multi_cleanup(multi);
     if (easy) curl_easy_cleanup(easy);
@@ -113,6 +120,7 @@ struct Transport::Attempt {
   CURLcode code = CURLE_OK;
   bool cancelled = false;
   bool too_large = false;
+  bool resend_blocked = false;  // the connection died after a create was sent; not re-sent
   bool sent = false;  // request bytes were written to a connection
   int32_t http_status = 0;
   Headers headers;
@@ -139,6 +147,16 @@ size_t write_cb(char *ptr, size_t size, size_t nmemb, void *ud) {
   }
   s->body.append(ptr, n);
   return n;
+}
+
+// Called by libcurl right before each time it sends the request.
+int prereq_cb(void *ud, char *, char *, int, int) {
+  auto *s = static_cast<Transport::Slot *>(ud);
+  if (++s->sends > 1 && s->forbid_resend) {
+    s->resend_blocked = true;
+    return CURL_PREREQFUNC_ABORT;
+  }
+  return CURL_PREREQFUNC_OK;
 }
 
 size_t header_cb(char *ptr, size_t size, size_t nmemb, void *ud) {
@@ -217,6 +235,8 @@ Transport::Slot *Transport::acquire() const {
   curl_easy_setopt(e, CURLOPT_SHARE, share_);
   curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, header_cb);
   curl_easy_setopt(e, CURLOPT_HEADERDATA, slot.get());
+  curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, prereq_cb);
+  curl_easy_setopt(e, CURLOPT_PREREQDATA, slot.get());
   curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
   curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
   curl_easy_setopt(e, CURLOPT_PATH_AS_IS, 1L);
@@ -260,11 +280,14 @@ Transport::ParserLease Transport::parser() const {
 
 void Transport::perform(Slot &slot, const std::string &url, Method method, const std::string &body,
                         curl_slist *headers, int64_t timeout_ms, int64_t connect_timeout_ms, ik_cancel_token *cancel,
-                        Attempt &out) const {
+                        bool forbid_resend, Attempt &out) const {
   CURL *e = slot.easy;
   slot.body.clear();
   slot.headers.clear();
   slot.too_large = false;
+  slot.sends = 0;
+  slot.forbid_resend = forbid_resend;
+  slot.resend_blocked = false;
   curl_easy_setopt(e, CURLOPT_URL, url.c_str());
   switch (method) {
     case Method::Get:
@@ -332,6 +355,7 @@ void Transport::perform(Slot &slot, const std::string &url, Method method, const
   curl_easy_getinfo(e, CURLINFO_REQUEST_SIZE, &req_size);
   connections_opened_.fetch_add(new_conns, std::memory_order_relaxed);
   out.cancelled = cancelled;
+  out.resend_blocked = slot.resend_blocked;
   out.code = cancelled ? CURLE_ABORTED_BY_CALLBACK : code;
   out.too_large = slot.too_large || code == CURLE_FILESIZE_EXCEEDED;
   out.sent = req_size > 0;
@@ -523,7 +547,8 @@ std::unique_ptr<ik_response> Transport::execute(const Request &req, const CallSe
     if (log.enabled(IK_LOG_ERROR)) shown_url = redact_url(url);
 
     Attempt a;
-    perform(*slot, url, ep.method, req.body, send_headers, timeout_ms, cs.connect_timeout_ms, cs.cancel, a);
+    perform(*slot, url, ep.method, req.body, send_headers, timeout_ms, cs.connect_timeout_ms, cs.cancel,
+            ep.create && !cs.retry_ambiguous_posts, a);
     const char *rid = request_id_of(a.headers);
 
     LogFields lf;
@@ -613,6 +638,15 @@ std::unique_ptr<ik_response> Transport::execute(const Request &req, const CallSe
       info.status = IK_STATUS_CANCELLED;
       info.message = prefix + "cancelled";
       info.ambiguous = ep.method == Method::Post && a.sent;
+      info.headers = std::move(a.headers);
+      throw Error(std::move(info));
+    }
+    if (a.resend_blocked) {
+      info.status = IK_STATUS_TRANSPORT;
+      info.message = prefix + "the connection closed after the request was sent, before any response (" +
+                     shown_url + "); a create is not sent again, so its outcome is unknown";
+      info.ambiguous = true;
+      info.retryable = true;
       info.headers = std::move(a.headers);
       throw Error(std::move(info));
     }

@@ -52,7 +52,8 @@ class Transport {
   Slot *acquire() const;
   void release(Slot *s) const;
   void perform(Slot &slot, const std::string &url, Method method, const std::string &body, curl_slist *headers,
-               int64_t timeout_ms, int64_t connect_timeout_ms, ik_cancel_token *cancel, Attempt &out) const;
+               int64_t timeout_ms, int64_t connect_timeout_ms, ik_cancel_token *cancel, bool forbid_resend,
+               Attempt &out) const;
   int64_t backoff_ms(int attempt, int64_t prev_delay) const;
   // Header lines of an endpoint (auth, static, Accept, Content-Type), built
   // once per client and shared read-only by every transfer.
