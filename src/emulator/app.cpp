@@ -52,10 +52,11 @@ std::string base_url(const httplib::Request &req) {
   return "http://" + (plain(host) ? host : "127.0.0.1:" + std::to_string(req.local_port));
 }
 
-std::string random_request_id() {
+// A request id in the vendor's style: OpenAI "req_" + 32 hex, Twilio "RQ" + 32 hex.
+std::string random_request_id(const char *prefix) {
   thread_local Rng rng(std::hash<std::thread::id>()(std::this_thread::get_id()) ^
                        static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()));
-  return "req_" + rng.hex(32);
+  return prefix + rng.hex(32);
 }
 
 // The file descriptor of the connection this request arrived on, found by
@@ -315,7 +316,8 @@ Reply App::respond(Vendor vendor, const Call &call, const Fault *fault) {
       reply.content_type = fault->text;
     }
   }
-  if (vendor == Vendor::OpenAI) reply.headers.emplace_back("x-request-id", random_request_id());
+  if (vendor == Vendor::OpenAI) reply.headers.emplace_back("x-request-id", random_request_id("req_"));
+  if (vendor == Vendor::Twilio) reply.headers.emplace_back("Twilio-Request-Id", random_request_id("RQ"));
   return reply;
 }
 
