@@ -110,6 +110,18 @@ JsonObject as_object(JsonElement e, std::string_view what) {
 
 std::string to_json(JsonElement e) { return simdjson::to_string(e); }
 
+OptStr get_text(JsonObject obj, std::string_view key) {
+  OptStr out;
+  JsonElement v;
+  if (obj.at_key(key).get(v) != simdjson::SUCCESS || v.is_null()) return out;
+  std::string_view sv;
+  if (v.get_string().get(sv) == simdjson::SUCCESS)
+    out.assign(sv);
+  else
+    out.assign(to_json(v));
+  return out;
+}
+
 std::string_view object_slice(const std::string &body, std::string_view key) {
   simdjson::ondemand::parser parser;
   simdjson::ondemand::document doc;

@@ -48,6 +48,24 @@ JsonObject as_object(JsonElement e, std::string_view what);
 // Compact JSON text of an element.
 std::string to_json(JsonElement e);
 
+// Lenient reading of an error body: calls fn with the root object when the
+// body is a JSON object, otherwise does nothing (the caller keeps the raw text).
+template <class Fn>
+void with_json_object(const std::string &body, Fn &&fn) {
+  if (body.empty()) return;
+  std::string copy = body;
+  pad_for_parse(copy);
+  simdjson::dom::parser parser;
+  JsonElement root;
+  if (parser.parse(copy.data(), copy.size(), false).get(root) != simdjson::SUCCESS) return;
+  JsonObject o;
+  if (root.get_object().get(o) != simdjson::SUCCESS) return;
+  fn(o);
+}
+// A field as text: a string's value, any other JSON value as compact JSON;
+// absent or null reads as unset. Never throws (for error bodies).
+OptStr get_text(JsonObject obj, std::string_view key);
+
 // The exact bytes of each element of the top-level array `key` of a padded
 // JSON body (simdjson on-demand, no re-serialisation). The views point into
 // `body`.

@@ -6,6 +6,18 @@
 
 namespace ik::detail {
 
+ListSpec make_list_spec(const Endpoint &ep, Scheme scheme, int32_t max_page_size, std::string path,
+                        PageParser parse) {
+  ListSpec s;
+  s.ep = &ep;
+  s.scheme = scheme;
+  s.kind = ep.kind;
+  s.max_page_size = max_page_size;
+  s.path = std::move(path);
+  s.parse = parse;
+  return s;
+}
+
 std::string encode_cursor(const ListSpec &spec, const std::string &raw, int64_t skip) {
   std::string out = "ik1.";
   out.push_back(static_cast<char>(spec.scheme));

@@ -32,6 +32,9 @@ struct ListSpec {
   PageParser parse = nullptr;
 };
 
+// A ListSpec for a list endpoint row (its kind comes from the row).
+ListSpec make_list_spec(const Endpoint &ep, Scheme scheme, int32_t max_page_size, std::string path, PageParser parse);
+
 // Decoded public cursor: the provider-level cursor of a page plus how many of
 // its items were already delivered.
 struct Cursor {

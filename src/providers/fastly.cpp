@@ -160,9 +160,7 @@ std::unique_ptr<ik_fastly_invitation> create(const ik_client &c, const ik_fastly
   }
   w.end_object().end_object();
 
-  Request req;
-  req.ep = &kCreate;
-  req.path_query = kCreate.path;
+  Request req = make_request(kCreate);
   req.body = w.take();
   return call_object<ik_fastly_invitation>(c, req, cs, [](JsonObject o, ik_fastly_invitation &inv) {
     auto data = get_obj(o, "data");
@@ -174,68 +172,39 @@ std::unique_ptr<ik_fastly_invitation> create(const ik_client &c, const ik_fastly
   });
 }
 
-ListSpec list_spec() {
-  ListSpec s;
-  s.ep = &kList;
-  s.scheme = Scheme::PageNumber;
-  s.kind = IK_KIND_FASTLY_INVITATION;
-  s.max_page_size = kMaxPageSize;
-  s.path = kList.path;
-  s.parse = parse_list;
-  return s;
-}
+ListSpec list_spec() { return make_list_spec(kList, Scheme::PageNumber, kMaxPageSize, kList.path, parse_list); }
 
 std::unique_ptr<ik_response> remove(const ik_client &c, const char *invitation_id, const CallSettings &cs) {
   check_text(invitation_id, "invitation_id", true);
-  Request req;
-  req.ep = &kDelete;
-  req.path_query = expand_path(kDelete.path, {invitation_id});
-  return call_no_body(c, req, cs);
+  return call_no_body(c, make_request(kDelete, {invitation_id}), cs);
 }
 
 }  // namespace ik::detail::fastly
 
 namespace ik::detail {
 
-// By content type: JSON:API {errors:[{id,title,detail,status,code,meta}]},
+// By shape: JSON:API {errors:[{id,title,detail,status,code,meta}]},
 // application/problem+json {type,title,status,detail}, legacy {msg, detail}
-// (sometimes {errors:[...]} or only title); anything else is raw text.
+// (sometimes {errors:[...]} or only title); anything else stays raw text.
 void fastly_parse_error(ErrorInfo &info, std::string_view, const std::string &body) {
-  if (body.empty()) return;
-  std::string copy = body;
-  pad_for_parse(copy);
-  simdjson::dom::parser parser;
-  JsonElement root;
-  if (parser.parse(copy.data(), copy.size(), false).get(root) != simdjson::SUCCESS) return;
-  JsonObject o;
-  if (root.get_object().get(o) != simdjson::SUCCESS) return;
-  auto text_of = [](JsonObject obj, const char *k) -> OptStr {
-    JsonElement v;
-    OptStr out;
-    if (obj.at_key(k).get(v) != simdjson::SUCCESS || v.is_null()) return out;
-    std::string_view sv;
-    if (v.get_string().get(sv) == simdjson::SUCCESS)
-      out.assign(sv);
-    else
-      out.assign(to_json(v));
-    return out;
-  };
-  JsonElement errors;
-  simdjson::dom::array arr;
-  if (o.at_key("errors").get(errors) == simdjson::SUCCESS && errors.get_array().get(arr) == simdjson::SUCCESS) {
-    info.set_field("errors", to_json(errors));
-    for (JsonElement e : arr) {
+  with_json_object(body, [&](JsonObject o) {
+    auto set_field = [&](const char *name, const OptStr &v) {
+      if (v.set) info.set_field(name, v.s);
+    };
+    JsonElement errors;
+    simdjson::dom::array arr;
+    if (o.at_key("errors").get(errors) == simdjson::SUCCESS && errors.get_array().get(arr) == simdjson::SUCCESS) {
+      info.set_field("errors", to_json(errors));
       JsonObject first;
-      if (e.get_object().get(first) != simdjson::SUCCESS) break;
-      OptStr id = text_of(first, "id"), title = text_of(first, "title"), detail = text_of(first, "detail"),
-             status = text_of(first, "status"), code = text_of(first, "code"), meta = text_of(first, "meta"),
-             reason = text_of(first, "reason");
-      if (id.set) info.set_field("id", id.s);
-      if (title.set) info.set_field("title", title.s);
-      if (detail.set) info.set_field("detail", detail.s);
-      if (status.set) info.set_field("status", status.s);
-      if (code.set) info.set_field("code", code.s);
-      if (meta.set) info.set_field("meta", meta.s);
+      if (arr.size() == 0 || arr.at(0).get_object().get(first) != simdjson::SUCCESS) return;
+      OptStr title = get_text(first, "title"), detail = get_text(first, "detail"), code = get_text(first, "code"),
+             reason = get_text(first, "reason");
+      set_field("id", get_text(first, "id"));
+      set_field("title", title);
+      set_field("detail", detail);
+      set_field("status", get_text(first, "status"));
+      set_field("code", code);
+      set_field("meta", get_text(first, "meta"));
       if (code.set || title.set) {
         info.has_provider_code = true;
         info.provider_code = code.set ? code.s : title.s;
@@ -245,29 +214,25 @@ void fastly_parse_error(ErrorInfo &info, std::string_view, const std::string &bo
         info.has_provider_message = true;
         info.provider_message = (detail.set && title.set) ? title.s + ": " + detail.s : msg.s;
       }
-      break;
+      return;
     }
-    return;
-  }
-  OptStr msg = text_of(o, "msg"), detail = text_of(o, "detail"), title = text_of(o, "title"), type = text_of(o, "type"),
-         status = text_of(o, "status");
-  if (msg.set) info.set_field("msg", msg.s);
-  if (detail.set) info.set_field("detail", detail.s);
-  if (title.set) info.set_field("title", title.s);
-  if (type.set) info.set_field("type", type.s);
-  if (status.set) info.set_field("status", status.s);
-  if (msg.set || title.set) {
-    info.has_provider_code = true;
-    info.provider_code = msg.set ? msg.s : title.s;
-  }
-  std::string m;
-  if (msg.set) m = msg.s;
-  else if (title.set) m = title.s;
-  if (detail.set) m = m.empty() ? detail.s : m + ": " + detail.s;
-  if (!m.empty()) {
-    info.has_provider_message = true;
-    info.provider_message = m;
-  }
+    OptStr msg = get_text(o, "msg"), detail = get_text(o, "detail"), title = get_text(o, "title");
+    set_field("msg", msg);
+    set_field("detail", detail);
+    set_field("title", title);
+    set_field("type", get_text(o, "type"));
+    set_field("status", get_text(o, "status"));
+    if (title.set) {
+      info.has_provider_code = true;
+      info.provider_code = title.s;
+    }
+    std::string m = msg.set ? msg.s : (title.set ? title.s : std::string());
+    if (detail.set) m = m.empty() ? detail.s : m + ": " + detail.s;
+    if (!m.empty()) {
+      info.has_provider_message = true;
+      info.provider_message = m;
+    }
+  });
 }
 
 }  // namespace ik::detail

@@ -97,38 +97,22 @@ std::unique_ptr<ik_openai_invite> create(const ik_client &c, const ik_openai_inv
     w.end_array();
   }
   w.end_object();
-  Request req;
-  req.ep = &kCreate;
-  req.path_query = kCreate.path;
+  Request req = make_request(kCreate);
   req.body = w.take();
   return call_object<ik_openai_invite>(c, req, cs, map_invite);
 }
 
 std::unique_ptr<ik_openai_invite> retrieve(const ik_client &c, const char *invite_id, const CallSettings &cs) {
   check_text(invite_id, "invite_id", true);
-  Request req;
-  req.ep = &kRetrieve;
-  req.path_query = expand_path(kRetrieve.path, {invite_id});
-  return call_object<ik_openai_invite>(c, req, cs, map_invite);
+  return call_object<ik_openai_invite>(c, make_request(kRetrieve, {invite_id}), cs, map_invite);
 }
 
-ListSpec list_spec() {
-  ListSpec s;
-  s.ep = &kList;
-  s.scheme = Scheme::AfterId;
-  s.kind = IK_KIND_OPENAI_INVITE;
-  s.max_page_size = kMaxPageSize;
-  s.path = kList.path;
-  s.parse = parse_list;
-  return s;
-}
+ListSpec list_spec() { return make_list_spec(kList, Scheme::AfterId, kMaxPageSize, kList.path, parse_list); }
 
 std::unique_ptr<ik_openai_invite_deleted> remove(const ik_client &c, const char *invite_id, const CallSettings &cs) {
   check_text(invite_id, "invite_id", true);
-  Request req;
-  req.ep = &kDelete;
-  req.path_query = expand_path(kDelete.path, {invite_id});
-  return call_object<ik_openai_invite_deleted>(c, req, cs, [](JsonObject o, ik_openai_invite_deleted &d) {
+  return call_object<ik_openai_invite_deleted>(c, make_request(kDelete, {invite_id}), cs,
+                                               [](JsonObject o, ik_openai_invite_deleted &d) {
     d.object = get_str(o, "object");
     d.id = get_str(o, "id");
     d.deleted = get_tri(o, "deleted");
@@ -141,30 +125,20 @@ namespace ik::detail {
 
 // {"error": {"message", "type", "param", "code"}}; anything else falls back to text.
 void openai_parse_error(ErrorInfo &info, std::string_view, const std::string &body) {
-  if (body.empty()) return;
-  std::string copy = body;
-  pad_for_parse(copy);
-  simdjson::dom::parser parser;
-  JsonElement root;
-  if (parser.parse(copy.data(), copy.size(), false).get(root) != simdjson::SUCCESS) return;
-  JsonObject o;
-  if (root.get_object().get(o) != simdjson::SUCCESS) return;
-  JsonElement err;
-  if (o.at_key("error").get(err) != simdjson::SUCCESS) return;
-  JsonObject eo;
-  if (err.get_object().get(eo) == simdjson::SUCCESS) {
-    auto str = [&](const char *k) -> OptStr {
-      JsonElement v;
-      OptStr out;
-      if (eo.at_key(k).get(v) != simdjson::SUCCESS || v.is_null()) return out;
-      std::string_view sv;
-      if (v.get_string().get(sv) == simdjson::SUCCESS)
-        out.assign(sv);
-      else
-        out.assign(to_json(v));
-      return out;
-    };
-    OptStr message = str("message"), type = str("type"), param = str("param"), code = str("code");
+  with_json_object(body, [&](JsonObject o) {
+    JsonElement err;
+    if (o.at_key("error").get(err) != simdjson::SUCCESS) return;
+    JsonObject eo;
+    if (err.get_object().get(eo) != simdjson::SUCCESS) {
+      std::string_view sv;  // {"error": "text"}
+      if (err.get_string().get(sv) == simdjson::SUCCESS) {
+        info.has_provider_message = true;
+        info.provider_message.assign(sv);
+      }
+      return;
+    }
+    OptStr message = get_text(eo, "message"), type = get_text(eo, "type"), param = get_text(eo, "param"),
+           code = get_text(eo, "code");
     if (message.set) {
       info.has_provider_message = true;
       info.provider_message = message.s;
@@ -176,13 +150,7 @@ void openai_parse_error(ErrorInfo &info, std::string_view, const std::string &bo
       info.has_provider_code = true;
       info.provider_code = code.set ? code.s : type.s;
     }
-  } else {
-    std::string_view sv;
-    if (err.get_string().get(sv) == simdjson::SUCCESS) {
-      info.has_provider_message = true;
-      info.provider_message.assign(sv);
-    }
-  }
+  });
 }
 
 bool openai_non_retryable_429(const ErrorInfo &info) {

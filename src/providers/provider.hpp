@@ -41,6 +41,14 @@ struct Request {
 // Fills the path template's "{}" markers with percent-encoded segments.
 std::string expand_path(const char *tmpl, std::initializer_list<std::string_view> segments);
 
+// A request for an endpoint row with its path segments filled in.
+inline Request make_request(const Endpoint &ep, std::initializer_list<std::string_view> segments = {}) {
+  Request req;
+  req.ep = &ep;
+  req.path_query = expand_path(ep.path, segments);
+  return req;
+}
+
 // Per-provider behaviour of the shared transport.
 struct ProviderTraits {
   int32_t id;

@@ -150,9 +150,7 @@ Request user_write(const Endpoint &ep, const char *service_sid, const char *sid_
   if (p.role_sid) form.add("RoleSid", p.role_sid);
   if (p.attributes) form.add("Attributes", p.attributes);
   if (p.friendly_name) form.add("FriendlyName", p.friendly_name);
-  Request req;
-  req.ep = &ep;
-  req.path_query = create ? expand_path(ep.path, {service_sid}) : expand_path(ep.path, {service_sid, sid_or_identity});
+  Request req = create ? make_request(ep, {service_sid}) : make_request(ep, {service_sid, sid_or_identity});
   req.body = form.take();
   if (p.webhook_enabled == IK_WEBHOOK_ENABLED) req.headers.emplace_back("X-Twilio-Webhook-Enabled: true");
   if (p.webhook_enabled == IK_WEBHOOK_DISABLED) req.headers.emplace_back("X-Twilio-Webhook-Enabled: false");
@@ -171,9 +169,7 @@ std::unique_ptr<ik_twilio_invite> invite_create(const ik_client &c, const char *
   FormBuilder form;
   form.add("Identity", identity);
   if (role_sid) form.add("RoleSid", role_sid);
-  Request req;
-  req.ep = &kInviteCreate;
-  req.path_query = expand_path(kInviteCreate.path, {service_sid, channel_sid});
+  Request req = make_request(kInviteCreate, {service_sid, channel_sid});
   req.body = form.take();
   return call_object<ik_twilio_invite>(c, req, cs, map_invite);
 }
@@ -183,10 +179,8 @@ std::unique_ptr<ik_twilio_invite> invite_fetch(const ik_client &c, const char *s
   check_sid(service_sid, "IS", "service_sid");
   check_text(channel_sid, "channel_sid", true);
   check_sid(invite_sid, "IN", "invite_sid");
-  Request req;
-  req.ep = &kInviteFetch;
-  req.path_query = expand_path(kInviteFetch.path, {service_sid, channel_sid, invite_sid});
-  return call_object<ik_twilio_invite>(c, req, cs, map_invite);
+  return call_object<ik_twilio_invite>(c, make_request(kInviteFetch, {service_sid, channel_sid, invite_sid}), cs,
+                                       map_invite);
 }
 
 ListSpec invite_list_spec(const char *service_sid, const char *channel_sid, const char *const *identities,
@@ -194,17 +188,12 @@ ListSpec invite_list_spec(const char *service_sid, const char *channel_sid, cons
   check_sid(service_sid, "IS", "service_sid");
   check_text(channel_sid, "channel_sid", true);
   if (identity_count && !identities) fail(IK_STATUS_INVALID_ARGUMENT, "identities is NULL but identity_count is not 0");
-  ListSpec s;
-  s.ep = &kInviteList;
-  s.scheme = Scheme::NextUrl;
-  s.kind = IK_KIND_TWILIO_INVITE;
-  s.max_page_size = kInvitePageMax;
-  s.path = expand_path(kInviteList.path, {service_sid, channel_sid});
+  ListSpec s = make_list_spec(kInviteList, Scheme::NextUrl, kInvitePageMax,
+                              expand_path(kInviteList.path, {service_sid, channel_sid}), parse_invite_page);
   for (size_t i = 0; i < identity_count; ++i) {
     check_text(identities[i], "identities[i]", true);
     s.filters.emplace_back("Identity", identities[i]);
   }
-  s.parse = parse_invite_page;
   return s;
 }
 
@@ -213,10 +202,7 @@ std::unique_ptr<ik_response> invite_delete(const ik_client &c, const char *servi
   check_sid(service_sid, "IS", "service_sid");
   check_text(channel_sid, "channel_sid", true);
   check_sid(invite_sid, "IN", "invite_sid");
-  Request req;
-  req.ep = &kInviteDelete;
-  req.path_query = expand_path(kInviteDelete.path, {service_sid, channel_sid, invite_sid});
-  return call_no_body(c, req, cs);
+  return call_no_body(c, make_request(kInviteDelete, {service_sid, channel_sid, invite_sid}), cs);
 }
 
 // ---- v2 Users ----
@@ -235,32 +221,20 @@ std::unique_ptr<ik_twilio_user> user_fetch(const ik_client &c, const char *servi
                                            const CallSettings &cs) {
   check_sid(service_sid, "IS", "service_sid");
   check_text(sid_or_identity, "sid_or_identity", true);
-  Request req;
-  req.ep = &kUserFetch;
-  req.path_query = expand_path(kUserFetch.path, {service_sid, sid_or_identity});
-  return call_object<ik_twilio_user>(c, req, cs, map_user);
+  return call_object<ik_twilio_user>(c, make_request(kUserFetch, {service_sid, sid_or_identity}), cs, map_user);
 }
 
 ListSpec user_list_spec(const char *service_sid) {
   check_sid(service_sid, "IS", "service_sid");
-  ListSpec s;
-  s.ep = &kUserList;
-  s.scheme = Scheme::NextUrl;
-  s.kind = IK_KIND_TWILIO_USER;
-  s.max_page_size = kUserPageMax;
-  s.path = expand_path(kUserList.path, {service_sid});
-  s.parse = parse_user_page;
-  return s;
+  return make_list_spec(kUserList, Scheme::NextUrl, kUserPageMax, expand_path(kUserList.path, {service_sid}),
+                        parse_user_page);
 }
 
 std::unique_ptr<ik_response> user_delete(const ik_client &c, const char *service_sid, const char *sid_or_identity,
                                          const CallSettings &cs) {
   check_sid(service_sid, "IS", "service_sid");
   check_text(sid_or_identity, "sid_or_identity", true);
-  Request req;
-  req.ep = &kUserDelete;
-  req.path_query = expand_path(kUserDelete.path, {service_sid, sid_or_identity});
-  return call_no_body(c, req, cs);
+  return call_no_body(c, make_request(kUserDelete, {service_sid, sid_or_identity}), cs);
 }
 
 }  // namespace ik::detail::twilio
@@ -270,46 +244,23 @@ namespace ik::detail {
 // Legacy {code, message, more_info, status, details} and RFC 9457
 // {type, title, status, code, detail, instance, errors}; anything else is text.
 void twilio_parse_error(ErrorInfo &info, std::string_view, const std::string &body) {
-  if (body.empty()) return;
-  std::string copy = body;
-  pad_for_parse(copy);
-  simdjson::dom::parser parser;
-  JsonElement root;
-  if (parser.parse(copy.data(), copy.size(), false).get(root) != simdjson::SUCCESS) return;
-  JsonObject o;
-  if (root.get_object().get(o) != simdjson::SUCCESS) return;
-  auto text = [&](const char *k) -> OptStr {
-    JsonElement v;
-    OptStr out;
-    if (o.at_key(k).get(v) != simdjson::SUCCESS || v.is_null()) return out;
-    std::string_view sv;
-    if (v.get_string().get(sv) == simdjson::SUCCESS)
-      out.assign(sv);
-    else
-      out.assign(to_json(v));
-    return out;
-  };
-  OptStr code = text("code"), message = text("message"), more = text("more_info"), details = text("details");
-  OptStr type = text("type"), title = text("title"), detail = text("detail"), instance = text("instance"),
-         errors = text("errors");
-  if (code.set) {
-    info.has_provider_code = true;
-    info.provider_code = code.s;
-  }
-  if (message.set) {
-    info.has_provider_message = true;
-    info.provider_message = message.s;
-  } else if (detail.set || title.set) {
-    info.has_provider_message = true;
-    info.provider_message = detail.set ? detail.s : title.s;
-  }
-  if (more.set) info.set_field("more_info", more.s);
-  if (details.set) info.set_field("details", details.s);
-  if (type.set) info.set_field("type", type.s);
-  if (title.set) info.set_field("title", title.s);
-  if (detail.set) info.set_field("detail", detail.s);
-  if (instance.set) info.set_field("instance", instance.s);
-  if (errors.set) info.set_field("errors", errors.s);
+  with_json_object(body, [&](JsonObject o) {
+    OptStr code = get_text(o, "code"), message = get_text(o, "message"), detail = get_text(o, "detail"),
+           title = get_text(o, "title");
+    if (code.set) {
+      info.has_provider_code = true;
+      info.provider_code = code.s;
+    }
+    const OptStr &msg = message.set ? message : (detail.set ? detail : title);
+    if (msg.set) {
+      info.has_provider_message = true;
+      info.provider_message = msg.s;
+    }
+    for (const char *k : {"more_info", "details", "type", "title", "detail", "instance", "errors"}) {
+      OptStr v = get_text(o, k);
+      if (v.set) info.set_field(k, v.s);
+    }
+  });
 }
 
 }  // namespace ik::detail
