@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""Packaging checks, each building a small C program the way a user would:
+
+1. uninstalled: pkg-config with <build>/meson-uninstalled (invitekit-uninstalled.pc)
+2. installed:   `meson install --destdir` into a scratch directory, then
+                `pkg-config --cflags --libs invitekit` with --define-prefix
+3. subproject:  a scratch Meson project with invitekit in subprojects/, using
+                dependency('invitekit') (meson.override_dependency)
+
+Each program calls the library and checks that header and library versions
+agree. Prints "packaging: N passed, M failed"."""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+PROGRAM = r'''
+#include <invitekit/invitekit.h>
+#include <stdio.h>
+#include <string.h>
+int main(void) {
+  ik_client *c = NULL;
+  ik_error *e = NULL;
+  ik_client_options o = IK_CLIENT_OPTIONS_INIT;
+  o.flags = IK_CLIENT_IGNORE_ENV;
+  if (strcmp(ik_abi_version(), IK_ABI_VERSION) != 0 || ik_version_number() != IK_VERSION_NUMBER) return 2;
+  if (ik_client_new(&o, &c, &e) != IK_STATUS_OK) return 3;
+  ik_client_free(c);
+  printf("invitekit %s\n", ik_version_string());
+  return 0;
+}
+'''
+
+
+def run(cmd, env=None, cwd=None):
+    r = subprocess.run(cmd, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                       timeout=600)
+    if r.returncode != 0:
+        raise RuntimeError("%s failed (%d):\n%s" % (" ".join(cmd), r.returncode, r.stdout[-4000:]))
+    return r.stdout.strip()
+
+
+def build_and_run(work, cflags_libs, libdir):
+    src = os.path.join(work, "app.c")
+    exe = os.path.join(work, "app")
+    with open(src, "w") as f:
+        f.write(PROGRAM)
+    run(["cc", "-std=c99", "-Wall", "-Werror", "-pedantic", src, "-o", exe] + cflags_libs.split())
+    env = dict(os.environ, LD_LIBRARY_PATH=libdir)
+    out = run([exe], env=env)
+    if not out.startswith("invitekit "):
+        raise RuntimeError("unexpected output: " + out)
+
+
+def check_uninstalled(build, work):
+    env = dict(os.environ, PKG_CONFIG_PATH=os.path.join(build, "meson-uninstalled"))
+    flags = run(["pkg-config", "--cflags", "--libs", "invitekit-uninstalled"], env=env)
+    build_and_run(work, flags, os.path.join(build, "src"))
+
+
+def check_installed(build, work):
+    dest = os.path.join(work, "dest")
+    run(["meson", "install", "-C", build, "--no-rebuild", "--quiet", "--destdir", dest])
+    pcs = [os.path.join(root, f) for root, _, files in os.walk(dest) for f in files if f == "invitekit.pc"]
+    if len(pcs) != 1:
+        raise RuntimeError("expected one installed invitekit.pc, found %r" % pcs)
+    pcdir = os.path.dirname(pcs[0])
+    env = dict(os.environ, PKG_CONFIG_PATH=pcdir)
+    prefix = run(["pkg-config", "--variable=prefix", "invitekit"], env=env)
+    flags = run(["pkg-config", "--define-variable=prefix=" + dest + prefix, "--cflags", "--libs", "invitekit"],
+                env=env)
+    libdir = os.path.dirname(pcdir)
+    for header in ("invitekit.h", "version.h", "common.h"):
+        found = [r for r, _, fs in os.walk(dest) if header in fs and r.endswith("invitekit")]
+        if not found:
+            raise RuntimeError("installed headers lack invitekit/" + header)
+    build_and_run(work, flags, libdir)
+
+
+def check_subproject(source, work):
+    proj = os.path.join(work, "user-project")
+    os.makedirs(os.path.join(proj, "subprojects"))
+    os.symlink(source, os.path.join(proj, "subprojects", "invitekit"))
+    with open(os.path.join(proj, "app.c"), "w") as f:
+        f.write(PROGRAM)
+    with open(os.path.join(proj, "meson.build"), "w") as f:
+        f.write("project('user-project', 'c', default_options: ['c_std=c99'])\n"
+                "subproject('invitekit', default_options: ['tests=false', 'cli=false', 'emulator=false',\n"
+                "  'examples=false', 'bench=false', 'conformance=disabled', 'default_library=shared'])\n"
+                "executable('app', 'app.c', dependencies: dependency('invitekit'))\n")
+    bdir = os.path.join(proj, "build")
+    run(["meson", "setup", bdir], cwd=proj)
+    run(["ninja", "-C", bdir])
+    libdir = os.path.join(bdir, "subprojects", "invitekit", "src")
+    out = run([os.path.join(bdir, "app")], env=dict(os.environ, LD_LIBRARY_PATH=libdir))
+    if not out.startswith("invitekit "):
+        raise RuntimeError("unexpected output: " + out)
+
+
+def main():
+    build, source = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+    passed = failed = 0
+    for name, fn, args in (("uninstalled pkg-config", check_uninstalled, (build,)),
+                           ("installed pkg-config", check_installed, (build,)),
+                           ("meson subproject", check_subproject, (source,))):
+        work = tempfile.mkdtemp(prefix="ik-packaging-")
+        try:
+            fn(*args, work)
+            print("ok: " + name)
+            passed += 1
+        except Exception as e:  # report and go on with the next check
+            print("FAIL: %s: %s" % (name, e))
+            failed += 1
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    print("packaging: %d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
