@@ -23,6 +23,11 @@ struct Mode {
 class PagerMemory : public ::testing::TestWithParam<Mode> {};
 
 TEST_P(PagerMemory, FlatWhileIterating200kItems) {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  // Sanitizers quarantine freed memory and replace malloc: RSS says nothing
+  // about the pager there. The normal build runs this check.
+  GTEST_SKIP() << "memory flatness is measured in the build without sanitizers";
+#endif
   const Kind kind = GetParam().kind;
   const bool by_items = GetParam().by_items;
   MockServer server;
