@@ -3,7 +3,8 @@
 
 Each GoogleTest executable counts its test cases (from the JUnit XML it wrote),
 suites that report their own counts with a line "<name>: N passed, M failed"
-count those, and every other Meson test counts as one."""
+count those, and every other Meson test counts as one. One more check greps the
+complete output of every test for the secrets the suites use (redaction)."""
 import json
 import re
 import sys
@@ -26,11 +27,35 @@ def gtest_counts(xml_path):
     return passed, failed, skipped
 
 
+# Secrets the suites use on purpose to prove redaction (SECRET-…, S3CR3T…):
+# none may appear anywhere in the complete output of any test.
+SECRET_PATTERN = re.compile(r"SECRET-[A-Za-z0-9]|S3CR3T")
+
+
+def redaction_check(logs):
+    leaks = []
+    for log in logs:
+        txt = log.with_name("testlog.txt")
+        if not txt.exists():
+            continue
+        for n, line in enumerate(txt.read_text(errors="replace").splitlines(), 1):
+            if SECRET_PATTERN.search(line):
+                leaks.append(f"{txt}:{n}: {line[:200]}")
+    for leak in leaks[:20]:
+        print("redaction: a test secret appears in the test output: " + leak)
+    return not leaks
+
+
 def main():
     passed = failed = skipped = 0
-    for arg in sys.argv[1:]:
-        p, f, s = count_log(Path(arg))
+    logs = [Path(arg) for arg in sys.argv[1:]]
+    for log in logs:
+        p, f, s = count_log(log)
         passed, failed, skipped = passed + p, failed + f, skipped + s
+    if redaction_check(logs):
+        passed += 1
+    else:
+        failed += 1
     print(f"{passed} passed, {failed} failed, {skipped} skipped")
     return 0 if failed == 0 else 1
 
