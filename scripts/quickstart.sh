@@ -8,12 +8,22 @@ cd "$(dirname "$0")/.."
 build=${BUILD_DIR:-build}
 
 scripts/install-deps.sh
+# Quiet unless something fails; then show why.
+quiet() {
+  local out
+  if ! out=$("$@" 2>&1); then
+    printf '%s\n' "$out" >&2
+    echo "quickstart: '$*' failed" >&2
+    exit 1
+  fi
+}
 if [ -f "$build/build.ninja" ]; then
-  meson setup --reconfigure "$build" >/dev/null
+  quiet meson setup --reconfigure "$build"
 else
-  meson setup "$build" >/dev/null
+  quiet meson setup "$build"
 fi
-meson compile -C "$build" invitekit-emulator quickstart >/dev/null
+echo "quickstart: building the library, invitekit-emulator and examples/quickstart.c"
+quiet meson compile -C "$build" invitekit-emulator example-quickstart
 
 out=$(mktemp)
 "$build/src/emulator/invitekit-emulator" --port 0 >"$out" &
@@ -30,4 +40,4 @@ done
 [ -n "$url" ] || { echo "quickstart: the emulator did not report its URL" >&2; exit 1; }
 
 echo "quickstart: invitekit-emulator is serving all four APIs at $url"
-"$build/examples/quickstart" "$url"
+"$build/examples/example-quickstart" "$url"

@@ -27,5 +27,13 @@ if [ "${INVITEKIT_SANITIZERS:-1}" != 0 ] && [ $# -eq 0 ]; then
     [ -f "$build-$s/meson-logs/testlog.json" ] && logs+=("$build-$s/meson-logs/testlog.json")
   done
 fi
-python3 scripts/test-summary.py "${logs[@]}" || status=1
+# The README's first command, on the build made above.
+extra=()
+if [ $# -eq 0 ]; then
+  qs=0
+  BUILD_DIR="$build" scripts/quickstart.sh > "$build/meson-logs/quickstart.log" 2>&1 || qs=$?
+  [ $qs -eq 0 ] || { cat "$build/meson-logs/quickstart.log"; status=1; }
+  extra+=("quickstart=$qs")
+fi
+python3 scripts/test-summary.py "${logs[@]}" "${extra[@]}" || status=1
 exit $status
