@@ -28,34 +28,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
-static int64_t now_us(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-static int64_t cpu_us(void) {
-  struct rusage ru;
-  getrusage(RUSAGE_SELF, &ru);
-  return (int64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000 + ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
-}
-
-/* Peak RSS of this process image in KiB: VmHWM of /proc/self/status. Not
- * getrusage's ru_maxrss, which on Linux carries over the high-water mark of the
- * image before execve (e.g. of the Python runner that forked us). */
-static long maxrss_kb(void) {
-  FILE *f = fopen("/proc/self/status", "r");
-  char line[256];
-  long kb = -1;
-  if (!f) return -1;
-  while (fgets(line, sizeof line, f))
-    if (!strncmp(line, "VmHWM:", 6)) {
-      kb = atol(line + 6);
-      break;
-    }
-  fclose(f);
-  return kb;
-}
+#include "measure.h"
 
 /* A growable body buffer, reused across requests. */
 struct buf {
