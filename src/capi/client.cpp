@@ -2,6 +2,7 @@
 #include <cstring>
 
 #include "capi/guard.hpp"
+#include "core/encoding.hpp"
 #include "core/transport.hpp"
 #include "core/types.hpp"
 
@@ -105,10 +106,8 @@ int32_t header_int(const ik_response *r, std::initializer_list<const char *> nam
   if (!r) return 0;
   for (const char *n : names) {
     if (const char *v = r->headers.find(n)) {
-      char *end = nullptr;
-      long long x = std::strtoll(v, &end, 10);
-      if (end && end != v && *end == 0) {
-        if (out) *out = x;
+      if (auto x = parse_int(trim_view(v))) {
+        if (out) *out = *x;
         return 1;
       }
     }

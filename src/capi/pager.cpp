@@ -17,15 +17,7 @@ ik_status list_page(const ik_client *client, ListSpec (*make)(void *), void *ctx
     Cursor cursor;
     apply_list_options(spec, lopts, nullptr, &cursor);
     auto page = fetch_page(*client, spec, cursor.raw, cs);
-    if (cursor.skip > 0) {
-      // A mid-page cursor from ik_pager_cursor: drop what was delivered.
-      const size_t skip = static_cast<size_t>(cursor.skip);
-      auto cut = [skip](auto &v) { v.erase(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(std::min(skip, v.size()))); };
-      cut(page->openai_invites);
-      cut(page->twilio_invites);
-      cut(page->twilio_users);
-      cut(page->fastly_invitations);
-    }
+    page->drop_front(static_cast<size_t>(cursor.skip));  // a mid-page cursor from ik_pager_cursor
     *out = page.release();
   });
 }

@@ -68,6 +68,7 @@ std::optional<int64_t> parse_int(std::string_view s);
 // Non-negative decimal number, possibly fractional ("1.5").
 std::optional<double> parse_number(std::string_view s);
 
+std::string_view trim_view(std::string_view s);  // without surrounding spaces, tabs, CR, LF
 std::string trim(std::string_view s);
 
 // Securely erases a string's bytes (the compiler may not elide it).

@@ -139,35 +139,33 @@ std::unique_ptr<ik_page> fetch_page(const ik_client &client, const ListSpec &spe
 
 using namespace ik::detail;
 
-namespace {
-// Copies the items [from, end) of `src` into a new page sharing its metadata.
-std::unique_ptr<ik_page> tail_copy(const ik_page &src, size_t from) {
-  auto p = std::make_unique<ik_page>(src);
-  auto cut = [from](auto &v) { v.erase(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(std::min(from, v.size()))); };
-  cut(p->openai_invites);
-  cut(p->twilio_invites);
-  cut(p->twilio_users);
-  cut(p->fastly_invitations);
-  return p;
+// Cuts a page being handed out at max_items. If it is cut short, remembers
+// where the first undelivered item is (the page fetched with `raw`, item
+// `offset + n`) so that ik_pager_cursor can resume there. Counts what is
+// delivered and returns the number of items handed out.
+size_t ik_pager::deliver(ik_page &page, const std::string &raw, size_t offset) {
+  size_t n = page.count();
+  if (max_items > 0 && delivered + static_cast<int64_t>(n) > max_items) {
+    n = static_cast<size_t>(max_items - delivered);
+    page.truncate(n);
+    has_stop = true;
+    stop_raw = raw;
+    stop_pos = static_cast<int64_t>(offset + n);
+  }
+  delivered += static_cast<int64_t>(n);
+  if ((max_items > 0 && delivered >= max_items) || !have_next) done = true;
+  return n;
 }
-}  // namespace
 
 std::unique_ptr<ik_page> ik_pager::next_page(const CallSettings &cs) {
   if (done) return nullptr;
   if (current && pos < current->count()) {
-    auto p = tail_copy(*current, pos);
-    size_t n = p->count();
-    if (max_items > 0 && delivered + static_cast<int64_t>(n) > max_items) {
-      n = static_cast<size_t>(max_items - delivered);
-      p->truncate(n);
-      has_stop = true;
-      stop_raw = current_raw;
-      stop_pos = static_cast<int64_t>(pos + n);
-    }
-    delivered += static_cast<int64_t>(n);
+    // The rest of a page that item-by-item iteration started.
+    auto p = std::make_unique<ik_page>(*current);
+    p->drop_front(pos);
+    deliver(*p, current_raw, pos);
     current.reset();
     pos = 0;
-    if ((max_items > 0 && delivered >= max_items) || !have_next) done = true;
     return p;
   }
   current.reset();
@@ -178,22 +176,13 @@ std::unique_ptr<ik_page> ik_pager::next_page(const CallSettings &cs) {
     }
     auto p = fetch_page(*client, spec, next_raw, cs);  // throws: state unchanged, the call can be repeated
     const size_t skip = static_cast<size_t>(std::min<int64_t>(next_skip, static_cast<int64_t>(p->count())));
-    if (skip) p = tail_copy(*p, skip);
+    p->drop_front(skip);
     const std::string fetched_raw = std::move(next_raw);
     have_next = p->has_next;
     next_raw = p->next_raw;
     next_skip = 0;
-    size_t n = p->count();
-    if (n == 0) continue;
-    if (max_items > 0 && delivered + static_cast<int64_t>(n) > max_items) {
-      n = static_cast<size_t>(max_items - delivered);
-      p->truncate(n);
-      has_stop = true;
-      stop_raw = fetched_raw;
-      stop_pos = static_cast<int64_t>(skip + n);
-    }
-    delivered += static_cast<int64_t>(n);
-    if ((max_items > 0 && delivered >= max_items) || !have_next) done = true;
+    if (p->count() == 0) continue;
+    deliver(*p, fetched_raw, skip);
     return p;
   }
   fail(IK_STATUS_PARSE, "the provider returned 1000 empty pages in a row that all claim more pages follow");

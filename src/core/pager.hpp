@@ -76,6 +76,7 @@ struct ik_pager {
   int64_t stop_pos = 0;
 
   std::unique_ptr<ik_page> next_page(const ik::detail::CallSettings &cs);
+  size_t deliver(ik_page &page, const std::string &raw, size_t offset);
   // Returns the next item of the wanted kind or nullptr at the end. The item
   // lives in the pager's private page; the caller may move it out (items
   // before `pos` are never read again).

@@ -52,13 +52,15 @@ size_t write_cb(char *ptr, size_t size, size_t nmemb, void *ud);
 size_t header_cb(char *ptr, size_t size, size_t nmemb, void *ud);
 int prereq_cb(void *ud, char *, char *, int, int);
 
+// Frees a header list after wiping its lines (they hold credentials).
+void free_wiped(curl_slist *list) {
+  for (curl_slist *n = list; n; n = n->next) explicit_bzero(n->data, std::strlen(n->data));
+  curl_slist_free_all(list);
+}
+
 struct SlistGuard {
   curl_slist *list = nullptr;
-  ~SlistGuard() {
-    // Wipe header values (credentials) before libcurl frees them.
-    for (curl_slist *n = list; n; n = n->next) explicit_bzero(n->data, std::strlen(n->data));
-    curl_slist_free_all(list);
-  }
+  ~SlistGuard() { free_wiped(list); }
   void add(const std::string &line) {
     curl_slist *n = curl_slist_append(list, line.c_str());
     if (!n) throw std::bad_alloc();
@@ -169,10 +171,7 @@ size_t header_cb(char *ptr, size_t size, size_t nmemb, void *ud) {
   }
   const size_t colon = line.find(':');
   if (colon == std::string_view::npos || colon == 0) return n;
-  std::string_view value = line.substr(colon + 1);
-  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-  while (!value.empty() && (value.back() == '\n' || value.back() == '\r' || value.back() == ' ')) value.remove_suffix(1);
-  s->headers.add(line.substr(0, colon), value);
+  s->headers.add(line.substr(0, colon), trim_view(line.substr(colon + 1)));
   return n;
 }
 }  // namespace
@@ -190,10 +189,7 @@ Transport::Transport(const ClientConfig &cfg) : cfg_(cfg), rng_(std::random_devi
 Transport::~Transport() {
   slots_.clear();  // easy handles must go before the share
   if (share_) curl_share_cleanup(share_);
-  for (auto &entry : header_cache_) {
-    for (curl_slist *n = entry.second; n; n = n->next) explicit_bzero(n->data, std::strlen(n->data));
-    curl_slist_free_all(entry.second);
-  }
+  for (auto &entry : header_cache_) free_wiped(entry.second);
 }
 
 curl_slist *Transport::endpoint_headers(const Endpoint &ep) const {

@@ -106,4 +106,12 @@ struct ik_page {
     if (twilio_users.size() > n) twilio_users.resize(n);
     if (fastly_invitations.size() > n) fastly_invitations.resize(n);
   }
+  // Drops the first n items (those a cursor says were already delivered).
+  void drop_front(size_t n) {
+    auto drop = [n](auto &v) { v.erase(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(std::min(n, v.size()))); };
+    drop(openai_invites);
+    drop(twilio_invites);
+    drop(twilio_users);
+    drop(fastly_invitations);
+  }
 };
