@@ -96,7 +96,8 @@ IK_API const char *ik_openai_invite_project_role(const ik_openai_invite *inv, si
 /* 1 if the response carried a "projects" field at all. */
 IK_API int32_t ik_openai_invite_has_projects(const ik_openai_invite *inv);
 /* The invite's JSON (borrowed, NUL-terminated): the whole body for single-object
- * results; for page items, the item re-serialised compactly (same content). */
+ * results; for page items, the item's own bytes exactly as they appear in the
+ * page body. */
 IK_API size_t ik_openai_invite_raw_json(const ik_openai_invite *inv, const char **data);
 /* Exchange metadata (request id, rate limits, attempts), borrowed. */
 IK_API const ik_response *ik_openai_invite_response(const ik_openai_invite *inv);
