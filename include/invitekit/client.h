@@ -1,6 +1,12 @@
-/*
- * invitekit/client.h - the client, its options, per-call options, cancel
- * tokens, logging and the retry callback.
+/**
+ * @file invitekit/client.h
+ * @brief The client, its options, per-call options, cancel tokens, logging and
+ * the retry callback.
+ * @ingroup client
+ */
+/**
+ * @defgroup client Client, options, cancellation, logging
+ * @brief One thread-safe client per process (or per set of credentials).
  *
  * THREAD SAFETY
  *  1. ik_global_init/ik_global_cleanup may be called from any thread.
@@ -17,13 +23,26 @@
  *     call, may run concurrently when several threads use one client, must not
  *     call back into the same client, and are never invoked after
  *     ik_client_free returns. Their user_data is released with the matching
- *     *_user_data_free function (if set) when the client is freed.
+ *     *_user_data_free function (if set) when ik_client_free is called.
  *  6. ik_cancel_token_cancel may be called from any thread at any time.
+ *  7. ANY FREE ORDER IS SAFE. A pager keeps its client alive internally (a
+ *     reference count), so the client and the pagers made from it may be
+ *     released in any order, from any thread (garbage collectors' finalizers
+ *     run in no defined order). After ik_client_free, a pager of that client
+ *     fails every call that would send a request (ik_pager_next_*) with
+ *     IK_STATUS_INVALID_ARGUMENT ("the client was freed"), while
+ *     ik_pager_cursor and its other accessors keep working, so the position
+ *     can still be saved and resumed with another client. ik_client_free
+ *     closes the connections, wipes the secrets and releases the callbacks'
+ *     user data before it returns; the client's memory goes with its last
+ *     pager. Results (pages, items, errors, deletions) never refer to the
+ *     client.
  *
  * EMBEDDING: the library prints nothing unless a log callback or one of the log
  * environment variables asks it to, installs no signal handler or atexit hook,
  * sets CURLOPT_NOSIGNAL on every transfer, never calls curl_global_cleanup, and
  * may be dlopen'ed/dlclose'd repeatedly.
+ * @{
  */
 #ifndef INVITEKIT_CLIENT_H
 #define INVITEKIT_CLIENT_H
@@ -40,12 +59,12 @@ IK_BEGIN_DECLS
 #define IK_LOG_WARN  2
 #define IK_LOG_INFO  3
 #define IK_LOG_DEBUG 4
-#define IK_LOG_TRACE 5  /* also logs request and response bodies (still redacted) */
+#define IK_LOG_TRACE 5  /**< also logs request and response bodies (still redacted) */
 
-/* "error", "warn", "info", "debug", "trace" or "off"; never NULL. */
+/** "error", "warn", "info", "debug", "trace" or "off"; never NULL. */
 IK_API const char *ik_log_level_name(int32_t level);
 
-/*
+/**
  * One log event. All strings are borrowed for the duration of the callback and
  * may be NULL. Credentials never appear: Authorization, Fastly-Key,
  * Proxy-Authorization and Cookie header values and credential query parameters
@@ -53,61 +72,67 @@ IK_API const char *ik_log_level_name(int32_t level);
  * fields added later.
  */
 typedef struct ik_log_record {
-  uint32_t version;        /* IK_LOG_RECORD_VERSION of the library that wrote it */
-  int32_t level;           /* IK_LOG_* */
-  const char *message;     /* one line, human readable */
-  int32_t provider;        /* IK_PROVIDER_* */
-  const char *operation;   /* e.g. "invites.create" */
-  const char *method;      /* "GET", "POST", "DELETE" */
-  const char *url;         /* full URL with secrets redacted */
-  int32_t http_status;     /* 0 if no response (yet) */
-  int32_t attempt;         /* 1-based attempt number, 0 if not tied to an attempt */
-  int64_t latency_us;      /* duration of the attempt, -1 if not applicable */
-  const char *request_id;  /* provider request id header, if any */
+  uint32_t version;        /**< IK_LOG_RECORD_VERSION of the library that wrote it */
+  int32_t level;           /**< IK_LOG_* */
+  const char *message;     /**< one line, human readable */
+  int32_t provider;        /**< IK_PROVIDER_* */
+  const char *operation;   /**< e.g. "invites.create" */
+  const char *method;      /**< "GET", "POST", "DELETE" */
+  const char *url;         /**< full URL with secrets redacted */
+  int32_t http_status;     /**< 0 if no response (yet) */
+  int32_t attempt;         /**< 1-based attempt number, 0 if not tied to an attempt */
+  int64_t latency_us;      /**< duration of the attempt, -1 if not applicable */
+  const char *request_id;  /**< provider request id header, if any */
 } ik_log_record;
 #define IK_LOG_RECORD_VERSION 1
+/** The ik_log_record version this library writes. */
+IK_API uint32_t ik_log_record_version(void);
 
 typedef void (*ik_log_cb)(const ik_log_record *record, void *user_data);
 
 /* ------------------------------------------------------------------------ */
 /* Retry callback                                                            */
 /* ------------------------------------------------------------------------ */
-/* Describes a retry the engine is about to make. Borrowed for the callback. */
+/** Describes a retry the engine is about to make. Borrowed for the callback. */
 typedef struct ik_retry_info {
-  uint32_t version;        /* IK_RETRY_INFO_VERSION */
-  int32_t provider;        /* IK_PROVIDER_* */
-  const char *operation;   /* e.g. "users.fetch" */
-  int32_t attempt;         /* the attempt that just failed (1-based) */
-  ik_status status;        /* how it failed */
-  int32_t http_status;     /* 0 if no response */
-  int64_t delay_ms;        /* how long the engine will wait before the next attempt */
-  int32_t server_directed; /* 1 if delay_ms comes from a server header */
+  uint32_t version;        /**< IK_RETRY_INFO_VERSION */
+  int32_t provider;        /**< IK_PROVIDER_* */
+  const char *operation;   /**< e.g. "users.fetch" */
+  int32_t attempt;         /**< the attempt that just failed (1-based) */
+  ik_status status;        /**< how it failed */
+  int32_t http_status;     /**< 0 if no response */
+  int64_t delay_ms;        /**< how long the engine will wait before the next attempt */
+  int32_t server_directed; /**< 1 if delay_ms comes from a server header */
 } ik_retry_info;
 #define IK_RETRY_INFO_VERSION 1
+/** The ik_retry_info version this library writes. */
+IK_API uint32_t ik_retry_info_version(void);
 
-/* Return 0 to let the retry happen, non-zero to veto it: the call then fails
- * with the error of the attempt that just failed. */
+/** Return 0 to let the retry happen, non-zero to veto it: the call then fails
+ * with IK_STATUS_CANCELLED, ik_error_cancelled_by() == IK_CANCELLED_BY_RETRY_CALLBACK,
+ * and the HTTP status, headers, body and provider fields of the attempt that
+ * just failed. */
 typedef int32_t (*ik_retry_cb)(const ik_retry_info *info, void *user_data);
 
 /* ------------------------------------------------------------------------ */
 /* Client options                                                            */
 /* ------------------------------------------------------------------------ */
-/* Backoff jitter */
-#define IK_JITTER_FULL         0  /* delay = random(0, min(cap, base * 2^(attempt-1))) (default) */
-#define IK_JITTER_DECORRELATED 1  /* delay = min(cap, random(base, previous * 3)) */
-#define IK_JITTER_NONE         2  /* delay = min(cap, base * 2^(attempt-1)); for tests */
+/** Backoff jitter */
+#define IK_JITTER_FULL         0  /**< delay = random(0, min(cap, base * 2^(attempt-1))) (default) */
+#define IK_JITTER_DECORRELATED 1  /**< delay = min(cap, random(base, previous * 3)) */
+#define IK_JITTER_NONE         2  /**< delay = min(cap, base * 2^(attempt-1)); for tests */
 
-/* What to do when a server asks to wait longer than max_server_wait_ms. */
-#define IK_SERVER_WAIT_GIVE_UP 0  /* fail now with the rate-limit error (default) */
-#define IK_SERVER_WAIT_CAP     1  /* wait max_server_wait_ms, then retry */
+/** What to do when a server asks to wait longer than max_server_wait_ms. */
+#define IK_SERVER_WAIT_GIVE_UP 0  /**< fail now with the rate-limit error (default) */
+#define IK_SERVER_WAIT_CAP     1  /**< wait max_server_wait_ms, then retry */
 
-/* Client flags */
-#define IK_CLIENT_IGNORE_ENV        0x1u /* do not read any environment variable */
-#define IK_CLIENT_INSECURE_NO_VERIFY 0x2u /* disable TLS peer and host verification (never do this in production) */
-#define IK_CLIENT_NO_PROXY_ENV      0x4u /* ignore http_proxy/https_proxy/no_proxy */
-#define IK_CLIENT_RETRY_AMBIGUOUS_POSTS 0x8u /* also retry a create whose outcome is ambiguous (may duplicate it) */
+/** Client flags */
+#define IK_CLIENT_IGNORE_ENV        0x1u /**< do not read any environment variable */
+#define IK_CLIENT_INSECURE_NO_VERIFY 0x2u /**< disable TLS peer and host verification (never do this in production) */
+#define IK_CLIENT_NO_PROXY_ENV      0x4u /**< ignore http_proxy/https_proxy/no_proxy */
+#define IK_CLIENT_RETRY_AMBIGUOUS_POSTS 0x8u /**< also retry a create whose outcome is ambiguous (may duplicate it) */
 
-/*
+/**
  * Options for ik_client_new. Initialise with ik_client_options_init() (or
  * IK_CLIENT_OPTIONS_INIT); a zero value in any field means "default". All
  * strings are copied by ik_client_new; NULL means "not set".
@@ -140,8 +165,8 @@ typedef int32_t (*ik_retry_cb)(const ik_retry_info *info, void *user_data);
  * https; a trailing slash is ignored.
  */
 typedef struct ik_client_options {
-  uint32_t version;                /* IK_CLIENT_OPTIONS_VERSION */
-  uint32_t flags;                  /* IK_CLIENT_* */
+  uint32_t version;                /**< IK_CLIENT_OPTIONS_VERSION */
+  uint32_t flags;                  /**< IK_CLIENT_* */
 
   /* Twilio */
   const char *twilio_account_sid;
@@ -154,8 +179,8 @@ typedef struct ik_client_options {
 
   /* OpenAI */
   const char *openai_admin_key;
-  const char *openai_organization; /* sent as OpenAI-Organization */
-  const char *openai_project;      /* sent as OpenAI-Project */
+  const char *openai_organization; /**< sent as OpenAI-Organization */
+  const char *openai_project;      /**< sent as OpenAI-Project */
   const char *openai_base_url;
 
   /* Fastly */
@@ -163,30 +188,30 @@ typedef struct ik_client_options {
   const char *fastly_base_url;
 
   /* Transport */
-  const char *user_agent_suffix;   /* appended to "invitekit/<version> libcurl/<version>" */
-  int64_t connect_timeout_ms;      /* default 10000 */
-  int64_t attempt_timeout_ms;      /* per attempt, default 60000 */
-  int64_t deadline_ms;             /* whole call incl. retries and backoff; default 0 = none */
-  const char *ca_file;             /* PEM bundle replacing the system CAs */
-  const char *proxy;               /* e.g. "http://proxy:3128"; overrides the environment */
-  int64_t max_response_bytes;      /* default ik_default_max_response_bytes() (16 MiB) */
+  const char *user_agent_suffix;   /**< appended to "invitekit/<version> libcurl/<version>" */
+  int64_t connect_timeout_ms;      /**< default 10000 */
+  int64_t attempt_timeout_ms;      /**< per attempt, default 60000 */
+  int64_t deadline_ms;             /**< whole call incl. retries and backoff; default 0 = none */
+  const char *ca_file;             /**< PEM bundle replacing the system CAs */
+  const char *proxy;               /**< e.g. "http://proxy:3128"; overrides the environment */
+  int64_t max_response_bytes;      /**< default ik_default_max_response_bytes() (16 MiB) */
 
   /* Retries (see docs/DESIGN.md "Retries") */
-  int32_t max_retries;             /* retries after the first attempt; default 2; -1 = none */
-  int32_t jitter;                  /* IK_JITTER_* */
-  int64_t retry_base_delay_ms;     /* default 500 */
-  int64_t retry_max_delay_ms;      /* default 8000 */
-  int64_t max_server_wait_ms;      /* cap on server-directed waits; default 60000 */
-  int32_t server_wait_policy;      /* IK_SERVER_WAIT_* */
+  int32_t max_retries;             /**< retries after the first attempt; default 2; -1 = none */
+  int32_t jitter;                  /**< IK_JITTER_* */
+  int64_t retry_base_delay_ms;     /**< default 500 */
+  int64_t retry_max_delay_ms;      /**< default 8000 */
+  int64_t max_server_wait_ms;      /**< cap on server-directed waits; default 60000 */
+  int32_t server_wait_policy;      /**< IK_SERVER_WAIT_* */
   ik_retry_cb retry_cb;
   void *retry_user_data;
-  void (*retry_user_data_free)(void *user_data);
+  ik_free_cb retry_user_data_free;
 
   /* Logging */
-  int32_t log_level;               /* IK_LOG_*; default IK_LOG_INFO when log_cb is set */
+  int32_t log_level;               /**< IK_LOG_*; default IK_LOG_INFO when log_cb is set */
   ik_log_cb log_cb;
   void *log_user_data;
-  void (*log_user_data_free)(void *user_data);
+  ik_free_cb log_user_data_free;
 } ik_client_options;
 
 #define IK_CLIENT_OPTIONS_VERSION 1
@@ -194,44 +219,49 @@ typedef struct ik_client_options {
   NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, NULL, NULL, 0, \
   0, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0, NULL, NULL, NULL }
 
-/*
+/**
  * Zero-fills *opts and sets opts->version = version.
  * Errors: IK_STATUS_INVALID_ARGUMENT if opts is NULL or version is 0 or newer
  * than this library knows (ik_client_options_version()).
  */
 IK_API ik_status ik_client_options_init(ik_client_options *opts, uint32_t version, ik_error **out_err);
-/* The newest ik_client_options version this library accepts. */
+/** The newest ik_client_options version this library accepts. */
 IK_API uint32_t ik_client_options_version(void);
 
-/*
+/**
  * Creates a client. opts may be NULL (all defaults, credentials from the
  * environment). Credentials may be missing for providers the caller does not
  * use: a call to such a provider fails with IK_STATUS_NO_CREDENTIALS.
  * Errors: IK_STATUS_INVALID_ARGUMENT (NULL out, bad version, bad base URL,
  * negative timeout), IK_STATUS_INVALID_UTF8, IK_STATUS_NO_MEMORY.
- * On success *out receives a client to release with ik_client_free().
+ * On success *out receives a client to release with ik_client_free(), which
+ * takes over the callbacks' user data (retry_user_data, log_user_data) and
+ * releases it through their *_user_data_free. On failure neither free function
+ * is called: the caller still owns the user data.
  */
 IK_API ik_status ik_client_new(const ik_client_options *opts, ik_client **out, ik_error **out_err);
 
-/* Frees the client: closes pooled connections and wipes stored secrets from
- * memory. NULL-safe. Must not race with calls on the same client. */
+/** Frees the client: closes pooled connections, wipes stored secrets from
+ * memory and releases the callbacks' user data. NULL-safe. Must not race with
+ * calls on the same client. Pagers made from the client may be freed before or
+ * after it (see THREAD SAFETY, rule 7). */
 IK_API void ik_client_free(ik_client *client);
 
-/* The base URL the client uses for a provider (borrowed, valid until
+/** The base URL the client uses for a provider (borrowed, valid until
  * ik_client_free), or NULL for an unknown provider. */
 IK_API const char *ik_client_base_url(const ik_client *client, int32_t provider);
 
-/* 1 if credentials are configured for the provider, else 0. */
+/** 1 if credentials are configured for the provider, else 0. */
 IK_API int32_t ik_client_has_credentials(const ik_client *client, int32_t provider);
 
-/* Number of TCP connections the client has opened so far (for diagnostics and
+/** Number of TCP connections the client has opened so far (for diagnostics and
  * tests of connection reuse). */
 IK_API int64_t ik_client_connections_opened(const ik_client *client);
 
 /* ------------------------------------------------------------------------ */
 /* Cancellation                                                              */
 /* ------------------------------------------------------------------------ */
-/*
+/**
  * A cancel token can be passed to any number of calls (ik_call_options.cancel).
  * ik_cancel_token_cancel() makes every call using it return
  * IK_STATUS_CANCELLED promptly (within milliseconds, also during a backoff
@@ -239,26 +269,26 @@ IK_API int64_t ik_client_connections_opened(const ik_client *client);
  * The token stays cancelled until ik_cancel_token_reset(). Thread-safe.
  */
 IK_API ik_status ik_cancel_token_new(ik_cancel_token **out, ik_error **out_err);
-IK_API void ik_cancel_token_cancel(ik_cancel_token *token);   /* NULL-safe, async-signal-unsafe */
+IK_API void ik_cancel_token_cancel(ik_cancel_token *token);   /**< NULL-safe, async-signal-unsafe */
 IK_API int32_t ik_cancel_token_is_cancelled(const ik_cancel_token *token);
-IK_API void ik_cancel_token_reset(ik_cancel_token *token);    /* NULL-safe */
-/* Frees the token. It must not be in use by a call. NULL-safe. */
+IK_API void ik_cancel_token_reset(ik_cancel_token *token);    /**< NULL-safe */
+/** Frees the token. It must not be in use by a call. NULL-safe. */
 IK_API void ik_cancel_token_free(ik_cancel_token *token);
 
 /* ------------------------------------------------------------------------ */
 /* Per-call options                                                          */
 /* ------------------------------------------------------------------------ */
-/* Per-call overrides of the client's options. Every operation takes a
+/** Per-call overrides of the client's options. Every operation takes a
  * `const ik_call_options *` that may be NULL (client defaults). Zero means
  * "use the client's value". */
 typedef struct ik_call_options {
-  uint32_t version;                /* IK_CALL_OPTIONS_VERSION */
+  uint32_t version;                /**< IK_CALL_OPTIONS_VERSION */
   int64_t connect_timeout_ms;
   int64_t attempt_timeout_ms;
-  int64_t deadline_ms;             /* overall deadline for this call, measured from its start */
-  int32_t max_retries;             /* -1 = no retries */
-  int32_t retry_ambiguous_posts;   /* 1 = yes, -1 = no, 0 = client's flag */
-  ik_cancel_token *cancel;         /* borrowed for the duration of the call */
+  int64_t deadline_ms;             /**< overall deadline for this call, measured from its start */
+  int32_t max_retries;             /**< -1 = no retries */
+  ik_optbool retry_ambiguous_posts; /**< IK_OPTBOOL_UNSET = the client's IK_CLIENT_RETRY_AMBIGUOUS_POSTS flag */
+  ik_cancel_token *cancel;         /**< borrowed for the duration of the call */
   /* Extra request headers, each "Name: value" (e.g. "Prefer: example=full").
    * They cannot replace Authorization, Fastly-Key, Content-Type or Host
    * (IK_STATUS_INVALID_ARGUMENT). Copied for the call. */
@@ -269,9 +299,11 @@ typedef struct ik_call_options {
 #define IK_CALL_OPTIONS_VERSION 1
 #define IK_CALL_OPTIONS_INIT { IK_CALL_OPTIONS_VERSION, 0, 0, 0, 0, 0, NULL, NULL, 0 }
 
-/* Zero-fills *opts and sets its version. Errors as ik_client_options_init. */
+/** Zero-fills *opts and sets its version. Errors as ik_client_options_init. */
 IK_API ik_status ik_call_options_init(ik_call_options *opts, uint32_t version, ik_error **out_err);
 IK_API uint32_t ik_call_options_version(void);
+
+/** @} */
 
 IK_END_DECLS
 

@@ -1,24 +1,13 @@
 // Client, options, cancel tokens, call/list options and ik_response.
 #include <cstring>
 
+#include "capi/accessors.hpp"
 #include "capi/guard.hpp"
 #include "core/encoding.hpp"
 #include "core/transport.hpp"
 #include "core/types.hpp"
 
 using namespace ik::detail;
-
-namespace {
-template <class T>
-ik_status init_struct(T *opts, uint32_t version, uint32_t newest, const char *what, ik_error **out_err) {
-  return guard(out_err, [&] {
-    require(opts, what);
-    check_version(version, newest, what);
-    std::memset(static_cast<void *>(opts), 0, sizeof(T));
-    opts->version = version;
-  });
-}
-}  // namespace
 
 extern "C" {
 
@@ -43,12 +32,23 @@ IK_API ik_status ik_client_new(const ik_client_options *opts, ik_client **out, i
     global_init_once();
     auto client = std::make_unique<ik_client>();
     client->cfg = resolve_config(opts);
-    client->transport = std::make_unique<Transport>(client->cfg);
+    try {
+      client->transport = std::make_unique<Transport>(client->cfg);
+    } catch (...) {
+      // client.h: on failure the caller keeps its callbacks' user data.
+      client->cfg.logger.user_data_free = nullptr;
+      client->cfg.retry.user_data_free = nullptr;
+      throw;
+    }
     *out = client.release();
   });
 }
 
-IK_API void ik_client_free(ik_client *client) { delete client; }
+IK_API void ik_client_free(ik_client *client) {
+  if (!client) return;
+  client->close();
+  ik_client::release(client);
+}
 
 IK_API const char *ik_client_base_url(const ik_client *client, int32_t provider) {
   if (!client || provider < IK_PROVIDER_TWILIO || provider > IK_PROVIDER_FASTLY) return nullptr;
@@ -119,17 +119,31 @@ int32_t header_int(const ik_response *r, std::initializer_list<const char *> nam
 IK_API int32_t ik_response_ratelimit_remaining(const ik_response *r, int64_t *out) {
   return header_int(r, {"fastly-ratelimit-remaining", "x-ratelimit-remaining-requests", "x-ratelimit-remaining"}, out);
 }
-IK_API int32_t ik_response_ratelimit_reset(const ik_response *r, int64_t *out) {
+IK_API int32_t ik_response_ratelimit_reset_unix(const ik_response *r, int64_t *out) {
   return header_int(r, {"fastly-ratelimit-reset"}, out);
 }
 IK_API int32_t ik_response_attempts(const ik_response *r) { return r ? r->attempts : 0; }
 IK_API int64_t ik_response_elapsed_us(const ik_response *r) { return r ? r->elapsed_us : 0; }
 IK_API int32_t ik_response_body(const ik_response *r, const uint8_t **data, size_t *len) {
-  const bool has = r && !r->body.empty();
-  if (data) *data = has ? reinterpret_cast<const uint8_t *>(r->body.c_str()) : nullptr;
-  if (len) *len = has ? r->body.size() : 0;
-  return has ? 1 : 0;
+  return r ? bytes_of(!r->body.empty(), r->body, data, len) : bytes_of(false, {}, data, len);
 }
-IK_API void ik_response_free(ik_response *r) { delete r; }
+
+// ---- ik_deletion ----
+
+IK_API int32_t ik_deletion_kind(const ik_deletion *d) { return d ? d->kind : IK_KIND_NONE; }
+IK_STR_ACCESSOR(ik_deletion_id, ik_deletion, id)
+IK_API ik_optbool ik_deletion_deleted(const ik_deletion *d) { return d ? d->deleted : IK_OPTBOOL_UNSET; }
+IK_STR_ACCESSOR(ik_deletion_object, ik_deletion, object)
+IK_API int32_t ik_deletion_raw_json(const ik_deletion *d, const uint8_t **data, size_t *len) {
+  return d ? bytes_of(d->raw_is_body && !d->resp->body.empty(), d->resp->body, data, len)
+           : bytes_of(false, {}, data, len);
+}
+IK_API const ik_response *ik_deletion_response(const ik_deletion *d) { return d ? d->resp.get() : nullptr; }
+IK_API void ik_deletion_free(ik_deletion *d) { delete d; }
+
+// ---- output struct versions ----
+
+IK_API uint32_t ik_log_record_version(void) { return IK_LOG_RECORD_VERSION; }
+IK_API uint32_t ik_retry_info_version(void) { return IK_RETRY_INFO_VERSION; }
 
 }  // extern "C"

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <mutex>
 
+#include "capi/accessors.hpp"
 #include "capi/guard.hpp"
 #include "core/encoding.hpp"
 
@@ -91,6 +92,16 @@ IK_API const char *ik_provider_name(int32_t provider) {
     case IK_PROVIDER_OPENAI: return "openai";
     case IK_PROVIDER_FASTLY: return "fastly";
     default: return "none";
+  }
+}
+
+IK_API const char *ik_ensure_outcome_name(int32_t outcome) {
+  switch (outcome) {
+    case IK_ENSURE_PRESENT: return "present";
+    case IK_ENSURE_PRESENT_DIFFERENT: return "present_different";
+    case IK_ENSURE_CREATED: return "created";
+    case IK_ENSURE_RECOVERED: return "recovered";
+    default: return "unknown";
   }
 }
 
@@ -181,6 +192,13 @@ IK_API const char *ik_error_field(const ik_error *err, const char *name) {
   const std::string *v = err->e.field(name);
   return v ? v->c_str() : nullptr;
 }
+IK_API size_t ik_error_field_count(const ik_error *err) { return err ? err->e.fields.size() : 0; }
+IK_API int32_t ik_error_field_at(const ik_error *err, size_t i, const char **name, const char **value) {
+  const bool ok = err && i < err->e.fields.size();
+  if (name) *name = ok ? err->e.fields[i].first.c_str() : nullptr;
+  if (value) *value = ok ? err->e.fields[i].second.c_str() : nullptr;
+  return ok ? 1 : 0;
+}
 IK_API const char *ik_error_request_id(const ik_error *err) {
   return err && err->e.has_request_id ? err->e.request_id.c_str() : nullptr;
 }
@@ -188,16 +206,27 @@ IK_API const char *ik_error_header(const ik_error *err, const char *name) {
   if (!err || !name) return nullptr;
   return err->e.headers.find(name);
 }
-IK_API int64_t ik_error_retry_after_ms(const ik_error *err) { return err ? err->e.retry_after_ms : -1; }
+IK_API size_t ik_error_header_count(const ik_error *err) { return err ? err->e.headers.size() : 0; }
+IK_API int32_t ik_error_header_at(const ik_error *err, size_t i, const char **name, const char **value) {
+  const bool ok = err && i < err->e.headers.size();
+  if (name) *name = ok ? err->e.headers.name_at(i) : nullptr;
+  if (value) *value = ok ? err->e.headers.value_at(i) : nullptr;
+  return ok ? 1 : 0;
+}
+IK_API int32_t ik_error_retry_after_ms(const ik_error *err, int64_t *out) {
+  if (!err || err->e.retry_after_ms < 0) return 0;
+  if (out) *out = err->e.retry_after_ms;
+  return 1;
+}
+IK_API int32_t ik_error_cancelled_by(const ik_error *err) {
+  return err && err->e.status == IK_STATUS_CANCELLED ? err->e.cancelled_by : IK_CANCELLED_BY_NONE;
+}
 IK_API int32_t ik_error_is_retryable(const ik_error *err) { return err && err->e.retryable ? 1 : 0; }
 IK_API int32_t ik_error_is_ambiguous(const ik_error *err) { return err && err->e.ambiguous ? 1 : 0; }
 IK_API int32_t ik_error_attempts(const ik_error *err) { return err ? err->e.attempts : 0; }
 IK_API int32_t ik_error_transport_code(const ik_error *err) { return err ? err->e.transport_code : 0; }
 IK_API int32_t ik_error_body(const ik_error *err, const uint8_t **data, size_t *len) {
-  const bool has = err && err->e.has_body;
-  if (data) *data = has ? reinterpret_cast<const uint8_t *>(err->e.body.c_str()) : nullptr;
-  if (len) *len = has ? err->e.body.size() : 0;
-  return has ? 1 : 0;
+  return err ? bytes_of(err->e.has_body, err->e.body, data, len) : bytes_of(false, {}, data, len);
 }
 IK_API void ik_error_free(ik_error *err) { delete err; }
 

@@ -11,15 +11,10 @@ ListSpec make_list(void *) { return fastly::list_spec(); }
 
 extern "C" {
 
-IK_API ik_status ik_fastly_invitation_create_params_init(ik_fastly_invitation_create_params *params,
-                                                         uint32_t version, ik_error **out_err) {
-  return guard(out_err, [&] {
-    require(params, "params");
-    check_version(version, IK_FASTLY_INVITATION_CREATE_PARAMS_VERSION, "ik_fastly_invitation_create_params");
-    *params = ik_fastly_invitation_create_params{};
-    params->version = version;
-  });
+IK_API ik_status ik_fastly_invitation_create_params_init(ik_fastly_invitation_create_params *params, uint32_t version, ik_error **out_err) {
+  return init_struct(params, version, IK_FASTLY_INVITATION_CREATE_PARAMS_VERSION, "ik_fastly_invitation_create_params", out_err);
 }
+IK_API uint32_t ik_fastly_invitation_create_params_version(void) { return IK_FASTLY_INVITATION_CREATE_PARAMS_VERSION; }
 
 IK_API ik_status ik_fastly_invitation_create(const ik_client *client,
                                              const ik_fastly_invitation_create_params *params,
@@ -44,30 +39,37 @@ IK_API ik_status ik_fastly_invitation_pager(const ik_client *client, const ik_li
 }
 
 IK_API ik_status ik_fastly_invitation_delete(const ik_client *client, const char *invitation_id,
-                                             const ik_call_options *call_opts, ik_response **out_resp,
+                                             const ik_call_options *call_opts, ik_deletion **out,
                                              ik_error **out_err) {
   return guard(out_err, [&] {
-    if (out_resp) *out_resp = nullptr;
+    if (out) *out = nullptr;
     CallSettings cs = settings(client, call_opts);
-    auto r = fastly::remove(*client, invitation_id, cs);
-    if (out_resp) *out_resp = r.release();
+    give_optional(out, fastly::remove(*client, invitation_id, cs));
+  });
+}
+
+IK_API ik_status ik_fastly_invitation_ensure(const ik_client *client,
+                                             const ik_fastly_invitation_create_params *params,
+                                             const ik_call_options *call_opts, ik_fastly_invitation **out,
+                                             int32_t *out_outcome, ik_error **out_err) {
+  return ensure_call(client, call_opts, out, out_outcome, out_err, [&](const CallSettings &cs, int32_t &outcome) {
+    require(params, "params");
+    return fastly::ensure(*client, *params, cs, outcome);
   });
 }
 
 IK_STR_ACCESSOR(ik_fastly_invitation_id, ik_fastly_invitation, id)
 IK_STR_ACCESSOR(ik_fastly_invitation_type, ik_fastly_invitation, type)
 IK_STR_ACCESSOR(ik_fastly_invitation_email, ik_fastly_invitation, email)
-IK_API int32_t ik_fastly_invitation_limit_services(const ik_fastly_invitation *o) {
-  return o ? o->limit_services : IK_TRI_NULL;
+IK_API ik_optbool ik_fastly_invitation_limit_services(const ik_fastly_invitation *o) {
+  return o ? o->limit_services : IK_OPTBOOL_UNSET;
 }
 IK_STR_ACCESSOR(ik_fastly_invitation_role, ik_fastly_invitation, role)
 IK_API size_t ik_fastly_invitation_role_count(const ik_fastly_invitation *o) { return o ? o->roles.size() : 0; }
 IK_API const char *ik_fastly_invitation_role_at(const ik_fastly_invitation *o, size_t i) {
   return o && i < o->roles.size() ? o->roles[i].c_str() : nullptr;
 }
-IK_API int32_t ik_fastly_invitation_status_code(const ik_fastly_invitation *o, int64_t *out) {
-  return o ? int_of(o->status_code, out) : 0;
-}
+IK_INT_ACCESSOR(ik_fastly_invitation_status_code, ik_fastly_invitation, status_code)
 IK_STR_ACCESSOR(ik_fastly_invitation_created_at, ik_fastly_invitation, created_at)
 IK_STR_ACCESSOR(ik_fastly_invitation_updated_at, ik_fastly_invitation, updated_at)
 IK_STR_ACCESSOR(ik_fastly_invitation_deleted_at, ik_fastly_invitation, deleted_at)
@@ -78,7 +80,7 @@ IK_STR_ACCESSOR(ik_fastly_invitation_customer_id, ik_fastly_invitation, customer
 IK_API size_t ik_fastly_invitation_service_invitation_count(const ik_fastly_invitation *o) {
   return o ? o->service_invitation_ids.size() : 0;
 }
-IK_API const char *ik_fastly_invitation_service_invitation_id(const ik_fastly_invitation *o, size_t i) {
+IK_API const char *ik_fastly_invitation_service_invitation_at(const ik_fastly_invitation *o, size_t i) {
   return o && i < o->service_invitation_ids.size() ? o->service_invitation_ids[i].c_str() : nullptr;
 }
 IK_ITEM_COMMON(ik_fastly_invitation, ik_fastly_invitation)

@@ -5,6 +5,8 @@
 
 #include <invitekit/invitekit.h>
 
+#include <cstring>
+#include <memory>
 #include <new>
 #include <utility>
 
@@ -71,10 +73,56 @@ T **clear_out(T **out, const char *what = "out") {
   return out;
 }
 
+// The body of every ik_<x>_init(): zero-fills a versioned input struct and
+// sets its version (1..newest).
+template <class T>
+ik_status init_struct(T *s, uint32_t version, uint32_t newest, const char *what, ik_error **out_err) noexcept {
+  return guard(out_err, [&] {
+    require(s, what);
+    check_version(version, newest, what);
+    std::memset(static_cast<void *>(s), 0, sizeof(T));
+    s->version = version;
+  });
+}
+
+// Hands an owned result to an optional out-parameter (deletes): released to
+// the caller when out is not NULL, freed here otherwise.
+template <class T>
+void give_optional(T **out, std::unique_ptr<T> result) {
+  if (out) *out = result.release();
+}
+
+// The body of every ik_<resource>_ensure(): body(settings, outcome) returns the
+// owned object found or created; *out_outcome (optional) gets IK_ENSURE_*.
+template <class T, class Body>
+ik_status ensure_call(const ik_client *client, const ik_call_options *call_opts, T **out, int32_t *out_outcome,
+                      ik_error **out_err, Body body) noexcept;
+
 // The client's settings for one call (validates the call options).
-inline CallSettings settings(const ik_client *client, const ik_call_options *opts) {
+// A client that is not NULL and not yet closed by ik_client_free (a pager may
+// outlive its client: client.h, rule 7).
+inline void require_open(const ik_client *client) {
   require(client, "client");
+  if (client->closed.load(std::memory_order_acquire))
+    fail(IK_STATUS_INVALID_ARGUMENT, "the client was freed (ik_client_free) before this call");
+}
+
+inline CallSettings settings(const ik_client *client, const ik_call_options *opts) {
+  require_open(client);
   return resolve_call(client->cfg, opts);
+}
+
+template <class T, class Body>
+ik_status ensure_call(const ik_client *client, const ik_call_options *call_opts, T **out, int32_t *out_outcome,
+                      ik_error **out_err, Body body) noexcept {
+  return guard(out_err, [&] {
+    clear_out(out);
+    if (out_outcome) *out_outcome = 0;
+    CallSettings cs = settings(client, call_opts);
+    int32_t outcome = 0;
+    *out = body(cs, outcome).release();
+    if (out_outcome) *out_outcome = outcome;
+  });
 }
 
 }  // namespace ik::detail

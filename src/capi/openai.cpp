@@ -12,15 +12,10 @@ ListSpec make_list(void *) { return openai::list_spec(); }
 
 extern "C" {
 
-IK_API ik_status ik_openai_invite_create_params_init(ik_openai_invite_create_params *params, uint32_t version,
-                                                     ik_error **out_err) {
-  return guard(out_err, [&] {
-    require(params, "params");
-    check_version(version, IK_OPENAI_INVITE_CREATE_PARAMS_VERSION, "ik_openai_invite_create_params");
-    *params = ik_openai_invite_create_params{};
-    params->version = version;
-  });
+IK_API ik_status ik_openai_invite_create_params_init(ik_openai_invite_create_params *params, uint32_t version, ik_error **out_err) {
+  return init_struct(params, version, IK_OPENAI_INVITE_CREATE_PARAMS_VERSION, "ik_openai_invite_create_params", out_err);
 }
+IK_API uint32_t ik_openai_invite_create_params_version(void) { return IK_OPENAI_INVITE_CREATE_PARAMS_VERSION; }
 
 IK_API ik_status ik_openai_invite_create(const ik_client *client, const ik_openai_invite_create_params *params,
                                          const ik_call_options *call_opts, ik_openai_invite **out,
@@ -54,13 +49,20 @@ IK_API ik_status ik_openai_invite_pager(const ik_client *client, const ik_list_o
 }
 
 IK_API ik_status ik_openai_invite_delete(const ik_client *client, const char *invite_id,
-                                         const ik_call_options *call_opts, ik_openai_invite_deleted **out,
-                                         ik_error **out_err) {
+                                         const ik_call_options *call_opts, ik_deletion **out, ik_error **out_err) {
   return guard(out_err, [&] {
     if (out) *out = nullptr;
     CallSettings cs = settings(client, call_opts);
-    auto result = openai::remove(*client, invite_id, cs);
-    if (out) *out = result.release();
+    give_optional(out, openai::remove(*client, invite_id, cs));
+  });
+}
+
+IK_API ik_status ik_openai_invite_ensure(const ik_client *client, const ik_openai_invite_create_params *params,
+                                         const ik_call_options *call_opts, ik_openai_invite **out,
+                                         int32_t *out_outcome, ik_error **out_err) {
+  return ensure_call(client, call_opts, out, out_outcome, out_err, [&](const CallSettings &cs, int32_t &outcome) {
+    require(params, "params");
+    return openai::ensure(*client, *params, cs, outcome);
   });
 }
 
@@ -69,30 +71,17 @@ IK_STR_ACCESSOR(ik_openai_invite_id, ik_openai_invite, id)
 IK_STR_ACCESSOR(ik_openai_invite_email, ik_openai_invite, email)
 IK_STR_ACCESSOR(ik_openai_invite_role, ik_openai_invite, role)
 IK_STR_ACCESSOR(ik_openai_invite_status, ik_openai_invite, status)
-IK_API int32_t ik_openai_invite_created_at(const ik_openai_invite *o, int64_t *out) {
-  return o ? int_of(o->created_at, out) : 0;
-}
-IK_API int32_t ik_openai_invite_expires_at(const ik_openai_invite *o, int64_t *out) {
-  return o ? int_of(o->expires_at, out) : 0;
-}
-IK_API int32_t ik_openai_invite_accepted_at(const ik_openai_invite *o, int64_t *out) {
-  return o ? int_of(o->accepted_at, out) : 0;
-}
+IK_INT_ACCESSOR(ik_openai_invite_created_at_unix, ik_openai_invite, created_at)
+IK_INT_ACCESSOR(ik_openai_invite_expires_at_unix, ik_openai_invite, expires_at)
+IK_INT_ACCESSOR(ik_openai_invite_accepted_at_unix, ik_openai_invite, accepted_at)
 IK_API size_t ik_openai_invite_project_count(const ik_openai_invite *o) { return o ? o->projects.size() : 0; }
-IK_API const char *ik_openai_invite_project_id(const ik_openai_invite *o, size_t i) {
-  return o && i < o->projects.size() ? o->projects[i].first.c() : nullptr;
-}
-IK_API const char *ik_openai_invite_project_role(const ik_openai_invite *o, size_t i) {
-  return o && i < o->projects.size() ? o->projects[i].second.c() : nullptr;
+IK_API int32_t ik_openai_invite_project_at(const ik_openai_invite *o, size_t i, const char **id, const char **role) {
+  const bool ok = o && i < o->projects.size();
+  if (id) *id = ok ? o->projects[i].first.c() : nullptr;
+  if (role) *role = ok ? o->projects[i].second.c() : nullptr;
+  return ok ? 1 : 0;
 }
 IK_API int32_t ik_openai_invite_has_projects(const ik_openai_invite *o) { return o && o->has_projects ? 1 : 0; }
 IK_ITEM_COMMON(ik_openai_invite, ik_openai_invite)
-
-IK_STR_ACCESSOR(ik_openai_invite_deleted_object, ik_openai_invite_deleted, object)
-IK_STR_ACCESSOR(ik_openai_invite_deleted_id, ik_openai_invite_deleted, id)
-IK_API int32_t ik_openai_invite_deleted_deleted(const ik_openai_invite_deleted *o) {
-  return o ? o->deleted : IK_TRI_NULL;
-}
-IK_ITEM_COMMON(ik_openai_invite_deleted, ik_openai_invite_deleted)
 
 }  // extern "C"

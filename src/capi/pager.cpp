@@ -1,6 +1,8 @@
 // Pages, pagers and the shared helpers the provider shims use for listing.
 #include "capi/pager.hpp"
 
+#include "capi/accessors.hpp"
+
 #include <cstdlib>
 #include <cstring>
 
@@ -26,9 +28,9 @@ ik_status new_pager(const ik_client *client, ListSpec (*make)(void *), void *ctx
                     ik_pager **out, ik_error **out_err) {
   return guard(out_err, [&] {
     clear_out(out);
-    require(client, "client");
+    require_open(client);
     auto pager = std::make_unique<ik_pager>();
-    pager->client = client;
+    pager->client = client->retain();
     pager->spec = make(ctx);
     Cursor cursor;
     apply_list_options(pager->spec, lopts, &pager->max_items, &cursor);
@@ -62,8 +64,29 @@ const T *item_at(const ik_page *page, int32_t kind, const std::vector<T> &items,
 const char *str_or_null(const ik_page *page, int32_t kind, OptStr ik_page::*field) {
   return page && page->kind == kind ? (page->*field).c() : nullptr;
 }
-int64_t int_or_minus1(const ik_page *page, int32_t kind, OptInt ik_page::*field) {
-  return page && page->kind == kind && (page->*field).set ? (page->*field).v : -1;
+int32_t int_field(bool kind_ok, const ik_page *page, OptInt ik_page::*field, int64_t *out) {
+  return kind_ok ? int_of(page->*field, out) : 0;
+}
+// The page's item i as its common part (kind-generic access), or nullptr.
+const ItemBase *base_at(const ik_page *page, size_t i) {
+  if (!page || i >= page->count()) return nullptr;
+  switch (page->kind) {
+    case IK_KIND_OPENAI_INVITE: return &page->openai_invites[i];
+    case IK_KIND_TWILIO_INVITE: return &page->twilio_invites[i];
+    case IK_KIND_TWILIO_USER: return &page->twilio_users[i];
+    case IK_KIND_FASTLY_INVITATION: return &page->fastly_invitations[i];
+    default: return nullptr;
+  }
+}
+const char *id_at(const ik_page *page, size_t i) {
+  if (!page || i >= page->count()) return nullptr;
+  switch (page->kind) {
+    case IK_KIND_OPENAI_INVITE: return page->openai_invites[i].id.c();
+    case IK_KIND_TWILIO_INVITE: return page->twilio_invites[i].sid.c();
+    case IK_KIND_TWILIO_USER: return page->twilio_users[i].sid.c();
+    case IK_KIND_FASTLY_INVITATION: return page->fastly_invitations[i].id.c();
+    default: return nullptr;
+  }
 }
 }  // namespace
 
@@ -73,9 +96,12 @@ IK_API int32_t ik_page_kind(const ik_page *page) { return page ? page->kind : IK
 IK_API size_t ik_page_count(const ik_page *page) { return page ? page->count() : 0; }
 IK_API int32_t ik_page_has_more(const ik_page *page) { return page && page->has_more ? 1 : 0; }
 IK_API const char *ik_page_next_cursor(const ik_page *page) { return page ? page->next_cursor.c() : nullptr; }
-IK_API size_t ik_page_raw_json(const ik_page *page, const char **data) {
-  if (data) *data = page ? page->resp->body.c_str() : nullptr;
-  return page ? page->resp->body.size() : 0;
+IK_API int32_t ik_page_raw_json(const ik_page *page, const uint8_t **data, size_t *len) {
+  return page ? bytes_of(!page->resp->body.empty(), page->resp->body, data, len) : bytes_of(false, {}, data, len);
+}
+IK_API const char *ik_page_item_id(const ik_page *page, size_t i) { return id_at(page, i); }
+IK_API int32_t ik_page_item_raw_json(const ik_page *page, size_t i, const uint8_t **data, size_t *len) {
+  return json_of(base_at(page, i), data, len);
 }
 IK_API const ik_response *ik_page_response(const ik_page *page) { return page ? page->resp.get() : nullptr; }
 
@@ -103,10 +129,13 @@ namespace {
 bool is_twilio(const ik_page *p) {
   return p && (p->kind == IK_KIND_TWILIO_INVITE || p->kind == IK_KIND_TWILIO_USER);
 }
+bool is_fastly(const ik_page *p) { return p && p->kind == IK_KIND_FASTLY_INVITATION; }
 }  // namespace
-IK_API int64_t ik_page_twilio_page(const ik_page *p) { return is_twilio(p) && p->tw_page.set ? p->tw_page.v : -1; }
-IK_API int64_t ik_page_twilio_page_size(const ik_page *p) {
-  return is_twilio(p) && p->tw_page_size.set ? p->tw_page_size.v : -1;
+IK_API int32_t ik_page_twilio_page(const ik_page *p, int64_t *out) {
+  return int_field(is_twilio(p), p, &ik_page::tw_page, out);
+}
+IK_API int32_t ik_page_twilio_page_size(const ik_page *p, int64_t *out) {
+  return int_field(is_twilio(p), p, &ik_page::tw_page_size, out);
 }
 IK_API const char *ik_page_twilio_key(const ik_page *p) { return is_twilio(p) ? p->tw_key.c() : nullptr; }
 IK_API const char *ik_page_twilio_url(const ik_page *p) { return is_twilio(p) ? p->tw_url.c() : nullptr; }
@@ -132,17 +161,17 @@ IK_API const char *ik_page_fastly_link_prev(const ik_page *p) {
 IK_API const char *ik_page_fastly_link_next(const ik_page *p) {
   return str_or_null(p, IK_KIND_FASTLY_INVITATION, &ik_page::fl_next);
 }
-IK_API int64_t ik_page_fastly_current_page(const ik_page *p) {
-  return int_or_minus1(p, IK_KIND_FASTLY_INVITATION, &ik_page::fl_current_page);
+IK_API int32_t ik_page_fastly_current_page(const ik_page *p, int64_t *out) {
+  return int_field(is_fastly(p), p, &ik_page::fl_current_page, out);
 }
-IK_API int64_t ik_page_fastly_per_page(const ik_page *p) {
-  return int_or_minus1(p, IK_KIND_FASTLY_INVITATION, &ik_page::fl_per_page);
+IK_API int32_t ik_page_fastly_per_page(const ik_page *p, int64_t *out) {
+  return int_field(is_fastly(p), p, &ik_page::fl_per_page, out);
 }
-IK_API int64_t ik_page_fastly_record_count(const ik_page *p) {
-  return int_or_minus1(p, IK_KIND_FASTLY_INVITATION, &ik_page::fl_record_count);
+IK_API int32_t ik_page_fastly_record_count(const ik_page *p, int64_t *out) {
+  return int_field(is_fastly(p), p, &ik_page::fl_record_count, out);
 }
-IK_API int64_t ik_page_fastly_total_pages(const ik_page *p) {
-  return int_or_minus1(p, IK_KIND_FASTLY_INVITATION, &ik_page::fl_total_pages);
+IK_API int32_t ik_page_fastly_total_pages(const ik_page *p, int64_t *out) {
+  return int_field(is_fastly(p), p, &ik_page::fl_total_pages, out);
 }
 
 IK_API void ik_page_free(ik_page *page) { delete page; }

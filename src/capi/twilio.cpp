@@ -18,9 +18,6 @@ ListSpec make_invite_list(void *ctx) {
 }
 ListSpec make_user_list(void *ctx) { return twilio::user_list_spec(static_cast<const char *>(ctx)); }
 
-void give_response(std::unique_ptr<ik_response> r, ik_response **out_resp) {
-  if (out_resp) *out_resp = r.release();
-}
 }  // namespace
 
 extern "C" {
@@ -65,11 +62,20 @@ IK_API ik_status ik_twilio_invite_pager(const ik_client *client, const char *ser
 
 IK_API ik_status ik_twilio_invite_delete(const ik_client *client, const char *service_sid, const char *channel_sid,
                                          const char *invite_sid, const ik_call_options *call_opts,
-                                         ik_response **out_resp, ik_error **out_err) {
+                                         ik_deletion **out, ik_error **out_err) {
   return guard(out_err, [&] {
-    if (out_resp) *out_resp = nullptr;
+    if (out) *out = nullptr;
     CallSettings cs = settings(client, call_opts);
-    give_response(twilio::invite_delete(*client, service_sid, channel_sid, invite_sid, cs), out_resp);
+    give_optional(out, twilio::invite_delete(*client, service_sid, channel_sid, invite_sid, cs));
+  });
+}
+
+IK_API ik_status ik_twilio_invite_ensure(const ik_client *client, const char *service_sid, const char *channel_sid,
+                                         const char *identity, const char *role_sid,
+                                         const ik_call_options *call_opts, ik_twilio_invite **out,
+                                         int32_t *out_outcome, ik_error **out_err) {
+  return ensure_call(client, call_opts, out, out_outcome, out_err, [&](const CallSettings &cs, int32_t &outcome) {
+    return twilio::invite_ensure(*client, service_sid, channel_sid, identity, role_sid, cs, outcome);
   });
 }
 
@@ -90,13 +96,9 @@ IK_ITEM_COMMON(ik_twilio_invite, ik_twilio_invite)
 // ---- v2 Users ----
 
 IK_API ik_status ik_twilio_user_params_init(ik_twilio_user_params *params, uint32_t version, ik_error **out_err) {
-  return guard(out_err, [&] {
-    require(params, "params");
-    check_version(version, IK_TWILIO_USER_PARAMS_VERSION, "ik_twilio_user_params");
-    *params = ik_twilio_user_params{};
-    params->version = version;
-  });
+  return init_struct(params, version, IK_TWILIO_USER_PARAMS_VERSION, "ik_twilio_user_params", out_err);
 }
+IK_API uint32_t ik_twilio_user_params_version(void) { return IK_TWILIO_USER_PARAMS_VERSION; }
 
 IK_API ik_status ik_twilio_user_create(const ik_client *client, const char *service_sid,
                                        const ik_twilio_user_params *params, const ik_call_options *call_opts,
@@ -141,11 +143,20 @@ IK_API ik_status ik_twilio_user_update(const ik_client *client, const char *serv
 }
 
 IK_API ik_status ik_twilio_user_delete(const ik_client *client, const char *service_sid, const char *sid_or_identity,
-                                       const ik_call_options *call_opts, ik_response **out_resp, ik_error **out_err) {
+                                       const ik_call_options *call_opts, ik_deletion **out, ik_error **out_err) {
   return guard(out_err, [&] {
-    if (out_resp) *out_resp = nullptr;
+    if (out) *out = nullptr;
     CallSettings cs = settings(client, call_opts);
-    give_response(twilio::user_delete(*client, service_sid, sid_or_identity, cs), out_resp);
+    give_optional(out, twilio::user_delete(*client, service_sid, sid_or_identity, cs));
+  });
+}
+
+IK_API ik_status ik_twilio_user_ensure(const ik_client *client, const char *service_sid,
+                                       const ik_twilio_user_params *params, const ik_call_options *call_opts,
+                                       ik_twilio_user **out, int32_t *out_outcome, ik_error **out_err) {
+  return ensure_call(client, call_opts, out, out_outcome, out_err, [&](const CallSettings &cs, int32_t &outcome) {
+    require(params, "params");
+    return twilio::user_ensure(*client, service_sid, *params, cs, outcome);
   });
 }
 
@@ -156,15 +167,15 @@ IK_STR_ACCESSOR(ik_twilio_user_attributes, ik_twilio_user, attributes)
 IK_STR_ACCESSOR(ik_twilio_user_friendly_name, ik_twilio_user, friendly_name)
 IK_STR_ACCESSOR(ik_twilio_user_role_sid, ik_twilio_user, role_sid)
 IK_STR_ACCESSOR(ik_twilio_user_identity, ik_twilio_user, identity)
-IK_API int32_t ik_twilio_user_is_online(const ik_twilio_user *o) { return o ? o->is_online : IK_TRI_NULL; }
-IK_API int32_t ik_twilio_user_is_notifiable(const ik_twilio_user *o) { return o ? o->is_notifiable : IK_TRI_NULL; }
+IK_API ik_optbool ik_twilio_user_is_online(const ik_twilio_user *o) { return o ? o->is_online : IK_OPTBOOL_UNSET; }
+IK_API ik_optbool ik_twilio_user_is_notifiable(const ik_twilio_user *o) {
+  return o ? o->is_notifiable : IK_OPTBOOL_UNSET;
+}
 IK_STR_ACCESSOR(ik_twilio_user_date_created, ik_twilio_user, date_created)
 IK_STR_ACCESSOR(ik_twilio_user_date_updated, ik_twilio_user, date_updated)
 IK_UNIX_ACCESSOR(ik_twilio_user_date_created_unix, ik_twilio_user, date_created)
 IK_UNIX_ACCESSOR(ik_twilio_user_date_updated_unix, ik_twilio_user, date_updated)
-IK_API int64_t ik_twilio_user_joined_channels_count(const ik_twilio_user *o) {
-  return o ? o->joined_channels_count : 0;
-}
+IK_INT_ACCESSOR(ik_twilio_user_joined_channels_count, ik_twilio_user, joined_channels_count)
 IK_STR_ACCESSOR(ik_twilio_user_link_user_channels, ik_twilio_user, link_user_channels)
 IK_STR_ACCESSOR(ik_twilio_user_link_user_bindings, ik_twilio_user, link_user_bindings)
 IK_STR_ACCESSOR(ik_twilio_user_url, ik_twilio_user, url)

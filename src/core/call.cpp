@@ -21,8 +21,14 @@ void rethrow_parse(Error &e, const Request &req, const ik_response &resp) {
   throw e;
 }
 
-std::unique_ptr<ik_response> call_no_body(const ik_client &client, const Request &req, const CallSettings &cs) {
-  return client.transport->execute(req, cs);
+std::unique_ptr<ik_deletion> call_delete_no_body(const ik_client &client, const Request &req, const CallSettings &cs,
+                                                 int32_t kind, const char *id) {
+  auto del = std::make_unique<ik_deletion>();
+  del->resp = client.transport->execute(req, cs);
+  del->kind = kind;
+  del->id.assign(id);
+  del->deleted = IK_OPTBOOL_TRUE;
+  return del;
 }
 
 }  // namespace ik::detail

@@ -31,7 +31,9 @@ std::unique_ptr<T> call_object(const ik_client &client, const Request &req, cons
   return out;
 }
 
-// Sends req and returns only the exchange metadata (204 deletes).
-std::unique_ptr<ik_response> call_no_body(const ik_client &client, const Request &req, const CallSettings &cs);
+// Sends a delete answered by 204 without a body: the deletion result carries
+// the id the call was given.
+std::unique_ptr<ik_deletion> call_delete_no_body(const ik_client &client, const Request &req, const CallSettings &cs,
+                                                 int32_t kind, const char *id);
 
 }  // namespace ik::detail

@@ -28,6 +28,18 @@ void check_version(uint32_t version, uint32_t newest, const char *what) {
   }
 }
 
+bool one_of(const char *v, std::initializer_list<const char *> allowed) {
+  for (const char *a : allowed) {
+    if (std::string_view(v) == a) return true;
+  }
+  return false;
+}
+
+void check_optbool(ik_optbool v, const char *what) {
+  if (v != IK_OPTBOOL_UNSET && v != IK_OPTBOOL_TRUE && v != IK_OPTBOOL_FALSE)
+    fail(IK_STATUS_INVALID_ARGUMENT, std::string(what) + " must be IK_OPTBOOL_UNSET, IK_OPTBOOL_TRUE or IK_OPTBOOL_FALSE");
+}
+
 namespace {
 
 std::optional<std::string> env(const char *name, bool ignore_env) {
@@ -240,8 +252,9 @@ CallSettings resolve_call(const ClientConfig &cfg, const ik_call_options *o) {
   if (o->max_retries < -1) fail(IK_STATUS_INVALID_ARGUMENT, "ik_call_options.max_retries must be >= -1");
   if (o->max_retries == -1) s.max_retries = 0;
   if (o->max_retries > 0) s.max_retries = o->max_retries;
-  if (o->retry_ambiguous_posts > 0) s.retry_ambiguous_posts = true;
-  if (o->retry_ambiguous_posts < 0) s.retry_ambiguous_posts = false;
+  check_optbool(o->retry_ambiguous_posts, "ik_call_options.retry_ambiguous_posts");
+  if (o->retry_ambiguous_posts == IK_OPTBOOL_TRUE) s.retry_ambiguous_posts = true;
+  if (o->retry_ambiguous_posts == IK_OPTBOOL_FALSE) s.retry_ambiguous_posts = false;
   s.cancel = o->cancel;
   if (o->extra_headers_count && !o->extra_headers)
     fail(IK_STATUS_INVALID_ARGUMENT, "ik_call_options.extra_headers is NULL but extra_headers_count is not 0");
@@ -293,11 +306,24 @@ void Logger::log(int32_t lvl, const std::string &message, const LogFields &f) co
 
 }  // namespace ik::detail
 
-ik_client::~ik_client() {
+void ik_client::close() {
+  if (closed.exchange(true)) return;
   transport.reset();
   for (auto &p : cfg.providers) ik::detail::wipe(p.auth_header);
-  if (cfg.logger.user_data_free) cfg.logger.user_data_free(cfg.logger.user_data);
-  if (cfg.retry.user_data_free) cfg.retry.user_data_free(cfg.retry.user_data);
+  auto &log = cfg.logger;
+  if (log.user_data_free) log.user_data_free(log.user_data);
+  log = ik::detail::Logger{};
+  auto &retry = cfg.retry;
+  if (retry.user_data_free) retry.user_data_free(retry.user_data);
+  retry.cb = nullptr;
+  retry.user_data = nullptr;
+  retry.user_data_free = nullptr;
+}
+
+ik_client::~ik_client() { close(); }
+
+void ik_client::release(const ik_client *c) {
+  if (c && c->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete c;
 }
 
 void ik_cancel_token::cancel() {

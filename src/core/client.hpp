@@ -5,6 +5,7 @@
 #include <invitekit/invitekit.h>
 
 #include <array>
+#include <initializer_list>
 #include <atomic>
 #include <condition_variable>
 #include <memory>
@@ -25,6 +26,10 @@ class Transport;
 // Throws Error(INVALID_ARGUMENT / INVALID_UTF8) naming `what`.
 void check_text(const char *s, const char *what, bool required);
 void check_version(uint32_t version, uint32_t newest, const char *what);
+// An ik_optbool input must be one of IK_OPTBOOL_UNSET/TRUE/FALSE.
+void check_optbool(ik_optbool v, const char *what);
+// True when v (not NULL) equals one of the allowed values.
+bool one_of(const char *v, std::initializer_list<const char *> allowed);
 
 struct ProviderConfig {
   std::string base_url;     // without trailing slash
@@ -103,9 +108,25 @@ CallSettings resolve_call(const ClientConfig &cfg, const ik_call_options *opts);
 
 }  // namespace ik::detail
 
+// The client. Reference-counted so that any free order is safe (client.h,
+// rule 7): ik_client_free closes it (connections, secrets, callbacks' user
+// data) and drops the caller's reference; every pager holds one more.
 struct ik_client {
   ik::detail::ClientConfig cfg;
   std::unique_ptr<ik::detail::Transport> transport;
+  mutable std::atomic<int32_t> refs{1};
+  std::atomic<bool> closed{false};
+  // Stripes that serialize ensure calls per person (core/ensure.hpp).
+  mutable std::array<std::mutex, 64> ensure_locks;
+
+  const ik_client *retain() const {
+    refs.fetch_add(1, std::memory_order_relaxed);
+    return this;
+  }
+  // Drops one reference; the last one deletes the client. NULL-safe.
+  static void release(const ik_client *c);
+  // Closes the client once: later calls through a pager fail with INVALID_ARGUMENT.
+  void close();
   ~ik_client();
 };
 

@@ -2,7 +2,7 @@
 // C ABI boundary (src/capi/guard.hpp converts it into an ik_error).
 #pragma once
 
-#include <invitekit/common.h>
+#include <invitekit/error.h>
 
 #include <cstdint>
 #include <exception>
@@ -49,7 +49,8 @@ struct ErrorInfo {
   Headers headers;     // response headers of the last attempt
   bool has_request_id = false;
   std::string request_id;
-  int64_t retry_after_ms = -1;
+  int64_t retry_after_ms = -1;  // -1 = none
+  int32_t cancelled_by = IK_CANCELLED_BY_NONE;
   bool retryable = false;
   bool ambiguous = false;
   int32_t attempts = 0;

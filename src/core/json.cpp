@@ -76,12 +76,12 @@ OptInt get_int(JsonObject obj, std::string_view key) {
   wrong_type(key, "an integer");
 }
 
-int32_t get_tri(JsonObject obj, std::string_view key) {
+ik_optbool get_bool(JsonObject obj, std::string_view key) {
   JsonElement e;
-  if (obj.at_key(key).get(e) != simdjson::SUCCESS || e.is_null()) return IK_TRI_NULL;
+  if (obj.at_key(key).get(e) != simdjson::SUCCESS || e.is_null()) return IK_OPTBOOL_UNSET;
   bool b;
   if (e.get_bool().get(b) != simdjson::SUCCESS) wrong_type(key, "a boolean");
-  return b ? IK_TRI_TRUE : IK_TRI_FALSE;
+  return b ? IK_OPTBOOL_TRUE : IK_OPTBOOL_FALSE;
 }
 
 std::optional<JsonObject> get_obj(JsonObject obj, std::string_view key) {

@@ -2,6 +2,7 @@
 // small writer for request bodies. Parsing is never hand-written.
 #pragma once
 
+#include <invitekit/common.h>
 #include <simdjson.h>
 
 #include <cstdint>
@@ -41,7 +42,7 @@ void pad_for_parse(std::string &s);
 // throws Error(IK_STATUS_PARSE) naming the field.
 OptStr get_str(JsonObject obj, std::string_view key);
 OptInt get_int(JsonObject obj, std::string_view key);
-int32_t get_tri(JsonObject obj, std::string_view key);  // IK_TRI_*
+ik_optbool get_bool(JsonObject obj, std::string_view key);  // IK_OPTBOOL_*; absent/null = UNSET
 std::optional<JsonObject> get_obj(JsonObject obj, std::string_view key);
 std::optional<simdjson::dom::array> get_arr(JsonObject obj, std::string_view key);
 JsonObject as_object(JsonElement e, std::string_view what);

@@ -56,7 +56,12 @@ std::unique_ptr<ik_page> fetch_page(const ik_client &client, const ListSpec &spe
 }  // namespace ik::detail
 
 struct ik_pager {
-  const ik_client *client = nullptr;
+  const ik_client *client = nullptr;  // one reference (ik_client::retain), dropped by the destructor
+  ik_pager() = default;
+  ik_pager(const ik_pager &) = delete;
+  ik_pager &operator=(const ik_pager &) = delete;
+  ~ik_pager() { ik_client::release(client); }
+
   ik::detail::ListSpec spec;
   int64_t max_items = 0;  // 0 = unlimited
   int64_t delivered = 0;
@@ -83,3 +88,20 @@ struct ik_pager {
   void *next_item(const ik::detail::CallSettings &cs);
   std::string cursor() const;
 };
+
+namespace ik::detail {
+// Lists with the endpoint's largest page size and returns the first item for
+// which pred(item) holds (moved out of its page), or nullptr after the last page.
+template <class T, class Pred>
+std::unique_ptr<T> find_item(const ik_client &client, ListSpec spec, const CallSettings &cs, Pred pred) {
+  ik_pager pager;
+  pager.client = client.retain();
+  spec.page_size = spec.max_page_size;
+  pager.spec = std::move(spec);
+  while (void *p = pager.next_item(cs)) {
+    auto *item = static_cast<T *>(p);
+    if (pred(*item)) return std::make_unique<T>(std::move(*item));
+  }
+  return nullptr;
+}
+}  // namespace ik::detail

@@ -526,6 +526,7 @@ std::unique_ptr<ik_response> Transport::execute(const Request &req, const CallSe
     ++attempt;
     if (cs.cancel && cs.cancel->cancelled.load()) {
       auto info = make_error(IK_STATUS_CANCELLED, "cancelled");
+      info.cancelled_by = IK_CANCELLED_BY_TOKEN;
       info.attempts = attempt - 1;
       throw Error(std::move(info));
     }
@@ -632,6 +633,7 @@ std::unique_ptr<ik_response> Transport::execute(const Request &req, const CallSe
     bool not_reached = false;
     if (a.cancelled) {
       info.status = IK_STATUS_CANCELLED;
+      info.cancelled_by = IK_CANCELLED_BY_TOKEN;
       info.message = prefix + "cancelled";
       info.ambiguous = ep.method == Method::Post && a.sent;
       info.headers = std::move(a.headers);
@@ -734,7 +736,10 @@ std::unique_ptr<ik_response> Transport::execute(const Request &req, const CallSe
       ri.delay_ms = delay;
       ri.server_directed = server_directed ? 1 : 0;
       if (cfg_.retry.cb(&ri, cfg_.retry.user_data) != 0) {
-        info.message += " (retry vetoed by the retry callback)";
+        info.message += " (cancelled: the retry callback vetoed the retry)";
+        info.status = IK_STATUS_CANCELLED;
+        info.cancelled_by = IK_CANCELLED_BY_RETRY_CALLBACK;
+        info.retryable = false;
         throw Error(std::move(info));
       }
     }
@@ -747,6 +752,7 @@ std::unique_ptr<ik_response> Transport::execute(const Request &req, const CallSe
     if (cs.cancel) {
       if (!cs.cancel->sleep_for_ms(delay)) {
         ErrorInfo c = make_error(IK_STATUS_CANCELLED, "cancelled during backoff");
+        c.cancelled_by = IK_CANCELLED_BY_TOKEN;
         c.attempts = attempt;
         throw Error(std::move(c));
       }

@@ -41,9 +41,11 @@ struct ik_openai_invite : ik::detail::ItemBase {
   std::vector<std::pair<ik::detail::OptStr, ik::detail::OptStr>> projects;
 };
 
-struct ik_openai_invite_deleted : ik::detail::ItemBase {
+// The result of every delete operation (response.h).
+struct ik_deletion : ik::detail::ItemBase {
+  int32_t kind = IK_KIND_NONE;
   ik::detail::OptStr object, id;
-  int32_t deleted = IK_TRI_NULL;
+  ik_optbool deleted = IK_OPTBOOL_UNSET;
 };
 
 struct ik_twilio_invite : ik::detail::ItemBase {
@@ -54,14 +56,14 @@ struct ik_twilio_invite : ik::detail::ItemBase {
 struct ik_twilio_user : ik::detail::ItemBase {
   ik::detail::OptStr sid, account_sid, service_sid, attributes, friendly_name, role_sid, identity, date_created,
       date_updated, link_user_channels, link_user_bindings, url;
-  int32_t is_online = IK_TRI_NULL;
-  int32_t is_notifiable = IK_TRI_NULL;
-  int64_t joined_channels_count = 0;
+  ik_optbool is_online = IK_OPTBOOL_UNSET;
+  ik_optbool is_notifiable = IK_OPTBOOL_UNSET;
+  ik::detail::OptInt joined_channels_count;
 };
 
 struct ik_fastly_invitation : ik::detail::ItemBase {
   ik::detail::OptStr id, type, email, role, created_at, updated_at, deleted_at, customer_id;
-  int32_t limit_services = IK_TRI_NULL;
+  ik_optbool limit_services = IK_OPTBOOL_UNSET;
   std::vector<std::string> roles;
   ik::detail::OptInt status_code;
   std::vector<std::string> service_invitation_ids;

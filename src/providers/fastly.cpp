@@ -3,6 +3,7 @@
 #include "providers/fastly.hpp"
 
 #include "core/call.hpp"
+#include "core/ensure.hpp"
 #include "core/encoding.hpp"
 
 namespace ik::detail::fastly {
@@ -18,19 +19,12 @@ const Endpoint kDelete{IK_PROVIDER_FASTLY, "invitations.delete", Method::Delete,
                        IK_KIND_NONE, false};
 constexpr int32_t kMaxPageSize = 100;
 
-bool one_of(const char *v, std::initializer_list<const char *> allowed) {
-  for (const char *a : allowed) {
-    if (std::string_view(v) == a) return true;
-  }
-  return false;
-}
-
 void map_invitation(JsonObject o, ik_fastly_invitation &inv) {
   inv.id = get_str(o, "id");
   inv.type = get_str(o, "type");
   if (auto a = get_obj(o, "attributes")) {
     inv.email = get_str(*a, "email");
-    inv.limit_services = get_tri(*a, "limit_services");
+    inv.limit_services = get_bool(*a, "limit_services");
     inv.role = get_str(*a, "role");
     if (auto roles = get_arr(*a, "roles")) {
       for (JsonElement r : *roles) {
@@ -104,10 +98,9 @@ void parse_list(ik_page &page, JsonElement root) {
   page.has_next = more;
   page.next_raw = more ? std::to_string(current + 1) : std::string();
 }
-}  // namespace
 
-std::unique_ptr<ik_fastly_invitation> create(const ik_client &c, const ik_fastly_invitation_create_params &p,
-                                             const CallSettings &cs) {
+// Validates the inputs of a create and builds its request.
+Request create_request(const ik_fastly_invitation_create_params &p) {
   check_version(p.version, IK_FASTLY_INVITATION_CREATE_PARAMS_VERSION, "ik_fastly_invitation_create_params");
   check_text(p.email, "email", true);
   check_text(p.role, "role", false);
@@ -115,15 +108,14 @@ std::unique_ptr<ik_fastly_invitation> create(const ik_client &c, const ik_fastly
     fail(IK_STATUS_INVALID_ARGUMENT, "role must be one of user, tls_viewer, tls_admin, billing, engineer, superuser");
   if (p.roles_count && !p.roles) fail(IK_STATUS_INVALID_ARGUMENT, "roles is NULL but roles_count is not 0");
   if (p.services_count && !p.services) fail(IK_STATUS_INVALID_ARGUMENT, "services is NULL but services_count is not 0");
-  if (p.limit_services < IK_FASTLY_BOOL_UNSET || p.limit_services > IK_FASTLY_BOOL_FALSE)
-    fail(IK_STATUS_INVALID_ARGUMENT, "limit_services must be an IK_FASTLY_BOOL_* value");
+  check_optbool(p.limit_services, "limit_services");
   check_text(p.customer_id, "customer_id", false);
   if (p.customer_id && !*p.customer_id) fail(IK_STATUS_INVALID_ARGUMENT, "customer_id must not be empty");
 
   JsonWriter w;
   w.begin_object().key("data").begin_object().field("type", "invitation");
   w.key("attributes").begin_object().field("email", p.email);
-  if (p.limit_services != IK_FASTLY_BOOL_UNSET) w.key("limit_services").value(p.limit_services == IK_FASTLY_BOOL_TRUE);
+  if (p.limit_services != IK_OPTBOOL_UNSET) w.key("limit_services").value(p.limit_services == IK_OPTBOOL_TRUE);
   if (p.role) w.field("role", p.role);
   if (p.roles_count) {
     w.key("roles").begin_array();
@@ -162,6 +154,10 @@ std::unique_ptr<ik_fastly_invitation> create(const ik_client &c, const ik_fastly
 
   Request req = make_request(kCreate);
   req.body = w.take();
+  return req;
+}
+
+std::unique_ptr<ik_fastly_invitation> call_create(const ik_client &c, const Request &req, const CallSettings &cs) {
   return call_object<ik_fastly_invitation>(c, req, cs, [](JsonObject o, ik_fastly_invitation &inv) {
     auto data = get_obj(o, "data");
     if (!data) fail(IK_STATUS_PARSE, "unexpected response: no 'data' object");
@@ -171,12 +167,38 @@ std::unique_ptr<ik_fastly_invitation> create(const ik_client &c, const ik_fastly
     inv.raw_is_body = false;
   });
 }
+}  // namespace
+
+std::unique_ptr<ik_fastly_invitation> create(const ik_client &c, const ik_fastly_invitation_create_params &p,
+                                             const CallSettings &cs) {
+  return call_create(c, create_request(p), cs);
+}
+
+std::unique_ptr<ik_fastly_invitation> ensure(const ik_client &c, const ik_fastly_invitation_create_params &p,
+                                             const CallSettings &cs, int32_t &outcome) {
+  const Request req = create_request(p);  // validates before anything is sent
+  const std::string email(p.email);
+  return ik::detail::ensure<ik_fastly_invitation>(
+      c, "fastly/invitation/" + to_lower(email),
+      [&] {
+        return find_item<ik_fastly_invitation>(c, list_spec(), cs, [&](const ik_fastly_invitation &inv) {
+          return inv.email.set && iequals(inv.email.s, email) && !inv.deleted_at.set;
+        });
+      },
+      [&] { return call_create(c, req, cs); },
+      [&](const ik_fastly_invitation &inv) {
+        const bool role_ok = !p.role || (inv.role.set && inv.role.s == p.role);
+        const bool limit_ok = p.limit_services == IK_OPTBOOL_UNSET || p.limit_services == inv.limit_services;
+        return role_ok && limit_ok;
+      },
+      outcome);
+}
 
 ListSpec list_spec() { return make_list_spec(kList, Scheme::PageNumber, kMaxPageSize, kList.path, parse_list); }
 
-std::unique_ptr<ik_response> remove(const ik_client &c, const char *invitation_id, const CallSettings &cs) {
+std::unique_ptr<ik_deletion> remove(const ik_client &c, const char *invitation_id, const CallSettings &cs) {
   check_text(invitation_id, "invitation_id", true);
-  return call_no_body(c, make_request(kDelete, {invitation_id}), cs);
+  return call_delete_no_body(c, make_request(kDelete, {invitation_id}), cs, IK_KIND_FASTLY_INVITATION, invitation_id);
 }
 
 }  // namespace ik::detail::fastly

@@ -9,5 +9,7 @@ namespace ik::detail::fastly {
 std::unique_ptr<ik_fastly_invitation> create(const ik_client &c, const ik_fastly_invitation_create_params &p,
                                              const CallSettings &cs);
 ListSpec list_spec();
-std::unique_ptr<ik_response> remove(const ik_client &c, const char *invitation_id, const CallSettings &cs);
+std::unique_ptr<ik_fastly_invitation> ensure(const ik_client &c, const ik_fastly_invitation_create_params &p,
+                                             const CallSettings &cs, int32_t &outcome);
+std::unique_ptr<ik_deletion> remove(const ik_client &c, const char *invitation_id, const CallSettings &cs);
 }  // namespace ik::detail::fastly

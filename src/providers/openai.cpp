@@ -3,6 +3,7 @@
 #include "providers/openai.hpp"
 
 #include "core/call.hpp"
+#include "core/ensure.hpp"
 #include "core/encoding.hpp"
 
 namespace ik::detail::openai {
@@ -20,13 +21,6 @@ const Endpoint kDelete{IK_PROVIDER_OPENAI, "invites.delete", Method::Delete, "/o
                        nullptr, IK_KIND_NONE, false};
 constexpr int32_t kMaxPageSize = 100;
 
-bool one_of(const char *v, std::initializer_list<const char *> allowed) {
-  for (const char *a : allowed) {
-    if (std::string_view(v) == a) return true;
-  }
-  return false;
-}
-
 void map_invite(JsonObject o, ik_openai_invite &inv) {
   inv.object = get_str(o, "object");
   inv.id = get_str(o, "id");
@@ -34,6 +28,7 @@ void map_invite(JsonObject o, ik_openai_invite &inv) {
   inv.role = get_str(o, "role");
   inv.status = get_str(o, "status");
   inv.created_at = get_int(o, "created_at");
+  if (!inv.created_at.set) inv.created_at = get_int(o, "invited_at");  // the spec's name until mid-2025
   inv.expires_at = get_int(o, "expires_at");
   inv.accepted_at = get_int(o, "accepted_at");
   if (auto projects = get_arr(o, "projects")) {
@@ -62,8 +57,7 @@ void parse_list(ik_page &page, JsonElement root) {
   }
   page.openai_first_id = get_str(o, "first_id");
   page.openai_last_id = get_str(o, "last_id");
-  int32_t more = get_tri(o, "has_more");
-  page.has_more = more == IK_TRI_TRUE;
+  page.has_more = get_bool(o, "has_more") == IK_OPTBOOL_TRUE;
   // Next page: after=<last_id> (or the last item's id when last_id is absent).
   std::string last = page.openai_last_id.set ? page.openai_last_id.s : std::string();
   if (last.empty() && !page.openai_invites.empty() && page.openai_invites.back().id.set)
@@ -73,19 +67,22 @@ void parse_list(ik_page &page, JsonElement root) {
 }
 }  // namespace
 
-std::unique_ptr<ik_openai_invite> create(const ik_client &c, const ik_openai_invite_create_params &p,
-                                         const CallSettings &cs) {
+namespace {
+// Validates the inputs of a create and builds its request.
+Request create_request(const ik_openai_invite_create_params &p) {
   check_version(p.version, IK_OPENAI_INVITE_CREATE_PARAMS_VERSION, "ik_openai_invite_create_params");
   check_text(p.email, "email", true);
   check_text(p.role, "role", true);
   if (!one_of(p.role, {"reader", "owner"})) fail(IK_STATUS_INVALID_ARGUMENT, "role must be \"reader\" or \"owner\"");
-  if (p.projects_set != 0 && p.projects_set != 1) fail(IK_STATUS_INVALID_ARGUMENT, "projects_set must be 0 or 1");
+  check_optbool(p.send_projects, "send_projects");
+  const bool send_projects = p.send_projects == IK_OPTBOOL_TRUE;
   if (p.projects_count && !p.projects) fail(IK_STATUS_INVALID_ARGUMENT, "projects is NULL but projects_count is not 0");
-  if (!p.projects_set && p.projects_count)
-    fail(IK_STATUS_INVALID_ARGUMENT, "projects_count is not 0 but projects_set is 0 (set projects_set = 1)");
+  if (!send_projects && p.projects_count)
+    fail(IK_STATUS_INVALID_ARGUMENT,
+         "projects_count is not 0 but send_projects is not IK_OPTBOOL_TRUE (set it to send the projects)");
   JsonWriter w;
   w.begin_object().field("email", p.email).field("role", p.role);
-  if (p.projects_set) {
+  if (send_projects) {
     w.key("projects").begin_array();
     for (size_t i = 0; i < p.projects_count; ++i) {
       check_text(p.projects[i].id, "projects[i].id", true);
@@ -99,7 +96,45 @@ std::unique_ptr<ik_openai_invite> create(const ik_client &c, const ik_openai_inv
   w.end_object();
   Request req = make_request(kCreate);
   req.body = w.take();
-  return call_object<ik_openai_invite>(c, req, cs, map_invite);
+  return req;
+}
+
+// The same projects (id and role), in any order.
+bool same_projects(const ik_openai_invite &inv, const ik_openai_invite_create_params &p) {
+  if (inv.projects.size() != p.projects_count) return false;
+  for (size_t i = 0; i < p.projects_count; ++i) {
+    bool found = false;
+    for (const auto &have : inv.projects)
+      found = found || (have.first.set && have.first.s == p.projects[i].id && have.second.set &&
+                        have.second.s == p.projects[i].role);
+    if (!found) return false;
+  }
+  return true;
+}
+}  // namespace
+
+std::unique_ptr<ik_openai_invite> create(const ik_client &c, const ik_openai_invite_create_params &p,
+                                         const CallSettings &cs) {
+  return call_object<ik_openai_invite>(c, create_request(p), cs, map_invite);
+}
+
+std::unique_ptr<ik_openai_invite> ensure(const ik_client &c, const ik_openai_invite_create_params &p,
+                                         const CallSettings &cs, int32_t &outcome) {
+  const Request req = create_request(p);  // validates before anything is sent
+  const std::string email(p.email);
+  return ik::detail::ensure<ik_openai_invite>(
+      c, "openai/invite/" + to_lower(email),
+      [&] {
+        return find_item<ik_openai_invite>(c, list_spec(), cs, [&](const ik_openai_invite &inv) {
+          return inv.email.set && iequals(inv.email.s, email) && !(inv.status.set && inv.status.s == "expired");
+        });
+      },
+      [&] { return call_object<ik_openai_invite>(c, req, cs, map_invite); },
+      [&](const ik_openai_invite &inv) {
+        return inv.role.set && inv.role.s == p.role &&
+               (p.send_projects != IK_OPTBOOL_TRUE || same_projects(inv, p));
+      },
+      outcome);
 }
 
 std::unique_ptr<ik_openai_invite> retrieve(const ik_client &c, const char *invite_id, const CallSettings &cs) {
@@ -109,14 +144,15 @@ std::unique_ptr<ik_openai_invite> retrieve(const ik_client &c, const char *invit
 
 ListSpec list_spec() { return make_list_spec(kList, Scheme::AfterId, kMaxPageSize, kList.path, parse_list); }
 
-std::unique_ptr<ik_openai_invite_deleted> remove(const ik_client &c, const char *invite_id, const CallSettings &cs) {
+std::unique_ptr<ik_deletion> remove(const ik_client &c, const char *invite_id, const CallSettings &cs) {
   check_text(invite_id, "invite_id", true);
-  return call_object<ik_openai_invite_deleted>(c, make_request(kDelete, {invite_id}), cs,
-                                               [](JsonObject o, ik_openai_invite_deleted &d) {
+  auto del = call_object<ik_deletion>(c, make_request(kDelete, {invite_id}), cs, [](JsonObject o, ik_deletion &d) {
     d.object = get_str(o, "object");
     d.id = get_str(o, "id");
-    d.deleted = get_tri(o, "deleted");
+    d.deleted = get_bool(o, "deleted");
   });
+  del->kind = IK_KIND_OPENAI_INVITE;
+  return del;
 }
 
 }  // namespace ik::detail::openai

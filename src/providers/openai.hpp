@@ -10,5 +10,7 @@ std::unique_ptr<ik_openai_invite> create(const ik_client &c, const ik_openai_inv
                                          const CallSettings &cs);
 std::unique_ptr<ik_openai_invite> retrieve(const ik_client &c, const char *invite_id, const CallSettings &cs);
 ListSpec list_spec();
-std::unique_ptr<ik_openai_invite_deleted> remove(const ik_client &c, const char *invite_id, const CallSettings &cs);
+std::unique_ptr<ik_openai_invite> ensure(const ik_client &c, const ik_openai_invite_create_params &p,
+                                         const CallSettings &cs, int32_t &outcome);
+std::unique_ptr<ik_deletion> remove(const ik_client &c, const char *invite_id, const CallSettings &cs);
 }  // namespace ik::detail::openai

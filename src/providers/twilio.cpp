@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "core/call.hpp"
+#include "core/ensure.hpp"
 #include "core/encoding.hpp"
 
 namespace ik::detail::twilio {
@@ -68,12 +69,11 @@ void map_user(JsonObject o, ik_twilio_user &u) {
   u.friendly_name = get_str(o, "friendly_name");
   u.role_sid = get_str(o, "role_sid");
   u.identity = get_str(o, "identity");
-  u.is_online = get_tri(o, "is_online");
-  u.is_notifiable = get_tri(o, "is_notifiable");
+  u.is_online = get_bool(o, "is_online");
+  u.is_notifiable = get_bool(o, "is_notifiable");
   u.date_created = get_str(o, "date_created");
   u.date_updated = get_str(o, "date_updated");
-  OptInt joined = get_int(o, "joined_channels_count");
-  u.joined_channels_count = joined.set ? joined.v : 0;
+  u.joined_channels_count = get_int(o, "joined_channels_count");
   if (auto links = get_obj(o, "links")) {
     u.link_user_channels = get_str(*links, "user_channels");
     u.link_user_bindings = get_str(*links, "user_bindings");
@@ -143,8 +143,7 @@ Request user_write(const Endpoint &ep, const char *service_sid, const char *sid_
     if (parser.parse(copy.data(), copy.size(), false).get(ignored) != simdjson::SUCCESS)
       fail(IK_STATUS_INVALID_ARGUMENT, "attributes must be valid JSON text");
   }
-  if (p.webhook_enabled < IK_WEBHOOK_UNSET || p.webhook_enabled > IK_WEBHOOK_DISABLED)
-    fail(IK_STATUS_INVALID_ARGUMENT, "webhook_enabled must be an IK_WEBHOOK_* value");
+  check_optbool(p.webhook_enabled, "webhook_enabled");
   FormBuilder form;
   if (create) form.add("Identity", p.identity);
   if (p.role_sid) form.add("RoleSid", p.role_sid);
@@ -152,16 +151,17 @@ Request user_write(const Endpoint &ep, const char *service_sid, const char *sid_
   if (p.friendly_name) form.add("FriendlyName", p.friendly_name);
   Request req = create ? make_request(ep, {service_sid}) : make_request(ep, {service_sid, sid_or_identity});
   req.body = form.take();
-  if (p.webhook_enabled == IK_WEBHOOK_ENABLED) req.headers.emplace_back("X-Twilio-Webhook-Enabled: true");
-  if (p.webhook_enabled == IK_WEBHOOK_DISABLED) req.headers.emplace_back("X-Twilio-Webhook-Enabled: false");
+  if (p.webhook_enabled == IK_OPTBOOL_TRUE) req.headers.emplace_back("X-Twilio-Webhook-Enabled: true");
+  if (p.webhook_enabled == IK_OPTBOOL_FALSE) req.headers.emplace_back("X-Twilio-Webhook-Enabled: false");
   return req;
 }
 }  // namespace
 
 // ---- v1 Channel Invites ----
 
-std::unique_ptr<ik_twilio_invite> invite_create(const ik_client &c, const char *service_sid, const char *channel_sid,
-                                                const char *identity, const char *role_sid, const CallSettings &cs) {
+namespace {
+Request invite_create_request(const char *service_sid, const char *channel_sid, const char *identity,
+                              const char *role_sid) {
   check_sid(service_sid, "IS", "service_sid");
   check_text(channel_sid, "channel_sid", true);
   check_text(identity, "identity", true);
@@ -171,7 +171,34 @@ std::unique_ptr<ik_twilio_invite> invite_create(const ik_client &c, const char *
   if (role_sid) form.add("RoleSid", role_sid);
   Request req = make_request(kInviteCreate, {service_sid, channel_sid});
   req.body = form.take();
-  return call_object<ik_twilio_invite>(c, req, cs, map_invite);
+  return req;
+}
+
+// A field the caller set (non-NULL) must equal the object's; unset fields match anything.
+bool same_if_set(const char *wanted, const OptStr &have) { return !wanted || (have.set && have.s == wanted); }
+}  // namespace
+
+std::unique_ptr<ik_twilio_invite> invite_create(const ik_client &c, const char *service_sid, const char *channel_sid,
+                                                const char *identity, const char *role_sid, const CallSettings &cs) {
+  return call_object<ik_twilio_invite>(c, invite_create_request(service_sid, channel_sid, identity, role_sid), cs,
+                                       map_invite);
+}
+
+std::unique_ptr<ik_twilio_invite> invite_ensure(const ik_client &c, const char *service_sid, const char *channel_sid,
+                                                const char *identity, const char *role_sid, const CallSettings &cs,
+                                                int32_t &outcome) {
+  const Request req = invite_create_request(service_sid, channel_sid, identity, role_sid);  // validates first
+  const std::string who(identity);
+  return ik::detail::ensure<ik_twilio_invite>(
+      c, "twilio/invite/" + std::string(service_sid) + "/" + channel_sid + "/" + who,
+      [&] {
+        return find_item<ik_twilio_invite>(c, invite_list_spec(service_sid, channel_sid, &identity, 1), cs,
+                                           [&](const ik_twilio_invite &inv) {
+          return inv.identity.set && inv.identity.s == who;
+        });
+      },
+      [&] { return call_object<ik_twilio_invite>(c, req, cs, map_invite); },
+      [&](const ik_twilio_invite &inv) { return same_if_set(role_sid, inv.role_sid); }, outcome);
 }
 
 std::unique_ptr<ik_twilio_invite> invite_fetch(const ik_client &c, const char *service_sid, const char *channel_sid,
@@ -197,12 +224,13 @@ ListSpec invite_list_spec(const char *service_sid, const char *channel_sid, cons
   return s;
 }
 
-std::unique_ptr<ik_response> invite_delete(const ik_client &c, const char *service_sid, const char *channel_sid,
+std::unique_ptr<ik_deletion> invite_delete(const ik_client &c, const char *service_sid, const char *channel_sid,
                                            const char *invite_sid, const CallSettings &cs) {
   check_sid(service_sid, "IS", "service_sid");
   check_text(channel_sid, "channel_sid", true);
   check_sid(invite_sid, "IN", "invite_sid");
-  return call_no_body(c, make_request(kInviteDelete, {service_sid, channel_sid, invite_sid}), cs);
+  return call_delete_no_body(c, make_request(kInviteDelete, {service_sid, channel_sid, invite_sid}), cs,
+                             IK_KIND_TWILIO_INVITE, invite_sid);
 }
 
 // ---- v2 Users ----
@@ -224,17 +252,39 @@ std::unique_ptr<ik_twilio_user> user_fetch(const ik_client &c, const char *servi
   return call_object<ik_twilio_user>(c, make_request(kUserFetch, {service_sid, sid_or_identity}), cs, map_user);
 }
 
+std::unique_ptr<ik_twilio_user> user_ensure(const ik_client &c, const char *service_sid,
+                                            const ik_twilio_user_params &p, const CallSettings &cs, int32_t &outcome) {
+  const Request req = user_write(kUserCreate, service_sid, nullptr, p);  // validates first
+  return ik::detail::ensure<ik_twilio_user>(
+      c, "twilio/user/" + std::string(service_sid) + "/" + p.identity,
+      [&]() -> std::unique_ptr<ik_twilio_user> {
+        try {
+          return user_fetch(c, service_sid, p.identity, cs);
+        } catch (Error &e) {
+          if (e.info().status == IK_STATUS_NOT_FOUND) return nullptr;
+          throw;
+        }
+      },
+      [&] { return call_object<ik_twilio_user>(c, req, cs, map_user); },
+      [&](const ik_twilio_user &u) {
+        return same_if_set(p.role_sid, u.role_sid) && same_if_set(p.friendly_name, u.friendly_name) &&
+               same_if_set(p.attributes, u.attributes);
+      },
+      outcome);
+}
+
 ListSpec user_list_spec(const char *service_sid) {
   check_sid(service_sid, "IS", "service_sid");
   return make_list_spec(kUserList, Scheme::NextUrl, kUserPageMax, expand_path(kUserList.path, {service_sid}),
                         parse_user_page);
 }
 
-std::unique_ptr<ik_response> user_delete(const ik_client &c, const char *service_sid, const char *sid_or_identity,
+std::unique_ptr<ik_deletion> user_delete(const ik_client &c, const char *service_sid, const char *sid_or_identity,
                                          const CallSettings &cs) {
   check_sid(service_sid, "IS", "service_sid");
   check_text(sid_or_identity, "sid_or_identity", true);
-  return call_no_body(c, make_request(kUserDelete, {service_sid, sid_or_identity}), cs);
+  return call_delete_no_body(c, make_request(kUserDelete, {service_sid, sid_or_identity}), cs, IK_KIND_TWILIO_USER,
+                             sid_or_identity);
 }
 
 }  // namespace ik::detail::twilio

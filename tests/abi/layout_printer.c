@@ -112,7 +112,7 @@ int main(void) {
   FIELD(ik_openai_invite_create_params, version);
   FIELD(ik_openai_invite_create_params, email);
   FIELD(ik_openai_invite_create_params, role);
-  FIELD(ik_openai_invite_create_params, projects_set);
+  FIELD(ik_openai_invite_create_params, send_projects);
   FIELD(ik_openai_invite_create_params, projects);
   FIELD(ik_openai_invite_create_params, projects_count);
 
