@@ -22,6 +22,19 @@
 
 static const char *show(const char *s) { return s ? s : "(null)"; }
 
+static const char *optbool_name(ik_optbool v) {
+  return v == IK_OPTBOOL_TRUE ? "true" : v == IK_OPTBOOL_FALSE ? "false" : "null";
+}
+
+/* An optional integer as text: its value, or "null" when absent. */
+static const char *opt_int(char *buf, size_t size, int present, int64_t v) {
+  if (present)
+    snprintf(buf, size, "%lld", (long long)v);
+  else
+    snprintf(buf, size, "null");
+  return buf;
+}
+
 static int report(const char *what, ik_status st, ik_error *err) {
   fprintf(stderr, "FAILED: %s: %s (%s)\n", what, ik_status_name(st), err ? ik_error_message(err) : "no details");
   if (err) {
@@ -34,14 +47,14 @@ static int report(const char *what, ik_status st, ik_error *err) {
 }
 
 static void print_invitation(const char *prefix, const ik_fastly_invitation *inv) {
-  int64_t status = -1;
+  int64_t status = 0;
+  char status_text[32];
   size_t i;
-  const int32_t limited = ik_fastly_invitation_limit_services(inv);
-  ik_fastly_invitation_status_code(inv, &status);
-  printf("%s%s  email=%s role=%s limit_services=%s status_code=%lld created_at=%s", prefix,
+  const int has_status = ik_fastly_invitation_status_code(inv, &status);
+  printf("%s%s  email=%s role=%s limit_services=%s status_code=%s created_at=%s", prefix,
          show(ik_fastly_invitation_id(inv)), show(ik_fastly_invitation_email(inv)), show(ik_fastly_invitation_role(inv)),
-         limited == IK_TRI_TRUE ? "true" : limited == IK_TRI_FALSE ? "false" : "null", (long long)status,
-         show(ik_fastly_invitation_created_at(inv)));
+         optbool_name(ik_fastly_invitation_limit_services(inv)),
+         opt_int(status_text, sizeof status_text, has_status, status), show(ik_fastly_invitation_created_at(inv)));
   for (i = 0; i < ik_fastly_invitation_role_count(inv); ++i)
     printf("%s%s", i == 0 ? " roles=" : ",", ik_fastly_invitation_role_at(inv, i));
   if (ik_fastly_invitation_customer_id(inv)) printf(" customer=%s", ik_fastly_invitation_customer_id(inv));
@@ -54,7 +67,7 @@ static void print_rate_limit(const ik_response *resp) {
     printf("  rate limit: %lld request(s) left", (long long)remaining);
   else
     printf("  rate limit: not reported");
-  if (ik_response_ratelimit_reset(resp, &reset)) printf(", resets at %lld (Unix time)", (long long)reset);
+  if (ik_response_ratelimit_reset_unix(resp, &reset)) printf(", resets at %lld (Unix time)", (long long)reset);
   printf("\n");
 }
 
@@ -96,7 +109,7 @@ int main(int argc, char **argv) {
     if (k == 0) {
       params.roles = roles;
       params.roles_count = 1;
-      params.limit_services = IK_FASTLY_BOOL_TRUE;
+      params.limit_services = IK_OPTBOOL_TRUE;
       params.customer_id = "44tb1D3asjhhuh2SH8e8YD";
       params.services = grants;
       params.services_count = 1;
@@ -126,6 +139,8 @@ int main(int argc, char **argv) {
   }
   for (;;) {
     ik_page *page = NULL;
+    int64_t current = 0, total = 0, records = 0;
+    char current_text[32], total_text[32], records_text[32];
     size_t i;
     st = ik_pager_next_page(pager, NULL, &page, &err);
     if (st != IK_STATUS_OK) {
@@ -135,9 +150,10 @@ int main(int argc, char **argv) {
     }
     if (!page) break;
     ++pages;
-    printf("page %lld of %lld (%zu invitation(s), %lld in all)\n", (long long)ik_page_fastly_current_page(page),
-           (long long)ik_page_fastly_total_pages(page), ik_page_count(page),
-           (long long)ik_page_fastly_record_count(page));
+    printf("page %s of %s (%zu invitation(s), %s in all)\n",
+           opt_int(current_text, sizeof current_text, ik_page_fastly_current_page(page, &current), current),
+           opt_int(total_text, sizeof total_text, ik_page_fastly_total_pages(page, &total), total), ik_page_count(page),
+           opt_int(records_text, sizeof records_text, ik_page_fastly_record_count(page, &records), records));
     for (i = 0; i < ik_page_count(page); ++i) {
       const ik_fastly_invitation *inv = ik_page_fastly_invitation_at(page, i);
       print_invitation("  listed ", inv);
@@ -156,15 +172,20 @@ int main(int argc, char **argv) {
 
   /* Delete */
   for (k = 0; k < N_INVITES && rc == 0; ++k) {
-    ik_response *resp = NULL;
-    st = ik_fastly_invitation_delete(client, ids[k], NULL, &resp, &err);
+    ik_deletion *del = NULL;
+    st = ik_fastly_invitation_delete(client, ids[k], NULL, &del, &err);
     if (st != IK_STATUS_OK) {
       rc = report("delete invitation", st, err);
       break;
     }
-    printf("deleted  %s (HTTP %d)\n", ids[k], (int)ik_response_http_status(resp));
-    print_rate_limit(resp);
-    ik_response_free(resp);
+    printf("deleted  %s  deleted=%s (HTTP %d)\n", show(ik_deletion_id(del)), optbool_name(ik_deletion_deleted(del)),
+           (int)ik_response_http_status(ik_deletion_response(del)));
+    print_rate_limit(ik_deletion_response(del));
+    if (ik_deletion_deleted(del) != IK_OPTBOOL_TRUE || strcmp(show(ik_deletion_id(del)), ids[k]) != 0) {
+      fprintf(stderr, "FAILED: expected the deletion of %s to be confirmed\n", ids[k]);
+      rc = 1;
+    }
+    ik_deletion_free(del);
   }
 
   /* Deleting again fails: the error says why. */

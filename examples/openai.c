@@ -32,6 +32,7 @@ int main(int argc, char **argv) {
   ik_list_options list = IK_LIST_OPTIONS_INIT;
   ik_pager *pager = NULL;
   ik_page *page = NULL;
+  ik_deletion *del = NULL;
   char base[512];
   char id[128];
   int rc = 0;
@@ -61,7 +62,7 @@ int main(int argc, char **argv) {
 
   if (ik_openai_invite_retrieve(client, id, NULL, &inv, &err) == IK_STATUS_OK) {
     int64_t created = 0;
-    ik_openai_invite_created_at(inv, &created);
+    ik_openai_invite_created_at_unix(inv, &created);
     printf("retrieved %s: status %s, created at %lld\n", id, ik_openai_invite_status(inv), (long long)created);
     ik_openai_invite_free(inv);
   } else {
@@ -91,8 +92,16 @@ int main(int argc, char **argv) {
     rc = 1;
   }
 
-  if (ik_openai_invite_delete(client, id, NULL, NULL, &err) == IK_STATUS_OK) {
-    printf("deleted %s\n", id);
+  if (ik_openai_invite_delete(client, id, NULL, &del, &err) == IK_STATUS_OK) {
+    const ik_optbool deleted = ik_deletion_deleted(del);
+    printf("deleted %s: deleted=%s, object %s\n", ik_deletion_id(del) ? ik_deletion_id(del) : "-",
+           deleted == IK_OPTBOOL_TRUE ? "true" : deleted == IK_OPTBOOL_FALSE ? "false" : "null",
+           ik_deletion_object(del) ? ik_deletion_object(del) : "-");
+    if (deleted != IK_OPTBOOL_TRUE) {
+      fprintf(stderr, "the server did not confirm the deletion\n");
+      rc = 1;
+    }
+    ik_deletion_free(del);
   } else {
     report("delete", err);
     err = NULL;

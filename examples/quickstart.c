@@ -37,6 +37,35 @@ static int ok_(const char *what, ik_status st, ik_error **errp) {
 
 static const char *or_dash(const char *s) { return s ? s : "-"; }
 
+static const char *optbool_name(ik_optbool v) {
+  return v == IK_OPTBOOL_TRUE ? "true" : v == IK_OPTBOOL_FALSE ? "false" : "null";
+}
+
+/* Prints a deletion result: the same for every provider. */
+static void print_deletion(const ik_deletion *del) {
+  printf("  deleted  %s  deleted=%s (HTTP %d)\n", or_dash(ik_deletion_id(del)),
+         optbool_name(ik_deletion_deleted(del)), ik_response_http_status(ik_deletion_response(del)));
+}
+
+/* Prints the items of any page without looking at their kind: the id and the
+ * start of the item's JSON. The JSON is a slice of the page body, not
+ * NUL-terminated: it is printed with its length. */
+static void print_page_items(const ik_page *page) {
+  size_t k;
+  for (k = 0; k < ik_page_count(page); k++) {
+    const uint8_t *data = NULL;
+    size_t len = 0, shown;
+    if (!ik_page_item_raw_json(page, k, &data, &len)) {
+      fprintf(stderr, "  FAILED item %zu of the page has no JSON\n", k);
+      failures++;
+      continue;
+    }
+    shown = len > 60 ? 60 : len;
+    printf("    %-34s %4zu bytes  %.*s%s\n", or_dash(ik_page_item_id(page, k)), len, (int)shown, (const char *)data,
+           shown < len ? "..." : "");
+  }
+}
+
 static const char *env_or(const char *name, const char *fallback) {
   const char *v = getenv(name);
   return v && *v ? v : fallback;
@@ -53,7 +82,7 @@ static void openai_demo(const ik_client *client) {
   printf("\n== OpenAI organization invites ==\n");
   params.email = "ada@example.com";
   params.role = "reader";
-  params.projects_set = 1;
+  params.send_projects = IK_OPTBOOL_TRUE;
   params.projects = projects;
   params.projects_count = 1;
   if (!ok("invites.create", ik_openai_invite_create(client, &params, NULL, &inv, &err), err)) return;
@@ -68,7 +97,7 @@ static void openai_demo(const ik_client *client) {
     char email[64];
     snprintf(email, sizeof email, "user%d@example.com", i);
     params.email = email;
-    params.projects_set = 0; /* omitted: the user joins the default project */
+    params.send_projects = IK_OPTBOOL_UNSET; /* omitted: the user joins the default project */
     params.projects = NULL;
     params.projects_count = 0;
     if (ok("invites.create", ik_openai_invite_create(client, &params, NULL, &inv, &err), err))
@@ -77,7 +106,7 @@ static void openai_demo(const ik_client *client) {
 
   if (ok("invites.retrieve", ik_openai_invite_retrieve(client, id, NULL, &inv, &err), err)) {
     int64_t expires = 0;
-    int has_expiry = ik_openai_invite_expires_at(inv, &expires);
+    int has_expiry = ik_openai_invite_expires_at_unix(inv, &expires);
     printf("  fetched  %s  expires_at=%s%lld\n", ik_openai_invite_id(inv), has_expiry ? "" : "null ",
            (long long)(has_expiry ? expires : 0));
     ik_openai_invite_free(inv);
@@ -91,11 +120,9 @@ static void openai_demo(const ik_client *client) {
     lopts.page_size = 2; /* small pages to show pagination */
     if (ok("invites pager", ik_openai_invite_pager(client, &lopts, &pager, &err), err)) {
       while (ok("invites.list", ik_pager_next_page(pager, NULL, &page, &err), err) && page) {
-        size_t k;
         pages++;
-        printf("  page %d:", pages);
-        for (k = 0; k < ik_page_count(page); k++) printf(" %s", ik_openai_invite_email(ik_page_openai_invite_at(page, k)));
-        printf("%s\n", ik_page_has_more(page) ? "  (more...)" : "");
+        printf("  page %d: %zu invites%s\n", pages, ik_page_count(page), ik_page_has_more(page) ? "  (more...)" : "");
+        print_page_items(page);
         ik_page_free(page);
         page = NULL;
       }
@@ -105,11 +132,14 @@ static void openai_demo(const ik_client *client) {
   }
 
   {
-    ik_openai_invite_deleted *del = NULL;
+    ik_deletion *del = NULL;
     if (ok("invites.delete", ik_openai_invite_delete(client, id, NULL, &del, &err), err)) {
-      printf("  deleted  %s  deleted=%s\n", ik_openai_invite_deleted_id(del),
-             ik_openai_invite_deleted_deleted(del) == IK_TRI_TRUE ? "true" : "false");
-      ik_openai_invite_deleted_free(del);
+      print_deletion(del);
+      if (ik_deletion_deleted(del) != IK_OPTBOOL_TRUE) {
+        fprintf(stderr, "  FAILED invites.delete: the server did not confirm the deletion\n");
+        failures++;
+      }
+      ik_deletion_free(del);
     }
   }
   /* fetching it again must now fail with "not found" */
@@ -164,10 +194,10 @@ static void twilio_invites_demo(const ik_client *client) {
     ik_pager_free(pager);
   }
   {
-    ik_response *resp = NULL;
-    if (ok("invites.delete", ik_twilio_invite_delete(client, SERVICE, CHANNEL, sid, NULL, &resp, &err), err)) {
-      printf("  deleted  %s  (HTTP %d)\n", sid, ik_response_http_status(resp));
-      ik_response_free(resp);
+    ik_deletion *del = NULL;
+    if (ok("invites.delete", ik_twilio_invite_delete(client, SERVICE, CHANNEL, sid, NULL, &del, &err), err)) {
+      print_deletion(del);
+      ik_deletion_free(del);
     }
   }
 }
@@ -185,17 +215,17 @@ static void twilio_users_demo(const ik_client *client) {
   params.identity = identity;
   params.friendly_name = "Ciao";
   params.attributes = "{\"team\":\"quickstart\"}";
-  params.webhook_enabled = IK_WEBHOOK_DISABLED;
+  params.webhook_enabled = IK_OPTBOOL_FALSE;
   if (!ok("users.create", ik_twilio_user_create(client, SERVICE, &params, NULL, &user, &err), err)) return;
   printf("  created  %s  identity=%s attributes=%s\n", ik_twilio_user_sid(user), ik_twilio_user_identity(user),
          or_dash(ik_twilio_user_attributes(user)));
   ik_twilio_user_free(user);
 
   if (ok("users.fetch", ik_twilio_user_fetch(client, SERVICE, identity, NULL, &user, &err), err)) {
-    printf("  fetched by identity  %s  is_online=%s joined_channels=%lld\n", ik_twilio_user_sid(user),
-           ik_twilio_user_is_online(user) == IK_TRI_NULL ? "null"
-           : ik_twilio_user_is_online(user) == IK_TRI_TRUE ? "true" : "false",
-           (long long)ik_twilio_user_joined_channels_count(user));
+    int64_t joined = 0;
+    int has_joined = ik_twilio_user_joined_channels_count(user, &joined);
+    printf("  fetched by identity  %s  is_online=%s joined_channels=%s%lld\n", ik_twilio_user_sid(user),
+           optbool_name(ik_twilio_user_is_online(user)), has_joined ? "" : "null ", (long long)joined);
     ik_twilio_user_free(user);
   }
 
@@ -209,15 +239,23 @@ static void twilio_users_demo(const ik_client *client) {
 
   if (ok("users pager", ik_twilio_user_pager(client, SERVICE, &lopts, &pager, &err), err)) {
     while (ok("users.list", ik_pager_next_page(pager, NULL, &page, &err), err) && page) {
-      printf("  page %lld: %zu users\n", (long long)ik_page_twilio_page(page), ik_page_count(page));
+      int64_t number = 0;
+      ik_page_twilio_page(page, &number);
+      printf("  page %lld: %zu users\n", (long long)number, ik_page_count(page));
+      print_page_items(page);
       ik_page_free(page);
       page = NULL;
     }
     ik_pager_free(pager);
   }
 
-  if (ok("users.delete", ik_twilio_user_delete(client, SERVICE, identity, NULL, NULL, &err), err))
-    printf("  deleted  %s\n", identity);
+  {
+    ik_deletion *del = NULL;
+    if (ok("users.delete", ik_twilio_user_delete(client, SERVICE, identity, NULL, &del, &err), err)) {
+      print_deletion(del);
+      ik_deletion_free(del);
+    }
+  }
 }
 
 static void fastly_demo(const ik_client *client) {
@@ -233,7 +271,7 @@ static void fastly_demo(const ik_client *client) {
   printf("\n== Fastly invitations ==\n");
   params.email = "thelma@example.com";
   params.role = "engineer";
-  params.limit_services = IK_FASTLY_BOOL_TRUE;
+  params.limit_services = IK_OPTBOOL_TRUE;
   params.customer_id = "44tb1D3asjhhuh2SH8e8YD";
   params.services = grants;
   params.services_count = 1;
@@ -252,21 +290,24 @@ static void fastly_demo(const ik_client *client) {
   if (ok("invitations pager", ik_fastly_invitation_pager(client, &lopts, &pager, &err), err)) {
     ik_page *page = NULL;
     while (ok("invitations.list", ik_pager_next_page(pager, NULL, &page, &err), err) && page) {
-      printf("  page %lld of %lld: %zu invitations\n", (long long)ik_page_fastly_current_page(page),
-             (long long)ik_page_fastly_total_pages(page), ik_page_count(page));
+      int64_t current = 0, total = 0;
+      ik_page_fastly_current_page(page, &current);
+      ik_page_fastly_total_pages(page, &total);
+      printf("  page %lld of %lld: %zu invitations\n", (long long)current, (long long)total, ik_page_count(page));
+      print_page_items(page);
       ik_page_free(page);
       page = NULL;
     }
     ik_pager_free(pager);
   }
   {
-    ik_response *resp = NULL;
-    if (ok("invitations.delete", ik_fastly_invitation_delete(client, id, NULL, &resp, &err), err)) {
+    ik_deletion *del = NULL;
+    if (ok("invitations.delete", ik_fastly_invitation_delete(client, id, NULL, &del, &err), err)) {
       int64_t remaining = 0;
-      printf("  deleted  %s  (HTTP %d", id, ik_response_http_status(resp));
-      if (ik_response_ratelimit_remaining(resp, &remaining)) printf(", rate limit remaining %lld", (long long)remaining);
-      printf(")\n");
-      ik_response_free(resp);
+      print_deletion(del);
+      if (ik_response_ratelimit_remaining(ik_deletion_response(del), &remaining))
+        printf("  rate limit remaining %lld\n", (long long)remaining);
+      ik_deletion_free(del);
     }
   }
 }

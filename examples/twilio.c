@@ -47,13 +47,30 @@ static void print_invite(const char *prefix, const ik_twilio_invite *inv) {
          show(ik_twilio_invite_date_created(inv)), (long long)created);
 }
 
-static const char *tri_name(int32_t v) { return v == IK_TRI_TRUE ? "true" : v == IK_TRI_FALSE ? "false" : "null"; }
+static const char *optbool_name(ik_optbool v) {
+  return v == IK_OPTBOOL_TRUE ? "true" : v == IK_OPTBOOL_FALSE ? "false" : "null";
+}
 
 static void print_user(const char *prefix, const ik_twilio_user *u) {
-  printf("%s%s  identity=%s  friendly_name=%s  attributes=%s  online=%s  channels=%lld\n", prefix,
+  int64_t channels = 0;
+  char channels_text[32] = "null";
+  if (ik_twilio_user_joined_channels_count(u, &channels))
+    snprintf(channels_text, sizeof channels_text, "%lld", (long long)channels);
+  printf("%s%s  identity=%s  friendly_name=%s  attributes=%s  online=%s  channels=%s\n", prefix,
          show(ik_twilio_user_sid(u)), show(ik_twilio_user_identity(u)), show(ik_twilio_user_friendly_name(u)),
-         show(ik_twilio_user_attributes(u)), tri_name(ik_twilio_user_is_online(u)),
-         (long long)ik_twilio_user_joined_channels_count(u));
+         show(ik_twilio_user_attributes(u)), optbool_name(ik_twilio_user_is_online(u)), channels_text);
+}
+
+/* A deletion result reads the same for every provider. Returns 0 when the
+ * deletion is confirmed for the id that was given, else 1. */
+static int print_deletion(const ik_deletion *del, const char *expected_id) {
+  printf("deleted  %s  deleted=%s (HTTP %d)\n", show(ik_deletion_id(del)), optbool_name(ik_deletion_deleted(del)),
+         (int)ik_response_http_status(ik_deletion_response(del)));
+  if (ik_deletion_deleted(del) != IK_OPTBOOL_TRUE || strcmp(show(ik_deletion_id(del)), expected_id) != 0) {
+    fprintf(stderr, "FAILED: expected the deletion of %s to be confirmed\n", expected_id);
+    return 1;
+  }
+  return 0;
 }
 
 static int invites_demo(const ik_client *client) {
@@ -109,8 +126,12 @@ static int invites_demo(const ik_client *client) {
     }
     if (!page) break;
     ++pages;
-    printf("page %lld (page_size %lld, %zu invite(s))\n", (long long)ik_page_twilio_page(page),
-           (long long)ik_page_twilio_page_size(page), ik_page_count(page));
+    {
+      int64_t number = -1, size = -1;
+      ik_page_twilio_page(page, &number);
+      ik_page_twilio_page_size(page, &size);
+      printf("page %lld (page_size %lld, %zu invite(s))\n", (long long)number, (long long)size, ik_page_count(page));
+    }
     for (i = 0; i < ik_page_count(page); ++i) {
       print_invite("  listed ", ik_page_twilio_invite_at(page, i));
       ++items;
@@ -130,11 +151,12 @@ static int invites_demo(const ik_client *client) {
     sids[0] = alice_sid;
     sids[1] = bob_sid;
     for (k = 0; k < 2; ++k) {
-      ik_response *resp = NULL;
-      st = ik_twilio_invite_delete(client, SERVICE_SID, CHANNEL_SID, sids[k], NULL, &resp, &err);
+      ik_deletion *del = NULL;
+      st = ik_twilio_invite_delete(client, SERVICE_SID, CHANNEL_SID, sids[k], NULL, &del, &err);
       if (st != IK_STATUS_OK) return report("delete invite", st, err);
-      printf("deleted  %s (HTTP %d)\n", sids[k], (int)ik_response_http_status(resp));
-      ik_response_free(resp);
+      rc = print_deletion(del, sids[k]);
+      ik_deletion_free(del);
+      if (rc) return rc;
     }
   }
   return 0;
@@ -154,7 +176,7 @@ static int users_demo(const ik_client *client) {
   params.identity = identity;
   params.friendly_name = "Ciao Hola";
   params.attributes = "{\"team\":\"blue\",\"level\":3}";
-  params.webhook_enabled = IK_WEBHOOK_DISABLED;
+  params.webhook_enabled = IK_OPTBOOL_FALSE;
   st = ik_twilio_user_create(client, SERVICE_SID, &params, NULL, &user, &err);
   if (st != IK_STATUS_OK) return report("create user", st, err);
   print_user("created  ", user);
@@ -171,7 +193,7 @@ static int users_demo(const ik_client *client) {
   params.identity = NULL;
   params.friendly_name = "Ciao Hola (updated)";
   params.attributes = NULL;
-  params.webhook_enabled = IK_WEBHOOK_UNSET;
+  params.webhook_enabled = IK_OPTBOOL_UNSET;
   st = ik_twilio_user_update(client, SERVICE_SID, identity, &params, NULL, &user, &err);
   if (st != IK_STATUS_OK) return report("update user", st, err);
   print_user("updated  ", user);
@@ -206,11 +228,13 @@ static int users_demo(const ik_client *client) {
   }
 
   {
-    ik_response *resp = NULL;
-    st = ik_twilio_user_delete(client, SERVICE_SID, identity, NULL, &resp, &err);
+    ik_deletion *del = NULL;
+    int rc;
+    st = ik_twilio_user_delete(client, SERVICE_SID, identity, NULL, &del, &err);
     if (st != IK_STATUS_OK) return report("delete user", st, err);
-    printf("deleted  %s (HTTP %d)\n", identity, (int)ik_response_http_status(resp));
-    ik_response_free(resp);
+    rc = print_deletion(del, identity);
+    ik_deletion_free(del);
+    if (rc) return rc;
   }
 
   /* The user is gone: a fetch now fails with IK_STATUS_NOT_FOUND and Twilio's error body. */

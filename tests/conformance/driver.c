@@ -152,18 +152,13 @@ static void j_bool(const char *key, int v) {
   j_pre(key);
   sb_puts(&out_line, v ? "true" : "false");
 }
-/* IK_TRI_* -> true/false/null; anything else is printed as a number so the
- * runner reports it. */
-static void j_tri(const char *key, int32_t v) {
-  if (v == IK_TRI_TRUE) j_bool(key, 1);
-  else if (v == IK_TRI_FALSE) j_bool(key, 0);
-  else if (v == IK_TRI_NULL) j_null(key);
+/* IK_OPTBOOL_* -> true/false/null; anything else is printed as a number so
+ * the runner reports it. */
+static void j_optbool(const char *key, ik_optbool v) {
+  if (v == IK_OPTBOOL_TRUE) j_bool(key, 1);
+  else if (v == IK_OPTBOOL_FALSE) j_bool(key, 0);
+  else if (v == IK_OPTBOOL_UNSET) j_null(key);
   else j_int(key, v);
-}
-/* An int64 accessor that uses -1 for "absent". */
-static void j_int_or_null(const char *key, int64_t v) {
-  if (v == -1) j_null(key);
-  else j_int(key, (long long)v);
 }
 /* An "int32 has + int64 *out" accessor. */
 static void j_opt_int(const char *key, int32_t has, int64_t v) {
@@ -171,6 +166,29 @@ static void j_opt_int(const char *key, int32_t has, int64_t v) {
   else if (has == 0) j_null(key);
   else j_str(key, "<accessor returned neither 0 nor 1>");
 }
+/* The same for an optional-integer accessor called here: int32_t f(obj, int64_t *out). */
+#define J_OPT_INT(key, fn, obj)                 \
+  do {                                          \
+    int64_t v_ = 0;                             \
+    int32_t has_ = fn((obj), &v_);              \
+    j_opt_int((key), has_, v_);                 \
+  } while (0)
+/* A borrowed-bytes accessor's result: the bytes as a JSON string (exactly len
+ * bytes: item slices are not NUL-terminated), or null when it returned 0. A
+ * return value other than 0/1, or 1 without data, is printed so the runner
+ * reports it. */
+static void j_bytes(const char *key, int32_t has, const uint8_t *data, size_t len) {
+  if (has == 1 && data) j_strn(key, (const char *)data, len);
+  else if (has == 0 && !data && len == 0) j_null(key);
+  else j_str(key, "<bytes accessor returned an inconsistent result>");
+}
+#define J_RAW_JSON(key, fn, obj)                \
+  do {                                          \
+    const uint8_t *d_ = NULL;                   \
+    size_t n_ = 0;                              \
+    int32_t has_ = fn((obj), &d_, &n_);         \
+    j_bytes((key), has_, d_, n_);               \
+  } while (0)
 static void j_strs(const char *key, const char *const *v, size_t n) {
   j_arr(key);
   for (size_t i = 0; i < n; i++) j_str(NULL, v[i]);
@@ -395,6 +413,7 @@ static void dump_tw_invite(const char *key, const ik_twilio_invite *inv) {
   t = 0;
   has = ik_twilio_invite_date_updated_unix(inv, &t);
   j_opt_int("date_updated_unix", has, t);
+  J_RAW_JSON("raw_json", ik_twilio_invite_raw_json, inv);
   j_obj_end();
 }
 
@@ -413,8 +432,8 @@ static void dump_tw_user(const char *key, const ik_twilio_user *u) {
   j_str("friendly_name", ik_twilio_user_friendly_name(u));
   j_str("role_sid", ik_twilio_user_role_sid(u));
   j_str("identity", ik_twilio_user_identity(u));
-  j_tri("is_online", ik_twilio_user_is_online(u));
-  j_tri("is_notifiable", ik_twilio_user_is_notifiable(u));
+  j_optbool("is_online", ik_twilio_user_is_online(u));
+  j_optbool("is_notifiable", ik_twilio_user_is_notifiable(u));
   j_str("date_created", ik_twilio_user_date_created(u));
   j_str("date_updated", ik_twilio_user_date_updated(u));
   has = ik_twilio_user_date_created_unix(u, &t);
@@ -422,12 +441,13 @@ static void dump_tw_user(const char *key, const ik_twilio_user *u) {
   t = 0;
   has = ik_twilio_user_date_updated_unix(u, &t);
   j_opt_int("date_updated_unix", has, t);
-  j_int("joined_channels_count", (long long)ik_twilio_user_joined_channels_count(u));
+  J_OPT_INT("joined_channels_count", ik_twilio_user_joined_channels_count, u);
   j_obj("links");
   j_str("user_channels", ik_twilio_user_link_user_channels(u));
   j_str("user_bindings", ik_twilio_user_link_user_bindings(u));
   j_obj_end();
   j_str("url", ik_twilio_user_url(u));
+  J_RAW_JSON("raw_json", ik_twilio_user_raw_json, u);
   j_obj_end();
 }
 
@@ -444,36 +464,44 @@ static void dump_oa_invite(const char *key, const ik_openai_invite *inv) {
   j_str("email", ik_openai_invite_email(inv));
   j_str("role", ik_openai_invite_role(inv));
   j_str("status", ik_openai_invite_status(inv));
-  has = ik_openai_invite_created_at(inv, &t);
+  has = ik_openai_invite_created_at_unix(inv, &t);
   j_opt_int("created_at", has, t);
   t = 0;
-  has = ik_openai_invite_expires_at(inv, &t);
+  has = ik_openai_invite_expires_at_unix(inv, &t);
   j_opt_int("expires_at", has, t);
   t = 0;
-  has = ik_openai_invite_accepted_at(inv, &t);
+  has = ik_openai_invite_accepted_at_unix(inv, &t);
   j_opt_int("accepted_at", has, t);
   j_int("has_projects", ik_openai_invite_has_projects(inv));
   j_arr("projects");
   size_t n = ik_openai_invite_project_count(inv);
   for (size_t i = 0; i < n; i++) {
+    const char *id = NULL, *role = NULL;
     j_obj(NULL);
-    j_str("id", ik_openai_invite_project_id(inv, i));
-    j_str("role", ik_openai_invite_project_role(inv, i));
+    if (ik_openai_invite_project_at(inv, i, &id, &role) != 1) j_str("project_at", "<returned 0 for an index in range>");
+    j_str("id", id);
+    j_str("role", role);
     j_obj_end();
   }
   j_arr_end();
+  J_RAW_JSON("raw_json", ik_openai_invite_raw_json, inv);
   j_obj_end();
 }
 
-static void dump_oa_deleted(const char *key, const ik_openai_invite_deleted *d) {
+/* Every provider's delete hands out the same ik_deletion. body_present comes
+ * from the exchange metadata, raw_json from the deletion. */
+static void dump_deletion(const char *key, const ik_deletion *d) {
   if (!d) {
     j_null(key);
     return;
   }
   j_obj(key);
-  j_str("object", ik_openai_invite_deleted_object(d));
-  j_str("id", ik_openai_invite_deleted_id(d));
-  j_tri("deleted", ik_openai_invite_deleted_deleted(d));
+  j_int("kind", ik_deletion_kind(d));
+  j_str("object", ik_deletion_object(d));
+  j_str("id", ik_deletion_id(d));
+  j_optbool("deleted", ik_deletion_deleted(d));
+  J_RAW_JSON("raw_json", ik_deletion_raw_json, d);
+  j_int("body_present", ik_response_body(ik_deletion_response(d), NULL, NULL));
   j_obj_end();
 }
 
@@ -488,7 +516,7 @@ static void dump_fa_invitation(const char *key, const ik_fastly_invitation *inv)
   j_str("id", ik_fastly_invitation_id(inv));
   j_str("type", ik_fastly_invitation_type(inv));
   j_str("email", ik_fastly_invitation_email(inv));
-  j_tri("limit_services", ik_fastly_invitation_limit_services(inv));
+  j_optbool("limit_services", ik_fastly_invitation_limit_services(inv));
   j_str("role", ik_fastly_invitation_role(inv));
   j_arr("roles");
   size_t n = ik_fastly_invitation_role_count(inv);
@@ -511,8 +539,9 @@ static void dump_fa_invitation(const char *key, const ik_fastly_invitation *inv)
   j_str("customer_id", ik_fastly_invitation_customer_id(inv));
   j_arr("service_invitations");
   n = ik_fastly_invitation_service_invitation_count(inv);
-  for (size_t i = 0; i < n; i++) j_str(NULL, ik_fastly_invitation_service_invitation_id(inv, i));
+  for (size_t i = 0; i < n; i++) j_str(NULL, ik_fastly_invitation_service_invitation_at(inv, i));
   j_arr_end();
+  J_RAW_JSON("raw_json", ik_fastly_invitation_raw_json, inv);
   j_obj_end();
 }
 
@@ -536,8 +565,8 @@ static void dump_page(const char *key, const ik_page *pg) {
       break;
     case IK_KIND_TWILIO_INVITE:
     case IK_KIND_TWILIO_USER:
-      j_int_or_null("page", ik_page_twilio_page(pg));
-      j_int_or_null("page_size", ik_page_twilio_page_size(pg));
+      J_OPT_INT("page", ik_page_twilio_page, pg);
+      J_OPT_INT("page_size", ik_page_twilio_page_size, pg);
       j_str("key", ik_page_twilio_key(pg));
       j_str("url", ik_page_twilio_url(pg));
       j_str("first_page_url", ik_page_twilio_first_page_url(pg));
@@ -551,10 +580,10 @@ static void dump_page(const char *key, const ik_page *pg) {
       j_str("prev", ik_page_fastly_link_prev(pg));
       j_str("next", ik_page_fastly_link_next(pg));
       j_obj_end();
-      j_int_or_null("current_page", ik_page_fastly_current_page(pg));
-      j_int_or_null("per_page", ik_page_fastly_per_page(pg));
-      j_int_or_null("record_count", ik_page_fastly_record_count(pg));
-      j_int_or_null("total_pages", ik_page_fastly_total_pages(pg));
+      J_OPT_INT("current_page", ik_page_fastly_current_page, pg);
+      J_OPT_INT("per_page", ik_page_fastly_per_page, pg);
+      J_OPT_INT("record_count", ik_page_fastly_record_count, pg);
+      J_OPT_INT("total_pages", ik_page_fastly_total_pages, pg);
       break;
     default: break;
   }
@@ -570,6 +599,19 @@ static void dump_page(const char *key, const ik_page *pg) {
     }
   }
   j_arr_end();
+  /* The kind-generic view of the same items: id and the item's own bytes. */
+  j_arr("item_ids");
+  for (size_t i = 0; i < n; i++) j_str(NULL, ik_page_item_id(pg, i));
+  j_arr_end();
+  j_arr("item_raw_json");
+  for (size_t i = 0; i < n; i++) {
+    const uint8_t *d = NULL;
+    size_t len = 0;
+    int32_t has = ik_page_item_raw_json(pg, i, &d, &len);
+    j_bytes(NULL, has, d, len);
+  }
+  j_arr_end();
+  J_RAW_JSON("raw_json", ik_page_raw_json, pg);
   j_obj_end();
 }
 
@@ -663,10 +705,10 @@ static char *tw1_list(const char *cs, const char *svc, const char *ch, const cha
 
 static void tw1_delete(const char *cs, const char *svc, const char *ch, const char *sid, const char *prefer) {
   call_ctx cc;
-  ik_response *resp = NULL;
+  ik_deletion *del = NULL;
   ik_error *err = NULL;
   reset_last_request();
-  ik_status st = ik_twilio_invite_delete(c_tw1, svc, ch, sid, call_opts(&cc, prefer, xfh_tw1), &resp, &err);
+  ik_status st = ik_twilio_invite_delete(c_tw1, svc, ch, sid, call_opts(&cc, prefer, xfh_tw1), &del, &err);
   rec_begin("call", cs, "tw1.delete");
   j_obj("sent");
   const char *segs[] = {"v1", "Services", svc, "Channels", ch, "Invites", sid};
@@ -674,12 +716,10 @@ static void tw1_delete(const char *cs, const char *svc, const char *ch, const ch
   j_str("prefer", prefer);
   j_str("sid", sid);
   j_obj_end();
-  emit_outcome(st, err, resp);
-  j_obj("result");
-  j_int("body_present", resp ? ik_response_body(resp, NULL, NULL) : 0);
-  j_obj_end();
+  emit_outcome(st, err, del ? ik_deletion_response(del) : NULL);
+  dump_deletion("result", del);
   rec_end();
-  ik_response_free(resp);
+  ik_deletion_free(del);
   ik_error_free(err);
 }
 
@@ -689,8 +729,8 @@ static void j_user_params(const ik_twilio_user_params *p) {
   j_str("role_sid", p->role_sid);
   j_str("attributes", p->attributes);
   j_str("friendly_name", p->friendly_name);
-  j_str("webhook", p->webhook_enabled == IK_WEBHOOK_ENABLED    ? "true"
-                   : p->webhook_enabled == IK_WEBHOOK_DISABLED ? "false"
+  j_str("webhook", p->webhook_enabled == IK_OPTBOOL_TRUE    ? "true"
+                   : p->webhook_enabled == IK_OPTBOOL_FALSE ? "false"
                                                                : NULL);
 }
 
@@ -783,10 +823,10 @@ static char *tw2_list(const char *cs, const char *svc, const ik_list_options *lo
 
 static void tw2_delete(const char *cs, const char *svc, const char *sid, const char *prefer) {
   call_ctx cc;
-  ik_response *resp = NULL;
+  ik_deletion *del = NULL;
   ik_error *err = NULL;
   reset_last_request();
-  ik_status st = ik_twilio_user_delete(c_tw2, svc, sid, call_opts(&cc, prefer, xfh_tw2), &resp, &err);
+  ik_status st = ik_twilio_user_delete(c_tw2, svc, sid, call_opts(&cc, prefer, xfh_tw2), &del, &err);
   rec_begin("call", cs, "tw2.delete");
   j_obj("sent");
   const char *segs[] = {"v2", "Services", svc, "Users", sid};
@@ -794,12 +834,10 @@ static void tw2_delete(const char *cs, const char *svc, const char *sid, const c
   j_str("prefer", prefer);
   j_str("sid", sid);
   j_obj_end();
-  emit_outcome(st, err, resp);
-  j_obj("result");
-  j_int("body_present", resp ? ik_response_body(resp, NULL, NULL) : 0);
-  j_obj_end();
+  emit_outcome(st, err, del ? ik_deletion_response(del) : NULL);
+  dump_deletion("result", del);
   rec_end();
-  ik_response_free(resp);
+  ik_deletion_free(del);
   ik_error_free(err);
 }
 
@@ -817,7 +855,7 @@ static char *oa_create(const char *cs, const ik_openai_invite_create_params *p, 
   j_str("prefer", prefer);
   j_str("email", p->email);
   j_str("role", p->role);
-  if (p->projects_set) {
+  if (p->send_projects == IK_OPTBOOL_TRUE) {
     j_arr("projects");
     for (size_t i = 0; i < p->projects_count; i++) {
       j_obj(NULL);
@@ -884,7 +922,7 @@ static char *oa_list(const char *cs, const ik_list_options *lo, const char *pref
 
 static void oa_delete(const char *cs, const char *id, const char *prefer) {
   call_ctx cc;
-  ik_openai_invite_deleted *d = NULL;
+  ik_deletion *d = NULL;
   ik_error *err = NULL;
   reset_last_request();
   ik_status st = ik_openai_invite_delete(c_oa, id, call_opts(&cc, prefer, xfh_oa), &d, &err);
@@ -895,10 +933,10 @@ static void oa_delete(const char *cs, const char *id, const char *prefer) {
   j_str("prefer", prefer);
   j_str("id", id);
   j_obj_end();
-  emit_outcome(st, err, d ? ik_openai_invite_deleted_response(d) : NULL);
-  dump_oa_deleted("result", d);
+  emit_outcome(st, err, d ? ik_deletion_response(d) : NULL);
+  dump_deletion("result", d);
   rec_end();
-  ik_openai_invite_deleted_free(d);
+  ik_deletion_free(d);
   ik_error_free(err);
 }
 
@@ -917,8 +955,8 @@ static char *fa_create(const char *cs, const ik_fastly_invitation_create_params 
   j_str("email", p->email);
   j_str("role", p->role);
   j_strs("roles", p->roles, p->roles_count);
-  j_str("limit_services", p->limit_services == IK_FASTLY_BOOL_TRUE    ? "true"
-                          : p->limit_services == IK_FASTLY_BOOL_FALSE ? "false"
+  j_str("limit_services", p->limit_services == IK_OPTBOOL_TRUE    ? "true"
+                          : p->limit_services == IK_OPTBOOL_FALSE ? "false"
                                                                       : NULL);
   j_str("customer_id", p->customer_id);
   j_arr("services");
@@ -964,10 +1002,10 @@ static char *fa_list(const char *cs, const ik_list_options *lo, const char *pref
 
 static void fa_delete(const char *cs, const char *id, const char *prefer) {
   call_ctx cc;
-  ik_response *resp = NULL;
+  ik_deletion *del = NULL;
   ik_error *err = NULL;
   reset_last_request();
-  ik_status st = ik_fastly_invitation_delete(c_fa, id, call_opts(&cc, prefer, xfh_fa), &resp, &err);
+  ik_status st = ik_fastly_invitation_delete(c_fa, id, call_opts(&cc, prefer, xfh_fa), &del, &err);
   rec_begin("call", cs, "fa.delete");
   j_obj("sent");
   const char *segs[] = {"invitations", id};
@@ -975,12 +1013,10 @@ static void fa_delete(const char *cs, const char *id, const char *prefer) {
   j_str("prefer", prefer);
   j_str("id", id);
   j_obj_end();
-  emit_outcome(st, err, resp);
-  j_obj("result");
-  j_int("body_present", resp ? ik_response_body(resp, NULL, NULL) : 0);
-  j_obj_end();
+  emit_outcome(st, err, del ? ik_deletion_response(del) : NULL);
+  dump_deletion("result", del);
   rec_end();
-  ik_response_free(resp);
+  ik_deletion_free(del);
   ik_error_free(err);
 }
 
@@ -1210,9 +1246,9 @@ static void mock_twilio_v2(void) {
   p.role_sid = ROLE;
   p.attributes = "{\"test\":\"test\",\"n\":1}";
   p.friendly_name = "Jing \xc3\xa9 & co";
-  p.webhook_enabled = IK_WEBHOOK_ENABLED;
+  p.webhook_enabled = IK_OPTBOOL_TRUE;
   free(tw2_create("tw2.create.full.webhook-true", SVC, &p, example_for("tw2.create")));
-  p.webhook_enabled = IK_WEBHOOK_DISABLED;
+  p.webhook_enabled = IK_OPTBOOL_FALSE;
   p.identity = "a|b";
   free(tw2_create("tw2.create.full.webhook-false", SVC, &p, NULL));
   ik_twilio_user_params q = IK_TWILIO_USER_PARAMS_INIT;
@@ -1229,7 +1265,7 @@ static void mock_twilio_v2(void) {
     tw2_fetch(cs, SVC, ODD_IDS[i], NULL);
     ik_twilio_user_params u = IK_TWILIO_USER_PARAMS_INIT;
     u.friendly_name = "renamed";
-    u.webhook_enabled = (i % 3 == 0) ? IK_WEBHOOK_ENABLED : (i % 3 == 1) ? IK_WEBHOOK_DISABLED : IK_WEBHOOK_UNSET;
+    u.webhook_enabled = (i % 3 == 0) ? IK_OPTBOOL_TRUE : (i % 3 == 1) ? IK_OPTBOOL_FALSE : IK_OPTBOOL_UNSET;
     if (i == 0) {
       u.role_sid = ROLE2;
       u.attributes = "{\"k\":[1,2,3]}";
@@ -1242,7 +1278,7 @@ static void mock_twilio_v2(void) {
   tw2_fetch("tw2.fetch.sid", SVC, US_SID, NULL);
   ik_twilio_user_params u = IK_TWILIO_USER_PARAMS_INIT;
   u.role_sid = ROLE;
-  u.webhook_enabled = IK_WEBHOOK_DISABLED;
+  u.webhook_enabled = IK_OPTBOOL_FALSE;
   tw2_update("tw2.update.sid.role-only", SVC, US_SID, &u, NULL);
   ik_twilio_user_params none = IK_TWILIO_USER_PARAMS_INIT;
   tw2_update("tw2.update.sid.nothing", SVC, US_SID, &none, NULL);
@@ -1264,11 +1300,11 @@ static void mock_openai(void) {
   ik_openai_invite_create_params p = IK_OPENAI_INVITE_CREATE_PARAMS_INIT;
   p.email = "omitted@example.com";
   p.role = "reader";
-  p.projects_set = 0;
+  p.send_projects = IK_OPTBOOL_UNSET;
   free(oa_create("oa.create.projects-omitted", &p, NULL));
   p.email = "empty@example.com";
   p.role = "owner";
-  p.projects_set = 1;
+  p.send_projects = IK_OPTBOOL_TRUE;
   p.projects = NULL;
   p.projects_count = 0;
   free(oa_create("oa.create.projects-empty", &p, NULL));
@@ -1312,12 +1348,12 @@ static void mock_fastly(void) {
   q.email = "louise@example.com";
   q.roles = roles;
   q.roles_count = 2;
-  q.limit_services = IK_FASTLY_BOOL_TRUE;
+  q.limit_services = IK_OPTBOOL_TRUE;
   q.customer_id = "44tb1D3asjhhuh2SH8e8YD";
   q.services = grants;
   q.services_count = 2;
   free(fa_create("fa.create.roles-services", &q, NULL));
-  q.limit_services = IK_FASTLY_BOOL_FALSE;
+  q.limit_services = IK_OPTBOOL_FALSE;
   q.role = "superuser";
   q.services_count = 1;
   q.roles_count = 1;
@@ -1412,7 +1448,7 @@ static void proxy_twilio_v2(void) {
       p.attributes = "{\"team\":\"blue\",\"n\":1}";
       p.friendly_name = "First \xc3\xa9";
     }
-    p.webhook_enabled = (i % 3 == 0) ? IK_WEBHOOK_ENABLED : (i % 3 == 1) ? IK_WEBHOOK_DISABLED : IK_WEBHOOK_UNSET;
+    p.webhook_enabled = (i % 3 == 0) ? IK_OPTBOOL_TRUE : (i % 3 == 1) ? IK_OPTBOOL_FALSE : IK_OPTBOOL_UNSET;
     snprintf(cs, sizeof cs, "tw2.create.id%zu", i);
     free(tw2_create(cs, SVC, &p, NULL));
   }
@@ -1422,7 +1458,7 @@ static void proxy_twilio_v2(void) {
     tw2_fetch(cs, SVC, ODD_IDS[i], NULL);
     ik_twilio_user_params u = IK_TWILIO_USER_PARAMS_INIT;
     u.friendly_name = "renamed";
-    u.webhook_enabled = (i % 2) ? IK_WEBHOOK_DISABLED : IK_WEBHOOK_ENABLED;
+    u.webhook_enabled = (i % 2) ? IK_OPTBOOL_FALSE : IK_OPTBOOL_TRUE;
     if (i == 1) {
       u.role_sid = ROLE2;
       u.attributes = "{\"k\":[1,2]}";
@@ -1443,14 +1479,15 @@ static void proxy_twilio_v2(void) {
 }
 
 static void proxy_openai(void) {
-  char *ids[3] = {0};
+  enum { N_OA = 4 };
+  char *ids[N_OA] = {0};
   ik_openai_invite_create_params p = IK_OPENAI_INVITE_CREATE_PARAMS_INIT;
   p.email = "omitted@example.com";
   p.role = "reader";
   ids[0] = oa_create("oa.create.projects-omitted", &p, NULL);
   p.email = "empty@example.com";
   p.role = "owner";
-  p.projects_set = 1;
+  p.send_projects = IK_OPTBOOL_TRUE;
   ids[1] = oa_create("oa.create.projects-empty", &p, NULL);
   ik_openai_project_ref refs[2] = {{"proj_abc", "member"}, {"proj_def", "owner"}};
   p.email = "two@example.com";
@@ -1458,17 +1495,23 @@ static void proxy_openai(void) {
   p.projects = refs;
   p.projects_count = 2;
   ids[2] = oa_create("oa.create.projects-two", &p, NULL);
-  for (int i = 0; i < 3; i++) {
+  /* IK_OPTBOOL_FALSE omits the field (the library rejects projects given with it) */
+  p.email = "false@example.com";
+  p.send_projects = IK_OPTBOOL_FALSE;
+  p.projects = NULL;
+  p.projects_count = 0;
+  ids[3] = oa_create("oa.create.projects-false", &p, NULL);
+  for (int i = 0; i < N_OA; i++) {
     char cs[64];
     snprintf(cs, sizeof cs, "oa.retrieve.%d", i);
     if (ids[i]) oa_retrieve(cs, ids[i], NULL);
   }
-  follow_cursors("oa.cursor", 3, NULL, 2, 3);
+  follow_cursors("oa.cursor", 3, NULL, 2, N_OA);
   ik_list_options lo = IK_LIST_OPTIONS_INIT;
   lo.page_size = 1;
   lo.max_items = 2;
   run_pager("oa.pager", PG_OA, NULL, NULL, NULL, 0, &lo, 10);
-  for (int i = 0; i < 3; i++) {
+  for (int i = 0; i < N_OA; i++) {
     char cs[64];
     snprintf(cs, sizeof cs, "oa.delete.%d", i);
     if (ids[i]) oa_delete(cs, ids[i], NULL);
@@ -1488,7 +1531,7 @@ static void proxy_fastly(void) {
   q.email = "louise@example.com";
   q.roles = roles;
   q.roles_count = 1;
-  q.limit_services = IK_FASTLY_BOOL_TRUE;
+  q.limit_services = IK_OPTBOOL_TRUE;
   q.customer_id = "44tb1D3asjhhuh2SH8e8YD";
   q.services = grants;
   q.services_count = 2;
@@ -1496,7 +1539,7 @@ static void proxy_fastly(void) {
   ik_fastly_invitation_create_params r = IK_FASTLY_INVITATION_CREATE_PARAMS_INIT;
   r.email = "ana@example.com";
   r.role = "billing";
-  r.limit_services = IK_FASTLY_BOOL_FALSE;
+  r.limit_services = IK_OPTBOOL_FALSE;
   ids[2] = fa_create("fa.create.role-limit-false", &r, NULL);
   follow_cursors("fa.cursor", 4, NULL, 1, 3);
   ik_list_options lo = IK_LIST_OPTIONS_INIT;

@@ -394,7 +394,7 @@ def proj_tw_user(o):
     d = {k: o.get(k) for k in keys}
     d["date_created_unix"] = iso_unix(o.get("date_created"))
     d["date_updated_unix"] = iso_unix(o.get("date_updated"))
-    d["joined_channels_count"] = o.get("joined_channels_count") or 0
+    d["joined_channels_count"] = o.get("joined_channels_count")  # optional integer: null when absent
     links = o.get("links") or {}
     d["links"] = {"user_channels": links.get("user_channels"), "user_bindings": links.get("user_bindings")}
     return d
@@ -403,6 +403,8 @@ def proj_tw_user(o):
 def proj_oa_invite(o):
     d = {k: o.get(k) for k in ["object", "id", "email", "role", "status", "created_at", "expires_at",
                                 "accepted_at"]}
+    if "created_at" not in o:
+        d["created_at"] = o.get("invited_at")  # the spec's older name, read by created_at_unix
     d["has_projects"] = 1 if "projects" in o else 0
     d["projects"] = [{"id": p.get("id"), "role": p.get("role")} for p in (o.get("projects") or [])]
     return d
@@ -452,13 +454,28 @@ def proj_page(op, body):
             "items": [proj_fa_invitation(i) for i in items]}
 
 
-def project(op, body):
+# IK_KIND_* of each operation's items (pager.h), as the driver prints them.
+KIND = {"oa": 1, "tw1": 2, "tw2": 3, "fa": 4}
+# The typed field that ik_page_item_id reads, per provider.
+ITEM_ID = {"oa": "id", "tw1": "sid", "tw2": "sid", "fa": "id"}
+
+
+def proj_deletion(op, body, sent):
+    """Expected ik_deletion dump: OpenAI answers a body; the others 204, and the
+    deletion then reports the id it was given and deleted = true."""
+    prov = op.split(".")[0]
+    if op == "oa.delete":
+        return {"kind": KIND[prov], "object": body.get("object"), "id": body.get("id"),
+                "deleted": body.get("deleted"), "body_present": 1}
+    return {"kind": KIND[prov], "object": None, "id": (sent or {}).get("sid", (sent or {}).get("id")),
+            "deleted": True, "raw_json": None, "body_present": 0}
+
+
+def project(op, body, sent=None):
     if op.endswith(".list"):
         return proj_page(op, body)
     if op.endswith(".delete"):
-        if op == "oa.delete":
-            return {k: body.get(k) for k in ["object", "id", "deleted"]}
-        return {"body_present": 0}
+        return proj_deletion(op, body, sent)
     if op.startswith("tw1."):
         return proj_tw_invite(body)
     if op.startswith("tw2."):
@@ -491,6 +508,73 @@ def diff(expected, actual, path=""):
 # --------------------------------------------------------------------------
 # Checks on driver records
 # --------------------------------------------------------------------------
+def parse_raw(text, what, problems):
+    try:
+        return json.loads(text)
+    except (TypeError, ValueError) as e:
+        problems.append(f"{what}: not JSON ({e}): {str(text)[:200]!r}")
+        return None
+
+
+def check_raw_json(checks, rec):
+    """The borrowed raw JSON of a result (ik_*_raw_json, ik_page_raw_json,
+    ik_page_item_raw_json, ik_deletion_raw_json) says what its typed accessors
+    say, and ik_page_item_id names each item: the result read back through its
+    own bytes. Run on successful calls in both modes."""
+    op, res = rec["op"], rec.get("result")
+    if not isinstance(res, dict):
+        return
+    prov = op.split(".")[0]
+    problems = []
+    if op.endswith(".delete"):
+        if op == "oa.delete":
+            body = parse_raw(res.get("raw_json"), ".raw_json", problems)
+            if isinstance(body, dict):
+                problems += diff(proj_deletion(op, body, rec["sent"]), res)
+        elif res.get("raw_json") is not None:
+            problems.append(f".raw_json: a 204 deletion has no body, got {res.get('raw_json')!r}")
+    elif op.endswith(".list"):
+        page_raw = res.get("raw_json")
+        body = parse_raw(page_raw, ".raw_json (page)", problems)
+        if isinstance(body, dict):
+            problems += diff(proj_page(op, body), res)
+        items = res.get("items") or []
+        ids, raws = res.get("item_ids"), res.get("item_raw_json")
+        if not isinstance(ids, list) or len(ids) != len(items):
+            problems.append(f".item_ids: {len(items)} items, ik_page_item_id gave {ids!r}")
+            ids = [None] * len(items)
+        if not isinstance(raws, list) or len(raws) != len(items):
+            problems.append(f".item_raw_json: {len(items)} items, ik_page_item_raw_json gave "
+                            f"{str(raws)[:200]}")
+            raws = [None] * len(items)
+        proj = {"tw1": proj_tw_invite, "tw2": proj_tw_user, "oa": proj_oa_invite,
+                "fa": proj_fa_invitation}[prov]
+        for i, (item, iid, raw) in enumerate(zip(items, ids, raws)):
+            if not isinstance(item, dict):
+                continue
+            if iid != item.get(ITEM_ID[prov]):
+                problems.append(f".item_ids[{i}]: {iid!r}, the item's {ITEM_ID[prov]} is "
+                                f"{item.get(ITEM_ID[prov])!r}")
+            if raw != item.get("raw_json"):
+                problems.append(f".item_raw_json[{i}] differs from the typed item's raw_json")
+            if isinstance(raw, str) and isinstance(page_raw, str) and raw not in page_raw:
+                problems.append(f".item_raw_json[{i}]: not a slice of the page body: {raw[:200]!r}")
+            o = parse_raw(raw, f".item_raw_json[{i}]", problems)
+            if isinstance(o, dict):
+                problems += diff(proj(o), item, f".items[{i}]")
+    else:
+        body = parse_raw(res.get("raw_json"), ".raw_json", problems)
+        if op == "fa.create" and isinstance(body, dict):
+            # fastly.h: a created invitation's raw JSON is the `data` resource object
+            if "data" in body:
+                problems.append(".raw_json: the whole body, not the `data` resource object (fastly.h)")
+            body = {"data": body}
+        if isinstance(body, dict):
+            problems += diff(project(op, body), res)
+    checks.add(not problems, rec["case"], f"{op}: the result's raw JSON agrees with its typed accessors",
+               "\n     ".join(problems))
+
+
 def describe_failure(rec):
     parts = [f"{rec.get('method') or '?'} {rec.get('url') or '(url not reported)'}",
              f"-> {rec.get('status')} HTTP {rec.get('http')}"]
@@ -777,6 +861,7 @@ def run_mock(a, node, entry, checks):
         if not check_outcome(checks, rec):
             continue
         check_query(checks, rec)
+        check_raw_json(checks, rec)
         # the expected body: the requested example, else Prism's default (the first)
         if op.startswith("oa."):
             body, src = oa_ref[op], "Prism's placeholder answer (fetched directly)"
@@ -793,7 +878,7 @@ def run_mock(a, node, entry, checks):
             else:
                 checks.add(False, rec["case"], "spec has an example for this response")
                 continue
-        expected = project(op, body)
+        expected = project(op, body, rec["sent"])
         actual = dict(rec.get("result") or {})
         problems = diff(expected, actual)
         if op.endswith(".list"):
@@ -904,6 +989,7 @@ def run_proxy(a, node, entry, checks):
         if not check_outcome(checks, rec):
             continue
         check_query(checks, rec)
+        check_raw_json(checks, rec)
         res = rec.get("result") or {}
         problems = []
 
@@ -961,9 +1047,11 @@ def run_proxy(a, node, entry, checks):
             if sent.get("id") in created:
                 want("email", created[sent["id"]].get("email"))
         elif op == "oa.delete":
+            want("kind", KIND["oa"])
             want("id", sent.get("id"))
             want("object", "organization.invite.deleted")
             want("deleted", True)
+            want("body_present", 1)
         elif op == "fa.create":
             want("email", sent.get("email"))
             want("role", sent.get("role"))
@@ -978,7 +1066,7 @@ def run_proxy(a, node, entry, checks):
                 if n != len(sent["services"]):
                     problems.append(f".service_invitations: sent {len(sent['services'])} grants, got {n} ids")
         elif op in ("tw1.delete", "tw2.delete", "fa.delete"):
-            want("body_present", 0)
+            problems += diff(proj_deletion(op, {}, sent), res)
         checks.add(not problems, cs, f"{op}: typed accessors return what was sent (through the spec)",
                    "\n     ".join(problems))
 

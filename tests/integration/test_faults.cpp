@@ -161,8 +161,10 @@ TEST_F(Faults, FastlyRateLimitResetBeyondTheDeadlineIsNotRetried) {
   EXPECT_EQ(ik_error_attempts(err.get()), 1);
   EXPECT_EQ(str(ik_error_header(err.get(), "Fastly-RateLimit-Remaining")), "0");
   EXPECT_EQ(str(ik_error_header(err.get(), "fastly-ratelimit-reset")), std::to_string(reset_at));
-  EXPECT_GT(ik_error_retry_after_ms(err.get()), 2000);
-  EXPECT_LE(ik_error_retry_after_ms(err.get()), 31000);
+  int64_t retry_after = -1;
+  ASSERT_EQ(ik_error_retry_after_ms(err.get(), &retry_after), 1);
+  EXPECT_GT(retry_after, 2000);
+  EXPECT_LE(retry_after, 31000);
   EXPECT_TRUE(c->retries.snapshot().empty());
   EXPECT_EQ(requests_to("GET", "/invitations").size(), 1u);
 }
@@ -314,10 +316,12 @@ TEST_F(Faults, ServerErrorsOnUpdateAndDeleteAreRetried) {
   const std::string id = str(ik_fastly_invitation_id(ik_page_fastly_invitation_at(page, 0)));
   ik_page_free(page);
   add_fault("DELETE /invitations/" + id + " count=1 status=502");
-  ik_response *resp = nullptr;
-  ASSERT_EQ(ik_fastly_invitation_delete(c->get(), id.c_str(), nullptr, &resp, err.out()), IK_STATUS_OK) << err.what();
-  EXPECT_EQ(ik_response_attempts(resp), 2);
-  ik_response_free(resp);
+  ik_deletion *del = nullptr;
+  ASSERT_EQ(ik_fastly_invitation_delete(c->get(), id.c_str(), nullptr, &del, err.out()), IK_STATUS_OK) << err.what();
+  EXPECT_EQ(ik_response_attempts(ik_deletion_response(del)), 2);
+  EXPECT_EQ(ik_response_http_status(ik_deletion_response(del)), 204);
+  EXPECT_EQ(str(ik_deletion_id(del)), id);
+  ik_deletion_free(del);
   EXPECT_EQ(count("fastly_invitations"), 0);
 }
 
@@ -473,11 +477,11 @@ TEST_F(Faults, WrongContentTypeOnAnErrorKeepsStatusAndRawBody) {
   auto c = make_client();
   ASSERT_TRUE(c);
   add_fault("DELETE /invitations/ content-type=\"text/html; charset=utf-8\"");
-  ik_response *resp = nullptr;
+  ik_deletion *del = reinterpret_cast<ik_deletion *>(0x10);
   Err err;
-  EXPECT_EQ(ik_fastly_invitation_delete(c->get(), "nosuchinvitation000000", nullptr, &resp, err.out()),
+  EXPECT_EQ(ik_fastly_invitation_delete(c->get(), "nosuchinvitation000000", nullptr, &del, err.out()),
             IK_STATUS_NOT_FOUND);
-  EXPECT_EQ(resp, nullptr);
+  EXPECT_EQ(del, nullptr);
   ASSERT_TRUE(err);
   EXPECT_EQ(ik_error_http_status(err.get()), 404);
   EXPECT_EQ(str(ik_error_field(err.get(), "content_type")), "text/html; charset=utf-8");
@@ -588,7 +592,7 @@ TEST_F(Faults, ServerWaitBeyondMaxServerWaitGivesUpOrIsCapped) {
               IK_STATUS_RATE_LIMITED);
     EXPECT_LT(ms_since(t0), 1000);
     EXPECT_EQ(ik_error_attempts(err.get()), 1);
-    EXPECT_EQ(ik_error_retry_after_ms(err.get()), 30000);
+    EXPECT_EQ(opt_int(ik_error_retry_after_ms, err.get()), 30000);
     EXPECT_EQ(str(ik_error_header(err.get(), "Retry-After")), "30");
     EXPECT_TRUE(c->retries.snapshot().empty());
   }
@@ -654,6 +658,7 @@ TEST_F(Cancellation, CallStuckInLatencyIsCancelledPromptly) {
   EXPECT_EQ(raw, nullptr);
   EXPECT_LT(r.ms_after_cancel, 1000) << "cancellation took " << r.ms_after_cancel << " ms";
   EXPECT_EQ(ik_error_status(call_err.get()), IK_STATUS_CANCELLED);
+  EXPECT_EQ(ik_error_cancelled_by(call_err.get()), IK_CANCELLED_BY_TOKEN);
   EXPECT_EQ(ik_error_is_ambiguous(call_err.get()), 0);  // a GET
   EXPECT_TRUE(c->retries.snapshot().empty());
 
@@ -668,6 +673,7 @@ TEST_F(Cancellation, CallStuckInLatencyIsCancelledPromptly) {
   ik_call_options co = call_opts();
   co.cancel = tok;
   EXPECT_EQ(ik_twilio_user_fetch(c->get(), kService, "user-0001", &co, &raw, call_err.out()), IK_STATUS_CANCELLED);
+  EXPECT_EQ(ik_error_cancelled_by(call_err.get()), IK_CANCELLED_BY_TOKEN);
   EXPECT_EQ(ik_error_attempts(call_err.get()), 0);
   ik_cancel_token_reset(tok);
   ASSERT_EQ(ik_twilio_user_fetch(c->get(), kService, "user-0001", &co, &raw, call_err.out()), IK_STATUS_OK)
@@ -691,6 +697,7 @@ TEST_F(Cancellation, CallWaitingForARetryIsCancelledPromptly) {
       [&] { return !c->retries.snapshot().empty(); });
   ASSERT_TRUE(r.ready) << "no retry was planned";
   EXPECT_EQ(r.status, IK_STATUS_CANCELLED) << call_err.what();
+  EXPECT_EQ(ik_error_cancelled_by(call_err.get()), IK_CANCELLED_BY_TOKEN) << "the token, not the retry callback";
   EXPECT_EQ(raw, nullptr);
   EXPECT_LT(r.ms_after_cancel, 1000) << "cancellation took " << r.ms_after_cancel << " ms";
   EXPECT_EQ(c->retries.snapshot()[0].delay_ms, 10000);

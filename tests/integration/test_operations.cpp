@@ -25,7 +25,7 @@ TEST_F(Operations, OpenAIInviteLifecycle) {
   ik_openai_invite_create_params p = IK_OPENAI_INVITE_CREATE_PARAMS_INIT;
   p.email = "alice@example.com";
   p.role = "owner";
-  p.projects_set = 1;
+  p.send_projects = IK_OPTBOOL_TRUE;
   p.projects = projects;
   p.projects_count = 1;
   ik_openai_invite *raw = nullptr;
@@ -39,13 +39,17 @@ TEST_F(Operations, OpenAIInviteLifecycle) {
   EXPECT_EQ(str(ik_openai_invite_role(raw)), "owner");
   EXPECT_EQ(str(ik_openai_invite_status(raw)), "pending");
   ASSERT_EQ(ik_openai_invite_project_count(raw), 1u);
-  EXPECT_EQ(str(ik_openai_invite_project_id(raw, 0)), "proj_abc");
-  EXPECT_EQ(str(ik_openai_invite_project_role(raw, 0)), "member");
+  const char *project_id = nullptr;
+  const char *project_role = nullptr;
+  ASSERT_EQ(ik_openai_invite_project_at(raw, 0, &project_id, &project_role), 1);
+  EXPECT_EQ(str(project_id), "proj_abc");
+  EXPECT_EQ(str(project_role), "member");
+  EXPECT_EQ(ik_openai_invite_project_at(raw, 1, &project_id, &project_role), 0);
   int64_t created_at = 0, expires_at = 0, accepted_at = 0;
-  EXPECT_EQ(ik_openai_invite_created_at(raw, &created_at), 1);
-  EXPECT_EQ(ik_openai_invite_expires_at(raw, &expires_at), 1);
+  EXPECT_EQ(ik_openai_invite_created_at_unix(raw, &created_at), 1);
+  EXPECT_EQ(ik_openai_invite_expires_at_unix(raw, &expires_at), 1);
   EXPECT_EQ(expires_at - created_at, 7 * 24 * 3600);
-  EXPECT_EQ(ik_openai_invite_accepted_at(raw, &accepted_at), 0);  // null
+  EXPECT_EQ(ik_openai_invite_accepted_at_unix(raw, &accepted_at), 0);  // null
   EXPECT_EQ(ik_response_http_status(ik_openai_invite_response(raw)), 200);
   EXPECT_EQ(ik_response_attempts(ik_openai_invite_response(raw)), 1);
   EXPECT_EQ(count("openai_invites"), 1);
@@ -67,14 +71,22 @@ TEST_F(Operations, OpenAIInviteLifecycle) {
   EXPECT_EQ(ik_page_has_more(page), 0);
   EXPECT_EQ(str(ik_page_openai_first_id(page)), id);
   EXPECT_EQ(str(ik_page_openai_last_id(page)), id);
+  EXPECT_EQ(str(ik_page_item_id(page, 0)), id);
+  const uint8_t *item_data = nullptr;
+  size_t item_len = 0;
+  ASSERT_EQ(ik_page_item_raw_json(page, 0, &item_data, &item_len), 1);
+  EXPECT_EQ(bytes(item_data, item_len), raw_json(ik_openai_invite_raw_json, ik_page_openai_invite_at(page, 0)));
 
   // delete
-  ik_openai_invite_deleted *del = nullptr;
+  ik_deletion *del = nullptr;
   ASSERT_EQ(ik_openai_invite_delete(c->get(), id.c_str(), nullptr, &del, err.out()), IK_STATUS_OK) << err.what();
-  DeletedPtr owned_del(del);
-  EXPECT_EQ(str(ik_openai_invite_deleted_object(del)), "organization.invite.deleted");
-  EXPECT_EQ(str(ik_openai_invite_deleted_id(del)), id);
-  EXPECT_EQ(ik_openai_invite_deleted_deleted(del), IK_TRI_TRUE);
+  DeletionPtr owned_del(del);
+  EXPECT_EQ(ik_deletion_kind(del), IK_KIND_OPENAI_INVITE);
+  EXPECT_EQ(str(ik_deletion_object(del)), "organization.invite.deleted");
+  EXPECT_EQ(str(ik_deletion_id(del)), id);
+  EXPECT_EQ(ik_deletion_deleted(del), IK_OPTBOOL_TRUE);
+  EXPECT_NE(raw_json(ik_deletion_raw_json, del).find(id), std::string::npos);
+  EXPECT_EQ(ik_response_http_status(ik_deletion_response(del)), 200);
   EXPECT_EQ(count("openai_invites"), 0);
 
   // retrieve after delete -> the vendor's 404
@@ -91,7 +103,10 @@ TEST_F(Operations, OpenAIInviteLifecycle) {
   EXPECT_EQ(ik_error_is_retryable(err.get()), 0);
 
   // a second delete is a 404 too
+  owned_del.reset();
+  del = reinterpret_cast<ik_deletion *>(0x10);
   EXPECT_EQ(ik_openai_invite_delete(c->get(), id.c_str(), nullptr, &del, err.out()), IK_STATUS_NOT_FOUND);
+  EXPECT_EQ(del, nullptr);
 }
 
 TEST_F(Operations, OpenAIPagerAcrossThreePages) {
@@ -141,10 +156,10 @@ TEST_F(Operations, OpenAIDeleteOfAcceptedInviteIsRefused) {
   InvitePtr fetched(raw);
   EXPECT_EQ(str(ik_openai_invite_status(raw)), "accepted");
   int64_t accepted_at = 0;
-  EXPECT_EQ(ik_openai_invite_accepted_at(raw, &accepted_at), 1);
+  EXPECT_EQ(ik_openai_invite_accepted_at_unix(raw, &accepted_at), 1);
   EXPECT_GT(accepted_at, 0);
 
-  ik_openai_invite_deleted *del = nullptr;
+  ik_deletion *del = nullptr;
   EXPECT_EQ(ik_openai_invite_delete(c->get(), id.c_str(), nullptr, &del, err.out()), IK_STATUS_BAD_REQUEST);
   EXPECT_EQ(del, nullptr);
   ASSERT_TRUE(err);
@@ -208,12 +223,16 @@ TEST_F(Operations, TwilioInviteLifecycle) {
   EXPECT_EQ(ik_page_has_more(page), 0);
 
   // delete
-  ik_response *resp = nullptr;
-  ASSERT_EQ(ik_twilio_invite_delete(c->get(), service, "general", sid.c_str(), nullptr, &resp, err.out()),
+  ik_deletion *del = nullptr;
+  ASSERT_EQ(ik_twilio_invite_delete(c->get(), service, "general", sid.c_str(), nullptr, &del, err.out()),
             IK_STATUS_OK)
       << err.what();
-  ResponsePtr owned_resp(resp);
-  EXPECT_EQ(ik_response_http_status(resp), 204);
+  DeletionPtr owned_del(del);
+  EXPECT_EQ(ik_deletion_kind(del), IK_KIND_TWILIO_INVITE);
+  EXPECT_EQ(str(ik_deletion_id(del)), sid);
+  EXPECT_EQ(ik_deletion_deleted(del), IK_OPTBOOL_TRUE);
+  EXPECT_EQ(ik_deletion_raw_json(del, nullptr, nullptr), 0);
+  EXPECT_EQ(ik_response_http_status(ik_deletion_response(del)), 204);
   EXPECT_EQ(count("twilio_invites"), 0);
 
   // fetch after delete -> Twilio 404, code 20404
@@ -322,7 +341,7 @@ TEST_F(Operations, TwilioUserLifecycleBySid) {
   EXPECT_EQ(str(ik_twilio_user_attributes(raw)), "{\"team\":\"red\"}");
   EXPECT_EQ(str(ik_twilio_user_role_sid(raw)), "RL00000000000000000000000000000001");
   EXPECT_EQ(str(ik_twilio_user_service_sid(raw)), kService);
-  EXPECT_EQ(ik_twilio_user_is_online(raw), IK_TRI_NULL);
+  EXPECT_EQ(ik_twilio_user_is_online(raw), IK_OPTBOOL_UNSET);
   EXPECT_EQ(str(ik_twilio_user_url(raw)).rfind(url(), 0), 0u) << str(ik_twilio_user_url(raw));
   EXPECT_EQ(ik_response_http_status(ik_twilio_user_response(raw)), 201);
 
@@ -366,16 +385,22 @@ TEST_F(Operations, TwilioUserLifecycleBySid) {
   EXPECT_EQ(ik_error_http_status(err.get()), 409);
 
   // delete by SID, then fetch -> 404 / 20404
-  ik_response *resp = nullptr;
-  ASSERT_EQ(ik_twilio_user_delete(c->get(), kService, sid.c_str(), nullptr, &resp, err.out()), IK_STATUS_OK)
+  ik_deletion *del = nullptr;
+  ASSERT_EQ(ik_twilio_user_delete(c->get(), kService, sid.c_str(), nullptr, &del, err.out()), IK_STATUS_OK)
       << err.what();
-  ResponsePtr owned_resp(resp);
-  EXPECT_EQ(ik_response_http_status(resp), 204);
+  DeletionPtr owned_del(del);
+  EXPECT_EQ(ik_deletion_kind(del), IK_KIND_TWILIO_USER);
+  EXPECT_EQ(str(ik_deletion_id(del)), sid);
+  EXPECT_EQ(ik_deletion_deleted(del), IK_OPTBOOL_TRUE);
+  EXPECT_EQ(ik_deletion_raw_json(del, nullptr, nullptr), 0);
+  EXPECT_EQ(ik_response_http_status(ik_deletion_response(del)), 204);
   EXPECT_EQ(count("twilio_users"), 0);
   EXPECT_EQ(ik_twilio_user_fetch(c->get(), kService, sid.c_str(), nullptr, &raw, err.out()), IK_STATUS_NOT_FOUND);
   EXPECT_EQ(str(ik_error_provider_code(err.get())), "20404");
   EXPECT_EQ(ik_error_http_status(err.get()), 404);
-  EXPECT_EQ(ik_twilio_user_delete(c->get(), kService, sid.c_str(), nullptr, &resp, err.out()), IK_STATUS_NOT_FOUND);
+  ik_deletion *del2 = reinterpret_cast<ik_deletion *>(0x10);
+  EXPECT_EQ(ik_twilio_user_delete(c->get(), kService, sid.c_str(), nullptr, &del2, err.out()), IK_STATUS_NOT_FOUND);
+  EXPECT_EQ(del2, nullptr);
   EXPECT_EQ(str(ik_error_provider_code(err.get())), "20404");
 }
 
@@ -417,10 +442,12 @@ TEST_F(Operations, TwilioUserLifecycleByAwkwardIdentity) {
     ik_twilio_user_free(raw);
 
     // delete by identity, then it is gone
-    ik_response *resp = nullptr;
-    ASSERT_EQ(ik_twilio_user_delete(c->get(), kService, identity.c_str(), nullptr, &resp, err.out()), IK_STATUS_OK)
+    ik_deletion *del = nullptr;
+    ASSERT_EQ(ik_twilio_user_delete(c->get(), kService, identity.c_str(), nullptr, &del, err.out()), IK_STATUS_OK)
         << err.what();
-    ik_response_free(resp);
+    EXPECT_EQ(str(ik_deletion_id(del)), identity) << "the identity as given";
+    EXPECT_EQ(ik_response_http_status(ik_deletion_response(del)), 204);
+    ik_deletion_free(del);
     EXPECT_EQ(ik_twilio_user_fetch(c->get(), kService, sid.c_str(), nullptr, &raw, err.out()), IK_STATUS_NOT_FOUND);
     EXPECT_EQ(str(ik_error_provider_code(err.get())), "20404");
 
@@ -469,7 +496,7 @@ TEST_F(Operations, FastlyInvitationLifecycle) {
   ik_fastly_invitation_create_params p = IK_FASTLY_INVITATION_CREATE_PARAMS_INIT;
   p.email = "dana@example.com";
   p.role = "engineer";
-  p.limit_services = IK_FASTLY_BOOL_TRUE;
+  p.limit_services = IK_OPTBOOL_TRUE;
   p.customer_id = "cust0000000000000000001";
   p.services = grants;
   p.services_count = 2;
@@ -482,7 +509,7 @@ TEST_F(Operations, FastlyInvitationLifecycle) {
   EXPECT_EQ(str(ik_fastly_invitation_type(raw)), "invitation");
   EXPECT_EQ(str(ik_fastly_invitation_email(raw)), "dana@example.com");
   EXPECT_EQ(str(ik_fastly_invitation_role(raw)), "engineer");
-  EXPECT_EQ(ik_fastly_invitation_limit_services(raw), IK_TRI_TRUE);
+  EXPECT_EQ(ik_fastly_invitation_limit_services(raw), IK_OPTBOOL_TRUE);
   EXPECT_EQ(str(ik_fastly_invitation_customer_id(raw)), "cust0000000000000000001");
   EXPECT_EQ(ik_fastly_invitation_service_invitation_count(raw), 2u);
   int64_t status_code = -1;
@@ -498,22 +525,29 @@ TEST_F(Operations, FastlyInvitationLifecycle) {
   EXPECT_EQ(ik_page_kind(page), IK_KIND_FASTLY_INVITATION);
   ASSERT_EQ(ik_page_count(page), 1u);
   EXPECT_EQ(str(ik_fastly_invitation_id(ik_page_fastly_invitation_at(page, 0))), id);
-  EXPECT_EQ(ik_page_fastly_record_count(page), 1);
-  EXPECT_EQ(ik_page_fastly_total_pages(page), 1);
+  EXPECT_EQ(opt_int(ik_page_fastly_record_count, page), 1);
+  EXPECT_EQ(opt_int(ik_page_fastly_total_pages, page), 1);
+  EXPECT_EQ(str(ik_page_item_id(page, 0)), id);
 
   // delete
-  ik_response *resp = nullptr;
-  ASSERT_EQ(ik_fastly_invitation_delete(c->get(), id.c_str(), nullptr, &resp, err.out()), IK_STATUS_OK)
+  ik_deletion *del = nullptr;
+  ASSERT_EQ(ik_fastly_invitation_delete(c->get(), id.c_str(), nullptr, &del, err.out()), IK_STATUS_OK)
       << err.what();
-  ResponsePtr owned_resp(resp);
-  EXPECT_EQ(ik_response_http_status(resp), 204);
+  DeletionPtr owned_del(del);
+  EXPECT_EQ(ik_deletion_kind(del), IK_KIND_FASTLY_INVITATION);
+  EXPECT_EQ(str(ik_deletion_id(del)), id);
+  EXPECT_EQ(ik_deletion_deleted(del), IK_OPTBOOL_TRUE);
+  EXPECT_EQ(ik_deletion_raw_json(del, nullptr, nullptr), 0);
+  EXPECT_EQ(ik_response_http_status(ik_deletion_response(del)), 204);
   EXPECT_EQ(count("fastly_invitations"), 0);
 
   // Fastly has no fetch: the list no longer has it, and a second delete is the vendor's 404.
   ASSERT_EQ(ik_fastly_invitation_list(c->get(), nullptr, nullptr, &page, err.out()), IK_STATUS_OK) << err.what();
   PagePtr after(page);
   EXPECT_EQ(ik_page_count(page), 0u);
-  EXPECT_EQ(ik_fastly_invitation_delete(c->get(), id.c_str(), nullptr, &resp, err.out()), IK_STATUS_NOT_FOUND);
+  ik_deletion *del2 = reinterpret_cast<ik_deletion *>(0x10);
+  EXPECT_EQ(ik_fastly_invitation_delete(c->get(), id.c_str(), nullptr, &del2, err.out()), IK_STATUS_NOT_FOUND);
+  EXPECT_EQ(del2, nullptr);
   ASSERT_TRUE(err);
   EXPECT_EQ(ik_error_http_status(err.get()), 404);
   EXPECT_EQ(ik_error_provider(err.get()), IK_PROVIDER_FASTLY);
@@ -539,9 +573,11 @@ TEST_F(Operations, FastlyPagerAcrossThreePages) {
   const auto sizes = walk_pages(pager, [&](const ik_page *page, size_t i) {
     emails.push_back(str(ik_fastly_invitation_email(ik_page_fastly_invitation_at(page, i))));
     if (i == 0) {
-      current_pages.push_back(ik_page_fastly_current_page(page));
-      EXPECT_EQ(ik_page_fastly_total_pages(page), 3);
-      EXPECT_EQ(ik_page_fastly_record_count(page), 7);
+      int64_t current = -1;
+      EXPECT_EQ(ik_page_fastly_current_page(page, &current), 1);
+      current_pages.push_back(current);
+      EXPECT_EQ(opt_int(ik_page_fastly_total_pages, page), 3);
+      EXPECT_EQ(opt_int(ik_page_fastly_record_count, page), 7);
     }
   }, &why);
   EXPECT_TRUE(why.empty()) << why;

@@ -7,9 +7,13 @@
 3. subproject:  a scratch Meson project with invitekit in subprojects/, using
                 dependency('invitekit') (meson.override_dependency)
 
-Each program calls the library and checks that header and library versions
-agree. Prints "packaging: N passed, M failed"."""
+Each program calls the library, checks that header and library versions
+agree and uses functions that only ABI 0.2 has (a program built against
+another ABI does not link). The installed check also finds the library under
+its SONAME, libinvitekit.so.0.<minor> from IK_ABI_VERSION.
+Prints "packaging: N passed, M failed"."""
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -24,10 +28,19 @@ int main(void) {
   ik_error *e = NULL;
   ik_client_options o = IK_CLIENT_OPTIONS_INIT;
   o.flags = IK_CLIENT_IGNORE_ENV;
+  ik_openai_invite_create_params p = IK_OPENAI_INVITE_CREATE_PARAMS_INIT;
+  int64_t ms = 0;
   if (strcmp(ik_abi_version(), IK_ABI_VERSION) != 0 || ik_version_number() != IK_VERSION_NUMBER) return 2;
   if (ik_client_new(&o, &c, &e) != IK_STATUS_OK) return 3;
+  /* ABI 0.2: optional booleans, uniform deletions, kind-generic page items */
+  p.send_projects = IK_OPTBOOL_TRUE;
+  if (p.send_projects != 1 || IK_OPTBOOL_UNSET != 0 || IK_OPTBOOL_FALSE != 2) return 4;
+  if (ik_openai_invite_create_params_version() != IK_OPENAI_INVITE_CREATE_PARAMS_VERSION) return 5;
+  if (ik_page_item_id(NULL, 0) != NULL || ik_page_item_raw_json(NULL, 0, NULL, NULL) != 0) return 6;
+  if (ik_deletion_kind(NULL) != IK_KIND_NONE || ik_error_retry_after_ms(NULL, &ms) != 0) return 7;
+  ik_deletion_free(NULL);
   ik_client_free(c);
-  printf("invitekit %s\n", ik_version_string());
+  printf("invitekit %s ABI %s\n", ik_version_string(), ik_abi_version());
   return 0;
 }
 '''
@@ -71,6 +84,15 @@ def check_installed(build, work):
     flags = run(["pkg-config", "--define-variable=prefix=" + dest + prefix, "--cflags", "--libs", "invitekit"],
                 env=env)
     libdir = os.path.dirname(pcdir)
+    version_h = [os.path.join(r, "version.h") for r, _, fs in os.walk(dest)
+                 if "version.h" in fs and r.endswith("invitekit")]
+    m = re.search(r'#define\s+IK_ABI_VERSION\s+"([0-9.]+)"', open(version_h[0]).read()) if version_h else None
+    if not m:
+        raise RuntimeError("no IK_ABI_VERSION in the installed invitekit/version.h")
+    soname = "libinvitekit.so." + m.group(1)
+    if not os.path.exists(os.path.join(libdir, soname)):
+        raise RuntimeError("%s not installed in %s (found %r)" % (
+            soname, libdir, sorted(f for f in os.listdir(libdir) if f.startswith("libinvitekit"))))
     for header in ("invitekit.h", "version.h", "common.h"):
         found = [r for r, _, fs in os.walk(dest) if header in fs and r.endswith("invitekit")]
         if not found:

@@ -142,7 +142,7 @@ TEST_F(TwilioPaging, InvitesPageByPageFollowsNextPageUrlExactly) {
     counts.push_back(ik_page_count(page));
     for (size_t i = 0; i < ik_page_count(page); ++i)
       seen.push_back(str(ik_twilio_invite_identity(ik_page_twilio_invite_at(page, i))));
-    EXPECT_EQ(ik_page_twilio_page(page), static_cast<int64_t>(counts.size() - 1));
+    EXPECT_EQ(opt_int(ik_page_twilio_page, page), static_cast<int64_t>(counts.size() - 1));
   }
   EXPECT_EQ(counts, (std::vector<size_t>{2, 2, 1}));
   EXPECT_EQ(seen, names(0, 5));

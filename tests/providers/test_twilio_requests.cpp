@@ -212,17 +212,28 @@ TEST_F(TwilioRequests, InvitePageSizeIsClampedTo1000) {
 
 TEST_F(TwilioRequests, InviteDelete) {
   server.enqueue(Reply::text(204, "", ""));
-  ik_response *resp = nullptr;
+  ik_deletion *del = nullptr;
   Err err;
-  ASSERT_EQ(ik_twilio_invite_delete(client.get(), kService, kChannel, kInviteSid, nullptr, &resp, err.out()),
+  ASSERT_EQ(ik_twilio_invite_delete(client.get(), kService, kChannel, kInviteSid, nullptr, &del, err.out()),
             IK_STATUS_OK)
       << err.what();
-  ResponsePtr own(resp);
+  DeletionPtr own(del);
   ASSERT_EQ(server.request_count(), 1u);
   const auto r = server.last_request();
   EXPECT_EQ(r.method, "DELETE");
   EXPECT_EQ(r.target, kInvitesPath + "/" + kInviteSid);
   expect_delete_headers(r);
+  ASSERT_NE(del, nullptr);
+  EXPECT_EQ(ik_deletion_kind(del), IK_KIND_TWILIO_INVITE);
+  EXPECT_EQ(str(ik_deletion_id(del)), kInviteSid) << "a 204 has no body: the id is the one the call was given";
+  EXPECT_EQ(ik_deletion_deleted(del), IK_OPTBOOL_TRUE);
+  EXPECT_EQ(ik_deletion_object(del), nullptr);
+  const uint8_t *d = reinterpret_cast<const uint8_t *>("x");
+  size_t n = 99;
+  EXPECT_EQ(ik_deletion_raw_json(del, &d, &n), 0) << "no body on a 204";
+  EXPECT_EQ(d, nullptr);
+  EXPECT_EQ(n, 0u);
+  const ik_response *resp = ik_deletion_response(del);
   ASSERT_NE(resp, nullptr);
   EXPECT_EQ(ik_response_http_status(resp), 204);
   EXPECT_EQ(ik_response_provider(resp), IK_PROVIDER_TWILIO);
@@ -245,7 +256,7 @@ TEST_F(TwilioRequests, UserCreateFullBodyAndWebhookTrue) {
   p.role_sid = kRole;
   p.attributes = "{\"a\":1}";
   p.friendly_name = "J";
-  p.webhook_enabled = IK_WEBHOOK_ENABLED;
+  p.webhook_enabled = IK_OPTBOOL_TRUE;
   auto u = create_user(p);
   ASSERT_TRUE(u);
   ASSERT_EQ(server.request_count(), 1u);
@@ -274,7 +285,7 @@ TEST_F(TwilioRequests, UserCreateOnlyIdentityNoWebhookHeader) {
 TEST_F(TwilioRequests, UserCreateWebhookFalse) {
   auto p = user_params();
   p.identity = "jing";
-  p.webhook_enabled = IK_WEBHOOK_DISABLED;
+  p.webhook_enabled = IK_OPTBOOL_FALSE;
   auto u = create_user(p);
   ASSERT_TRUE(u);
   EXPECT_EQ(server.last_request().header("X-Twilio-Webhook-Enabled"), "false");
@@ -369,7 +380,7 @@ TEST_F(TwilioRequests, UserListDefaultAndPageSizeClampedTo100) {
 TEST_F(TwilioRequests, UserUpdate) {
   auto p = user_params();
   p.friendly_name = "x";
-  p.webhook_enabled = IK_WEBHOOK_DISABLED;
+  p.webhook_enabled = IK_OPTBOOL_FALSE;
   auto u = update_user("jing", p);
   ASSERT_TRUE(u);
   ASSERT_EQ(server.request_count(), 1u);
@@ -406,17 +417,22 @@ TEST_F(TwilioRequests, UserUpdateWithNothingSendsEmptyForm) {
 
 TEST_F(TwilioRequests, UserDelete) {
   server.enqueue(Reply::text(204, "", ""));
-  ik_response *resp = nullptr;
+  ik_deletion *del = nullptr;
   Err err;
-  ASSERT_EQ(ik_twilio_user_delete(client.get(), kService, "jing", nullptr, &resp, err.out()), IK_STATUS_OK)
+  ASSERT_EQ(ik_twilio_user_delete(client.get(), kService, "jing", nullptr, &del, err.out()), IK_STATUS_OK)
       << err.what();
-  ResponsePtr own(resp);
+  DeletionPtr own(del);
   const auto r = server.last_request();
   EXPECT_EQ(r.method, "DELETE");
   EXPECT_EQ(r.target, kUsersPath + "/jing");
   expect_delete_headers(r);
-  ASSERT_NE(resp, nullptr);
-  EXPECT_EQ(ik_response_http_status(resp), 204);
+  ASSERT_NE(del, nullptr);
+  EXPECT_EQ(ik_deletion_kind(del), IK_KIND_TWILIO_USER);
+  EXPECT_EQ(str(ik_deletion_id(del)), "jing");
+  EXPECT_EQ(ik_deletion_deleted(del), IK_OPTBOOL_TRUE);
+  EXPECT_EQ(ik_deletion_object(del), nullptr);
+  EXPECT_EQ(ik_deletion_raw_json(del, nullptr, nullptr), 0);
+  EXPECT_EQ(ik_response_http_status(ik_deletion_response(del)), 204);
 }
 
 // ---------------------------------------------------------- path encoding --
@@ -452,9 +468,12 @@ TEST_P(TwilioIdentityPath, FetchUpdateDeleteEncodeTheIdentity) {
     TwUserPtr own(u);
   }
   {
+    ik_deletion *del = nullptr;
     Err err;
-    ASSERT_EQ(ik_twilio_user_delete(client.get(), kService, c.identity, nullptr, nullptr, err.out()), IK_STATUS_OK)
+    ASSERT_EQ(ik_twilio_user_delete(client.get(), kService, c.identity, nullptr, &del, err.out()), IK_STATUS_OK)
         << err.what();
+    DeletionPtr own(del);
+    EXPECT_EQ(str(ik_deletion_id(del)), c.identity) << "the identity as given, not percent-encoded";
   }
   const auto reqs = server.requests();
   ASSERT_EQ(reqs.size(), 3u);
@@ -663,13 +682,21 @@ TEST_F(TwilioValidation, RequiredTextAndOtherBadInputs) {
     Err err;
     expect_rejected(ik_twilio_user_fetch(client.get(), kService, "", nullptr, &u, err.out()), err, "empty identity");
   }
-  {
+  // ik_optbool inputs take IK_OPTBOOL_UNSET/TRUE/FALSE (0..2) only; -1 was
+  // "null" in 0.1 and is an error now.
+  for (ik_optbool bad : {3, -1, INT32_MIN, INT32_MAX}) {
     auto p = user_params();
     p.identity = "jing";
-    p.webhook_enabled = 3;
+    p.webhook_enabled = bad;
     ik_twilio_user *u = nullptr;
     Err err;
-    expect_rejected(ik_twilio_user_create(client.get(), kService, &p, nullptr, &u, err.out()), err, "webhook 3");
+    expect_rejected(ik_twilio_user_create(client.get(), kService, &p, nullptr, &u, err.out()), err,
+                    ("webhook " + std::to_string(bad)).c_str());
+    auto q = user_params();
+    q.friendly_name = "J";
+    q.webhook_enabled = bad;
+    expect_rejected(ik_twilio_user_update(client.get(), kService, "jing", &q, nullptr, &u, err.out()), err,
+                    ("update webhook " + std::to_string(bad)).c_str());
   }
   {
     ik_page *page = nullptr;

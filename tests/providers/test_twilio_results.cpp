@@ -63,10 +63,12 @@ TEST_F(TwilioResults, InviteEveryField) {
       << err.what();
   TwInvitePtr own(inv);
   expect_full_invite(inv);
-  const char *raw = nullptr;
-  const size_t n = ik_twilio_invite_raw_json(inv, &raw);
+  const uint8_t *raw = nullptr;
+  size_t n = 0;
+  ASSERT_EQ(ik_twilio_invite_raw_json(inv, &raw, &n), 1);
   ASSERT_NE(raw, nullptr);
-  EXPECT_EQ(std::string(raw, n), kFullInvite);
+  EXPECT_EQ(bytes(raw, n), kFullInvite);
+  EXPECT_EQ(raw[n], 0) << "a whole body is followed by a NUL";
   const ik_response *resp = ik_twilio_invite_response(inv);
   ASSERT_NE(resp, nullptr);
   EXPECT_EQ(ik_response_http_status(resp), 201);
@@ -121,16 +123,18 @@ TEST_F(TwilioResults, InviteListItemsAndPageMeta) {
   EXPECT_EQ(ik_page_twilio_invite_at(page, 2), nullptr);
   EXPECT_EQ(ik_page_twilio_user_at(page, 0), nullptr);
   EXPECT_EQ(ik_page_fastly_invitation_at(page, 0), nullptr);
-  const char *raw = nullptr;
-  size_t n = ik_twilio_invite_raw_json(ik_page_twilio_invite_at(page, 1), &raw);
+  const uint8_t *raw = nullptr;
+  size_t n = 0;
+  ASSERT_EQ(ik_twilio_invite_raw_json(ik_page_twilio_invite_at(page, 1), &raw, &n), 1);
   ASSERT_NE(raw, nullptr);
-  EXPECT_TRUE(SameJson(std::string(raw, n), kFullInvite));
-  n = ik_page_raw_json(page, &raw);
-  EXPECT_EQ(std::string(raw, n), body);
+  EXPECT_EQ(bytes(raw, n), kFullInvite) << "an item's raw JSON is its own bytes of the page body";
+  EXPECT_TRUE(SameJson(bytes(raw, n), kFullInvite));
+  ASSERT_EQ(ik_page_raw_json(page, &raw, &n), 1);
+  EXPECT_EQ(bytes(raw, n), body);
   EXPECT_EQ(ik_page_has_more(page), 0);
   EXPECT_TRUE(is_null(ik_page_next_cursor(page)));
-  EXPECT_EQ(ik_page_twilio_page(page), 1);
-  EXPECT_EQ(ik_page_twilio_page_size(page), 50);
+  EXPECT_EQ(opt_int(ik_page_twilio_page, page), 1);
+  EXPECT_EQ(opt_int(ik_page_twilio_page_size, page), 50);
   EXPECT_EQ(str(ik_page_twilio_key(page)), "invites");
   EXPECT_EQ(str(ik_page_twilio_url(page)), page_url);
   EXPECT_EQ(str(ik_page_twilio_first_page_url(page)),
@@ -139,7 +143,9 @@ TEST_F(TwilioResults, InviteListItemsAndPageMeta) {
             "https://chat.twilio.com" + kInvitesPath + "?Identity=identity&PageSize=50&Page=0&PageToken=PB0");
   EXPECT_TRUE(is_null(ik_page_twilio_next_page_url(page)));
   // Fastly/OpenAI metadata is absent on a Twilio page.
-  EXPECT_EQ(ik_page_fastly_current_page(page), -1);
+  int64_t meta = 0;
+  EXPECT_EQ(ik_page_fastly_current_page(page, &meta), 0);
+  EXPECT_EQ(ik_page_fastly_per_page(page, &meta), 0);
   EXPECT_TRUE(is_null(ik_page_fastly_link_next(page)));
   EXPECT_EQ(str(ik_response_request_id(ik_page_response(page))), "RQlist");
   // Items share the page's exchange metadata.
@@ -158,9 +164,26 @@ TEST_F(TwilioResults, ItemsFoundThroughMetaKey) {
       << err.what();
   PagePtr own(page);
   EXPECT_EQ(ik_page_count(page), 1u);
-  EXPECT_TRUE(is_null(ik_page_twilio_url(page)));  // absent meta fields read as NULL / -1
+  EXPECT_TRUE(is_null(ik_page_twilio_url(page)));  // absent meta fields read as NULL / not present
   EXPECT_TRUE(is_null(ik_page_twilio_first_page_url(page)));
   EXPECT_TRUE(is_null(ik_page_twilio_previous_page_url(page)));
+  EXPECT_EQ(opt_int(ik_page_twilio_page, page), 0) << "page 0 is present";
+  EXPECT_EQ(ik_page_twilio_page(page, nullptr), 1);
+}
+
+TEST_F(TwilioResults, AbsentPageMetaNumbersReadAsNotPresent) {
+  const std::string body = "{\"meta\":{\"key\":\"invites\",\"next_page_url\":null,\"page_size\":null},"
+                           "\"invites\":[" + kFullInvite + "]}";
+  server.enqueue(Reply::json(200, body));
+  ik_page *page = nullptr;
+  Err err;
+  ASSERT_EQ(ik_twilio_invite_list(client.get(), kService, kChannel, nullptr, 0, nullptr, nullptr, &page, err.out()),
+            IK_STATUS_OK)
+      << err.what();
+  PagePtr own(page);
+  int64_t v = 0;
+  EXPECT_EQ(ik_page_twilio_page(page, &v), 0) << "absent";
+  EXPECT_EQ(ik_page_twilio_page_size(page, &v), 0) << "null";
 }
 
 TEST_F(TwilioResults, UserEveryField) {
@@ -178,8 +201,8 @@ TEST_F(TwilioResults, UserEveryField) {
   EXPECT_EQ(str(ik_twilio_user_friendly_name(u)), "Jing Li");
   EXPECT_EQ(str(ik_twilio_user_role_sid(u)), kRole);
   EXPECT_EQ(str(ik_twilio_user_identity(u)), "jing");
-  EXPECT_EQ(ik_twilio_user_is_online(u), IK_TRI_TRUE);
-  EXPECT_EQ(ik_twilio_user_is_notifiable(u), IK_TRI_FALSE);
+  EXPECT_EQ(ik_twilio_user_is_online(u), IK_OPTBOOL_TRUE);
+  EXPECT_EQ(ik_twilio_user_is_notifiable(u), IK_OPTBOOL_FALSE);
   EXPECT_EQ(str(ik_twilio_user_date_created(u)), "2016-03-24T21:05:19Z");
   EXPECT_EQ(str(ik_twilio_user_date_updated(u)), "2016-03-25T08:30:00Z");
   int64_t t = 0;
@@ -187,18 +210,21 @@ TEST_F(TwilioResults, UserEveryField) {
   EXPECT_EQ(t, 1458853519);
   EXPECT_EQ(ik_twilio_user_date_updated_unix(u, &t), 1);
   EXPECT_EQ(t, 1458894600);
-  EXPECT_EQ(ik_twilio_user_joined_channels_count(u), 3);
+  EXPECT_EQ(opt_int(ik_twilio_user_joined_channels_count, u), 3);
   EXPECT_EQ(str(ik_twilio_user_link_user_channels(u)),
             std::string("https://chat.twilio.com/v2/Services/") + kService + "/Users/" + kUserSid + "/Channels");
   EXPECT_EQ(str(ik_twilio_user_link_user_bindings(u)),
             std::string("https://chat.twilio.com/v2/Services/") + kService + "/Users/" + kUserSid + "/Bindings");
   EXPECT_EQ(str(ik_twilio_user_url(u)),
             std::string("https://chat.twilio.com/v2/Services/") + kService + "/Users/" + kUserSid);
-  const char *raw = nullptr;
-  const size_t n = ik_twilio_user_raw_json(u, &raw);
+  const uint8_t *raw = nullptr;
+  size_t n = 0;
+  ASSERT_EQ(ik_twilio_user_raw_json(u, &raw, &n), 1);
   ASSERT_NE(raw, nullptr);
-  EXPECT_EQ(std::string(raw, n), body);
-  EXPECT_EQ(ik_twilio_user_raw_json(u, nullptr), body.size());
+  EXPECT_EQ(bytes(raw, n), body);
+  size_t only_len = 0;
+  EXPECT_EQ(ik_twilio_user_raw_json(u, nullptr, &only_len), 1);
+  EXPECT_EQ(only_len, body.size());
   EXPECT_EQ(str(ik_response_request_id(ik_twilio_user_response(u))), "RQuser");
   EXPECT_EQ(ik_response_http_status(ik_twilio_user_response(u)), 200);
 }
@@ -207,9 +233,9 @@ TEST_F(TwilioResults, UserTriStatesAndNulls) {
   struct Case {
     const char *online, *notifiable;
     int32_t want_online, want_notifiable;
-  } cases[] = {{"false", "true", IK_TRI_FALSE, IK_TRI_TRUE},
-               {"null", "null", IK_TRI_NULL, IK_TRI_NULL},
-               {"true", "null", IK_TRI_TRUE, IK_TRI_NULL}};
+  } cases[] = {{"false", "true", IK_OPTBOOL_FALSE, IK_OPTBOOL_TRUE},
+               {"null", "null", IK_OPTBOOL_UNSET, IK_OPTBOOL_UNSET},
+               {"true", "null", IK_OPTBOOL_TRUE, IK_OPTBOOL_UNSET}};
   for (const auto &c : cases) {
     server.clear();
     server.enqueue(Reply::json(200, user_json(c.online, c.notifiable, "null")));
@@ -221,16 +247,17 @@ TEST_F(TwilioResults, UserTriStatesAndNulls) {
     EXPECT_EQ(ik_twilio_user_is_notifiable(u), c.want_notifiable) << c.notifiable;
     EXPECT_TRUE(is_null(ik_twilio_user_attributes(u)));  // "attributes": null
   }
-  // Absent booleans, links, count: null / NULL / 0.
+  // Absent booleans, links, count: unset / NULL / not present.
   server.clear();
   server.enqueue(Reply::json(200, "{\"sid\":\"" + std::string(kUserSid) + "\",\"links\":null}"));
   ik_twilio_user *u = nullptr;
   Err err;
   ASSERT_EQ(ik_twilio_user_fetch(client.get(), kService, "jing", nullptr, &u, err.out()), IK_STATUS_OK) << err.what();
   TwUserPtr own(u);
-  EXPECT_EQ(ik_twilio_user_is_online(u), IK_TRI_NULL);
-  EXPECT_EQ(ik_twilio_user_is_notifiable(u), IK_TRI_NULL);
-  EXPECT_EQ(ik_twilio_user_joined_channels_count(u), 0);
+  EXPECT_EQ(ik_twilio_user_is_online(u), IK_OPTBOOL_UNSET);
+  EXPECT_EQ(ik_twilio_user_is_notifiable(u), IK_OPTBOOL_UNSET);
+  int64_t count = 12345;
+  EXPECT_EQ(ik_twilio_user_joined_channels_count(u, &count), 0) << "absent is not 0";
   EXPECT_TRUE(is_null(ik_twilio_user_link_user_channels(u)));
   EXPECT_TRUE(is_null(ik_twilio_user_link_user_bindings(u)));
   EXPECT_TRUE(is_null(ik_twilio_user_friendly_name(u)));
@@ -247,7 +274,7 @@ TEST_F(TwilioResults, UserEmptyAttributesObjectAndCreateStatus) {
   ASSERT_EQ(ik_twilio_user_create(client.get(), kService, &p, nullptr, &u, err.out()), IK_STATUS_OK) << err.what();
   TwUserPtr own(u);
   EXPECT_EQ(str(ik_twilio_user_attributes(u)), "{}");
-  EXPECT_EQ(ik_twilio_user_joined_channels_count(u), 0);
+  EXPECT_EQ(opt_int(ik_twilio_user_joined_channels_count, u), 0) << "0 is present";
   EXPECT_EQ(ik_response_http_status(ik_twilio_user_response(u)), 201);
 }
 
@@ -268,25 +295,143 @@ TEST_F(TwilioResults, UserListItemsAreTypedAndOnlineIsNull) {
   ASSERT_NE(u, nullptr);
   EXPECT_EQ(ik_page_twilio_invite_at(page, 0), nullptr);
   EXPECT_EQ(str(ik_twilio_user_sid(u)), kUserSid);
-  EXPECT_EQ(ik_twilio_user_is_online(u), IK_TRI_NULL);
-  EXPECT_EQ(ik_twilio_user_joined_channels_count(u), 3);
+  EXPECT_EQ(ik_twilio_user_is_online(u), IK_OPTBOOL_UNSET);
+  EXPECT_EQ(ik_twilio_user_is_notifiable(u), IK_OPTBOOL_UNSET);
+  EXPECT_EQ(opt_int(ik_twilio_user_joined_channels_count, u), 3);
   EXPECT_EQ(str(ik_page_twilio_key(page)), "users");
-  EXPECT_EQ(ik_page_twilio_page(page), 0);
-  EXPECT_EQ(ik_page_twilio_page_size(page), 50);
-  const char *raw = nullptr;
-  const size_t n = ik_twilio_user_raw_json(u, &raw);
-  EXPECT_TRUE(SameJson(std::string(raw, n), u1));
+  EXPECT_EQ(opt_int(ik_page_twilio_page, page), 0);
+  EXPECT_EQ(opt_int(ik_page_twilio_page_size, page), 50);
+  const uint8_t *raw = nullptr;
+  size_t n = 0;
+  ASSERT_EQ(ik_twilio_user_raw_json(u, &raw, &n), 1);
+  EXPECT_EQ(bytes(raw, n), u1);
+  EXPECT_TRUE(SameJson(bytes(raw, n), u1));
+}
+
+// List pages carry is_online / is_notifiable / joined_channels_count exactly
+// as single fetches do when the service's Reachability Indicator is on.
+TEST_F(TwilioResults, UserListItemsCarryOnlineNotifiableAndJoinedCount) {
+  const std::string u1 = user_json("true", "false", "\"{}\"", "\"joined_channels_count\":7,");
+  const std::string u2 = user_json("false", "true", "\"{}\"", "\"joined_channels_count\":0,");
+  const std::string u3 = user_json("null", "true", "\"{}\"", "");
+  const std::string body = "{\"users\":[" + u1 + "," + u2 + "," + u3 +
+                           "],\"meta\":{\"page\":0,\"page_size\":3,\"key\":\"users\",\"next_page_url\":null}}";
+  server.enqueue(Reply::json(200, body));
+  ik_page *page = nullptr;
+  Err err;
+  ASSERT_EQ(ik_twilio_user_list(client.get(), kService, nullptr, nullptr, &page, err.out()), IK_STATUS_OK)
+      << err.what();
+  PagePtr own(page);
+  ASSERT_EQ(ik_page_count(page), 3u);
+  const ik_twilio_user *a = ik_page_twilio_user_at(page, 0);
+  const ik_twilio_user *b = ik_page_twilio_user_at(page, 1);
+  const ik_twilio_user *c = ik_page_twilio_user_at(page, 2);
+  ASSERT_TRUE(a && b && c);
+  EXPECT_EQ(ik_twilio_user_is_online(a), IK_OPTBOOL_TRUE);
+  EXPECT_EQ(ik_twilio_user_is_notifiable(a), IK_OPTBOOL_FALSE);
+  EXPECT_EQ(opt_int(ik_twilio_user_joined_channels_count, a), 7);
+  EXPECT_EQ(ik_twilio_user_is_online(b), IK_OPTBOOL_FALSE);
+  EXPECT_EQ(ik_twilio_user_is_notifiable(b), IK_OPTBOOL_TRUE);
+  EXPECT_EQ(opt_int(ik_twilio_user_joined_channels_count, b), 0);
+  EXPECT_EQ(ik_twilio_user_is_online(c), IK_OPTBOOL_UNSET);
+  EXPECT_EQ(ik_twilio_user_is_notifiable(c), IK_OPTBOOL_TRUE);
+  EXPECT_EQ(ik_twilio_user_joined_channels_count(c, nullptr), 0) << "absent on the item";
+  // The same through the item-by-item pager (owned copies).
+  server.enqueue(Reply::json(200, body));
+  ik_pager *pager = nullptr;
+  ASSERT_EQ(ik_twilio_user_pager(client.get(), kService, nullptr, &pager, err.out()), IK_STATUS_OK) << err.what();
+  PagerPtr own_pager(pager);
+  const ik_optbool want_online[] = {IK_OPTBOOL_TRUE, IK_OPTBOOL_FALSE, IK_OPTBOOL_UNSET};
+  const ik_optbool want_notifiable[] = {IK_OPTBOOL_FALSE, IK_OPTBOOL_TRUE, IK_OPTBOOL_TRUE};
+  for (int i = 0; i < 3; ++i) {
+    ik_twilio_user *u = nullptr;
+    ASSERT_EQ(ik_pager_next_twilio_user(pager, nullptr, &u, err.out()), IK_STATUS_OK) << err.what();
+    ASSERT_NE(u, nullptr) << i;
+    TwUserPtr own_u(u);
+    EXPECT_EQ(ik_twilio_user_is_online(u), want_online[i]) << i;
+    EXPECT_EQ(ik_twilio_user_is_notifiable(u), want_notifiable[i]) << i;
+  }
+  ik_twilio_user *end = nullptr;
+  ASSERT_EQ(ik_pager_next_twilio_user(pager, nullptr, &end, err.out()), IK_STATUS_OK) << err.what();
+  EXPECT_EQ(end, nullptr);
+}
+
+// ik_page_item_id / ik_page_item_raw_json on Twilio pages equal the typed
+// accessors (sid) and the per-kind raw JSON; out of range gives NULL / 0.
+TEST_F(TwilioResults, KindGenericItemAccessorsOnInviteAndUserPages) {
+  const char *kSid2 = "IN11111111111111111111111111111111";
+  std::string second = kFullInvite;
+  second.replace(second.find(kInviteSid), std::strlen(kInviteSid), kSid2);
+  const std::string body = "{\"invites\":[" + kFullInvite + ",  " + second +
+                           "],\"meta\":{\"key\":\"invites\",\"page\":0,\"page_size\":2,\"next_page_url\":null}}";
+  server.enqueue(Reply::json(200, body));
+  ik_page *page = nullptr;
+  Err err;
+  ASSERT_EQ(ik_twilio_invite_list(client.get(), kService, kChannel, nullptr, 0, nullptr, nullptr, &page, err.out()),
+            IK_STATUS_OK)
+      << err.what();
+  PagePtr own(page);
+  ASSERT_EQ(ik_page_count(page), 2u);
+  const uint8_t *page_raw = nullptr;
+  size_t page_len = 0;
+  ASSERT_EQ(ik_page_raw_json(page, &page_raw, &page_len), 1);
+  for (size_t i = 0; i < 2; ++i) {
+    const ik_twilio_invite *inv = ik_page_twilio_invite_at(page, i);
+    ASSERT_NE(inv, nullptr);
+    EXPECT_EQ(str(ik_page_item_id(page, i)), str(ik_twilio_invite_sid(inv))) << i;
+    const uint8_t *typed = nullptr;
+    size_t typed_len = 0;
+    ASSERT_EQ(ik_twilio_invite_raw_json(inv, &typed, &typed_len), 1);
+    const uint8_t *generic = nullptr;
+    size_t generic_len = 0;
+    ASSERT_EQ(ik_page_item_raw_json(page, i, &generic, &generic_len), 1) << i;
+    EXPECT_EQ(bytes(generic, generic_len), bytes(typed, typed_len)) << i;
+    EXPECT_EQ(bytes(generic, generic_len), i == 0 ? kFullInvite : second) << i;
+    EXPECT_NE(bytes(page_raw, page_len).find(bytes(generic, generic_len)), std::string::npos)
+        << "the item's bytes appear as such in the page body";
+  }
+  EXPECT_EQ(str(ik_page_item_id(page, 1)), kSid2);
+  EXPECT_EQ(ik_page_item_id(page, 2), nullptr);
+  EXPECT_EQ(ik_page_item_raw_json(page, 2, nullptr, nullptr), 0);
+
+  const std::string u1 = user_json("true", "false", "\"{}\"");
+  const std::string ubody = "{\"users\":[" + u1 + "],\"meta\":{\"key\":\"users\",\"page\":0,\"next_page_url\":null}}";
+  server.enqueue(Reply::json(200, ubody));
+  ASSERT_EQ(ik_twilio_user_list(client.get(), kService, nullptr, nullptr, &page, err.out()), IK_STATUS_OK)
+      << err.what();
+  own.reset(page);
+  ASSERT_EQ(ik_page_count(page), 1u);
+  EXPECT_EQ(str(ik_page_item_id(page, 0)), kUserSid);
+  EXPECT_EQ(str(ik_page_item_id(page, 0)), str(ik_twilio_user_sid(ik_page_twilio_user_at(page, 0))));
+  const uint8_t *generic = nullptr;
+  size_t generic_len = 0;
+  ASSERT_EQ(ik_page_item_raw_json(page, 0, &generic, &generic_len), 1);
+  EXPECT_EQ(bytes(generic, generic_len), u1);
+  EXPECT_EQ(bytes(generic, generic_len), raw_json(ik_twilio_user_raw_json, ik_page_twilio_user_at(page, 0)));
+  EXPECT_EQ(ik_page_item_id(page, 1), nullptr);
+  generic = reinterpret_cast<const uint8_t *>("x");
+  generic_len = 9;
+  EXPECT_EQ(ik_page_item_raw_json(page, 1, &generic, &generic_len), 0);
+  EXPECT_EQ(generic, nullptr);
+  EXPECT_EQ(generic_len, 0u);
 }
 
 TEST_F(TwilioResults, DeleteResponseCarriesRequestId) {
   server.enqueue(Reply{204, {{"Twilio-Request-Id", "RQdel"}}, "", ""});
-  ik_response *resp = nullptr;
+  ik_deletion *del = nullptr;
   Err err;
-  ASSERT_EQ(ik_twilio_user_delete(client.get(), kService, "jing", nullptr, &resp, err.out()), IK_STATUS_OK)
+  ASSERT_EQ(ik_twilio_user_delete(client.get(), kService, "jing", nullptr, &del, err.out()), IK_STATUS_OK)
       << err.what();
-  ResponsePtr own(resp);
+  DeletionPtr own(del);
+  const ik_response *resp = ik_deletion_response(del);
+  ASSERT_NE(resp, nullptr);
   EXPECT_EQ(str(ik_response_request_id(resp)), "RQdel");
+  EXPECT_EQ(ik_response_http_status(resp), 204);
   EXPECT_EQ(ik_response_body(resp, nullptr, nullptr), 0);
+  EXPECT_EQ(ik_deletion_raw_json(del, nullptr, nullptr), 0);
+  EXPECT_EQ(ik_deletion_kind(del), IK_KIND_TWILIO_USER);
+  EXPECT_EQ(str(ik_deletion_id(del)), "jing");
+  EXPECT_EQ(ik_deletion_deleted(del), IK_OPTBOOL_TRUE);
 }
 
 // ----------------------------------------------------------------- errors --

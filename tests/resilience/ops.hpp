@@ -63,13 +63,6 @@ void finish(ik_status st, T *obj, Outcome &out) {
     out.resp = Resp(obj);
   }
 }
-inline void finish_resp(ik_status st, ik_response *r, Outcome &out) {
-  out.status = st;
-  if (r) {
-    out.owner = std::shared_ptr<void>(r, [](void *p) { ik_response_free(static_cast<ik_response *>(p)); });
-    out.resp = r;
-  }
-}
 inline void settle(Outcome &out) {
   if (out.status == IK_STATUS_OK && out.resp) {
     out.attempts = ik_response_attempts(out.resp);
@@ -98,9 +91,9 @@ inline const std::vector<Op> &all_ops() {
       {"openai_delete", IK_PROVIDER_OPENAI, Verb::Delete, "invites.delete",
        [] { return json_reply(200, openai_deleted_json()); },
        [](const ik_client *c, const ik_call_options *co, Outcome &o) {
-         ik_openai_invite_deleted *x = nullptr;
+         ik_deletion *x = nullptr;
          ik_status st = ik_openai_invite_delete(c, "inv_1", co, &x, o.err.out());
-         finish<ik_openai_invite_deleted, ik_openai_invite_deleted_free, ik_openai_invite_deleted_response>(st, x, o);
+         finish<ik_deletion, ik_deletion_free, ik_deletion_response>(st, x, o);
          settle(o);
        }},
       {"openai_create", IK_PROVIDER_OPENAI, Verb::Create, "invites.create",
@@ -127,9 +120,9 @@ inline const std::vector<Op> &all_ops() {
          return r;
        },
        [](const ik_client *c, const ik_call_options *co, Outcome &o) {
-         ik_response *r = nullptr;
-         ik_status st = ik_twilio_user_delete(c, kService, "alice", co, &r, o.err.out());
-         finish_resp(st, r, o);
+         ik_deletion *x = nullptr;
+         ik_status st = ik_twilio_user_delete(c, kService, "alice", co, &x, o.err.out());
+         finish<ik_deletion, ik_deletion_free, ik_deletion_response>(st, x, o);
          settle(o);
        }},
       {"twilio_user_update", IK_PROVIDER_TWILIO, Verb::Update, "users.update",
@@ -175,9 +168,9 @@ inline const std::vector<Op> &all_ops() {
       {"fastly_delete", IK_PROVIDER_FASTLY, Verb::Delete, "invitations.delete",
        [] { return Reply::text(204, "", ""); },
        [](const ik_client *c, const ik_call_options *co, Outcome &o) {
-         ik_response *r = nullptr;
-         ik_status st = ik_fastly_invitation_delete(c, "fyinv1", co, &r, o.err.out());
-         finish_resp(st, r, o);
+         ik_deletion *x = nullptr;
+         ik_status st = ik_fastly_invitation_delete(c, "fyinv1", co, &x, o.err.out());
+         finish<ik_deletion, ik_deletion_free, ik_deletion_response>(st, x, o);
          settle(o);
        }},
       {"fastly_create", IK_PROVIDER_FASTLY, Verb::Create, "invitations.create",

@@ -572,7 +572,7 @@ void expect_meta_on_response(const ik_response *r, int32_t provider, const std::
       EXPECT_EQ(str(ik_response_header(r, "fastly-ratelimit-remaining")), "41");
       EXPECT_EQ(ik_response_ratelimit_remaining(r, &v), 1);
       EXPECT_EQ(v, 41);
-      EXPECT_EQ(ik_response_ratelimit_reset(r, &v), 1);
+      EXPECT_EQ(ik_response_ratelimit_reset_unix(r, &v), 1);
       EXPECT_EQ(v, 1700000000);
       break;
   }

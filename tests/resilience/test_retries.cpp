@@ -320,15 +320,17 @@ TEST_F(Retries, RetryAfterVisibleOnTheError) {
   Outcome out;
   op("openai_retrieve").run(c.get(), nullptr, out);
   EXPECT_EQ(out.status, IK_STATUS_RATE_LIMITED);
-  EXPECT_EQ(ik_error_retry_after_ms(out.err.get()), 7000);
+  EXPECT_EQ(opt_int(ik_error_retry_after_ms, out.err.get()), 7000);
   server.enqueue(error_reply(IK_PROVIDER_OPENAI, 503, {{"retry-after-ms", "250"}}));
   Outcome out2;
   op("openai_retrieve").run(c.get(), nullptr, out2);
-  EXPECT_EQ(ik_error_retry_after_ms(out2.err.get()), 250);
+  EXPECT_EQ(opt_int(ik_error_retry_after_ms, out2.err.get()), 250);
   server.enqueue(error_reply(IK_PROVIDER_OPENAI, 503));
   Outcome out3;
   op("openai_retrieve").run(c.get(), nullptr, out3);
-  EXPECT_EQ(ik_error_retry_after_ms(out3.err.get()), -1);
+  int64_t none = 0;
+  EXPECT_EQ(ik_error_retry_after_ms(out3.err.get(), &none), 0) << "no server-directed delay: not present";
+  EXPECT_EQ(ik_error_retry_after_ms(out3.err.get(), nullptr), 0);
 }
 
 TEST_F(Retries, XShouldRetryOverridesTheStatus) {
@@ -379,8 +381,10 @@ TEST_F(Retries, FastlyRateLimitResetOn429) {
   Outcome out2;
   op("fastly_list").run(nc.get(), nullptr, out2);
   EXPECT_EQ(out2.status, IK_STATUS_RATE_LIMITED);
-  EXPECT_GE(ik_error_retry_after_ms(out2.err.get()), 28000);
-  EXPECT_LE(ik_error_retry_after_ms(out2.err.get()), 30000);
+  int64_t ms = -1;
+  ASSERT_EQ(ik_error_retry_after_ms(out2.err.get(), &ms), 1);
+  EXPECT_GE(ms, 28000);
+  EXPECT_LE(ms, 30000);
 }
 
 TEST_F(Retries, ServerWaitAboveCapGivesUpAtOnce) {
@@ -396,7 +400,7 @@ TEST_F(Retries, ServerWaitAboveCapGivesUpAtOnce) {
   EXPECT_LT(ms_since(t0), 1000);
   EXPECT_EQ(out.status, IK_STATUS_RATE_LIMITED) << out.err.what();
   EXPECT_EQ(ik_error_attempts(out.err.get()), 1);
-  EXPECT_EQ(ik_error_retry_after_ms(out.err.get()), 120000);
+  EXPECT_EQ(opt_int(ik_error_retry_after_ms, out.err.get()), 120000);
   EXPECT_EQ(server.request_count(), 1u);
   EXPECT_TRUE(sink.snapshot().empty());
 }
@@ -439,7 +443,9 @@ TEST_F(Retries, AbsurdServerWaitsMeetTheCap) {
     EXPECT_EQ(out.status, IK_STATUS_RATE_LIMITED) << "a wait beyond max_server_wait_ms gives up (IK_SERVER_WAIT_GIVE_UP)";
     EXPECT_EQ(server.request_count(), 1u);
     if (out.err) {
-      EXPECT_GT(ik_error_retry_after_ms(out.err.get()), 60000);
+      int64_t ms = -1;
+      EXPECT_EQ(ik_error_retry_after_ms(out.err.get(), &ms), 1);
+      EXPECT_GT(ms, 60000);
     }
   }
 }
@@ -596,12 +602,12 @@ TEST_F(Retries, AmbiguousCreateRetriedWhenEnabled) {
     auto c = c2.make();
     second_attempt_succeeds(c.get(), o, error_reply(o.provider, 500));
     second_attempt_succeeds(c.get(), o, broken(o.success(), Fault::ResetMidBody));
-    // The call option -1 turns it off again.
+    // The call option IK_OPTBOOL_FALSE turns it off again.
     server.clear();
     server.enqueue(error_reply(o.provider, 500));
     server.enqueue(o.success());
     ik_call_options co = IK_CALL_OPTIONS_INIT;
-    co.retry_ambiguous_posts = -1;
+    co.retry_ambiguous_posts = IK_OPTBOOL_FALSE;
     Outcome out3;
     o.run(c.get(), &co, out3);
     EXPECT_EQ(out3.status, IK_STATUS_SERVER_ERROR);
@@ -610,7 +616,7 @@ TEST_F(Retries, AmbiguousCreateRetriedWhenEnabled) {
   // Call option on a client without the flag.
   auto c = client();
   ik_call_options co = IK_CALL_OPTIONS_INIT;
-  co.retry_ambiguous_posts = 1;
+  co.retry_ambiguous_posts = IK_OPTBOOL_TRUE;
   for (const Op *op2 : ops_with({Verb::Create})) {
     SCOPED_TRACE(op2->name);
     second_attempt_succeeds(c.get(), *op2, error_reply(op2->provider, 500), &co);
@@ -642,9 +648,23 @@ TEST_F(Retries, RetryCallbackSeesEverythingAndCanVeto) {
   server.enqueue(op("twilio_user_fetch").success());
   Outcome out;
   op("twilio_user_fetch").run(c.get(), nullptr, out);
-  EXPECT_EQ(out.status, IK_STATUS_SERVER_ERROR) << out.err.what();
+  // ABI 0.2: a veto cancels the call; the failed attempt stays readable.
+  EXPECT_EQ(out.status, IK_STATUS_CANCELLED) << out.err.what();
+  ASSERT_TRUE(out.err);
+  EXPECT_EQ(ik_error_status(out.err.get()), IK_STATUS_CANCELLED);
+  EXPECT_EQ(ik_error_cancelled_by(out.err.get()), IK_CANCELLED_BY_RETRY_CALLBACK);
   EXPECT_EQ(ik_error_attempts(out.err.get()), 3);
-  EXPECT_EQ(ik_error_http_status(out.err.get()), 500);
+  EXPECT_EQ(ik_error_http_status(out.err.get()), 500) << "the HTTP status of the vetoed attempt";
+  EXPECT_EQ(ik_error_provider(out.err.get()), IK_PROVIDER_TWILIO);
+  EXPECT_EQ(str(ik_error_operation(out.err.get())), "users.fetch");
+  EXPECT_EQ(str(ik_error_provider_code(out.err.get())), "20500") << "provider fields of the vetoed attempt";
+  EXPECT_EQ(str(ik_error_provider_message(out.err.get())), "scripted failure");
+  const uint8_t *body = nullptr;
+  size_t body_len = 0;
+  ASSERT_EQ(ik_error_body(out.err.get(), &body, &body_len), 1);
+  EXPECT_NE(bytes(body, body_len).find("\"code\":20500"), std::string::npos) << bytes(body, body_len);
+  EXPECT_GT(ik_error_header_count(out.err.get()), 0u) << "the headers of the vetoed attempt";
+  EXPECT_EQ(str(ik_error_header(out.err.get(), "content-type")).rfind("application/json", 0), 0u);
   EXPECT_EQ(server.request_count(), 3u) << "vetoed: no 4th request";
   auto calls = sink.snapshot();
   ASSERT_EQ(calls.size(), 3u);
@@ -665,6 +685,45 @@ TEST_F(Retries, RetryCallbackSeesEverythingAndCanVeto) {
   EXPECT_EQ(calls[2].http_status, 500);
   EXPECT_EQ(calls[2].delay_ms, 80);
   (void)freed;
+}
+
+// A veto on the first retry of every kind of operation: IK_STATUS_CANCELLED by
+// the retry callback, the failed attempt's status on the error, one request.
+TEST_F(Retries, VetoCancelsEveryOperationWithTheAttemptsStatus) {
+  cfg.o.max_retries = 3;
+  sink.veto_at_attempt = 1;
+  with_retry_sink();
+  auto c = client();
+  for (const Op *o : ops_with({Verb::Get, Verb::Delete, Verb::Update})) {
+    SCOPED_TRACE(o->name);
+    server.clear();
+    server.enqueue(error_reply(o->provider, 503));
+    server.enqueue(o->success());
+    Outcome out;
+    o->run(c.get(), nullptr, out);
+    EXPECT_EQ(out.status, IK_STATUS_CANCELLED) << out.err.what();
+    EXPECT_EQ(ik_error_cancelled_by(out.err.get()), IK_CANCELLED_BY_RETRY_CALLBACK);
+    EXPECT_EQ(ik_error_http_status(out.err.get()), 503);
+    EXPECT_EQ(ik_error_provider(out.err.get()), o->provider);
+    EXPECT_EQ(str(ik_error_operation(out.err.get())), o->operation);
+    EXPECT_EQ(ik_error_attempts(out.err.get()), 1);
+    EXPECT_EQ(server.request_count(), 1u);
+  }
+}
+
+// Errors that are not cancellations say IK_CANCELLED_BY_NONE, also when a
+// retry callback is installed and let every retry happen.
+TEST_F(Retries, ExhaustedRetriesAreNotCancellations) {
+  cfg.o.max_retries = 2;
+  with_retry_sink();
+  auto c = client();
+  server.set_handler([](const RecordedRequest &) { return error_reply(IK_PROVIDER_OPENAI, 503); });
+  Outcome out;
+  op("openai_retrieve").run(c.get(), nullptr, out);
+  EXPECT_EQ(out.status, IK_STATUS_SERVER_ERROR) << out.err.what();
+  EXPECT_EQ(ik_error_cancelled_by(out.err.get()), IK_CANCELLED_BY_NONE);
+  EXPECT_EQ(ik_error_attempts(out.err.get()), 3);
+  EXPECT_EQ(sink.snapshot().size(), 2u);
 }
 
 TEST_F(Retries, RetryCallbackUserDataFreedWithClient) {

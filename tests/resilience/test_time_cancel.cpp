@@ -50,6 +50,7 @@ TEST_F(Time, AttemptTimeoutAgainstAHangingServer) {
     o->run(c.get(), nullptr, out);
     const int64_t ms = ms_since(t0);
     EXPECT_EQ(out.status, IK_STATUS_TIMEOUT) << out.err.what();
+    EXPECT_EQ(ik_error_cancelled_by(out.err.get()), IK_CANCELLED_BY_NONE) << "a timeout is not a cancellation";
     EXPECT_GE(ms, 250);
     EXPECT_LT(ms, 3000);
     EXPECT_EQ(ik_error_attempts(out.err.get()), 1);
@@ -307,6 +308,7 @@ TEST_F(Cancel, DuringASlowResponse) {
     run_and_cancel(c.get(), op("openai_retrieve"), tok.get(),
                    [&] { return server.wait_for_requests(1, 5s); }, r);
     EXPECT_EQ(r.out.status, IK_STATUS_CANCELLED) << r.out.err.what();
+    EXPECT_EQ(ik_error_cancelled_by(r.out.err.get()), IK_CANCELLED_BY_TOKEN);
     EXPECT_LT(r.after_cancel_ms, 1000) << "cancel must be prompt";
     EXPECT_EQ(ik_error_attempts(r.out.err.get()), 1);
     EXPECT_EQ(ik_error_is_ambiguous(r.out.err.get()), 0);
@@ -319,6 +321,7 @@ TEST_F(Cancel, DuringASlowResponse) {
   CancelRun r;
   run_and_cancel(c.get(), op("openai_create"), tok.get(), [&] { return server.wait_for_requests(1, 5s); }, r);
   EXPECT_EQ(r.out.status, IK_STATUS_CANCELLED) << r.out.err.what();
+  EXPECT_EQ(ik_error_cancelled_by(r.out.err.get()), IK_CANCELLED_BY_TOKEN);
   EXPECT_LT(r.after_cancel_ms, 1000);
   EXPECT_EQ(ik_error_is_ambiguous(r.out.err.get()), 1);
   EXPECT_EQ(server.request_count(), 1u);
@@ -340,6 +343,7 @@ TEST_F(Cancel, DuringABackoffSleep) {
   // The retry callback runs right before the sleep.
   run_and_cancel(c.get(), op("openai_retrieve"), tok.get(), [&] { return rs.wait_for(1, 5s); }, r);
   EXPECT_EQ(r.out.status, IK_STATUS_CANCELLED) << r.out.err.what();
+  EXPECT_EQ(ik_error_cancelled_by(r.out.err.get()), IK_CANCELLED_BY_TOKEN) << "cancelled during the backoff sleep";
   EXPECT_LT(r.after_cancel_ms, 1000) << "the 30 s wait must be interrupted";
   EXPECT_EQ(server.request_count(), 1u);
   ASSERT_EQ(rs.snapshot().size(), 1u);
@@ -366,6 +370,7 @@ TEST_F(Cancel, AlreadyCancelledTokenSendsNothing) {
     Outcome out;
     o.run(c.get(), &co, out);
     EXPECT_EQ(out.status, IK_STATUS_CANCELLED) << out.err.what();
+    EXPECT_EQ(ik_error_cancelled_by(out.err.get()), IK_CANCELLED_BY_TOKEN);
     EXPECT_EQ(ik_error_attempts(out.err.get()), 0);
   }
   EXPECT_EQ(server.request_count(), 0u);
@@ -438,6 +443,7 @@ TEST_F(Cancel, PagerCallCancelledThenResumesTheSamePage) {
   ik_cancel_token_cancel(tok.get());
   t.join();
   EXPECT_EQ(st, IK_STATUS_CANCELLED) << cerr.what();
+  EXPECT_EQ(ik_error_cancelled_by(cerr.get()), IK_CANCELLED_BY_TOKEN);
   EXPECT_EQ(ik_pager_items_delivered(p), 10);
   pg = nullptr;
   ASSERT_EQ(ik_pager_next_page(p, nullptr, &pg, err.out()), IK_STATUS_OK) << err.what();

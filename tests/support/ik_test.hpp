@@ -24,16 +24,36 @@ struct FreeWith {
 using ClientPtr = std::unique_ptr<ik_client, FreeWith<ik_client, ik_client_free>>;
 using ErrorPtr = std::unique_ptr<ik_error, FreeWith<ik_error, ik_error_free>>;
 using InvitePtr = std::unique_ptr<ik_openai_invite, FreeWith<ik_openai_invite, ik_openai_invite_free>>;
-using DeletedPtr =
-    std::unique_ptr<ik_openai_invite_deleted, FreeWith<ik_openai_invite_deleted, ik_openai_invite_deleted_free>>;
+using DeletionPtr = std::unique_ptr<ik_deletion, FreeWith<ik_deletion, ik_deletion_free>>;
 using PagePtr = std::unique_ptr<ik_page, FreeWith<ik_page, ik_page_free>>;
 using PagerPtr = std::unique_ptr<ik_pager, FreeWith<ik_pager, ik_pager_free>>;
-using ResponsePtr = std::unique_ptr<ik_response, FreeWith<ik_response, ik_response_free>>;
 using CancelPtr = std::unique_ptr<ik_cancel_token, FreeWith<ik_cancel_token, ik_cancel_token_free>>;
 
 // "" for NULL, so that EXPECT_EQ on possibly-NULL strings prints something.
 inline std::string str(const char *s) { return s ? std::string(s) : std::string(); }
 inline bool is_null(const char *s) { return s == nullptr; }
+
+// Borrowed bytes (common.h: `int32_t f(obj, const uint8_t **data, size_t *len)`)
+// as a std::string; "" when absent. Always uses len: slices of a page body are
+// not NUL-terminated.
+inline std::string bytes(const uint8_t *data, size_t len) {
+  return data ? std::string(reinterpret_cast<const char *>(data), len) : std::string();
+}
+template <class T>
+std::string raw_json(int32_t (*f)(const T *, const uint8_t **, size_t *), const T *obj) {
+  const uint8_t *data = nullptr;
+  size_t len = 0;
+  return f(obj, &data, &len) ? bytes(data, len) : std::string();
+}
+
+// An optional integer (`int32_t f(obj, int64_t *out)`, 1 when present) as
+// std::optional, so that "absent" and a value compare in one EXPECT_EQ.
+template <class T>
+std::optional<int64_t> opt_int(int32_t (*f)(const T *, int64_t *), const T *obj) {
+  int64_t v = 0;
+  if (!f(obj, &v)) return std::nullopt;
+  return v;
+}
 
 // A one-line description of an error for assertion messages.
 inline std::string describe(const ik_error *err) {

@@ -235,3 +235,30 @@ TEST_F(Config, OptionStringsAreCopied) {
   ASSERT_EQ(retrieve(client.get(), err), IK_STATUS_OK) << err.what();
   EXPECT_EQ(server.last_request().header("Authorization"), "Bearer sk-admin-copied");
 }
+
+// client.h: a failed ik_client_new calls neither user-data free function; the
+// caller still owns the user data. A successful one hands it to the client.
+TEST(ClientUserData, FailedClientNewLeavesUserDataWithTheCaller) {
+  int frees = 0;
+  auto count_free = [](void *p) { ++*static_cast<int *>(p); };
+  ik_client_options o = IK_CLIENT_OPTIONS_INIT;
+  o.flags = IK_CLIENT_IGNORE_ENV;
+  o.openai_base_url = "ftp://not-http.example";  // rejected by ik_client_new
+  o.log_cb = [](const ik_log_record *, void *) {};
+  o.log_user_data = &frees;
+  o.log_user_data_free = count_free;
+  o.retry_cb = [](const ik_retry_info *, void *) -> int32_t { return 0; };
+  o.retry_user_data = &frees;
+  o.retry_user_data_free = count_free;
+  ik_client *c = nullptr;
+  Err err;
+  ASSERT_EQ(ik_client_new(&o, &c, err.out()), IK_STATUS_INVALID_ARGUMENT);
+  EXPECT_EQ(c, nullptr);
+  EXPECT_EQ(frees, 0) << "a failed ik_client_new must not release the caller's user data";
+
+  o.openai_base_url = nullptr;
+  ASSERT_EQ(ik_client_new(&o, &c, err.out()), IK_STATUS_OK) << err.what();
+  EXPECT_EQ(frees, 0);
+  ik_client_free(c);
+  EXPECT_EQ(frees, 2) << "ik_client_free releases both user data exactly once";
+}

@@ -93,7 +93,10 @@ TEST_P(OpenAIHttpErrors, ErrorBodyIsParsed) {
             openai_error_json(message, c.type, c.param, c.code));
   EXPECT_EQ(data[len], 0);
   EXPECT_EQ(str(ik_error_field(e, "content_type")).rfind("application/json", 0), 0u);
-  EXPECT_EQ(ik_error_retry_after_ms(e), -1);
+  int64_t retry_after = 0;
+  EXPECT_EQ(ik_error_retry_after_ms(e, &retry_after), 0) << "no server-directed delay";
+  EXPECT_EQ(ik_error_retry_after_ms(e, nullptr), 0);
+  EXPECT_EQ(ik_error_cancelled_by(e), IK_CANCELLED_BY_NONE) << "an HTTP error is not a cancellation";
   EXPECT_EQ(server.request_count(), 1u);
 }
 
@@ -135,12 +138,118 @@ TEST_F(OpenAIErrors, RateLimitRetryAfterHeaders) {
                              {{"Retry-After", "2"}}));
   Err err;
   EXPECT_EQ(retrieve(err), IK_STATUS_RATE_LIMITED) << err.what();
-  EXPECT_EQ(ik_error_retry_after_ms(err.get()), 2000);
+  EXPECT_EQ(opt_int(ik_error_retry_after_ms, err.get()), 2000);
+  EXPECT_EQ(ik_error_retry_after_ms(err.get(), nullptr), 1) << "out may be NULL to test presence";
 
   server.enqueue(Reply::json(429, openai_error_json("slow down", "requests", nullptr, "rate_limit_exceeded"),
                              {{"retry-after-ms", "1500"}, {"Retry-After", "2"}}));
   EXPECT_EQ(retrieve(err), IK_STATUS_RATE_LIMITED) << err.what();
-  EXPECT_EQ(ik_error_retry_after_ms(err.get()), 1500) << "retry-after-ms is more precise than Retry-After";
+  EXPECT_EQ(opt_int(ik_error_retry_after_ms, err.get()), 1500) << "retry-after-ms is more precise than Retry-After";
+}
+
+// ik_error_header_count/_at iterate exactly the headers ik_error_header looks
+// up (same names, first value of a repeated name), in arrival order.
+TEST_F(OpenAIErrors, HeaderCountAndAtIterateTheSameHeadersAsHeader) {
+  server.enqueue(Reply::json(429, openai_error_json("slow down", "requests", nullptr, "rate_limit_exceeded"),
+                             {{"x-request-id", "req_hdrs"},
+                              {"X-Custom-One", "one"},
+                              {"X-Repeat", "first"},
+                              {"X-Repeat", "second"},
+                              {"Retry-After", "1"}}));
+  Err err;
+  EXPECT_EQ(retrieve(err), IK_STATUS_RATE_LIMITED) << err.what();
+  ASSERT_TRUE(err);
+  const ik_error *e = err.get();
+  const size_t n = ik_error_header_count(e);
+  ASSERT_GE(n, 6u) << "the five scripted headers plus Content-Type at least";
+  ASSERT_LT(n, 100u);
+  std::map<std::string, std::vector<std::string>> seen;  // lower-case name -> values in order
+  for (size_t i = 0; i < n; ++i) {
+    const char *name = nullptr;
+    const char *value = nullptr;
+    ASSERT_EQ(ik_error_header_at(e, i, &name, &value), 1) << i;
+    ASSERT_NE(name, nullptr) << i;
+    ASSERT_NE(value, nullptr) << i;
+    std::string lower(name);
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    seen[lower].push_back(value);
+    // Either pointer may be NULL.
+    const char *only_value = nullptr;
+    EXPECT_EQ(ik_error_header_at(e, i, nullptr, &only_value), 1);
+    EXPECT_EQ(str(only_value), str(value));
+    const char *only_name = nullptr;
+    EXPECT_EQ(ik_error_header_at(e, i, &only_name, nullptr), 1);
+    EXPECT_EQ(str(only_name), str(name));
+    EXPECT_EQ(ik_error_header_at(e, i, nullptr, nullptr), 1);
+  }
+  for (const auto &kv : seen) {
+    EXPECT_EQ(str(ik_error_header(e, kv.first.c_str())), kv.second.front())
+        << kv.first << ": ik_error_header gives the first value of the iteration";
+  }
+  EXPECT_EQ(seen["x-request-id"], std::vector<std::string>{"req_hdrs"});
+  EXPECT_EQ(seen["x-custom-one"], std::vector<std::string>{"one"});
+  EXPECT_EQ(seen["x-repeat"], (std::vector<std::string>{"first", "second"}));
+  EXPECT_EQ(seen["retry-after"], std::vector<std::string>{"1"});
+  EXPECT_EQ(str(ik_error_header(e, "X-REPEAT")), "first");
+  // Out of range: 0 and NULLs.
+  for (size_t bad : {n, n + 1, static_cast<size_t>(SIZE_MAX)}) {
+    const char *name = "sentinel";
+    const char *value = "sentinel";
+    EXPECT_EQ(ik_error_header_at(e, bad, &name, &value), 0) << bad;
+    EXPECT_EQ(name, nullptr);
+    EXPECT_EQ(value, nullptr);
+  }
+}
+
+TEST_F(OpenAIErrors, FieldCountAndAtIterateTheSameFieldsAsField) {
+  server.enqueue(Reply::json(400, openai_error_json("bad input", "invalid_request_error", "email", "invalid_email")));
+  Err err;
+  EXPECT_EQ(retrieve(err), IK_STATUS_BAD_REQUEST) << err.what();
+  ASSERT_TRUE(err);
+  const ik_error *e = err.get();
+  const size_t n = ik_error_field_count(e);
+  ASSERT_GE(n, 4u) << "type, param, code and url at least";
+  ASSERT_LT(n, 50u);
+  std::map<std::string, std::string> seen;
+  for (size_t i = 0; i < n; ++i) {
+    const char *name = nullptr;
+    const char *value = nullptr;
+    ASSERT_EQ(ik_error_field_at(e, i, &name, &value), 1) << i;
+    ASSERT_NE(name, nullptr);
+    ASSERT_NE(value, nullptr);
+    EXPECT_TRUE(seen.emplace(name, value).second) << "field names are unique: " << name;
+    EXPECT_EQ(str(ik_error_field(e, name)), str(value)) << name;
+    EXPECT_EQ(ik_error_field_at(e, i, nullptr, nullptr), 1);
+  }
+  EXPECT_EQ(seen["type"], "invalid_request_error");
+  EXPECT_EQ(seen["param"], "email");
+  EXPECT_EQ(seen["code"], "invalid_email");
+  const char *name = "x";
+  const char *value = "x";
+  EXPECT_EQ(ik_error_field_at(e, n, &name, &value), 0);
+  EXPECT_EQ(name, nullptr);
+  EXPECT_EQ(value, nullptr);
+  EXPECT_EQ(ik_error_field_count(nullptr), 0u);
+  EXPECT_EQ(ik_error_field_at(nullptr, 0, &name, &value), 0);
+}
+
+TEST(OpenAIErrorHeaders, NoResponseMeansNoHeaders) {
+  Opts o("http://127.0.0.1:" + std::to_string(unused_port()));
+  auto client = o.make();
+  ASSERT_TRUE(client);
+  ik_openai_invite *inv = nullptr;
+  Err err;
+  EXPECT_EQ(ik_openai_invite_retrieve(client.get(), "i", nullptr, &inv, err.out()), IK_STATUS_TRANSPORT)
+      << err.what();
+  ASSERT_TRUE(err);
+  EXPECT_EQ(ik_error_header_count(err.get()), 0u);
+  const char *name = "sentinel";
+  const char *value = "sentinel";
+  EXPECT_EQ(ik_error_header_at(err.get(), 0, &name, &value), 0);
+  EXPECT_EQ(name, nullptr);
+  EXPECT_EQ(value, nullptr);
+  EXPECT_EQ(ik_error_header(err.get(), "content-type"), nullptr);
+  EXPECT_EQ(ik_error_cancelled_by(err.get()), IK_CANCELLED_BY_NONE);
 }
 
 TEST_F(OpenAIErrors, ShouldRetryHeaderAndInsufficientQuota) {

@@ -56,7 +56,7 @@ TEST_F(Misuse, OpenAIOperationsWithNullArguments) {
   ik_openai_invite *inv = nullptr;
   ik_page *page = nullptr;
   ik_pager *pager = nullptr;
-  ik_openai_invite_deleted *del = nullptr;
+  ik_deletion *del = nullptr;
 
   expect_fails("create NULL client", INV, [&](ik_error **e) {
     inv = sentinel<ik_openai_invite>();
@@ -84,7 +84,7 @@ TEST_F(Misuse, OpenAIOperationsWithNullArguments) {
   });
   expect_fails("create projects_count>0 with NULL projects", INV, [&](ik_error **e) {
     auto q = p;
-    q.projects_set = 1;
+    q.send_projects = IK_OPTBOOL_TRUE;
     q.projects = nullptr;
     q.projects_count = 2;
     return ik_openai_invite_create(client.get(), &q, nullptr, &inv, e);
@@ -92,7 +92,7 @@ TEST_F(Misuse, OpenAIOperationsWithNullArguments) {
   expect_fails("create project with NULL id", INV, [&](ik_error **e) {
     ik_openai_project_ref refs[1] = {{nullptr, "member"}};
     auto q = p;
-    q.projects_set = 1;
+    q.send_projects = IK_OPTBOOL_TRUE;
     q.projects = refs;
     q.projects_count = 1;
     return ik_openai_invite_create(client.get(), &q, nullptr, &inv, e);
@@ -100,7 +100,7 @@ TEST_F(Misuse, OpenAIOperationsWithNullArguments) {
   expect_fails("create project with NULL role", INV, [&](ik_error **e) {
     ik_openai_project_ref refs[1] = {{"proj_1", nullptr}};
     auto q = p;
-    q.projects_set = 1;
+    q.send_projects = IK_OPTBOOL_TRUE;
     q.projects = refs;
     q.projects_count = 1;
     return ik_openai_invite_create(client.get(), &q, nullptr, &inv, e);
@@ -159,13 +159,19 @@ TEST_F(Misuse, OpenAIOperationsWithNullArguments) {
   expect_fails("pager NULL out", INV, [&](ik_error **e) { return ik_openai_invite_pager(client.get(), nullptr, nullptr, e); });
 
   expect_fails("delete NULL client", INV, [&](ik_error **e) {
-    del = sentinel<ik_openai_invite_deleted>();
+    del = sentinel<ik_deletion>();
     const ik_status st = ik_openai_invite_delete(nullptr, "i", nullptr, &del, e);
-    EXPECT_EQ(del, nullptr);
+    EXPECT_EQ(del, nullptr) << "out not cleared";
     return st;
   });
-  expect_fails("delete NULL id", INV,
-               [&](ik_error **e) { return ik_openai_invite_delete(client.get(), nullptr, nullptr, &del, e); });
+  expect_fails("delete NULL id", INV, [&](ik_error **e) {
+    del = sentinel<ik_deletion>();
+    const ik_status st = ik_openai_invite_delete(client.get(), nullptr, nullptr, &del, e);
+    EXPECT_EQ(del, nullptr) << "out not cleared";
+    return st;
+  });
+  expect_fails("delete NULL client, NULL out", INV,
+               [&](ik_error **e) { return ik_openai_invite_delete(nullptr, "i", nullptr, nullptr, e); });
 
   expect_fails("call options version 0", INV, [&](ik_error **e) {
     ik_call_options co = IK_CALL_OPTIONS_INIT;
@@ -194,6 +200,30 @@ TEST_F(Misuse, OpenAIOperationsWithNullArguments) {
     co.attempt_timeout_ms = -1;
     return ik_openai_invite_retrieve(client.get(), "i", &co, &inv, e);
   });
+  // ik_optbool inputs outside IK_OPTBOOL_UNSET..IK_OPTBOOL_FALSE (0..2).
+  for (ik_optbool bad : {-1, 3, INT32_MIN, INT32_MAX}) {
+    expect_fails("create send_projects out of range", INV, [&](ik_error **e) {
+      auto q = p;
+      q.send_projects = bad;
+      inv = sentinel<ik_openai_invite>();
+      const ik_status st = ik_openai_invite_create(client.get(), &q, nullptr, &inv, e);
+      EXPECT_EQ(inv, nullptr);
+      return st;
+    });
+    expect_fails("call options retry_ambiguous_posts out of range", INV, [&](ik_error **e) {
+      ik_call_options co = IK_CALL_OPTIONS_INIT;
+      co.retry_ambiguous_posts = bad;
+      return ik_openai_invite_create(client.get(), &p, &co, &inv, e);
+    });
+    expect_fails("delete with retry_ambiguous_posts out of range", INV, [&](ik_error **e) {
+      ik_call_options co = IK_CALL_OPTIONS_INIT;
+      co.retry_ambiguous_posts = bad;
+      del = sentinel<ik_deletion>();
+      const ik_status st = ik_openai_invite_delete(client.get(), "i", &co, &del, e);
+      EXPECT_EQ(del, nullptr);
+      return st;
+    });
+  }
   EXPECT_EQ(server.request_count(), 0u) << "a misuse reached the network";
 }
 
@@ -211,7 +241,7 @@ TEST_F(Misuse, BadUtf8Inputs) {
                  [&](ik_error **e) { return ik_openai_invite_create(client.get(), &p, nullptr, &inv, e); });
     ik_openai_project_ref refs[1] = {{bad, "member"}};
     p.role = "reader";
-    p.projects_set = 1;
+    p.send_projects = IK_OPTBOOL_TRUE;
     p.projects = refs;
     p.projects_count = 1;
     expect_fails("create bad UTF-8 project id", UTF,
@@ -387,8 +417,11 @@ TEST(MisuseOptions, InitFunctions) {
     ASSERT_EQ(ik_openai_invite_create_params_init(&o, IK_OPENAI_INVITE_CREATE_PARAMS_VERSION, nullptr), IK_STATUS_OK);
     EXPECT_EQ(o.version, IK_OPENAI_INVITE_CREATE_PARAMS_VERSION);
     EXPECT_EQ(o.email, nullptr);
-    EXPECT_EQ(o.projects_set, 0);
+    EXPECT_EQ(o.send_projects, IK_OPTBOOL_UNSET);
     EXPECT_EQ(o.projects_count, 0u);
+    EXPECT_EQ(o.role, nullptr);
+    EXPECT_EQ(o.projects, nullptr);
+    EXPECT_EQ(ik_openai_invite_create_params_version(), static_cast<uint32_t>(IK_OPENAI_INVITE_CREATE_PARAMS_VERSION));
   }
   expect_fails("openai params init NULL", INV,
                [](ik_error **e) { return ik_openai_invite_create_params_init(nullptr, 1, e); });
@@ -400,13 +433,21 @@ TEST(MisuseOptions, InitFunctions) {
     ik_openai_invite_create_params o;
     return ik_openai_invite_create_params_init(&o, 1000, e);
   });
+  expect_fails("openai params init version() + 1", INV, [](ik_error **e) {
+    ik_openai_invite_create_params o;
+    return ik_openai_invite_create_params_init(&o, ik_openai_invite_create_params_version() + 1, e);
+  });
   {
     ik_twilio_user_params o;
     std::memset(&o, 0xAB, sizeof o);
     ASSERT_EQ(ik_twilio_user_params_init(&o, IK_TWILIO_USER_PARAMS_VERSION, nullptr), IK_STATUS_OK);
     EXPECT_EQ(o.version, IK_TWILIO_USER_PARAMS_VERSION);
     EXPECT_EQ(o.identity, nullptr);
-    EXPECT_EQ(o.webhook_enabled, 0);
+    EXPECT_EQ(o.webhook_enabled, IK_OPTBOOL_UNSET);
+    EXPECT_EQ(o.role_sid, nullptr);
+    EXPECT_EQ(o.attributes, nullptr);
+    EXPECT_EQ(o.friendly_name, nullptr);
+    EXPECT_EQ(ik_twilio_user_params_version(), static_cast<uint32_t>(IK_TWILIO_USER_PARAMS_VERSION));
   }
   expect_fails("twilio params init NULL", INV, [](ik_error **e) { return ik_twilio_user_params_init(nullptr, 1, e); });
   expect_fails("twilio params init v0", INV, [](ik_error **e) {
@@ -417,6 +458,10 @@ TEST(MisuseOptions, InitFunctions) {
     ik_twilio_user_params o;
     return ik_twilio_user_params_init(&o, 1000, e);
   });
+  expect_fails("twilio params init version() + 1", INV, [](ik_error **e) {
+    ik_twilio_user_params o;
+    return ik_twilio_user_params_init(&o, ik_twilio_user_params_version() + 1, e);
+  });
   {
     ik_fastly_invitation_create_params o;
     std::memset(&o, 0xAB, sizeof o);
@@ -425,6 +470,14 @@ TEST(MisuseOptions, InitFunctions) {
     EXPECT_EQ(o.version, IK_FASTLY_INVITATION_CREATE_PARAMS_VERSION);
     EXPECT_EQ(o.email, nullptr);
     EXPECT_EQ(o.services_count, 0u);
+    EXPECT_EQ(o.limit_services, IK_OPTBOOL_UNSET);
+    EXPECT_EQ(o.role, nullptr);
+    EXPECT_EQ(o.roles, nullptr);
+    EXPECT_EQ(o.roles_count, 0u);
+    EXPECT_EQ(o.customer_id, nullptr);
+    EXPECT_EQ(o.services, nullptr);
+    EXPECT_EQ(ik_fastly_invitation_create_params_version(),
+              static_cast<uint32_t>(IK_FASTLY_INVITATION_CREATE_PARAMS_VERSION));
   }
   expect_fails("fastly params init NULL", INV,
                [](ik_error **e) { return ik_fastly_invitation_create_params_init(nullptr, 1, e); });
@@ -436,6 +489,13 @@ TEST(MisuseOptions, InitFunctions) {
     ik_fastly_invitation_create_params o;
     return ik_fastly_invitation_create_params_init(&o, 1000, e);
   });
+  expect_fails("fastly params init version() + 1", INV, [](ik_error **e) {
+    ik_fastly_invitation_create_params o;
+    return ik_fastly_invitation_create_params_init(&o, ik_fastly_invitation_create_params_version() + 1, e);
+  });
+  // Output structs: the version this library writes.
+  EXPECT_EQ(ik_log_record_version(), static_cast<uint32_t>(IK_LOG_RECORD_VERSION));
+  EXPECT_EQ(ik_retry_info_version(), static_cast<uint32_t>(IK_RETRY_INFO_VERSION));
 }
 
 TEST(MisuseOther, TwilioAndFastlyWithNullArguments) {
@@ -455,6 +515,7 @@ TEST(MisuseOther, TwilioAndFastlyWithNullArguments) {
   ik_fastly_invitation *fi = nullptr;
   ik_page *page = nullptr;
   ik_pager *pager = nullptr;
+  ik_deletion *del = nullptr;
   ik_twilio_user_params up = IK_TWILIO_USER_PARAMS_INIT;
   up.identity = "alice";
   ik_fastly_invitation_create_params fp = IK_FASTLY_INVITATION_CREATE_PARAMS_INIT;
@@ -500,6 +561,18 @@ TEST(MisuseOther, TwilioAndFastlyWithNullArguments) {
                [&](ik_error **e) { return ik_twilio_invite_delete(nullptr, IS, "CH1", IN, nullptr, nullptr, e); });
   expect_fails("tw invite delete NULL sid", INV,
                [&](ik_error **e) { return ik_twilio_invite_delete(client.get(), IS, "CH1", nullptr, nullptr, nullptr, e); });
+  expect_fails("tw invite delete NULL client clears out", INV, [&](ik_error **e) {
+    del = sentinel<ik_deletion>();
+    const ik_status st = ik_twilio_invite_delete(nullptr, IS, "CH1", IN, nullptr, &del, e);
+    EXPECT_EQ(del, nullptr) << "out not cleared";
+    return st;
+  });
+  expect_fails("tw invite delete NULL channel clears out", INV, [&](ik_error **e) {
+    del = sentinel<ik_deletion>();
+    const ik_status st = ik_twilio_invite_delete(client.get(), IS, nullptr, IN, nullptr, &del, e);
+    EXPECT_EQ(del, nullptr) << "out not cleared";
+    return st;
+  });
 
   expect_fails("tw user create NULL client", INV,
                [&](ik_error **e) { return ik_twilio_user_create(nullptr, IS, &up, nullptr, &tu, e); });
@@ -540,6 +613,28 @@ TEST(MisuseOther, TwilioAndFastlyWithNullArguments) {
                [&](ik_error **e) { return ik_twilio_user_delete(nullptr, IS, "alice", nullptr, nullptr, e); });
   expect_fails("tw user delete NULL identity", INV,
                [&](ik_error **e) { return ik_twilio_user_delete(client.get(), IS, nullptr, nullptr, nullptr, e); });
+  expect_fails("tw user delete NULL identity clears out", INV, [&](ik_error **e) {
+    del = sentinel<ik_deletion>();
+    const ik_status st = ik_twilio_user_delete(client.get(), IS, nullptr, nullptr, &del, e);
+    EXPECT_EQ(del, nullptr) << "out not cleared";
+    return st;
+  });
+  for (ik_optbool bad : {-1, 3, INT32_MIN, INT32_MAX}) {
+    expect_fails("tw user create webhook_enabled out of range", INV, [&](ik_error **e) {
+      ik_twilio_user_params q = up;
+      q.webhook_enabled = bad;
+      tu = sentinel<ik_twilio_user>();
+      const ik_status st = ik_twilio_user_create(client.get(), IS, &q, nullptr, &tu, e);
+      EXPECT_EQ(tu, nullptr);
+      return st;
+    });
+    expect_fails("tw user update webhook_enabled out of range", INV, [&](ik_error **e) {
+      ik_twilio_user_params q = IK_TWILIO_USER_PARAMS_INIT;
+      q.friendly_name = "A";
+      q.webhook_enabled = bad;
+      return ik_twilio_user_update(client.get(), IS, "alice", &q, nullptr, &tu, e);
+    });
+  }
 
   expect_fails("fastly create NULL client", INV, [&](ik_error **e) {
     fi = sentinel<ik_fastly_invitation>();
@@ -581,6 +676,22 @@ TEST(MisuseOther, TwilioAndFastlyWithNullArguments) {
                [&](ik_error **e) { return ik_fastly_invitation_delete(nullptr, "abc", nullptr, nullptr, e); });
   expect_fails("fastly delete NULL id", INV,
                [&](ik_error **e) { return ik_fastly_invitation_delete(client.get(), nullptr, nullptr, nullptr, e); });
+  expect_fails("fastly delete NULL id clears out", INV, [&](ik_error **e) {
+    del = sentinel<ik_deletion>();
+    const ik_status st = ik_fastly_invitation_delete(client.get(), nullptr, nullptr, &del, e);
+    EXPECT_EQ(del, nullptr) << "out not cleared";
+    return st;
+  });
+  for (ik_optbool bad : {-1, 3, INT32_MIN, INT32_MAX}) {
+    expect_fails("fastly create limit_services out of range", INV, [&](ik_error **e) {
+      ik_fastly_invitation_create_params q = fp;
+      q.limit_services = bad;
+      fi = sentinel<ik_fastly_invitation>();
+      const ik_status st = ik_fastly_invitation_create(client.get(), &q, nullptr, &fi, e);
+      EXPECT_EQ(fi, nullptr);
+      return st;
+    });
+  }
   EXPECT_EQ(server.request_count(), 0u) << "a misuse reached the network";
 }
 
@@ -636,11 +747,10 @@ TEST(MisuseFree, NullSafeFrees) {
   ik_cancel_token_cancel(nullptr);
   ik_cancel_token_reset(nullptr);
   EXPECT_EQ(ik_cancel_token_is_cancelled(nullptr), 0);
-  ik_response_free(nullptr);
+  ik_deletion_free(nullptr);
   ik_page_free(nullptr);
   ik_pager_free(nullptr);
   ik_openai_invite_free(nullptr);
-  ik_openai_invite_deleted_free(nullptr);
   ik_twilio_invite_free(nullptr);
   ik_twilio_user_free(nullptr);
   ik_fastly_invitation_free(nullptr);
@@ -674,7 +784,16 @@ TEST(MisuseAccessors, NullObjectsReadAsAbsent) {
   EXPECT_EQ(ik_error_field(nullptr, "type"), nullptr);
   EXPECT_EQ(ik_error_request_id(nullptr), nullptr);
   EXPECT_EQ(ik_error_header(nullptr, "x"), nullptr);
-  EXPECT_EQ(ik_error_retry_after_ms(nullptr), -1);
+  EXPECT_EQ(ik_error_header_count(nullptr), 0u);
+  s = "x";
+  const char *s2 = "x";
+  EXPECT_EQ(ik_error_header_at(nullptr, 0, &s, &s2), 0);
+  EXPECT_EQ(s, nullptr);
+  EXPECT_EQ(s2, nullptr);
+  EXPECT_EQ(ik_error_header_at(nullptr, SIZE_MAX, nullptr, nullptr), 0);
+  EXPECT_EQ(ik_error_retry_after_ms(nullptr, &v), 0);
+  EXPECT_EQ(ik_error_retry_after_ms(nullptr, nullptr), 0);
+  EXPECT_EQ(ik_error_cancelled_by(nullptr), IK_CANCELLED_BY_NONE);
   EXPECT_EQ(ik_error_is_retryable(nullptr), 0);
   EXPECT_EQ(ik_error_is_ambiguous(nullptr), 0);
   EXPECT_EQ(ik_error_attempts(nullptr), 0);
@@ -697,19 +816,43 @@ TEST(MisuseAccessors, NullObjectsReadAsAbsent) {
   EXPECT_EQ(ik_response_header_at(nullptr, 0, &s, &s), 0);
   EXPECT_EQ(ik_response_header_at(nullptr, 0, nullptr, nullptr), 0);
   EXPECT_EQ(ik_response_ratelimit_remaining(nullptr, &v), 0);
-  EXPECT_EQ(ik_response_ratelimit_reset(nullptr, &v), 0);
+  EXPECT_EQ(ik_response_ratelimit_reset_unix(nullptr, &v), 0);
   EXPECT_EQ(ik_response_attempts(nullptr), 0);
   (void)ik_response_elapsed_us(nullptr);
   d = reinterpret_cast<const uint8_t *>("x");
   EXPECT_EQ(ik_response_body(nullptr, &d, &n), 0);
   EXPECT_EQ(ik_response_body(nullptr, nullptr, nullptr), 0);
+  // response.h: deletions
+  EXPECT_EQ(ik_deletion_kind(nullptr), IK_KIND_NONE);
+  EXPECT_EQ(ik_deletion_id(nullptr), nullptr);
+  EXPECT_EQ(ik_deletion_deleted(nullptr), IK_OPTBOOL_UNSET);
+  EXPECT_EQ(ik_deletion_object(nullptr), nullptr);
+  d = reinterpret_cast<const uint8_t *>("x");
+  n = 99;
+  EXPECT_EQ(ik_deletion_raw_json(nullptr, &d, &n), 0);
+  EXPECT_EQ(d, nullptr);
+  EXPECT_EQ(n, 0u);
+  EXPECT_EQ(ik_deletion_raw_json(nullptr, nullptr, nullptr), 0);
+  EXPECT_EQ(ik_deletion_response(nullptr), nullptr);
   // pager.h
   EXPECT_EQ(ik_page_kind(nullptr), IK_KIND_NONE);
   EXPECT_EQ(ik_page_count(nullptr), 0u);
   EXPECT_EQ(ik_page_has_more(nullptr), 0);
   EXPECT_EQ(ik_page_next_cursor(nullptr), nullptr);
-  EXPECT_EQ(ik_page_raw_json(nullptr, &s), 0u);
-  EXPECT_EQ(ik_page_raw_json(nullptr, nullptr), 0u);
+  d = reinterpret_cast<const uint8_t *>("x");
+  n = 99;
+  EXPECT_EQ(ik_page_raw_json(nullptr, &d, &n), 0);
+  EXPECT_EQ(d, nullptr);
+  EXPECT_EQ(n, 0u);
+  EXPECT_EQ(ik_page_raw_json(nullptr, nullptr, nullptr), 0);
+  EXPECT_EQ(ik_page_item_id(nullptr, 0), nullptr);
+  EXPECT_EQ(ik_page_item_id(nullptr, SIZE_MAX), nullptr);
+  d = reinterpret_cast<const uint8_t *>("x");
+  n = 99;
+  EXPECT_EQ(ik_page_item_raw_json(nullptr, 0, &d, &n), 0);
+  EXPECT_EQ(d, nullptr);
+  EXPECT_EQ(n, 0u);
+  EXPECT_EQ(ik_page_item_raw_json(nullptr, SIZE_MAX, nullptr, nullptr), 0);
   EXPECT_EQ(ik_page_response(nullptr), nullptr);
   EXPECT_EQ(ik_page_openai_invite_at(nullptr, 0), nullptr);
   EXPECT_EQ(ik_page_twilio_invite_at(nullptr, 0), nullptr);
@@ -717,8 +860,9 @@ TEST(MisuseAccessors, NullObjectsReadAsAbsent) {
   EXPECT_EQ(ik_page_fastly_invitation_at(nullptr, 0), nullptr);
   EXPECT_EQ(ik_page_openai_first_id(nullptr), nullptr);
   EXPECT_EQ(ik_page_openai_last_id(nullptr), nullptr);
-  EXPECT_EQ(ik_page_twilio_page(nullptr), -1);
-  EXPECT_EQ(ik_page_twilio_page_size(nullptr), -1);
+  EXPECT_EQ(ik_page_twilio_page(nullptr, &v), 0);
+  EXPECT_EQ(ik_page_twilio_page(nullptr, nullptr), 0);
+  EXPECT_EQ(ik_page_twilio_page_size(nullptr, &v), 0);
   EXPECT_EQ(ik_page_twilio_key(nullptr), nullptr);
   EXPECT_EQ(ik_page_twilio_url(nullptr), nullptr);
   EXPECT_EQ(ik_page_twilio_first_page_url(nullptr), nullptr);
@@ -728,10 +872,11 @@ TEST(MisuseAccessors, NullObjectsReadAsAbsent) {
   EXPECT_EQ(ik_page_fastly_link_last(nullptr), nullptr);
   EXPECT_EQ(ik_page_fastly_link_prev(nullptr), nullptr);
   EXPECT_EQ(ik_page_fastly_link_next(nullptr), nullptr);
-  EXPECT_EQ(ik_page_fastly_current_page(nullptr), -1);
-  EXPECT_EQ(ik_page_fastly_per_page(nullptr), -1);
-  EXPECT_EQ(ik_page_fastly_record_count(nullptr), -1);
-  EXPECT_EQ(ik_page_fastly_total_pages(nullptr), -1);
+  EXPECT_EQ(ik_page_fastly_current_page(nullptr, &v), 0);
+  EXPECT_EQ(ik_page_fastly_per_page(nullptr, &v), 0);
+  EXPECT_EQ(ik_page_fastly_record_count(nullptr, &v), 0);
+  EXPECT_EQ(ik_page_fastly_total_pages(nullptr, &v), 0);
+  EXPECT_EQ(ik_page_fastly_total_pages(nullptr, nullptr), 0);
   EXPECT_EQ(ik_pager_kind(nullptr), IK_KIND_NONE);
   EXPECT_EQ(ik_pager_items_delivered(nullptr), 0);
   (void)ik_pager_done(nullptr);
@@ -741,22 +886,25 @@ TEST(MisuseAccessors, NullObjectsReadAsAbsent) {
   EXPECT_EQ(ik_openai_invite_email(nullptr), nullptr);
   EXPECT_EQ(ik_openai_invite_role(nullptr), nullptr);
   EXPECT_EQ(ik_openai_invite_status(nullptr), nullptr);
-  EXPECT_EQ(ik_openai_invite_created_at(nullptr, &v), 0);
-  EXPECT_EQ(ik_openai_invite_expires_at(nullptr, &v), 0);
-  EXPECT_EQ(ik_openai_invite_accepted_at(nullptr, &v), 0);
-  EXPECT_EQ(ik_openai_invite_created_at(nullptr, nullptr), 0);
+  EXPECT_EQ(ik_openai_invite_created_at_unix(nullptr, &v), 0);
+  EXPECT_EQ(ik_openai_invite_expires_at_unix(nullptr, &v), 0);
+  EXPECT_EQ(ik_openai_invite_accepted_at_unix(nullptr, &v), 0);
+  EXPECT_EQ(ik_openai_invite_created_at_unix(nullptr, nullptr), 0);
   EXPECT_EQ(ik_openai_invite_project_count(nullptr), 0u);
-  EXPECT_EQ(ik_openai_invite_project_id(nullptr, 0), nullptr);
-  EXPECT_EQ(ik_openai_invite_project_role(nullptr, 0), nullptr);
+  s = "x";
+  s2 = "x";
+  EXPECT_EQ(ik_openai_invite_project_at(nullptr, 0, &s, &s2), 0);
+  EXPECT_EQ(s, nullptr);
+  EXPECT_EQ(s2, nullptr);
+  EXPECT_EQ(ik_openai_invite_project_at(nullptr, SIZE_MAX, nullptr, nullptr), 0);
   EXPECT_EQ(ik_openai_invite_has_projects(nullptr), 0);
-  EXPECT_EQ(ik_openai_invite_raw_json(nullptr, &s), 0u);
-  EXPECT_EQ(ik_openai_invite_raw_json(nullptr, nullptr), 0u);
+  d = reinterpret_cast<const uint8_t *>("x");
+  n = 99;
+  EXPECT_EQ(ik_openai_invite_raw_json(nullptr, &d, &n), 0);
+  EXPECT_EQ(d, nullptr);
+  EXPECT_EQ(n, 0u);
+  EXPECT_EQ(ik_openai_invite_raw_json(nullptr, nullptr, nullptr), 0);
   EXPECT_EQ(ik_openai_invite_response(nullptr), nullptr);
-  EXPECT_EQ(ik_openai_invite_deleted_object(nullptr), nullptr);
-  EXPECT_EQ(ik_openai_invite_deleted_id(nullptr), nullptr);
-  EXPECT_EQ(ik_openai_invite_deleted_deleted(nullptr), IK_TRI_NULL);
-  EXPECT_EQ(ik_openai_invite_deleted_raw_json(nullptr, &s), 0u);
-  EXPECT_EQ(ik_openai_invite_deleted_response(nullptr), nullptr);
   // twilio.h
   EXPECT_EQ(ik_twilio_invite_sid(nullptr), nullptr);
   EXPECT_EQ(ik_twilio_invite_account_sid(nullptr), nullptr);
@@ -770,7 +918,12 @@ TEST(MisuseAccessors, NullObjectsReadAsAbsent) {
   EXPECT_EQ(ik_twilio_invite_date_updated(nullptr), nullptr);
   EXPECT_EQ(ik_twilio_invite_date_created_unix(nullptr, &v), 0);
   EXPECT_EQ(ik_twilio_invite_date_updated_unix(nullptr, &v), 0);
-  EXPECT_EQ(ik_twilio_invite_raw_json(nullptr, &s), 0u);
+  d = reinterpret_cast<const uint8_t *>("x");
+  n = 99;
+  EXPECT_EQ(ik_twilio_invite_raw_json(nullptr, &d, &n), 0);
+  EXPECT_EQ(d, nullptr);
+  EXPECT_EQ(n, 0u);
+  EXPECT_EQ(ik_twilio_invite_raw_json(nullptr, nullptr, nullptr), 0);
   EXPECT_EQ(ik_twilio_invite_response(nullptr), nullptr);
   EXPECT_EQ(ik_twilio_user_sid(nullptr), nullptr);
   EXPECT_EQ(ik_twilio_user_account_sid(nullptr), nullptr);
@@ -779,23 +932,29 @@ TEST(MisuseAccessors, NullObjectsReadAsAbsent) {
   EXPECT_EQ(ik_twilio_user_friendly_name(nullptr), nullptr);
   EXPECT_EQ(ik_twilio_user_role_sid(nullptr), nullptr);
   EXPECT_EQ(ik_twilio_user_identity(nullptr), nullptr);
-  EXPECT_EQ(ik_twilio_user_is_online(nullptr), IK_TRI_NULL);
-  EXPECT_EQ(ik_twilio_user_is_notifiable(nullptr), IK_TRI_NULL);
+  EXPECT_EQ(ik_twilio_user_is_online(nullptr), IK_OPTBOOL_UNSET);
+  EXPECT_EQ(ik_twilio_user_is_notifiable(nullptr), IK_OPTBOOL_UNSET);
   EXPECT_EQ(ik_twilio_user_date_created(nullptr), nullptr);
   EXPECT_EQ(ik_twilio_user_date_updated(nullptr), nullptr);
   EXPECT_EQ(ik_twilio_user_date_created_unix(nullptr, &v), 0);
   EXPECT_EQ(ik_twilio_user_date_updated_unix(nullptr, &v), 0);
-  EXPECT_EQ(ik_twilio_user_joined_channels_count(nullptr), 0);
+  EXPECT_EQ(ik_twilio_user_joined_channels_count(nullptr, &v), 0);
+  EXPECT_EQ(ik_twilio_user_joined_channels_count(nullptr, nullptr), 0);
   EXPECT_EQ(ik_twilio_user_link_user_channels(nullptr), nullptr);
   EXPECT_EQ(ik_twilio_user_link_user_bindings(nullptr), nullptr);
   EXPECT_EQ(ik_twilio_user_url(nullptr), nullptr);
-  EXPECT_EQ(ik_twilio_user_raw_json(nullptr, &s), 0u);
+  d = reinterpret_cast<const uint8_t *>("x");
+  n = 99;
+  EXPECT_EQ(ik_twilio_user_raw_json(nullptr, &d, &n), 0);
+  EXPECT_EQ(d, nullptr);
+  EXPECT_EQ(n, 0u);
+  EXPECT_EQ(ik_twilio_user_raw_json(nullptr, nullptr, nullptr), 0);
   EXPECT_EQ(ik_twilio_user_response(nullptr), nullptr);
   // fastly.h
   EXPECT_EQ(ik_fastly_invitation_id(nullptr), nullptr);
   EXPECT_EQ(ik_fastly_invitation_type(nullptr), nullptr);
   EXPECT_EQ(ik_fastly_invitation_email(nullptr), nullptr);
-  EXPECT_EQ(ik_fastly_invitation_limit_services(nullptr), IK_TRI_NULL);
+  EXPECT_EQ(ik_fastly_invitation_limit_services(nullptr), IK_OPTBOOL_UNSET);
   EXPECT_EQ(ik_fastly_invitation_role(nullptr), nullptr);
   EXPECT_EQ(ik_fastly_invitation_role_count(nullptr), 0u);
   EXPECT_EQ(ik_fastly_invitation_role_at(nullptr, 0), nullptr);
@@ -808,8 +967,13 @@ TEST(MisuseAccessors, NullObjectsReadAsAbsent) {
   EXPECT_EQ(ik_fastly_invitation_deleted_at_unix(nullptr, &v), 0);
   EXPECT_EQ(ik_fastly_invitation_customer_id(nullptr), nullptr);
   EXPECT_EQ(ik_fastly_invitation_service_invitation_count(nullptr), 0u);
-  EXPECT_EQ(ik_fastly_invitation_service_invitation_id(nullptr, 0), nullptr);
-  EXPECT_EQ(ik_fastly_invitation_raw_json(nullptr, &s), 0u);
+  EXPECT_EQ(ik_fastly_invitation_service_invitation_at(nullptr, 0), nullptr);
+  d = reinterpret_cast<const uint8_t *>("x");
+  n = 99;
+  EXPECT_EQ(ik_fastly_invitation_raw_json(nullptr, &d, &n), 0);
+  EXPECT_EQ(d, nullptr);
+  EXPECT_EQ(n, 0u);
+  EXPECT_EQ(ik_fastly_invitation_raw_json(nullptr, nullptr, nullptr), 0);
   EXPECT_EQ(ik_fastly_invitation_response(nullptr), nullptr);
   EXPECT_EQ(v, 12345) << "an accessor wrote through its out-pointer for a NULL object";
 }
@@ -822,9 +986,9 @@ TEST_F(Misuse, AccessorsWithNullOutPointersOnRealObjects) {
   ASSERT_EQ(ik_openai_invite_retrieve(client.get(), "i", nullptr, &inv, err.out()), IK_STATUS_OK) << err.what();
   InvitePtr own(inv);
   // A NULL out-pointer: no crash; the return value still tells presence.
-  EXPECT_EQ(ik_openai_invite_created_at(inv, nullptr), 1);
-  EXPECT_EQ(ik_openai_invite_expires_at(inv, nullptr), 1);
-  EXPECT_EQ(ik_openai_invite_accepted_at(inv, nullptr), 1);
+  EXPECT_EQ(ik_openai_invite_created_at_unix(inv, nullptr), 1);
+  EXPECT_EQ(ik_openai_invite_expires_at_unix(inv, nullptr), 1);
+  EXPECT_EQ(ik_openai_invite_accepted_at_unix(inv, nullptr), 1);
   const ik_response *r = ik_openai_invite_response(inv);
   EXPECT_EQ(ik_response_header(r, nullptr), nullptr);
   EXPECT_EQ(ik_response_ratelimit_remaining(r, nullptr), 0);
@@ -840,4 +1004,69 @@ TEST_F(Misuse, ErrorAccessorsWithNullNames) {
   EXPECT_EQ(ik_error_field(err.get(), nullptr), nullptr);
   EXPECT_EQ(ik_error_header(err.get(), nullptr), nullptr);
   EXPECT_EQ(ik_error_body(err.get(), nullptr, nullptr), 1);
+}
+
+// The 0.2 indexed and kind-generic accessors on real objects: out-of-range
+// indexes give NULL/0 (and clear the out-pointers), NULL out-pointers are
+// allowed and the return value still tells presence.
+TEST_F(Misuse, NewAccessorsOutOfRangeAndNullOutPointers) {
+  const std::string body = "{\"object\":\"list\",\"data\":[" + openai_invite_json("invite-1") + "," +
+                           openai_invite_json("invite-2") +
+                           "],\"first_id\":\"invite-1\",\"last_id\":\"invite-2\",\"has_more\":false}";
+  server.enqueue(Reply::json(200, body));
+  ik_page *page = nullptr;
+  Err err;
+  ASSERT_EQ(ik_openai_invite_list(client.get(), nullptr, nullptr, &page, err.out()), IK_STATUS_OK) << err.what();
+  PagePtr own_page(page);
+  ASSERT_EQ(ik_page_count(page), 2u);
+  for (size_t bad : {size_t{2}, size_t{3}, static_cast<size_t>(SIZE_MAX)}) {
+    EXPECT_EQ(ik_page_item_id(page, bad), nullptr) << bad;
+    const uint8_t *d = reinterpret_cast<const uint8_t *>("x");
+    size_t n = 99;
+    EXPECT_EQ(ik_page_item_raw_json(page, bad, &d, &n), 0) << bad;
+    EXPECT_EQ(d, nullptr);
+    EXPECT_EQ(n, 0u);
+    EXPECT_EQ(ik_page_item_raw_json(page, bad, nullptr, nullptr), 0);
+  }
+  EXPECT_EQ(ik_page_item_raw_json(page, 0, nullptr, nullptr), 1);
+  size_t only_len = 0;
+  EXPECT_EQ(ik_page_item_raw_json(page, 1, nullptr, &only_len), 1);
+  EXPECT_EQ(only_len, openai_invite_json("invite-2").size());
+  // Typed accessors of another kind on this page: NULL.
+  EXPECT_EQ(ik_page_twilio_user_at(page, 0), nullptr);
+
+  const ik_openai_invite *inv = ik_page_openai_invite_at(page, 0);
+  ASSERT_NE(inv, nullptr);
+  EXPECT_EQ(ik_openai_invite_project_count(inv), 0u);
+  const char *id = "x";
+  const char *role = "x";
+  EXPECT_EQ(ik_openai_invite_project_at(inv, 0, &id, &role), 0) << "\"projects\":[] has no item 0";
+  EXPECT_EQ(id, nullptr);
+  EXPECT_EQ(role, nullptr);
+
+  // A real deletion with NULL out-pointers.
+  server.enqueue(Reply::json(200, "{\"object\":\"organization.invite.deleted\",\"id\":\"invite-1\",\"deleted\":true}"));
+  ik_deletion *del = nullptr;
+  ASSERT_EQ(ik_openai_invite_delete(client.get(), "invite-1", nullptr, &del, err.out()), IK_STATUS_OK) << err.what();
+  DeletionPtr own_del(del);
+  EXPECT_EQ(ik_deletion_raw_json(del, nullptr, nullptr), 1);
+  size_t del_len = 0;
+  EXPECT_EQ(ik_deletion_raw_json(del, nullptr, &del_len), 1);
+  EXPECT_GT(del_len, 0u);
+
+  // A real error: header_at out of range, NULL out-pointers in range.
+  server.enqueue(Reply::json(404, openai_error_json("nope", "invalid_request_error", nullptr, nullptr)));
+  ik_openai_invite *missing = nullptr;
+  ASSERT_EQ(ik_openai_invite_retrieve(client.get(), "i", nullptr, &missing, err.out()), IK_STATUS_NOT_FOUND);
+  const size_t hn = ik_error_header_count(err.get());
+  ASSERT_GT(hn, 0u);
+  EXPECT_EQ(ik_error_header_at(err.get(), 0, nullptr, nullptr), 1);
+  id = "x";
+  role = "x";
+  EXPECT_EQ(ik_error_header_at(err.get(), hn, &id, &role), 0);
+  EXPECT_EQ(id, nullptr);
+  EXPECT_EQ(role, nullptr);
+  EXPECT_EQ(ik_error_header_at(err.get(), SIZE_MAX, nullptr, nullptr), 0);
+  EXPECT_EQ(ik_error_cancelled_by(err.get()), IK_CANCELLED_BY_NONE);
+  EXPECT_EQ(ik_error_retry_after_ms(err.get(), nullptr), 0);
 }

@@ -43,27 +43,48 @@ TEST_F(OpenAIParse, EveryInviteField) {
   EXPECT_EQ(str(ik_openai_invite_role(inv.get())), "owner");
   EXPECT_EQ(str(ik_openai_invite_status(inv.get())), "accepted");
   int64_t v = -7;
-  EXPECT_EQ(ik_openai_invite_created_at(inv.get(), &v), 1);
+  EXPECT_EQ(ik_openai_invite_created_at_unix(inv.get(), &v), 1);
   EXPECT_EQ(v, 1711471533);
-  EXPECT_EQ(ik_openai_invite_expires_at(inv.get(), &v), 1);
+  EXPECT_EQ(ik_openai_invite_expires_at_unix(inv.get(), &v), 1);
   EXPECT_EQ(v, 1712076333);
-  EXPECT_EQ(ik_openai_invite_accepted_at(inv.get(), &v), 1);
+  EXPECT_EQ(ik_openai_invite_accepted_at_unix(inv.get(), &v), 1);
   EXPECT_EQ(v, 1711471600);
   EXPECT_EQ(ik_openai_invite_has_projects(inv.get()), 1);
   ASSERT_EQ(ik_openai_invite_project_count(inv.get()), 2u);
-  EXPECT_EQ(str(ik_openai_invite_project_id(inv.get(), 0)), "proj_1");
-  EXPECT_EQ(str(ik_openai_invite_project_role(inv.get(), 0)), "member");
-  EXPECT_EQ(str(ik_openai_invite_project_id(inv.get(), 1)), "proj_2");
-  EXPECT_EQ(str(ik_openai_invite_project_role(inv.get(), 1)), "owner");
-  EXPECT_EQ(ik_openai_invite_project_id(inv.get(), 2), nullptr);
-  EXPECT_EQ(ik_openai_invite_project_role(inv.get(), 2), nullptr);
-  EXPECT_EQ(ik_openai_invite_project_id(inv.get(), SIZE_MAX), nullptr);
-  const char *raw = nullptr;
-  const size_t n = ik_openai_invite_raw_json(inv.get(), &raw);
+  const char *id = nullptr;
+  const char *role = nullptr;
+  ASSERT_EQ(ik_openai_invite_project_at(inv.get(), 0, &id, &role), 1);
+  EXPECT_EQ(str(id), "proj_1");
+  EXPECT_EQ(str(role), "member");
+  ASSERT_EQ(ik_openai_invite_project_at(inv.get(), 1, &id, &role), 1);
+  EXPECT_EQ(str(id), "proj_2");
+  EXPECT_EQ(str(role), "owner");
+  // Either out-pointer may be NULL.
+  id = nullptr;
+  EXPECT_EQ(ik_openai_invite_project_at(inv.get(), 1, &id, nullptr), 1);
+  EXPECT_EQ(str(id), "proj_2");
+  role = nullptr;
+  EXPECT_EQ(ik_openai_invite_project_at(inv.get(), 0, nullptr, &role), 1);
+  EXPECT_EQ(str(role), "member");
+  EXPECT_EQ(ik_openai_invite_project_at(inv.get(), 0, nullptr, nullptr), 1);
+  // Out of range: 0 and NULLs.
+  for (size_t bad : {size_t{2}, static_cast<size_t>(SIZE_MAX)}) {
+    id = "sentinel";
+    role = "sentinel";
+    EXPECT_EQ(ik_openai_invite_project_at(inv.get(), bad, &id, &role), 0) << bad;
+    EXPECT_EQ(id, nullptr);
+    EXPECT_EQ(role, nullptr);
+  }
+  const uint8_t *raw = nullptr;
+  size_t n = 0;
+  ASSERT_EQ(ik_openai_invite_raw_json(inv.get(), &raw, &n), 1);
   ASSERT_NE(raw, nullptr);
-  EXPECT_EQ(std::string(raw, n), kFullInvite);
-  EXPECT_EQ(raw[n], '\0');
-  EXPECT_EQ(ik_openai_invite_raw_json(inv.get(), nullptr), n);
+  EXPECT_EQ(bytes(raw, n), kFullInvite);
+  EXPECT_EQ(raw[n], 0) << "a whole body is followed by a NUL";
+  size_t only_len = 0;
+  EXPECT_EQ(ik_openai_invite_raw_json(inv.get(), nullptr, &only_len), 1);
+  EXPECT_EQ(only_len, n);
+  EXPECT_EQ(ik_openai_invite_raw_json(inv.get(), nullptr, nullptr), 1);
 }
 
 TEST_F(OpenAIParse, NullVersusZeroVersusAbsentTimestamps) {
@@ -72,12 +93,12 @@ TEST_F(OpenAIParse, NullVersusZeroVersusAbsentTimestamps) {
                                          "\"status\":\"pending\",\"created_at\":0,\"expires_at\":null,\"accepted_at\":0}"));
     ASSERT_TRUE(inv);
     int64_t v = -7;
-    EXPECT_EQ(ik_openai_invite_created_at(inv.get(), &v), 1);
+    EXPECT_EQ(ik_openai_invite_created_at_unix(inv.get(), &v), 1);
     EXPECT_EQ(v, 0);
     v = -7;
-    EXPECT_EQ(ik_openai_invite_expires_at(inv.get(), &v), 0) << "null must read as absent";
+    EXPECT_EQ(ik_openai_invite_expires_at_unix(inv.get(), &v), 0) << "null must read as absent";
     v = -7;
-    EXPECT_EQ(ik_openai_invite_accepted_at(inv.get(), &v), 1) << "0 must read as present";
+    EXPECT_EQ(ik_openai_invite_accepted_at_unix(inv.get(), &v), 1) << "0 must read as present";
     EXPECT_EQ(v, 0);
   }
   {
@@ -85,8 +106,8 @@ TEST_F(OpenAIParse, NullVersusZeroVersusAbsentTimestamps) {
                                          "\"status\":\"expired\",\"created_at\":1711471533}"));
     ASSERT_TRUE(inv);
     int64_t v = -7;
-    EXPECT_EQ(ik_openai_invite_expires_at(inv.get(), &v), 0);
-    EXPECT_EQ(ik_openai_invite_accepted_at(inv.get(), &v), 0);
+    EXPECT_EQ(ik_openai_invite_expires_at_unix(inv.get(), &v), 0);
+    EXPECT_EQ(ik_openai_invite_accepted_at_unix(inv.get(), &v), 0);
     EXPECT_EQ(str(ik_openai_invite_status(inv.get())), "expired");
   }
   {
@@ -95,11 +116,59 @@ TEST_F(OpenAIParse, NullVersusZeroVersusAbsentTimestamps) {
                                          "\"status\":\"pending\",\"created_at\":4102444800,\"expires_at\":9999999999}"));
     ASSERT_TRUE(inv);
     int64_t v = 0;
-    EXPECT_EQ(ik_openai_invite_created_at(inv.get(), &v), 1);
+    EXPECT_EQ(ik_openai_invite_created_at_unix(inv.get(), &v), 1);
     EXPECT_EQ(v, 4102444800LL);
-    EXPECT_EQ(ik_openai_invite_expires_at(inv.get(), &v), 1);
+    EXPECT_EQ(ik_openai_invite_expires_at_unix(inv.get(), &v), 1);
     EXPECT_EQ(v, 9999999999LL);
   }
+}
+
+// ABI 0.2: invites that carry the older field name `invited_at` (the spec's
+// name until mid-2025) instead of `created_at` read it through
+// ik_openai_invite_created_at_unix; `created_at` wins when both are present.
+TEST_F(OpenAIParse, InvitedAtIsReadWhenCreatedAtIsAbsent) {
+  auto inv = retrieve(Reply::json(200, "{\"object\":\"organization.invite\",\"id\":\"i\",\"email\":\"e\",\"role\":\"reader\","
+                                       "\"status\":\"pending\",\"invited_at\":1700000001,\"expires_at\":1700600001}"));
+  ASSERT_TRUE(inv);
+  EXPECT_EQ(opt_int(ik_openai_invite_created_at_unix, inv.get()), 1700000001);
+  EXPECT_EQ(opt_int(ik_openai_invite_expires_at_unix, inv.get()), 1700600001);
+  EXPECT_EQ(ik_openai_invite_accepted_at_unix(inv.get(), nullptr), 0);
+}
+
+TEST_F(OpenAIParse, CreatedAtWinsOverInvitedAt) {
+  for (const char *order : {"\"created_at\":1711471533,\"invited_at\":1600000000",
+                            "\"invited_at\":1600000000,\"created_at\":1711471533"}) {
+    auto inv = retrieve(Reply::json(200, std::string("{\"object\":\"organization.invite\",\"id\":\"i\",\"email\":\"e\","
+                                                     "\"role\":\"reader\",\"status\":\"pending\",") +
+                                             order + "}"));
+    ASSERT_TRUE(inv);
+    EXPECT_EQ(opt_int(ik_openai_invite_created_at_unix, inv.get()), 1711471533) << order;
+  }
+  // created_at: 0 is a value and still wins.
+  auto zero = retrieve(Reply::json(200, "{\"object\":\"organization.invite\",\"id\":\"i\",\"email\":\"e\",\"role\":\"reader\","
+                                        "\"status\":\"pending\",\"created_at\":0,\"invited_at\":1600000000}"));
+  ASSERT_TRUE(zero);
+  EXPECT_EQ(opt_int(ik_openai_invite_created_at_unix, zero.get()), 0);
+  // Neither field (or both null): absent.
+  auto none = retrieve(Reply::json(200, "{\"object\":\"organization.invite\",\"id\":\"i\",\"email\":\"e\",\"role\":\"reader\","
+                                        "\"status\":\"pending\",\"invited_at\":null}"));
+  ASSERT_TRUE(none);
+  EXPECT_EQ(ik_openai_invite_created_at_unix(none.get(), nullptr), 0);
+}
+
+TEST_F(OpenAIParse, InvitedAtIsReadOnListItemsToo) {
+  const std::string body =
+      "{\"object\":\"list\",\"data\":["
+      "{\"object\":\"organization.invite\",\"id\":\"invite-old\",\"email\":\"o@e.com\",\"role\":\"reader\","
+      "\"status\":\"pending\",\"invited_at\":1690000000},"
+      "{\"object\":\"organization.invite\",\"id\":\"invite-new\",\"email\":\"n@e.com\",\"role\":\"reader\","
+      "\"status\":\"pending\",\"created_at\":1720000000,\"invited_at\":1}],"
+      "\"first_id\":\"invite-old\",\"last_id\":\"invite-new\",\"has_more\":false}";
+  auto page = list(Reply::json(200, body));
+  ASSERT_TRUE(page);
+  ASSERT_EQ(ik_page_count(page.get()), 2u);
+  EXPECT_EQ(opt_int(ik_openai_invite_created_at_unix, ik_page_openai_invite_at(page.get(), 0)), 1690000000);
+  EXPECT_EQ(opt_int(ik_openai_invite_created_at_unix, ik_page_openai_invite_at(page.get(), 1)), 1720000000);
 }
 
 TEST_F(OpenAIParse, ProjectsAbsentVersusEmptyVersusPresent) {
@@ -109,7 +178,9 @@ TEST_F(OpenAIParse, ProjectsAbsentVersusEmptyVersusPresent) {
     ASSERT_TRUE(inv);
     EXPECT_EQ(ik_openai_invite_has_projects(inv.get()), 0);
     EXPECT_EQ(ik_openai_invite_project_count(inv.get()), 0u);
-    EXPECT_EQ(ik_openai_invite_project_id(inv.get(), 0), nullptr);
+    const char *id = "sentinel";
+    EXPECT_EQ(ik_openai_invite_project_at(inv.get(), 0, &id, nullptr), 0);
+    EXPECT_EQ(id, nullptr);
   }
   {
     auto inv = retrieve(Reply::json(200, openai_invite_json("i")));  // "projects":[]
@@ -129,7 +200,11 @@ TEST_F(OpenAIParse, UnknownFieldsAreIgnored) {
   EXPECT_EQ(str(ik_openai_invite_id(inv.get())), "invite-u");
   EXPECT_EQ(str(ik_openai_invite_email(inv.get())), "u@e.com");
   ASSERT_EQ(ik_openai_invite_project_count(inv.get()), 1u);
-  EXPECT_EQ(str(ik_openai_invite_project_id(inv.get(), 0)), "p");
+  const char *id = nullptr;
+  const char *role = nullptr;
+  ASSERT_EQ(ik_openai_invite_project_at(inv.get(), 0, &id, &role), 1);
+  EXPECT_EQ(str(id), "p");
+  EXPECT_EQ(str(role), "member");
 }
 
 TEST_F(OpenAIParse, EscapedStringsAreDecoded) {
@@ -204,23 +279,39 @@ TEST_F(OpenAIParse, ListPageWithMore) {
   EXPECT_EQ(ik_page_twilio_invite_at(page.get(), 0), nullptr);
   EXPECT_EQ(ik_page_twilio_user_at(page.get(), 0), nullptr);
   EXPECT_EQ(ik_page_fastly_invitation_at(page.get(), 0), nullptr);
-  EXPECT_EQ(ik_page_twilio_page(page.get()), -1);
+  int64_t meta = -7;
+  EXPECT_EQ(ik_page_twilio_page(page.get(), &meta), 0);
+  EXPECT_EQ(ik_page_twilio_page_size(page.get(), &meta), 0);
   EXPECT_EQ(ik_page_twilio_next_page_url(page.get()), nullptr);
-  EXPECT_EQ(ik_page_fastly_current_page(page.get()), -1);
+  EXPECT_EQ(ik_page_fastly_current_page(page.get(), &meta), 0);
+  EXPECT_EQ(ik_page_fastly_total_pages(page.get(), nullptr), 0);
   EXPECT_EQ(ik_page_fastly_link_next(page.get()), nullptr);
-  // Raw JSON: the page is the body as received; items are re-serialised with the same content.
-  const char *raw = nullptr;
-  const size_t n = ik_page_raw_json(page.get(), &raw);
+  // Raw JSON: the page is the body as received; an item is its own bytes of that body.
+  const uint8_t *raw = nullptr;
+  size_t n = 0;
+  ASSERT_EQ(ik_page_raw_json(page.get(), &raw, &n), 1);
   ASSERT_NE(raw, nullptr);
-  EXPECT_EQ(std::string(raw, n), body);
-  EXPECT_EQ(ik_page_raw_json(page.get(), nullptr), n);
-  const char *item_raw = nullptr;
-  const size_t in = ik_openai_invite_raw_json(b, &item_raw);
+  EXPECT_EQ(bytes(raw, n), body);
+  size_t only_len = 0;
+  EXPECT_EQ(ik_page_raw_json(page.get(), nullptr, &only_len), 1);
+  EXPECT_EQ(only_len, n);
+  const uint8_t *item_raw = nullptr;
+  size_t in = 0;
+  ASSERT_EQ(ik_openai_invite_raw_json(b, &item_raw, &in), 1);
   ASSERT_NE(item_raw, nullptr);
-  Json j(std::string(item_raw, in));
-  ASSERT_TRUE(j.ok) << std::string(item_raw, in);
+  EXPECT_EQ(bytes(item_raw, in), openai_invite_json("invite-2", "two@e.com", "\"unknown\":[1]"));
+  Json j(bytes(item_raw, in));
+  ASSERT_TRUE(j.ok) << bytes(item_raw, in);
   EXPECT_EQ(get_string(j.root, "id"), "invite-2");
   EXPECT_EQ(get_string(j.root, "email"), "two@e.com");
+  // The kind-generic accessors agree with the typed ones.
+  EXPECT_EQ(str(ik_page_item_id(page.get(), 0)), "invite-1");
+  EXPECT_EQ(str(ik_page_item_id(page.get(), 1)), "invite-2");
+  EXPECT_EQ(ik_page_item_id(page.get(), 2), nullptr);
+  const uint8_t *generic = nullptr;
+  size_t glen = 0;
+  ASSERT_EQ(ik_page_item_raw_json(page.get(), 1, &generic, &glen), 1);
+  EXPECT_EQ(bytes(generic, glen), bytes(item_raw, in));
   // Borrowed item metadata.
   const ik_response *resp = ik_page_response(page.get());
   ASSERT_NE(resp, nullptr);
@@ -281,22 +372,49 @@ TEST_F(OpenAIParse, DeleteBody) {
     server.enqueue(Reply::json(200, std::string("{\"object\":\"organization.invite.deleted\",\"id\":\"invite-abc\",\"deleted\":") +
                                         (deleted ? "true" : "false") + "}",
                                {{"x-request-id", "req_del"}}));
-    ik_openai_invite_deleted *del = nullptr;
+    ik_deletion *del = nullptr;
     Err err;
     ASSERT_EQ(ik_openai_invite_delete(client.get(), "invite-abc", nullptr, &del, err.out()), IK_STATUS_OK)
         << err.what();
-    DeletedPtr own(del);
-    EXPECT_EQ(str(ik_openai_invite_deleted_object(del)), "organization.invite.deleted");
-    EXPECT_EQ(str(ik_openai_invite_deleted_id(del)), "invite-abc");
-    EXPECT_EQ(ik_openai_invite_deleted_deleted(del), deleted ? IK_TRI_TRUE : IK_TRI_FALSE);
-    const char *raw = nullptr;
-    const size_t n = ik_openai_invite_deleted_raw_json(del, &raw);
+    DeletionPtr own(del);
+    EXPECT_EQ(ik_deletion_kind(del), IK_KIND_OPENAI_INVITE);
+    EXPECT_EQ(str(ik_deletion_object(del)), "organization.invite.deleted");
+    EXPECT_EQ(str(ik_deletion_id(del)), "invite-abc");
+    EXPECT_EQ(ik_deletion_deleted(del), deleted ? IK_OPTBOOL_TRUE : IK_OPTBOOL_FALSE);
+    const uint8_t *raw = nullptr;
+    size_t n = 0;
+    ASSERT_EQ(ik_deletion_raw_json(del, &raw, &n), 1);
     ASSERT_NE(raw, nullptr);
-    EXPECT_NE(std::string(raw, n).find("\"deleted\""), std::string::npos);
-    const ik_response *resp = ik_openai_invite_deleted_response(del);
+    EXPECT_NE(bytes(raw, n).find("\"deleted\""), std::string::npos);
+    EXPECT_EQ(raw[n], 0);
+    const ik_response *resp = ik_deletion_response(del);
     ASSERT_NE(resp, nullptr);
     EXPECT_EQ(str(ik_response_request_id(resp)), "req_del");
+    EXPECT_EQ(ik_response_http_status(resp), 200);
   }
+}
+
+// The deletion's id is the one the server reported (OpenAI answers with a
+// body); `deleted` absent or null reads as IK_OPTBOOL_UNSET.
+TEST_F(OpenAIParse, DeletionCarriesTheBodysIdAndOptionalDeleted) {
+  server.enqueue(Reply::json(200, "{\"object\":\"organization.invite.deleted\",\"id\":\"invite-from-body\"}"));
+  ik_deletion *del = nullptr;
+  Err err;
+  ASSERT_EQ(ik_openai_invite_delete(client.get(), "invite-given", nullptr, &del, err.out()), IK_STATUS_OK)
+      << err.what();
+  DeletionPtr own(del);
+  EXPECT_EQ(str(ik_deletion_id(del)), "invite-from-body");
+  EXPECT_EQ(ik_deletion_deleted(del), IK_OPTBOOL_UNSET);
+  EXPECT_EQ(ik_deletion_kind(del), IK_KIND_OPENAI_INVITE);
+  server.enqueue(Reply::json(200, "{\"object\":\"organization.invite.deleted\",\"id\":\"i2\",\"deleted\":null}"));
+  ASSERT_EQ(ik_openai_invite_delete(client.get(), "i2", nullptr, &del, err.out()), IK_STATUS_OK) << err.what();
+  own.reset(del);
+  EXPECT_EQ(ik_deletion_deleted(del), IK_OPTBOOL_UNSET);
+  EXPECT_EQ(str(ik_deletion_id(del)), "i2");
+  // out may be NULL: the call still succeeds and nothing leaks.
+  server.enqueue(Reply::json(200, "{\"object\":\"organization.invite.deleted\",\"id\":\"i3\",\"deleted\":true}"));
+  EXPECT_EQ(ik_openai_invite_delete(client.get(), "i3", nullptr, nullptr, err.out()), IK_STATUS_OK) << err.what();
+  EXPECT_EQ(server.request_count(), 3u);
 }
 
 TEST_F(OpenAIParse, UnexpectedJsonShapesAreParseErrors) {

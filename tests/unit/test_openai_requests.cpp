@@ -57,7 +57,7 @@ TEST_F(OpenAIRequests, CreateWithoutProjectsOmitsTheField) {
 TEST_F(OpenAIRequests, CreateWithEmptyProjectsSendsEmptyArray) {
   server.enqueue(Reply::json(200, openai_invite_json("invite-1")));
   auto p = params("a@b.c", "owner");
-  p.projects_set = 1;
+  p.send_projects = IK_OPTBOOL_TRUE;
   p.projects = nullptr;
   p.projects_count = 0;
   ik_openai_invite *inv = nullptr;
@@ -77,7 +77,7 @@ TEST_F(OpenAIRequests, CreateWithProjects) {
   server.enqueue(Reply::json(200, openai_invite_json("invite-1")));
   ik_openai_project_ref projects[2] = {{"proj_1", "member"}, {"proj_2", "owner"}};
   auto p = params("a@b.c", "reader");
-  p.projects_set = 1;
+  p.send_projects = IK_OPTBOOL_TRUE;
   p.projects = projects;
   p.projects_count = 2;
   ik_openai_invite *inv = nullptr;
@@ -102,6 +102,79 @@ TEST_F(OpenAIRequests, CreateWithProjects) {
   EXPECT_EQ(keys_of(p0), (std::vector<std::string>{"id", "role"}));
 }
 
+TEST_F(OpenAIRequests, SendProjectsFalseOmitsTheField) {
+  server.enqueue(Reply::json(200, openai_invite_json("invite-1")));
+  auto p = params("a@b.c", "reader");
+  p.send_projects = IK_OPTBOOL_FALSE;
+  ik_openai_invite *inv = nullptr;
+  Err err;
+  ASSERT_EQ(ik_openai_invite_create(client.get(), &p, nullptr, &inv, err.out()), IK_STATUS_OK) << err.what();
+  InvitePtr own(inv);
+  const auto r = server.last_request();
+  Json j(r.body);
+  ASSERT_TRUE(j.ok) << r.body;
+  simdjson::dom::object obj;
+  ASSERT_FALSE(j.root.get(obj));
+  EXPECT_EQ(keys_of(obj), (std::vector<std::string>{"email", "role"})) << r.body;
+}
+
+TEST_F(OpenAIRequests, ProjectsWithoutSendProjectsTrueAreRejected) {
+  ik_openai_project_ref projects[1] = {{"proj_1", "member"}};
+  for (ik_optbool send : {IK_OPTBOOL_UNSET, IK_OPTBOOL_FALSE}) {
+    auto p = params("a@b.c", "reader");
+    p.send_projects = send;
+    p.projects = projects;
+    p.projects_count = 1;
+    ik_openai_invite *inv = reinterpret_cast<ik_openai_invite *>(0x1);
+    Err err;
+    EXPECT_EQ(ik_openai_invite_create(client.get(), &p, nullptr, &inv, err.out()), IK_STATUS_INVALID_ARGUMENT)
+        << "send_projects=" << send;
+    EXPECT_EQ(inv, nullptr);
+  }
+  EXPECT_EQ(server.request_count(), 0u);
+}
+
+// ik_optbool inputs take exactly IK_OPTBOOL_UNSET/TRUE/FALSE (0..2); anything
+// else, including the 0.1 "null" value -1, is rejected before sending.
+TEST_F(OpenAIRequests, SendProjectsOutsideOptboolRangeIsRejected) {
+  for (ik_optbool bad : {-1, 3, 42, INT32_MIN, INT32_MAX}) {
+    auto p = params("a@b.c", "reader");
+    p.send_projects = bad;
+    ik_openai_invite *inv = reinterpret_cast<ik_openai_invite *>(0x1);
+    Err err;
+    EXPECT_EQ(ik_openai_invite_create(client.get(), &p, nullptr, &inv, err.out()), IK_STATUS_INVALID_ARGUMENT)
+        << "send_projects=" << bad;
+    EXPECT_EQ(inv, nullptr);
+    EXPECT_NE(str(ik_error_message(err.get())).find("send_projects"), std::string::npos) << err.what();
+  }
+  EXPECT_EQ(server.request_count(), 0u);
+}
+
+TEST_F(OpenAIRequests, RetryAmbiguousPostsOutsideOptboolRangeIsRejected) {
+  for (ik_optbool bad : {-1, 3, INT32_MIN, INT32_MAX}) {
+    ik_call_options co = IK_CALL_OPTIONS_INIT;
+    co.retry_ambiguous_posts = bad;
+    ik_openai_invite *inv = reinterpret_cast<ik_openai_invite *>(0x1);
+    Err err;
+    EXPECT_EQ(ik_openai_invite_retrieve(client.get(), "i", &co, &inv, err.out()), IK_STATUS_INVALID_ARGUMENT)
+        << "retry_ambiguous_posts=" << bad;
+    EXPECT_EQ(inv, nullptr);
+    EXPECT_NE(str(ik_error_message(err.get())).find("retry_ambiguous_posts"), std::string::npos) << err.what();
+  }
+  EXPECT_EQ(server.request_count(), 0u);
+  // The three valid values are accepted.
+  server.set_handler([](const RecordedRequest &) { return Reply::json(200, openai_invite_json("i")); });
+  for (ik_optbool ok : {IK_OPTBOOL_UNSET, IK_OPTBOOL_TRUE, IK_OPTBOOL_FALSE}) {
+    ik_call_options co = IK_CALL_OPTIONS_INIT;
+    co.retry_ambiguous_posts = ok;
+    ik_openai_invite *inv = nullptr;
+    Err err;
+    EXPECT_EQ(ik_openai_invite_retrieve(client.get(), "i", &co, &inv, err.out()), IK_STATUS_OK) << err.what();
+    ik_openai_invite_free(inv);
+  }
+  EXPECT_EQ(server.request_count(), 3u);
+}
+
 TEST_F(OpenAIRequests, CreateEscapesJsonStrings) {
   // quotes, backslash, control characters, DEL, non-ASCII (2-, 3- and 4-byte UTF-8)
   const std::string email = std::string("we\"ird\\na\x01me\n\t\r\x1f\x7f") + "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80@ex.com/</script>";
@@ -109,7 +182,7 @@ TEST_F(OpenAIRequests, CreateEscapesJsonStrings) {
   server.set_handler([](const RecordedRequest &) { return Reply::json(200, openai_invite_json("invite-1")); });
   ik_openai_project_ref projects[1] = {{project.c_str(), "member"}};
   auto p = params(email.c_str(), "reader");
-  p.projects_set = 1;
+  p.send_projects = IK_OPTBOOL_TRUE;
   p.projects = projects;
   p.projects_count = 1;
   ik_openai_invite *inv = nullptr;
@@ -222,16 +295,20 @@ TEST_F(OpenAIRequests, ListNegativePageSizeIsRejectedBeforeSending) {
 
 TEST_F(OpenAIRequests, Delete) {
   server.enqueue(Reply::json(200, "{\"object\":\"organization.invite.deleted\",\"id\":\"invite-abc\",\"deleted\":true}"));
-  ik_openai_invite_deleted *del = nullptr;
+  ik_deletion *del = nullptr;
   Err err;
   ASSERT_EQ(ik_openai_invite_delete(client.get(), "invite-abc", nullptr, &del, err.out()), IK_STATUS_OK) << err.what();
-  DeletedPtr own(del);
+  DeletionPtr own(del);
   const auto r = server.last_request();
   EXPECT_EQ(r.method, "DELETE");
   EXPECT_EQ(r.target, "/organization/invites/invite-abc");
   EXPECT_EQ(r.body, "");
   expect_common_headers(r);
-  EXPECT_EQ(ik_openai_invite_deleted_deleted(del), IK_TRI_TRUE);
+  EXPECT_EQ(ik_deletion_kind(del), IK_KIND_OPENAI_INVITE);
+  EXPECT_EQ(str(ik_deletion_id(del)), "invite-abc");
+  EXPECT_EQ(ik_deletion_deleted(del), IK_OPTBOOL_TRUE);
+  EXPECT_EQ(ik_response_http_status(ik_deletion_response(del)), 200);
+  EXPECT_EQ(ik_deletion_raw_json(del, nullptr, nullptr), 1) << "OpenAI answers with a body";
 }
 
 TEST_F(OpenAIRequests, DeleteWithNullOutStillSends) {
