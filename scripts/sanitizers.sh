@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds invitekit twice more and runs the library's own suites under the
 # sanitizers: AddressSanitizer + UndefinedBehaviorSanitizer (unit, providers,
-# resilience) and ThreadSanitizer (unit incl. 8+ threads on one client,
-# resilience incl. cross-thread cancellation). Called by scripts/test.sh;
+# resilience, ensure) and ThreadSanitizer (unit incl. 8+ threads on one client,
+# resilience incl. cross-thread cancellation, ensure incl. 8 threads ensuring
+# the same person). Called by scripts/test.sh;
 # usable alone: scripts/sanitizers.sh [BUILD_PREFIX]
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -29,6 +30,6 @@ run_one() {  # name, sanitize value, suites...
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
-run_one asan address,undefined unit providers resilience || status=1
-run_one tsan thread unit resilience || status=1
+run_one asan address,undefined unit providers resilience ensure || status=1
+run_one tsan thread unit resilience ensure || status=1
 exit $status

@@ -2,8 +2,10 @@
 """Prints one line "N passed, N failed, N skipped" for one or more Meson test logs.
 
 Each GoogleTest executable counts its test cases (from the JUnit XML it wrote),
-suites that report their own counts with a line "<name>: N passed, M failed"
-count those, and every other Meson test counts as one. One more check greps the
+the binding suites count their runners' own results (cargo test's "test result:
+ok. N passed; M failed; K ignored" lines, go test -v's top-level "--- PASS/FAIL/
+SKIP" lines), suites that report their own counts with a line "<name>: N passed,
+M failed" count those, and every other Meson test counts as one. One more check greps the
 complete output of every test for the secrets the suites use (redaction)."""
 import json
 import re
@@ -12,6 +14,19 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 COUNT_LINE = re.compile(r"^\S*:?\s*(\d+) passed, (\d+) failed(?:, (\d+) skipped)?\s*$", re.M)
+CARGO_LINE = re.compile(r"^test result: \w+\. (\d+) passed; (\d+) failed; (\d+) ignored", re.M)
+GO_LINE = re.compile(r"^--- (PASS|FAIL|SKIP): ", re.M)
+
+
+def runner_counts(stdout):
+    """Counts from cargo test or go test -v output, or None when neither ran."""
+    cargo = CARGO_LINE.findall(stdout)
+    if cargo:
+        return tuple(sum(int(c[i]) for c in cargo) for i in range(3))
+    go = GO_LINE.findall(stdout)
+    if go:
+        return go.count("PASS"), go.count("FAIL"), go.count("SKIP")
+    return None
 
 
 def gtest_counts(xml_path):
@@ -90,6 +105,14 @@ def count_log(log):
                 f = 1  # crashed or timed out without reporting a failing case
             passed, failed, skipped = passed + p, failed + f, skipped + s
             counted = True
+        if not counted:
+            rc = runner_counts(t.get("stdout", "") or "")
+            if rc:
+                p, f, s = rc
+                if result not in ("OK", "EXPECTEDFAIL") and f == 0:
+                    f = 1  # the runner failed outside its test cases (build, vet, crash)
+                passed, failed, skipped = passed + p, failed + f, skipped + s
+                counted = True
         if not counted:
             m = COUNT_LINE.findall(t.get("stdout", "") or "")
             if m:
