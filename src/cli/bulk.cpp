@@ -49,7 +49,7 @@ RowOutcome RowOutcome::failure(ik_status status, ik_error *err) {
     o.message = ik_error_message(err);
     if (const char *c = ik_error_provider_code(err)) o.provider_code = c;
     if (const char *r = ik_error_request_id(err)) o.request_id = r;
-    o.retry_after_ms = ik_error_retry_after_ms(err);
+    if (!ik_error_retry_after_ms(err, &o.retry_after_ms)) o.retry_after_ms = -1;
   } else {
     o.message = ik_status_str(status);
   }
@@ -85,6 +85,25 @@ class Source {
  public:
   virtual ~Source() = default;
   virtual bool next(std::vector<std::string> *values) = 0;
+  // The row number of the record last returned, or 0 to number rows in order.
+  virtual long row_number() const { return 0; }
+};
+
+class MemorySource : public Source {
+ public:
+  explicit MemorySource(const MemoryInput *in) : in_(in) {}
+  bool next(std::vector<std::string> *values) override {
+    if (i_ >= in_->rows.size()) return false;
+    row_ = in_->rows[i_].row;
+    *values = in_->rows[i_++].values;
+    return true;
+  }
+  long row_number() const override { return row_; }
+
+ private:
+  const MemoryInput *in_;
+  size_t i_ = 0;
+  long row_ = 0;
 };
 
 class CsvSource : public Source {
@@ -121,6 +140,10 @@ class IdSource : public Source {
 };
 
 std::unique_ptr<Source> open_source(const BulkOptions &opts, std::vector<std::string> *header) {
+  if (opts.memory) {
+    *header = opts.memory->header;
+    return std::make_unique<MemorySource>(opts.memory);
+  }
   if (!opts.input_is_csv) {
     header->assign(1, "id");
     return std::make_unique<IdSource>(opts.input_path);
@@ -151,6 +174,10 @@ std::string result_line(long row, const std::string &input, const RowOutcome &o)
   if (o.ok) {
     line += ",\"status\":\"ok\",\"id\":";
     json::append_string(line, o.id);
+    if (!o.outcome.empty()) {  // after the id: --resume reads the input up to ,"status":"ok","id":"
+      line += ",\"outcome\":";
+      json::append_string(line, o.outcome);
+    }
   } else {
     line += ",\"status\":\"error\",\"error\":{\"status\":";
     json::append_string(line, ik_status_name(o.status));
@@ -238,7 +265,7 @@ int run_bulk(const Context &ctx, const BulkSpec &spec, const BulkOptions &opts,
   {
     std::vector<std::string> h;
     auto counter = open_source(opts, &h);
-    if (opts.input_is_csv) {
+    if (opts.input_is_csv && !opts.memory) {
       for (const auto &name : h) {
         if (std::find(spec.known_columns.begin(), spec.known_columns.end(), name) == spec.known_columns.end()) {
           std::string known;
@@ -262,6 +289,7 @@ int run_bulk(const Context &ctx, const BulkSpec &spec, const BulkOptions &opts,
   if (!opts.results_path.empty()) {
     bool needs_newline = false;
     if (opts.resume) done = load_done_rows(opts.results_path, &needs_newline);
+    if (!opts.resume_skips) done.clear();
     results = std::fopen(opts.results_path.c_str(), opts.resume ? "ab" : "wb");
     if (!results) throw CliError(kExitUsage, "cannot open " + opts.results_path + ": " + std::strerror(errno));
     own_results = true;
@@ -377,7 +405,8 @@ int run_bulk(const Context &ctx, const BulkSpec &spec, const BulkOptions &opts,
             cv.notify_all();
             continue;
           }
-          task.row = ++next_row;
+          ++next_row;
+          task.row = source->row_number() > 0 ? source->row_number() : next_row;
           task.input = input_json(header, values);
           task.values = std::move(values);
           if (opts.resume) {

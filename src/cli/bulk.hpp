@@ -22,6 +22,7 @@ struct RowOutcome {
   std::string provider_code;  // empty = absent
   std::string request_id;     // empty = absent
   int64_t retry_after_ms = -1;
+  std::string outcome;  // ok rows of an ensure: "created", "recovered", ... (empty = none)
 
   static RowOutcome success(std::string id);
   static RowOutcome invalid(std::string message);
@@ -54,11 +55,24 @@ struct BulkSpec {
   std::function<RowOutcome(const Row &row, const ik_call_options &opts)> run;
 };
 
+// Rows given in memory instead of a file (sync --apply): each keeps its own row
+// number (stable across runs, for --resume).
+struct MemoryRow {
+  long row = 0;
+  std::vector<std::string> values;
+};
+struct MemoryInput {
+  std::vector<std::string> header;
+  std::vector<MemoryRow> rows;
+};
+
 struct BulkOptions {
   std::string input_path;
   bool input_is_csv = true;  // false: one id per line (--from-file)
+  const MemoryInput *memory = nullptr;  // when set: the rows to run (input_path only names them)
   std::string results_path;  // empty: result lines go to stdout
   bool resume = false;
+  bool resume_skips = true;  // false: --resume only appends to the results file (sync: the plan decides)
   int concurrency = 4;
   int rate_limit_retries = 8;  // re-queues of one row after a 429
 };

@@ -1,6 +1,7 @@
 // invitekit fastly ... : Fastly invitations.
 #include "commands.hpp"
 #include "output.hpp"
+#include "sync.hpp"
 
 namespace ikcli {
 
@@ -28,11 +29,11 @@ bool parse_bool_cell(const std::string &v, int32_t *out) {
   std::string l;
   for (char c : v) l.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   if (l.empty())
-    *out = IK_FASTLY_BOOL_UNSET;
+    *out = IK_OPTBOOL_UNSET;
   else if (l == "true" || l == "yes" || l == "1")
-    *out = IK_FASTLY_BOOL_TRUE;
+    *out = IK_OPTBOOL_TRUE;
   else if (l == "false" || l == "no" || l == "0")
-    *out = IK_FASTLY_BOOL_FALSE;
+    *out = IK_OPTBOOL_FALSE;
   else
     return false;
   return true;
@@ -57,8 +58,8 @@ int create_one(Context &ctx, const CreateArgs &a) {
   p.roles = roles.empty() ? nullptr : roles.data();
   p.roles_count = roles.size();
   p.limit_services = (a.limit_opt && a.limit_opt->count())
-                         ? (a.limit_services ? IK_FASTLY_BOOL_TRUE : IK_FASTLY_BOOL_FALSE)
-                         : IK_FASTLY_BOOL_UNSET;
+                         ? (a.limit_services ? IK_OPTBOOL_TRUE : IK_OPTBOOL_FALSE)
+                         : IK_OPTBOOL_UNSET;
   p.customer_id = a.customer.empty() ? nullptr : a.customer.c_str();
   p.services = g.refs.empty() ? nullptr : g.refs.data();
   p.services_count = g.refs.size();
@@ -67,7 +68,7 @@ int create_one(Context &ctx, const CreateArgs &a) {
   const ik_call_options co = ctx.call_options();
   check(ik_fastly_invitation_create(ctx.client, &p, &co, &inv, &err), &err);
   FastlyInvitationPtr owned(inv);
-  print_object(ctx, {IK_KIND_FASTLY_INVITATION, owned.get()});
+  print_object(ctx, item_of(owned.get()));
   return kExitOk;
 }
 
@@ -108,12 +109,70 @@ BulkSpec create_spec(const Context &ctx) {
   return spec;
 }
 
+SyncResource sync_resource(const Context &ctx) {
+  SyncResource r;
+  r.operation = "fastly invitations";
+  r.provider = IK_PROVIDER_FASTLY;
+  r.key_column = "email";
+  r.key_case_insensitive = true;
+  r.columns = {"email", "role"};
+  r.required = {"email"};
+  r.role_column = "role";
+  r.list_existing = [](const Context &c) {
+    std::vector<Existing> out;
+    ik_list_options lo = IK_LIST_OPTIONS_INIT;
+    lo.page_size = 100;
+    for_each_page(
+        c, [&](ik_pager **pg, ik_error **err) { return ik_fastly_invitation_pager(c.client, &lo, pg, err); },
+        [&](const ik_page *page) {
+          for (size_t i = 0, n = ik_page_count(page); i < n; ++i) {
+            const ik_fastly_invitation *inv = ik_page_fastly_invitation_at(page, i);
+            if (ik_fastly_invitation_deleted_at(inv)) continue;  // as ik_fastly_invitation_ensure: not there
+            auto str = [](const char *v) { return v ? std::string(v) : std::string(); };
+            Existing e;
+            e.display_key = str(ik_fastly_invitation_email(inv));
+            e.key = e.display_key;
+            for (char &ch : e.key) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+            e.id = str(ik_fastly_invitation_id(inv));
+            e.role = str(ik_fastly_invitation_role(inv));
+            e.pending = true;  // an invitation is pending until accepted (then it is a user)
+            out.push_back(std::move(e));
+          }
+        });
+    return out;
+  };
+  r.difference = [](const Row &row, const Existing &e) {
+    const char *want = row.get_nonempty("role");
+    return (want && e.role != want) ? "role is " + e.role + ", the file says " + want : std::string();
+  };
+  r.ensure = [&ctx](const Row &row, const ik_call_options &co) {
+    ik_fastly_invitation_create_params p = IK_FASTLY_INVITATION_CREATE_PARAMS_INIT;
+    const std::string *email = row.get("email");
+    p.email = email ? email->c_str() : "";
+    p.role = row.get_nonempty("role");
+    ik_fastly_invitation *inv = nullptr;
+    int32_t outcome = 0;
+    ik_error *err = nullptr;
+    const ik_status st = ik_fastly_invitation_ensure(ctx.client, &p, &co, &inv, &outcome, &err);
+    if (st != IK_STATUS_OK) return RowOutcome::failure(st, err);
+    FastlyInvitationPtr owned(inv);
+    const char *id = ik_fastly_invitation_id(owned.get());
+    RowOutcome o = RowOutcome::success(id ? id : "");
+    o.outcome = ik_ensure_outcome_name(outcome);
+    return o;
+  };
+  r.remove = [&ctx](const std::string &id, const ik_call_options &co, ik_error **err) {
+    return ik_fastly_invitation_delete(ctx.client, id.c_str(), &co, nullptr, err);
+  };
+  return r;
+}
+
 }  // namespace
 
 void add_fastly_commands(CLI::App &app, Runner &runner) {
   CLI::App *fastly = app.add_subcommand("fastly", "Fastly account invitations");
   fastly->require_subcommand(1);
-  CLI::App *inv = fastly->add_subcommand("invitations", "Invitations: create, list, delete");
+  CLI::App *inv = fastly->add_subcommand("invitations", "Invitations: create, ensure, list, delete, sync");
   inv->alias("invites");
   inv->require_subcommand(1);
 
@@ -152,6 +211,58 @@ void add_fastly_commands(CLI::App &app, Runner &runner) {
         if (a->email.empty())
           throw CliError(kExitUsage, "fastly invitations create: --email is required (or --from-csv FILE)");
         return create_one(ctx, *a);
+      };
+    });
+  }
+  {
+    auto a = std::make_shared<CreateArgs>();
+    CLI::App *c = inv->add_subcommand(
+        "ensure", "Invite an email exactly once: look it up among the invitations, create only if absent");
+    c->add_option("--email", a->email, "Email address of the person to invite")->required()->type_name("EMAIL");
+    c->add_option("--role", a->role, "Legacy role: user, tls_viewer, tls_admin, billing, engineer, superuser");
+    c->add_option("--roles", a->roles, "IAM role ids (comma-separated or repeated)")
+        ->delimiter(',')
+        ->type_name("ID,...");
+    a->limit_opt = c->add_flag("--limit-services", a->limit_services,
+                               "Limit access to the services granted with --service (--limit-services=false to send false)");
+    c->add_option("--customer", a->customer, "Customer (account) id")->type_name("ID");
+    c->add_option("--service", a->services, "Service grant SERVICE_ID:PERMISSION (repeatable)")
+        ->type_name("ID:PERMISSION");
+    c->callback([a, &runner] {
+      runner.action = [a](Context &ctx) {
+        Grants g;
+        if (std::string e = parse_grants(a->services, &g); !e.empty()) throw CliError(kExitUsage, e);
+        std::vector<const char *> roles;
+        for (const auto &r : a->roles) roles.push_back(r.c_str());
+        ik_fastly_invitation_create_params p = IK_FASTLY_INVITATION_CREATE_PARAMS_INIT;
+        p.email = a->email.c_str();
+        p.role = a->role.empty() ? nullptr : a->role.c_str();
+        p.roles = roles.empty() ? nullptr : roles.data();
+        p.roles_count = roles.size();
+        p.limit_services = a->limit_opt->count() ? (a->limit_services ? IK_OPTBOOL_TRUE : IK_OPTBOOL_FALSE)
+                                                 : IK_OPTBOOL_UNSET;
+        p.customer_id = a->customer.empty() ? nullptr : a->customer.c_str();
+        p.services = g.refs.empty() ? nullptr : g.refs.data();
+        p.services_count = g.refs.size();
+        ik_fastly_invitation *out = nullptr;
+        int32_t outcome = 0;
+        ik_error *err = nullptr;
+        const ik_call_options co = ctx.call_options();
+        check(ik_fastly_invitation_ensure(ctx.client, &p, &co, &out, &outcome, &err), &err);
+        FastlyInvitationPtr owned(out);
+        print_ensured(ctx, "fastly invitations ensure", a->email, item_of(owned.get()), outcome);
+        return kExitOk;
+      };
+    });
+  }
+  {
+    auto st = std::make_shared<SyncArgs>();
+    CLI::App *c = inv->add_subcommand(
+        "sync", "Make the invitations match a desired file (CSV email[,role] or NDJSON): plan, --apply, --prune");
+    add_sync_options(c, *st);
+    c->callback([st, &runner] {
+      runner.action = [st, &runner](Context &ctx) {
+        return run_sync(ctx, sync_resource(ctx), *st, runner.set_cancel_hook);
       };
     });
   }
@@ -195,12 +306,12 @@ void add_fastly_commands(CLI::App &app, Runner &runner) {
                         return ik_fastly_invitation_delete(ctx.client, id.c_str(), &co, nullptr, err);
                       },
                       [](Context &ctx, const std::string &id) {
-                        ik_response *resp = nullptr;
+                        ik_deletion *del = nullptr;
                         ik_error *err = nullptr;
                         const ik_call_options co = ctx.call_options();
-                        check(ik_fastly_invitation_delete(ctx.client, id.c_str(), &co, &resp, &err), &err);
-                        ResponsePtr owned(resp);
-                        print_deleted(ctx, "invitation", id, owned.get());
+                        check(ik_fastly_invitation_delete(ctx.client, id.c_str(), &co, &del, &err), &err);
+                        DeletionPtr owned(del);
+                        print_deletion(ctx, "invitation", owned.get());
                         return kExitOk;
                       }});
 }

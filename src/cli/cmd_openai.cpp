@@ -1,6 +1,7 @@
 // invitekit openai ... : OpenAI organization invites, plus the seed's verbs.
 #include "commands.hpp"
 #include "output.hpp"
+#include "sync.hpp"
 
 namespace ikcli {
 
@@ -34,7 +35,7 @@ int create_one(Context &ctx, const std::string &email, const std::string &role, 
   ik_openai_invite_create_params p = IK_OPENAI_INVITE_CREATE_PARAMS_INIT;
   p.email = email.c_str();
   p.role = role.c_str();
-  p.projects_set = projects_set ? 1 : 0;
+  p.send_projects = projects_set ? IK_OPTBOOL_TRUE : IK_OPTBOOL_UNSET;
   p.projects = pl.refs.empty() ? nullptr : pl.refs.data();
   p.projects_count = pl.refs.size();
   ik_openai_invite *inv = nullptr;
@@ -42,7 +43,7 @@ int create_one(Context &ctx, const std::string &email, const std::string &role, 
   const ik_call_options co = ctx.call_options();
   check(ik_openai_invite_create(ctx.client, &p, &co, &inv, &err), &err);
   OpenaiInvitePtr owned(inv);
-  print_object(ctx, {IK_KIND_OPENAI_INVITE, owned.get()});
+  print_object(ctx, item_of(owned.get()));
   return kExitOk;
 }
 
@@ -52,30 +53,17 @@ int get_one(Context &ctx, const std::string &id) {
   const ik_call_options co = ctx.call_options();
   check(ik_openai_invite_retrieve(ctx.client, id.c_str(), &co, &inv, &err), &err);
   OpenaiInvitePtr owned(inv);
-  print_object(ctx, {IK_KIND_OPENAI_INVITE, owned.get()});
+  print_object(ctx, item_of(owned.get()));
   return kExitOk;
 }
 
 int delete_one(Context &ctx, const std::string &id) {
-  ik_openai_invite_deleted *del = nullptr;
+  ik_deletion *del = nullptr;
   ik_error *err = nullptr;
   const ik_call_options co = ctx.call_options();
   check(ik_openai_invite_delete(ctx.client, id.c_str(), &co, &del, &err), &err);
-  OpenaiDeletedPtr owned(del);
-  if (ctx.format == Format::Table) {
-    const int32_t d = ik_openai_invite_deleted_deleted(owned.get());
-    const char *did = ik_openai_invite_deleted_id(owned.get());
-    write_stdout(
-        render_table({"ID", "OBJECT", "DELETED"}, {{did ? did : id, "organization.invite.deleted",
-                                                    d == IK_TRI_TRUE ? "true" : (d == IK_TRI_FALSE ? "false" : "")}}));
-    return kExitOk;
-  }
-  const char *data = nullptr;
-  const size_t len = ik_openai_invite_deleted_raw_json(owned.get(), &data);
-  if (data && len)
-    print_json_text(ctx, std::string_view(data, len));
-  else
-    print_deleted(ctx, "organization.invite", id, ik_openai_invite_deleted_response(owned.get()));
+  DeletionPtr owned(del);
+  print_deletion(ctx, "organization.invite.deleted", owned.get());
   return kExitOk;
 }
 
@@ -90,6 +78,8 @@ int list(Context &ctx, const ListArgs &args) {
       });
 }
 
+std::string params_from_row(const Row &row, ik_openai_invite_create_params *p, ProjectList *pl);
+
 BulkSpec create_spec(const Context &ctx) {
   BulkSpec spec;
   spec.operation = "openai invites create";
@@ -98,19 +88,8 @@ BulkSpec create_spec(const Context &ctx) {
   spec.required_columns = {"email", "role"};
   spec.run = [&ctx](const Row &row, const ik_call_options &co) {
     ik_openai_invite_create_params p = IK_OPENAI_INVITE_CREATE_PARAMS_INIT;
-    const std::string *email = row.get("email");
-    const std::string *role = row.get("role");
-    p.email = email ? email->c_str() : "";
-    p.role = role ? role->c_str() : "";
     ProjectList pl;
-    if (const std::string *projects = row.get("projects"); projects && !projects->empty()) {
-      p.projects_set = 1;
-      if (*projects != "[]") {  // "[]" = an empty projects list
-        if (std::string e = parse_projects(split_list(*projects, ";"), &pl); !e.empty()) return RowOutcome::invalid(e);
-      }
-      p.projects = pl.refs.empty() ? nullptr : pl.refs.data();
-      p.projects_count = pl.refs.size();
-    }
+    if (std::string e = params_from_row(row, &p, &pl); !e.empty()) return RowOutcome::invalid(e);
     ik_openai_invite *inv = nullptr;
     ik_error *err = nullptr;
     const ik_status st = ik_openai_invite_create(ctx.client, &p, &co, &inv, &err);
@@ -122,12 +101,128 @@ BulkSpec create_spec(const Context &ctx) {
   return spec;
 }
 
+// Fills params from a row (columns email, role, projects); returns an error text or "".
+std::string params_from_row(const Row &row, ik_openai_invite_create_params *p, ProjectList *pl) {
+  const std::string *email = row.get("email");
+  const std::string *role = row.get("role");
+  p->email = email ? email->c_str() : "";
+  p->role = role ? role->c_str() : "";
+  if (const std::string *projects = row.get("projects"); projects && !projects->empty()) {
+    p->send_projects = IK_OPTBOOL_TRUE;
+    if (*projects != "[]") {  // "[]" = an empty projects list
+      if (std::string e = parse_projects(split_list(*projects, ";"), pl); !e.empty()) return e;
+    }
+    p->projects = pl->refs.empty() ? nullptr : pl->refs.data();
+    p->projects_count = pl->refs.size();
+  }
+  return "";
+}
+
+int ensure_one(Context &ctx, const std::string &email, const std::string &role, bool projects_set,
+               const std::vector<std::string> &project_specs) {
+  ProjectList pl;
+  if (std::string e = parse_projects(project_specs, &pl); !e.empty()) throw CliError(kExitUsage, e);
+  ik_openai_invite_create_params p = IK_OPENAI_INVITE_CREATE_PARAMS_INIT;
+  p.email = email.c_str();
+  p.role = role.c_str();
+  p.send_projects = projects_set ? IK_OPTBOOL_TRUE : IK_OPTBOOL_UNSET;
+  p.projects = pl.refs.empty() ? nullptr : pl.refs.data();
+  p.projects_count = pl.refs.size();
+  ik_openai_invite *inv = nullptr;
+  int32_t outcome = 0;
+  ik_error *err = nullptr;
+  const ik_call_options co = ctx.call_options();
+  check(ik_openai_invite_ensure(ctx.client, &p, &co, &inv, &outcome, &err), &err);
+  OpenaiInvitePtr owned(inv);
+  print_ensured(ctx, "openai invites ensure", email, item_of(owned.get()), outcome);
+  return kExitOk;
+}
+
+std::string projects_of(const ik_openai_invite *inv) {
+  std::string out;
+  for (size_t i = 0, n = ik_openai_invite_project_count(inv); i < n; ++i) {
+    const char *id = nullptr, *role = nullptr;
+    ik_openai_invite_project_at(inv, i, &id, &role);
+    out += std::string(out.empty() ? "" : ";") + (id ? id : "") + ":" + (role ? role : "");
+  }
+  return out.empty() ? "[]" : normalize_pairs(out);
+}
+
+SyncResource sync_resource(const Context &ctx) {
+  SyncResource r;
+  r.operation = "openai invites";
+  r.provider = IK_PROVIDER_OPENAI;
+  r.key_column = "email";
+  r.key_case_insensitive = true;
+  r.columns = {"email", "role", "projects"};
+  r.required = {"email", "role"};
+  r.role_column = "role";
+  r.list_existing = [](const Context &c) {
+    std::vector<Existing> out;
+    ik_list_options lo = IK_LIST_OPTIONS_INIT;
+    lo.page_size = 100;
+    for_each_page(
+        c, [&](ik_pager **pg, ik_error **err) { return ik_openai_invite_pager(c.client, &lo, pg, err); },
+        [&](const ik_page *page) {
+          for (size_t i = 0, n = ik_page_count(page); i < n; ++i) {
+            const ik_openai_invite *inv = ik_page_openai_invite_at(page, i);
+            const char *status = ik_openai_invite_status(inv);
+            if (status && std::string(status) == "expired") continue;  // as ik_openai_invite_ensure: not there
+            Existing e;
+            const char *email = ik_openai_invite_email(inv);
+            e.display_key = email ? email : "";
+            e.key = e.display_key;
+            for (char &ch : e.key) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+            const char *id = ik_openai_invite_id(inv);
+            e.id = id ? id : "";
+            const char *role = ik_openai_invite_role(inv);
+            e.role = role ? role : "";
+            e.pending = status && std::string(status) == "pending";
+            e.fields = {{"role", e.role}, {"projects", projects_of(inv)}};
+            out.push_back(std::move(e));
+          }
+        });
+    return out;
+  };
+  r.difference = [](const Row &row, const Existing &e) {
+    std::string d;
+    const std::string *role = row.get("role");
+    if (role && *role != e.fields[0].second) d = "role is " + e.fields[0].second + ", the file says " + *role;
+    if (const std::string *projects = row.get("projects"); projects && !projects->empty()) {
+      const std::string want = normalize_pairs(*projects);
+      if (want != e.fields[1].second)
+        d += std::string(d.empty() ? "" : "; ") + "projects are " + e.fields[1].second + ", the file says " + want;
+    }
+    return d;
+  };
+  r.ensure = [&ctx](const Row &row, const ik_call_options &co) {
+    ik_openai_invite_create_params p = IK_OPENAI_INVITE_CREATE_PARAMS_INIT;
+    ProjectList pl;
+    if (std::string e = params_from_row(row, &p, &pl); !e.empty()) return RowOutcome::invalid(e);
+    ik_openai_invite *inv = nullptr;
+    int32_t outcome = 0;
+    ik_error *err = nullptr;
+    const ik_status st = ik_openai_invite_ensure(ctx.client, &p, &co, &inv, &outcome, &err);
+    if (st != IK_STATUS_OK) return RowOutcome::failure(st, err);
+    OpenaiInvitePtr owned(inv);
+    const char *id = ik_openai_invite_id(owned.get());
+    RowOutcome o = RowOutcome::success(id ? id : "");
+    o.outcome = ik_ensure_outcome_name(outcome);
+    return o;
+  };
+  r.remove = [&ctx](const std::string &id, const ik_call_options &co, ik_error **err) {
+    return ik_openai_invite_delete(ctx.client, id.c_str(), &co, nullptr, err);
+  };
+  return r;
+}
+
 }  // namespace
 
 void add_openai_commands(CLI::App &app, Runner &runner) {
   CLI::App *openai = app.add_subcommand("openai", "OpenAI organization invites (admin API)");
   openai->require_subcommand(1);
-  CLI::App *invites = openai->add_subcommand("invites", "Organization invites: create, get, list, delete");
+  CLI::App *invites =
+      openai->add_subcommand("invites", "Organization invites: create, ensure, get, list, delete, sync");
   invites->require_subcommand(1);
 
   // ---- create ----
@@ -165,6 +260,42 @@ void add_openai_commands(CLI::App &app, Runner &runner) {
         if (st->email.empty() || st->role.empty())
           throw CliError(kExitUsage, "openai invites create: --email and --role are required (or --from-csv FILE)");
         return create_one(ctx, st->email, st->role, st->no_projects || !st->projects.empty(), st->projects);
+      };
+    });
+  }
+
+  // ---- ensure ----
+  {
+    struct St {
+      std::string email, role;
+      std::vector<std::string> projects;
+      bool no_projects = false;
+    };
+    auto st = std::make_shared<St>();
+    CLI::App *c = invites->add_subcommand(
+        "ensure", "Invite a user exactly once: look up by email, create only if absent (never a duplicate)");
+    c->add_option("--email", st->email, "Email address of the person to invite")->required()->type_name("EMAIL");
+    c->add_option("--role", st->role, "Organization role")->required()->check(CLI::IsMember({"reader", "owner"}));
+    auto *proj = c->add_option("--project", st->projects, "Project to join, as ID:member or ID:owner (repeatable)")
+                     ->type_name("ID:ROLE");
+    auto *nop = c->add_flag("--no-projects", st->no_projects, "Send an empty projects list (join no project)");
+    proj->excludes(nop);
+    c->callback([st, &runner] {
+      runner.action = [st](Context &ctx) {
+        return ensure_one(ctx, st->email, st->role, st->no_projects || !st->projects.empty(), st->projects);
+      };
+    });
+  }
+
+  // ---- sync ----
+  {
+    auto st = std::make_shared<SyncArgs>();
+    CLI::App *c = invites->add_subcommand(
+        "sync", "Make the invites match a desired file (CSV email,role[,projects] or NDJSON): plan, --apply, --prune");
+    add_sync_options(c, *st);
+    c->callback([st, &runner] {
+      runner.action = [st, &runner](Context &ctx) {
+        return run_sync(ctx, sync_resource(ctx), *st, runner.set_cancel_hook);
       };
     });
   }

@@ -1,15 +1,16 @@
 // invitekit twilio ... : Chat v1 Channel Invites and Chat v2 Users.
 #include "commands.hpp"
 #include "output.hpp"
+#include "sync.hpp"
 
 namespace ikcli {
 
 namespace {
 
 int32_t parse_webhook(const std::string &v) {
-  if (v.empty()) return IK_WEBHOOK_UNSET;
-  if (v == "true") return IK_WEBHOOK_ENABLED;
-  if (v == "false") return IK_WEBHOOK_DISABLED;
+  if (v.empty()) return IK_OPTBOOL_UNSET;
+  if (v == "true") return IK_OPTBOOL_TRUE;
+  if (v == "false") return IK_OPTBOOL_FALSE;
   throw CliError(kExitUsage, "--webhook-enabled must be true or false");
 }
 
@@ -28,7 +29,8 @@ void add_service_channel(CLI::App *c, InviteArgs &a) {
 }
 
 void add_invite_commands(CLI::App *twilio, Runner &runner) {
-  CLI::App *invites = twilio->add_subcommand("invites", "Chat v1 Channel Invites: create, get, list, delete");
+  CLI::App *invites =
+      twilio->add_subcommand("invites", "Chat v1 Channel Invites: create, ensure, get, list, delete, sync");
   invites->require_subcommand(1);
 
   {
@@ -52,16 +54,110 @@ void add_invite_commands(CLI::App *twilio, Runner &runner) {
           if (st != IK_STATUS_OK) {
             // Show what was created before the failure, then report it.
             std::vector<Item> items;
-            for (const auto &c2 : created) items.push_back({IK_KIND_TWILIO_INVITE, c2.get()});
+            for (const auto &c2 : created) items.push_back(item_of(c2.get()));
             print_objects(ctx, items);
             throw LibError(st, err);
           }
           created.emplace_back(inv);
         }
         std::vector<Item> items;
-        for (const auto &c2 : created) items.push_back({IK_KIND_TWILIO_INVITE, c2.get()});
+        for (const auto &c2 : created) items.push_back(item_of(c2.get()));
         print_objects(ctx, items);
         return kExitOk;
+      };
+    });
+  }
+  {
+    auto a = std::make_shared<InviteArgs>();
+    CLI::App *c = invites->add_subcommand(
+        "ensure", "Invite an identity to a channel exactly once: look it up, create only if absent");
+    add_service_channel(c, *a);
+    a->identities.resize(1);
+    c->add_option("--identity", a->identities[0], "Identity of the user to invite")->required()->type_name("IDENTITY");
+    c->add_option("--role-sid,--role", a->role, "Role SID for the new member (RL...)")->type_name("RL...");
+    c->callback([a, &runner] {
+      runner.action = [a](Context &ctx) {
+        ik_twilio_invite *inv = nullptr;
+        int32_t outcome = 0;
+        ik_error *err = nullptr;
+        const ik_call_options co = ctx.call_options();
+        check(ik_twilio_invite_ensure(ctx.client, a->service.c_str(), a->channel.c_str(), a->identities[0].c_str(),
+                                      a->role.empty() ? nullptr : a->role.c_str(), &co, &inv, &outcome, &err),
+              &err);
+        TwilioInvitePtr owned(inv);
+        print_ensured(ctx, "twilio invites ensure", a->identities[0], item_of(owned.get()), outcome);
+        return kExitOk;
+      };
+    });
+  }
+  {
+    struct St {
+      InviteArgs a;
+      SyncArgs sync;
+    };
+    auto st = std::make_shared<St>();
+    CLI::App *c = invites->add_subcommand(
+        "sync", "Make a channel's invites match a desired file (CSV identity[,role_sid] or NDJSON)");
+    add_service_channel(c, st->a);
+    add_sync_options(c, st->sync);
+    c->callback([st, &runner] {
+      runner.action = [st, &runner](Context &ctx) {
+        SyncResource r;
+        r.operation = "twilio invites";
+        r.provider = IK_PROVIDER_TWILIO;
+        r.key_column = "identity";
+        r.columns = {"identity", "role_sid"};
+        r.required = {"identity"};
+        r.role_column = "role_sid";
+        const std::string service = st->a.service, channel = st->a.channel;
+        r.list_existing = [service, channel](const Context &c2) {
+          std::vector<Existing> out;
+          ik_list_options lo = IK_LIST_OPTIONS_INIT;
+          lo.page_size = 1000;
+          for_each_page(
+              c2,
+              [&](ik_pager **pg, ik_error **err) {
+                return ik_twilio_invite_pager(c2.client, service.c_str(), channel.c_str(), nullptr, 0, &lo, pg, err);
+              },
+              [&](const ik_page *page) {
+                for (size_t i = 0, n = ik_page_count(page); i < n; ++i) {
+                  const ik_twilio_invite *inv = ik_page_twilio_invite_at(page, i);
+                  Existing e;
+                  const char *identity = ik_twilio_invite_identity(inv);
+                  e.key = e.display_key = identity ? identity : "";
+                  const char *sid = ik_twilio_invite_sid(inv);
+                  e.id = sid ? sid : "";
+                  const char *role = ik_twilio_invite_role_sid(inv);
+                  e.role = role ? role : "";
+                  e.pending = true;  // an accepted invite becomes a channel member
+                  out.push_back(std::move(e));
+                }
+              });
+          return out;
+        };
+        r.difference = [](const Row &row, const Existing &e) {
+          const char *want = row.get_nonempty("role_sid");
+          return (want && e.role != want) ? "role_sid is " + e.role + ", the file says " + want : std::string();
+        };
+        r.ensure = [&ctx, service, channel](const Row &row, const ik_call_options &co) {
+          const std::string *identity = row.get("identity");
+          ik_twilio_invite *inv = nullptr;
+          int32_t outcome = 0;
+          ik_error *err = nullptr;
+          const ik_status stt =
+              ik_twilio_invite_ensure(ctx.client, service.c_str(), channel.c_str(), identity ? identity->c_str() : "",
+                                      row.get_nonempty("role_sid"), &co, &inv, &outcome, &err);
+          if (stt != IK_STATUS_OK) return RowOutcome::failure(stt, err);
+          TwilioInvitePtr owned(inv);
+          const char *sid = ik_twilio_invite_sid(owned.get());
+          RowOutcome o = RowOutcome::success(sid ? sid : "");
+          o.outcome = ik_ensure_outcome_name(outcome);
+          return o;
+        };
+        r.remove = [&ctx, service, channel](const std::string &id, const ik_call_options &co, ik_error **err) {
+          return ik_twilio_invite_delete(ctx.client, service.c_str(), channel.c_str(), id.c_str(), &co, nullptr, err);
+        };
+        return run_sync(ctx, r, st->sync, runner.set_cancel_hook);
       };
     });
   }
@@ -80,7 +176,7 @@ void add_invite_commands(CLI::App *twilio, Runner &runner) {
             ik_twilio_invite_fetch(ctx.client, a->service.c_str(), a->channel.c_str(), a->sid.c_str(), &co, &inv, &err),
             &err);
         TwilioInvitePtr owned(inv);
-        print_object(ctx, {IK_KIND_TWILIO_INVITE, owned.get()});
+        print_object(ctx, item_of(owned.get()));
         return kExitOk;
       };
     });
@@ -120,14 +216,14 @@ void add_invite_commands(CLI::App *twilio, Runner &runner) {
     c->add_option("sid", a->sid, "Invite SID (IN...)")->required()->type_name("IN...");
     c->callback([a, &runner] {
       runner.action = [a](Context &ctx) {
-        ik_response *resp = nullptr;
+        ik_deletion *del = nullptr;
         ik_error *err = nullptr;
         const ik_call_options co = ctx.call_options();
-        check(ik_twilio_invite_delete(ctx.client, a->service.c_str(), a->channel.c_str(), a->sid.c_str(), &co, &resp,
+        check(ik_twilio_invite_delete(ctx.client, a->service.c_str(), a->channel.c_str(), a->sid.c_str(), &co, &del,
                                       &err),
               &err);
-        ResponsePtr owned(resp);
-        print_deleted(ctx, "twilio.chat.v1.invite", a->sid, owned.get());
+        DeletionPtr owned(del);
+        print_deletion(ctx, "twilio.chat.v1.invite", owned.get());
         return kExitOk;
       };
     });
@@ -167,7 +263,7 @@ void add_user_fields(CLI::App *c, UserArgs &a) {
 
 void print_user(const Context &ctx, ik_twilio_user *u) {
   TwilioUserPtr owned(u);
-  print_object(ctx, {IK_KIND_TWILIO_USER, owned.get()});
+  print_object(ctx, item_of(owned.get()));
 }
 
 BulkSpec user_create_spec(const Context &ctx, const std::shared_ptr<UserArgs> &a) {
@@ -195,7 +291,8 @@ BulkSpec user_create_spec(const Context &ctx, const std::shared_ptr<UserArgs> &a
 }
 
 void add_user_commands(CLI::App *twilio, Runner &runner) {
-  CLI::App *users = twilio->add_subcommand("users", "Chat v2 Users: create, get, list, update, delete");
+  CLI::App *users =
+      twilio->add_subcommand("users", "Chat v2 Users: create, ensure, get, list, update, delete, sync");
   users->require_subcommand(1);
   auto add_service = [](CLI::App *c, UserArgs &a) {
     c->add_option("--service", a.service, "Chat Service SID (IS...)")->required()->type_name("IS...");
@@ -233,6 +330,114 @@ void add_user_commands(CLI::App *twilio, Runner &runner) {
         check(ik_twilio_user_create(ctx.client, a->service.c_str(), &p, &co, &u, &err), &err);
         print_user(ctx, u);
         return kExitOk;
+      };
+    });
+  }
+  {
+    auto a = std::make_shared<UserArgs>();
+    CLI::App *c = users->add_subcommand(
+        "ensure", "Create a user exactly once: fetch by identity, create only if absent (never a duplicate)");
+    add_service(c, *a);
+    a->identity_opt = c->add_option("--identity", a->identity, "Identity of the user")->required();
+    a->friendly_opt = c->add_option("--friendly-name", a->friendly_name, "Display name");
+    a->attributes_opt =
+        c->add_option("--attributes", a->attributes, "Arbitrary JSON text stored with the user")->type_name("JSON");
+    c->add_option("--role-sid,--role", a->role, "Role SID (RL...)")->type_name("RL...");
+    c->add_option("--webhook-enabled", a->webhook, "Send X-Twilio-Webhook-Enabled: true|false")
+        ->check(CLI::IsMember({"true", "false"}));
+    c->callback([a, &runner] {
+      runner.action = [a](Context &ctx) {
+        const ik_twilio_user_params p = a->params(true);
+        ik_twilio_user *u = nullptr;
+        int32_t outcome = 0;
+        ik_error *err = nullptr;
+        const ik_call_options co = ctx.call_options();
+        check(ik_twilio_user_ensure(ctx.client, a->service.c_str(), &p, &co, &u, &outcome, &err), &err);
+        TwilioUserPtr owned(u);
+        print_ensured(ctx, "twilio users ensure", a->identity, item_of(owned.get()), outcome);
+        return kExitOk;
+      };
+    });
+  }
+  {
+    struct St {
+      UserArgs a;
+      SyncArgs sync;
+    };
+    auto st = std::make_shared<St>();
+    CLI::App *c = users->add_subcommand(
+        "sync",
+        "Make a service's users match a desired file (CSV identity[,role_sid,friendly_name,attributes] or NDJSON); "
+        "creates only: users are members, so --prune is refused");
+    add_service(c, st->a);
+    add_sync_options(c, st->sync);
+    c->callback([st, &runner] {
+      runner.action = [st, &runner](Context &ctx) {
+        SyncResource r;
+        r.operation = "twilio users";
+        r.provider = IK_PROVIDER_TWILIO;
+        r.key_column = "identity";
+        r.columns = {"identity", "role_sid", "friendly_name", "attributes"};
+        r.required = {"identity"};
+        r.role_column = "role_sid";
+        r.prune_refusal =
+            "Twilio users are members, not invitations; delete users explicitly with `twilio users delete`";
+        r.list_non_pending = true;
+        const std::string service = st->a.service;
+        r.list_existing = [service](const Context &c2) {
+          std::vector<Existing> out;
+          ik_list_options lo = IK_LIST_OPTIONS_INIT;
+          lo.page_size = 100;
+          for_each_page(
+              c2,
+              [&](ik_pager **pg, ik_error **err) {
+                return ik_twilio_user_pager(c2.client, service.c_str(), &lo, pg, err);
+              },
+              [&](const ik_page *page) {
+                for (size_t i = 0, n = ik_page_count(page); i < n; ++i) {
+                  const ik_twilio_user *u = ik_page_twilio_user_at(page, i);
+                  auto str = [](const char *v) { return v ? std::string(v) : std::string(); };
+                  Existing e;
+                  e.key = e.display_key = str(ik_twilio_user_identity(u));
+                  e.id = str(ik_twilio_user_sid(u));
+                  e.role = str(ik_twilio_user_role_sid(u));
+                  e.pending = false;  // a member
+                  e.fields = {{"role_sid", e.role},
+                              {"friendly_name", str(ik_twilio_user_friendly_name(u))},
+                              {"attributes", str(ik_twilio_user_attributes(u))}};
+                  out.push_back(std::move(e));
+                }
+              });
+          return out;
+        };
+        r.difference = [](const Row &row, const Existing &e) {
+          std::string d;
+          for (const auto &[col, have] : e.fields) {
+            const char *want = row.get_nonempty(col);
+            if (want && have != want) d += (d.empty() ? "" : "; ") + col + " is '" + have + "', the file says '" + want + "'";
+          }
+          return d;
+        };
+        r.ensure = [&ctx, service](const Row &row, const ik_call_options &co) {
+          ik_twilio_user_params p = IK_TWILIO_USER_PARAMS_INIT;
+          const std::string *identity = row.get("identity");
+          p.identity = identity ? identity->c_str() : "";
+          p.role_sid = row.get_nonempty("role_sid");
+          p.friendly_name = row.get_nonempty("friendly_name");
+          p.attributes = row.get_nonempty("attributes");
+          ik_twilio_user *u = nullptr;
+          int32_t outcome = 0;
+          ik_error *err = nullptr;
+          const ik_status stt = ik_twilio_user_ensure(ctx.client, service.c_str(), &p, &co, &u, &outcome, &err);
+          if (stt != IK_STATUS_OK) return RowOutcome::failure(stt, err);
+          TwilioUserPtr owned(u);
+          const char *sid = ik_twilio_user_sid(owned.get());
+          RowOutcome o = RowOutcome::success(sid ? sid : "");
+          o.outcome = ik_ensure_outcome_name(outcome);
+          return o;
+        };
+        r.remove = [](const std::string &, const ik_call_options &, ik_error **) { return IK_STATUS_INVALID_ARGUMENT; };
+        return run_sync(ctx, r, st->sync, runner.set_cancel_hook);
       };
     });
   }
@@ -326,12 +531,12 @@ void add_user_commands(CLI::App *twilio, Runner &runner) {
               a->bulk, runner.set_cancel_hook);
         }
         if (who.empty()) throw CliError(kExitUsage, "twilio users delete: a user SID or identity is required");
-        ik_response *resp = nullptr;
+        ik_deletion *del = nullptr;
         ik_error *err = nullptr;
         const ik_call_options co = ctx.call_options();
-        check(ik_twilio_user_delete(ctx.client, a->service.c_str(), who.c_str(), &co, &resp, &err), &err);
-        ResponsePtr owned(resp);
-        print_deleted(ctx, "twilio.chat.v2.user", who, owned.get());
+        check(ik_twilio_user_delete(ctx.client, a->service.c_str(), who.c_str(), &co, &del, &err), &err);
+        DeletionPtr owned(del);
+        print_deletion(ctx, "twilio.chat.v2.user", owned.get());
         return kExitOk;
       };
     });

@@ -170,17 +170,29 @@ std::vector<std::string> split_list(const std::string &s, const char *seps) {
   return out;
 }
 
-void print_deleted(const Context &ctx, const std::string &kind, const std::string &id, const ik_response *resp) {
+void print_deletion(const Context &ctx, const std::string &object, const ik_deletion *del) {
+  const char *id = ik_deletion_id(del);
+  const char *obj = ik_deletion_object(del);
+  const ik_optbool deleted = ik_deletion_deleted(del);
+  const char *deleted_text = deleted == IK_OPTBOOL_TRUE ? "true" : deleted == IK_OPTBOOL_FALSE ? "false" : "null";
   if (ctx.format == Format::Table) {
-    write_stdout(render_table({"ID", "OBJECT", "DELETED"}, {{id, kind, "true"}}));
+    write_stdout(render_table({"ID", "OBJECT", "DELETED"},
+                              {{id ? id : "", obj ? obj : object, deleted == IK_OPTBOOL_UNSET ? "" : deleted_text}}));
+    return;
+  }
+  const uint8_t *data = nullptr;
+  size_t len = 0;
+  if (ik_deletion_raw_json(del, &data, &len)) {  // the API's own body (OpenAI)
+    print_json_text(ctx, std::string_view(reinterpret_cast<const char *>(data), len));
     return;
   }
   std::string j = "{\"id\":";
-  json::append_string(j, id);
+  json::append_string(j, id ? id : "");
   j += ",\"object\":";
-  json::append_string(j, kind);
-  j += ",\"deleted\":true";
-  if (resp) j += ",\"http_status\":" + std::to_string(ik_response_http_status(resp));
+  json::append_string(j, obj ? obj : object);
+  j += ",\"deleted\":";
+  j += deleted_text;
+  j += ",\"http_status\":" + std::to_string(ik_response_http_status(ik_deletion_response(del)));
   j += "}";
   print_json_text(ctx, j);
 }

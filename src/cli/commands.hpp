@@ -73,7 +73,9 @@ bool split_pair(const std::string &s, std::string *first, std::string *second);
 std::vector<std::string> split_list(const std::string &s, const char *seps);
 
 // Prints a delete confirmation for APIs that answer 204.
-void print_deleted(const Context &ctx, const std::string &kind, const std::string &id, const ik_response *resp);
+// Prints a deletion result: the API's body when it sent one (OpenAI), else
+// {id, object, deleted, http_status} with `object` naming what was deleted.
+void print_deletion(const Context &ctx, const std::string &object, const ik_deletion *del);
 
 // Sets a footer with the exit codes on a command and all its subcommands.
 void apply_footer(CLI::App *app, const std::string &footer);

@@ -56,7 +56,8 @@ const char *exit_code_help() {
          "  7   network, TLS or timeout error\n"
          "  8   cancelled (Ctrl-C / SIGTERM)\n"
          "  9   request rejected by the API (HTTP 400/409/422 and other 4xx)\n"
-         "  10  bulk run finished with failed rows\n";
+         "  10  bulk run (or sync --apply) finished with failed rows\n"
+         "  11  sync dry run: the plan has changes (something to create or, with --prune, to delete)\n";
 }
 
 void print_lib_error(ik_status status, const ik_error *err) {

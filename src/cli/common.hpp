@@ -28,6 +28,7 @@ constexpr int kExitNetwork = 7;
 constexpr int kExitCancelled = 8;
 constexpr int kExitRejected = 9;
 constexpr int kExitBulkFailures = 10;
+constexpr int kExitPlanChanges = 11;  // sync dry run: the plan has changes (like terraform -detailed-exitcode)
 
 // Maps a library status (and the HTTP status of the error, if any) to an exit code.
 int exit_code_for(ik_status status, int32_t http_status);
@@ -48,9 +49,8 @@ using Owned = std::unique_ptr<T, Deleter<T, Free>>;
 using ErrorPtr = Owned<ik_error, ik_error_free>;
 using PagePtr = Owned<ik_page, ik_page_free>;
 using PagerPtr = Owned<ik_pager, ik_pager_free>;
-using ResponsePtr = Owned<ik_response, ik_response_free>;
+using DeletionPtr = Owned<ik_deletion, ik_deletion_free>;
 using OpenaiInvitePtr = Owned<ik_openai_invite, ik_openai_invite_free>;
-using OpenaiDeletedPtr = Owned<ik_openai_invite_deleted, ik_openai_invite_deleted_free>;
 using TwilioInvitePtr = Owned<ik_twilio_invite, ik_twilio_invite_free>;
 using TwilioUserPtr = Owned<ik_twilio_user, ik_twilio_user_free>;
 using FastlyInvitationPtr = Owned<ik_fastly_invitation, ik_fastly_invitation_free>;
@@ -111,6 +111,7 @@ struct Context {
   ik_cancel_token *cancel = nullptr;  // owned by main
   Format format = Format::Json;
   bool pretty = false;  // pretty-print JSON (stdout is a terminal)
+  bool format_given = false;  // -o/--output was given (else sync plans are tables on a terminal)
   int verbosity = 0;
   std::optional<std::chrono::steady_clock::time_point> deadline;
 

@@ -187,7 +187,7 @@ int main(int argc, char **argv) {
       ->group(creds)
       ->type_name("FILE");
 
-  app.add_option("-o,--output", g.output, "json (default; pretty on a terminal, compact otherwise), ndjson or table")
+  CLI::Option *output_opt = app.add_option("-o,--output", g.output, "json (default; pretty on a terminal, compact otherwise), ndjson or table")
       ->group(out)
       ->check(CLI::IsMember({"json", "ndjson", "table"}));
   app.add_flag("-v,--verbose", g.verbosity, "Log requests (redacted) on stderr; -vv debug, -vvv trace")->group(out);
@@ -281,6 +281,7 @@ int main(int argc, char **argv) {
     ctx.verbosity = g.verbosity;
     ctx.format = g.output == "ndjson" ? Format::Ndjson : (g.output == "table" ? Format::Table : Format::Json);
     ctx.pretty = isatty(STDOUT_FILENO) != 0;
+    ctx.format_given = output_opt->count() > 0;
     if (g.timeout > 0)
       ctx.deadline =
           std::chrono::steady_clock::now() + std::chrono::milliseconds(static_cast<int64_t>(g.timeout * 1000.0 + 0.5));

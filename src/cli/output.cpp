@@ -19,8 +19,8 @@ std::string unix_or_empty(int32_t present, int64_t v) {
 }
 
 std::string tri(int32_t v) {
-  if (v == IK_TRI_TRUE) return "true";
-  if (v == IK_TRI_FALSE) return "false";
+  if (v == IK_OPTBOOL_TRUE) return "true";
+  if (v == IK_OPTBOOL_FALSE) return "false";
   return "";
 }
 
@@ -62,58 +62,47 @@ std::string render_row(const std::vector<std::string> &row, const std::vector<si
 
 }  // namespace
 
-Item page_item(const ik_page *page, size_t i) {
-  const int32_t kind = ik_page_kind(page);
-  switch (kind) {
-    case IK_KIND_OPENAI_INVITE:
-      return {kind, ik_page_openai_invite_at(page, i)};
-    case IK_KIND_TWILIO_INVITE:
-      return {kind, ik_page_twilio_invite_at(page, i)};
-    case IK_KIND_TWILIO_USER:
-      return {kind, ik_page_twilio_user_at(page, i)};
-    case IK_KIND_FASTLY_INVITATION:
-      return {kind, ik_page_fastly_invitation_at(page, i)};
-    default:
-      return {};
-  }
+namespace {
+std::string_view view(int32_t present, const uint8_t *data, size_t len) {
+  return present ? std::string_view(reinterpret_cast<const char *>(data), len) : std::string_view("null");
 }
-
-std::string_view item_raw_json(const Item &item) {
-  const char *data = nullptr;
+template <class T, int32_t (*RawJson)(const T *, const uint8_t **, size_t *)>
+Item make_item(int32_t kind, const T *p) {
+  const uint8_t *data = nullptr;
   size_t len = 0;
-  switch (item.kind) {
-    case IK_KIND_OPENAI_INVITE:
-      len = ik_openai_invite_raw_json(static_cast<const ik_openai_invite *>(item.ptr), &data);
-      break;
-    case IK_KIND_TWILIO_INVITE:
-      len = ik_twilio_invite_raw_json(static_cast<const ik_twilio_invite *>(item.ptr), &data);
-      break;
-    case IK_KIND_TWILIO_USER:
-      len = ik_twilio_user_raw_json(static_cast<const ik_twilio_user *>(item.ptr), &data);
-      break;
-    case IK_KIND_FASTLY_INVITATION:
-      len = ik_fastly_invitation_raw_json(static_cast<const ik_fastly_invitation *>(item.ptr), &data);
-      break;
-    default:
-      break;
-  }
-  if (!data) return "null";
-  return std::string_view(data, len);
+  const int32_t present = RawJson(p, &data, &len);
+  return {kind, p, view(present, data, len)};
+}
+}  // namespace
+
+Item item_of(const ik_openai_invite *inv) {
+  return make_item<ik_openai_invite, ik_openai_invite_raw_json>(IK_KIND_OPENAI_INVITE, inv);
+}
+Item item_of(const ik_twilio_invite *inv) {
+  return make_item<ik_twilio_invite, ik_twilio_invite_raw_json>(IK_KIND_TWILIO_INVITE, inv);
+}
+Item item_of(const ik_twilio_user *user) {
+  return make_item<ik_twilio_user, ik_twilio_user_raw_json>(IK_KIND_TWILIO_USER, user);
+}
+Item item_of(const ik_fastly_invitation *inv) {
+  return make_item<ik_fastly_invitation, ik_fastly_invitation_raw_json>(IK_KIND_FASTLY_INVITATION, inv);
 }
 
-const char *item_id(const Item &item) {
-  switch (item.kind) {
-    case IK_KIND_OPENAI_INVITE:
-      return ik_openai_invite_id(static_cast<const ik_openai_invite *>(item.ptr));
-    case IK_KIND_TWILIO_INVITE:
-      return ik_twilio_invite_sid(static_cast<const ik_twilio_invite *>(item.ptr));
-    case IK_KIND_TWILIO_USER:
-      return ik_twilio_user_sid(static_cast<const ik_twilio_user *>(item.ptr));
-    case IK_KIND_FASTLY_INVITATION:
-      return ik_fastly_invitation_id(static_cast<const ik_fastly_invitation *>(item.ptr));
-    default:
-      return nullptr;
+// Typed pointer for the table columns; the raw JSON through the kind-generic accessor.
+Item page_item(const ik_page *page, size_t i) {
+  const uint8_t *data = nullptr;
+  size_t len = 0;
+  const int32_t present = ik_page_item_raw_json(page, i, &data, &len);
+  const int32_t kind = ik_page_kind(page);
+  const void *ptr = nullptr;
+  switch (kind) {
+    case IK_KIND_OPENAI_INVITE: ptr = ik_page_openai_invite_at(page, i); break;
+    case IK_KIND_TWILIO_INVITE: ptr = ik_page_twilio_invite_at(page, i); break;
+    case IK_KIND_TWILIO_USER: ptr = ik_page_twilio_user_at(page, i); break;
+    case IK_KIND_FASTLY_INVITATION: ptr = ik_page_fastly_invitation_at(page, i); break;
+    default: break;
   }
+  return {kind, ptr, view(present, data, len)};
 }
 
 std::vector<std::string> table_headers(int32_t kind) {
@@ -137,13 +126,15 @@ std::vector<std::string> table_row(const Item &item) {
     case IK_KIND_OPENAI_INVITE: {
       auto *inv = static_cast<const ik_openai_invite *>(item.ptr);
       int64_t c = 0, e = 0, a = 0;
-      const int32_t hc = ik_openai_invite_created_at(inv, &c);
-      const int32_t he = ik_openai_invite_expires_at(inv, &e);
-      const int32_t ha = ik_openai_invite_accepted_at(inv, &a);
+      const int32_t hc = ik_openai_invite_created_at_unix(inv, &c);
+      const int32_t he = ik_openai_invite_expires_at_unix(inv, &e);
+      const int32_t ha = ik_openai_invite_accepted_at_unix(inv, &a);
       std::string projects;
       for (size_t i = 0, n = ik_openai_invite_project_count(inv); i < n; ++i) {
+        const char *pid = nullptr, *prole = nullptr;
+        ik_openai_invite_project_at(inv, i, &pid, &prole);
         if (i) projects += ";";
-        projects += s(ik_openai_invite_project_id(inv, i)) + ":" + s(ik_openai_invite_project_role(inv, i));
+        projects += s(pid) + ":" + s(prole);
       }
       r = {s(ik_openai_invite_id(inv)),   s(ik_openai_invite_email(inv)),
            s(ik_openai_invite_role(inv)), s(ik_openai_invite_status(inv)),
@@ -160,11 +151,13 @@ std::vector<std::string> table_row(const Item &item) {
     }
     case IK_KIND_TWILIO_USER: {
       auto *u = static_cast<const ik_twilio_user *>(item.ptr);
+      int64_t joined = 0;
+      const int32_t has_joined = ik_twilio_user_joined_channels_count(u, &joined);
       r = {s(ik_twilio_user_sid(u)),
            s(ik_twilio_user_identity(u)),
            s(ik_twilio_user_friendly_name(u)),
            s(ik_twilio_user_role_sid(u)),
-           std::to_string(ik_twilio_user_joined_channels_count(u)),
+           has_joined ? std::to_string(joined) : std::string(),
            tri(ik_twilio_user_is_online(u)),
            s(ik_twilio_user_date_created(u))};
       break;
@@ -225,7 +218,7 @@ void print_object(const Context &ctx, const Item &item) {
     write_stdout(render_table(table_headers(item.kind), {table_row(item)}));
     return;
   }
-  print_json_text(ctx, item_raw_json(item));
+  print_json_text(ctx, item.raw);
 }
 
 void print_objects(const Context &ctx, const std::vector<Item> &items) {
@@ -241,7 +234,7 @@ void print_objects(const Context &ctx, const std::vector<Item> &items) {
     case Format::Ndjson: {
       std::string out;
       for (const auto &it : items) {
-        out += json::reformat(item_raw_json(it), false);
+        out += json::reformat(it.raw, false);
         out.push_back('\n');
       }
       write_stdout(out);
@@ -251,7 +244,7 @@ void print_objects(const Context &ctx, const std::vector<Item> &items) {
       std::string arr = "[";
       for (size_t i = 0; i < items.size(); ++i) {
         if (i) arr.push_back(',');
-        arr += item_raw_json(items[i]);
+        arr += items[i].raw;
       }
       arr.push_back(']');
       print_json_text(ctx, arr);
@@ -263,9 +256,10 @@ void print_objects(const Context &ctx, const std::vector<Item> &items) {
 void print_page(const Context &ctx, const ik_page *page) {
   switch (ctx.format) {
     case Format::Json: {
-      const char *data = nullptr;
-      const size_t len = ik_page_raw_json(page, &data);
-      print_json_text(ctx, data ? std::string_view(data, len) : std::string_view("null"));
+      const uint8_t *data = nullptr;
+      size_t len = 0;
+      const int32_t present = ik_page_raw_json(page, &data, &len);
+      print_json_text(ctx, view(present, data, len));
       return;
     }
     case Format::Ndjson:
@@ -300,7 +294,7 @@ void ItemStream::page(const ik_page *page) {
     for (const auto &row : rows) out += render_row(row, widths_);
   } else {
     for (size_t i = 0; i < n; ++i) {
-      out += json::reformat(item_raw_json(page_item(page, i)), false);
+      out += json::reformat(page_item(page, i).raw, false);
       out.push_back('\n');
     }
   }

@@ -8,15 +8,19 @@
 
 namespace ikcli {
 
-// A borrowed pointer to one typed result of a given IK_KIND_*.
+// A borrowed pointer to one typed result of a given IK_KIND_*, with its raw
+// JSON (so that printing JSON never switches on the kind).
 struct Item {
   int32_t kind = IK_KIND_NONE;
   const void *ptr = nullptr;
+  std::string_view raw = "null";
 };
 
+Item item_of(const ik_openai_invite *inv);
+Item item_of(const ik_twilio_invite *inv);
+Item item_of(const ik_twilio_user *user);
+Item item_of(const ik_fastly_invitation *inv);
 Item page_item(const ik_page *page, size_t i);
-std::string_view item_raw_json(const Item &item);
-const char *item_id(const Item &item);
 std::vector<std::string> table_headers(int32_t kind);
 std::vector<std::string> table_row(const Item &item);
 

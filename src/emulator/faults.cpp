@@ -72,7 +72,7 @@ bool Fault::matches(std::string_view m, std::string_view raw_path) const {
 std::variant<Fault, std::string> parse_fault(std::string_view spec) {
   const auto tokens = tokenize(spec);
   if (!tokens) return std::string("unterminated quote");
-  if (tokens->size() < 3) return std::string("expected: METHOD PATTERN [count=N] ACTION [header options]");
+  if (tokens->size() < 3) return std::string("expected: METHOD PATTERN [count=N] [every=N] ACTION [header options]");
   Fault f;
   f.spec = std::string(spec);
   f.method = (*tokens)[0];
@@ -105,6 +105,10 @@ std::variant<Fault, std::string> parse_fault(std::string_view spec) {
       const auto n = need_number();
       ok = n.has_value();
       if (ok) f.count = static_cast<std::uint64_t>(*n);
+    } else if (key == "every") {
+      const auto n = need_number();
+      ok = n.has_value() && *n >= 1;
+      if (ok) f.every = static_cast<std::uint64_t>(*n);
     } else if (key == "latency" || key == "slow-body") {
       const auto n = need_number();
       ok = n.has_value() && *n <= 600000 && set_action(key == "latency" ? FaultAction::Latency : FaultAction::SlowBody);
@@ -159,6 +163,7 @@ std::uint64_t FaultSet::add(Fault fault) {
   std::lock_guard lock(mutex_);
   fault.id = next_id_++;
   fault.used = 0;
+  fault.matched = 0;
   faults_.push_back(std::move(fault));
   active_ = faults_.size();
   return faults_.back().id;
@@ -175,6 +180,8 @@ std::optional<Fault> FaultSet::take(std::string_view method, std::string_view ra
   std::lock_guard lock(mutex_);
   for (auto it = faults_.begin(); it != faults_.end(); ++it) {
     if (!it->matches(method, raw_path)) continue;
+    // every=N: the other matching requests pass this fault by (and do not use its count).
+    if (it->every > 1 && (++it->matched % it->every) != 0) continue;
     ++it->used;
     Fault hit = *it;
     if (it->count != 0 && it->used >= it->count) {
@@ -198,6 +205,7 @@ std::string FaultSet::to_json() const {
                 .str("action", action_name(f.action))
                 .num("count", static_cast<std::int64_t>(f.count))
                 .num("used", static_cast<std::int64_t>(f.used))
+                .num("every", static_cast<std::int64_t>(f.every))
                 .done());
   }
   return json::Object().raw("faults", arr.done()).done();

@@ -6,6 +6,7 @@
 //   PATTERN := raw request path (no query); with '*' or '?' it is a glob,
 //              otherwise a prefix
 //   OPTION  := count=N            (0 = forever; default 0)
+//            | every=N            (only every Nth matching request; default 1)
 //            | ACTION             (exactly one)
 //            | HEADER-OPTION      (any number; added to the response)
 //   ACTION  := latency=MS | status=CODE | reset | reset-mid-body | truncate
@@ -37,6 +38,8 @@ struct Fault {
   std::string pattern; // glob or prefix over the raw path
   std::uint64_t count = 0;
   std::uint64_t used = 0;
+  std::uint64_t every = 1;   // applies to the every-th, 2*every-th, ... matching request
+  std::uint64_t matched = 0; // matching requests seen (for every=)
   FaultAction action = FaultAction::Latency;
   std::int64_t number = 0; // MS for latency/slow-body, CODE for status
   std::string text;        // TYPE for content-type, URL for redirect

@@ -45,10 +45,11 @@ Paths:
   Fastly  /invitations[/{id}]                                   Fastly-Key: TOKEN
 
 Fault SPEC (for --fault and POST /__emulator/faults {"spec": SPEC}):
-  METHOD PATH-PATTERN [count=N] ACTION [HEADER-OPTION...]
+  METHOD PATH-PATTERN [count=N] [every=N] ACTION [HEADER-OPTION...]
     METHOD        GET, POST, DELETE, ... or *
     PATH-PATTERN  raw path without query; a glob if it has * or ?, else a prefix
     count=N       apply to the next N matching requests, then expire (0 = forever, the default)
+    every=N       apply only to every Nth matching request (the Nth, 2Nth, ...); count= counts those
     ACTION        latency=MS | status=CODE | reset | reset-mid-body | truncate | malformed
                   | slow-body=MS | content-type=TYPE | redirect=URL [redirect-status=302|307|...]
     HEADER-OPTION retry-after=S | retry-after-ms=MS | x-should-retry=true|false

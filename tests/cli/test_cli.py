@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 import unittest
+import urllib.error
 import urllib.request
 
 CLI = os.environ.get("INVITEKIT_CLI", "")
@@ -57,7 +58,7 @@ ROLE = "RL00000000000000000000000000000000"
 # Exit codes (docs/CLI.md).
 EXIT_OK, EXIT_OTHER, EXIT_USAGE, EXIT_AUTH, EXIT_NOT_FOUND = 0, 1, 2, 3, 4
 EXIT_RATE_LIMITED, EXIT_SERVER, EXIT_NETWORK, EXIT_CANCELLED = 5, 6, 7, 8
-EXIT_REJECTED, EXIT_BULK_FAILED = 9, 10
+EXIT_REJECTED, EXIT_BULK_FAILED, EXIT_PLAN_CHANGES = 9, 10, 11
 
 CLI_TIMEOUT = 60  # seconds, for one CLI run
 
@@ -844,6 +845,292 @@ class TestBulk(CliTestCase):
         self.assertGreaterEqual(len(lines), 1)
         self.assertTrue(all(l["error"]["status"] == "IK_STATUS_CANCELLED" for l in lines))
         self.assertIn("not started", err)
+
+
+# ===========================================================================
+class TestEnsure(CliTestCase):
+    """`<provider> <resource> ensure`: created / present / present_different / recovered."""
+    seed = 0
+
+    def setUp(self):
+        super().setUp()
+        self.emu.reset()
+
+    def ensure(self, *args, code=EXIT_OK):
+        r = self.cli(*args, code=code)
+        return r, (r.json() if r.out.strip() else None)
+
+    def test_openai(self):
+        args = ("openai", "invites", "ensure", "--email", "Ada@Example.com", "--role", "reader")
+        r, j = self.ensure(*args)
+        self.assertEqual(j["outcome"], "created")
+        self.assertEqual(j["object"]["email"], "Ada@Example.com")
+        self.assertIn("openai invites ensure: Ada@Example.com: created", r.err)
+        # Same person in another case: found, not created again.
+        _, j2 = self.ensure("openai", "invites", "ensure", "--email", "ada@example.COM", "--role", "reader")
+        self.assertEqual(j2["outcome"], "present")
+        self.assertEqual(j2["object"]["id"], j["object"]["id"])
+        r3, j3 = self.ensure("openai", "invites", "ensure", "--email", "ada@example.com", "--role", "owner")
+        self.assertEqual(j3["outcome"], "present_different")
+        self.assertEqual(j3["object"]["role"], "reader")  # left unchanged
+        self.assertIn("left unchanged", r3.err)
+        emails = [i["email"].lower() for i in self.cli("openai", "invites", "list", "--all").lines()]
+        self.assertEqual(emails.count("ada@example.com"), 1)
+        # Table output has an OUTCOME column; NDJSON is one line.
+        t = self.cli("-o", "table", *args)
+        self.assertIn("OUTCOME", t.out.splitlines()[0])
+        self.assertIn("present", t.out.splitlines()[1])
+        n = self.cli("-o", "ndjson", *args)
+        self.assertEqual(len(n.out.splitlines()), 1)
+        self.assertEqual(json.loads(n.out)["outcome"], "present")
+
+    def test_openai_recovered_after_reset_mid_body(self):
+        self.emu.clear_requests()
+        self.emu.fault("POST /v1/organization/invites count=1 reset-mid-body")
+        _, j = self.ensure("openai", "invites", "ensure", "--email", "lost@example.com", "--role", "reader")
+        self.assertEqual(j["outcome"], "recovered")
+        emails = [i["email"] for i in self.cli("openai", "invites", "list", "--all").lines()]
+        self.assertEqual(emails.count("lost@example.com"), 1)
+        posts = [q for q in self.emu.requests() if q["method"] == "POST"]
+        self.assertEqual(len(posts), 1)  # the create was not sent twice
+
+    def test_twilio_invites(self):
+        base = ("twilio", "invites", "ensure", "--service", SERVICE, "--channel", CHANNEL, "--identity", "alice")
+        _, j = self.ensure(*base)
+        self.assertEqual(j["outcome"], "created")
+        _, j = self.ensure(*base)
+        self.assertEqual(j["outcome"], "present")
+        _, j = self.ensure(*base, "--role-sid", "RL" + "1" * 32)
+        self.assertEqual(j["outcome"], "present_different")
+        self.emu.fault("POST /v1/Services/ count=1 reset-mid-body")
+        _, j = self.ensure("twilio", "invites", "ensure", "--service", SERVICE, "--channel", CHANNEL,
+                           "--identity", "bob")
+        self.assertEqual(j["outcome"], "recovered")
+        ids = [i["identity"] for i in self.cli("twilio", "invites", "list", "--service", SERVICE, "--channel",
+                                                 CHANNEL, "--all").lines()]
+        self.assertEqual(sorted(ids), ["alice", "bob"])
+
+    def test_twilio_users(self):
+        base = ("twilio", "users", "ensure", "--service", SERVICE, "--identity", "carol")
+        _, j = self.ensure(*base, "--friendly-name", "Carol")
+        self.assertEqual(j["outcome"], "created")
+        self.assertEqual(j["object"]["friendly_name"], "Carol")
+        _, j = self.ensure(*base)
+        self.assertEqual(j["outcome"], "present")
+        _, j = self.ensure(*base, "--friendly-name", "Caroline")
+        self.assertEqual(j["outcome"], "present_different")
+        self.assertEqual(j["object"]["friendly_name"], "Carol")
+        self.emu.fault("POST /v2/Services/ count=1 reset-mid-body")
+        _, j = self.ensure("twilio", "users", "ensure", "--service", SERVICE, "--identity", "dave")
+        self.assertEqual(j["outcome"], "recovered")
+
+    def test_fastly(self):
+        base = ("fastly", "invitations", "ensure", "--email", "eve@example.com")
+        _, j = self.ensure(*base, "--role", "engineer")
+        self.assertEqual(j["outcome"], "created")
+        self.assertEqual(j["object"]["attributes"]["email"], "eve@example.com")  # the item, not {"data":...}
+        _, j = self.ensure("fastly", "invitations", "ensure", "--email", "EVE@example.com", "--role", "engineer")
+        self.assertEqual(j["outcome"], "present")
+        self.assertEqual(j["object"]["attributes"]["email"], "eve@example.com")
+        _, j = self.ensure(*base, "--role", "billing")
+        self.assertEqual(j["outcome"], "present_different")
+        self.emu.fault("POST /invitations count=1 reset-mid-body")
+        _, j = self.ensure("fastly", "invitations", "ensure", "--email", "frank@example.com")
+        self.assertEqual(j["outcome"], "recovered")
+        emails = [i["attributes"]["email"] for i in self.cli("fastly", "invitations", "list", "--all").lines()]
+        self.assertEqual(sorted(emails), ["eve@example.com", "frank@example.com"])
+
+    def test_usage(self):
+        self.cli("openai", "invites", "ensure", "--email", "x@example.com", code=EXIT_USAGE)
+        self.cli("twilio", "users", "ensure", "--service", SERVICE, code=EXIT_USAGE)
+
+
+# ===========================================================================
+class TestSync(CliTestCase):
+    """`<provider> <resource> sync`: plan, --apply, re-run, --prune, --resume, NDJSON, output formats."""
+    seed = 0
+
+    def setUp(self):
+        super().setUp()
+        # invitee-0001..0005@example.com; 0003 is an owner, 0005 is accepted.
+        self.emu.reset(seed=5)
+
+    def openai_emails(self):
+        return [i["email"].lower() for i in self.cli("openai", "invites", "list", "--all").lines()]
+
+    def desired_openai(self):
+        return self.write("desired.csv", "email,role\n"
+                          "INVITEE-0001@example.com,reader\n"   # present (case-insensitive)
+                          "invitee-0003@example.com,reader\n"   # present, role owner: present_different
+                          "invitee-0005@example.com,reader\n"   # accepted: present
+                          "new1@example.com,reader\n"
+                          "new2@example.com,owner\n")
+
+    def test_openai_plan_apply_rerun(self):
+        desired = self.desired_openai()
+        r = self.cli("openai", "invites", "sync", "--desired", desired, code=EXIT_PLAN_CHANGES)
+        plan = r.json()
+        s = plan["summary"]
+        self.assertEqual((s["create"], s["present"], s["present_different"], s["delete"], s["not_in_file_kept"]),
+                         (2, 2, 1, 0, 2))
+        by = {(e["action"], e["email"].lower()) for e in plan["plan"]}
+        self.assertIn(("create", "new1@example.com"), by)
+        self.assertIn(("create", "new2@example.com"), by)
+        self.assertIn(("present", "invitee-0001@example.com"), by)
+        self.assertIn(("present_different", "invitee-0003@example.com"), by)
+        self.assertIn(("keep", "invitee-0002@example.com"), by)  # pending, not in the file, no --prune
+        self.assertNotIn("invitee-0005@example.com", [e["email"] for e in plan["plan"] if e["action"] == "keep"])
+        # --dry-run is the default and nothing was sent but GETs.
+        self.assertEqual(len(self.openai_emails()), 5)
+        # Table and NDJSON plans.
+        t = self.cli("-o", "table", "openai", "invites", "sync", "--desired", desired, "--dry-run",
+                     code=EXIT_PLAN_CHANGES)
+        self.assertTrue(t.out.startswith("ACTION"))
+        self.assertIn("Plan: 2 to create, 0 to delete", t.out)
+        nd = self.cli("-o", "ndjson", "openai", "invites", "sync", "--desired", desired, code=EXIT_PLAN_CHANGES)
+        lines = nd.lines()
+        self.assertEqual(lines[-1]["summary"]["create"], 2)
+        self.assertEqual(len(lines), 8)
+        # Apply.
+        a = self.cli("openai", "invites", "sync", "--desired", desired, "--apply")
+        res = a.lines()
+        self.assertEqual(sorted(l["input"]["email"] for l in res), ["new1@example.com", "new2@example.com"])
+        self.assertTrue(all(l["status"] == "ok" and l["outcome"] == "created" for l in res))
+        self.assertEqual(sorted(l["row"] for l in res), [4, 5])
+        self.assertIn("created 2", a.err)
+        emails = self.openai_emails()
+        self.assertEqual(len(emails), 7)
+        # Re-run: nothing to do.
+        again = self.cli("openai", "invites", "sync", "--desired", desired)
+        self.assertEqual(again.json()["summary"]["changes"], 0)
+        self.cli("openai", "invites", "sync", "--desired", desired, "--apply")
+        self.assertEqual(sorted(self.openai_emails()), sorted(emails))
+
+    def test_openai_prune(self):
+        desired = self.desired_openai()
+        r = self.cli("openai", "invites", "sync", "--desired", desired, "--prune", code=EXIT_PLAN_CHANGES)
+        deletes = sorted(e["email"] for e in r.json()["plan"] if e["action"] == "delete")
+        self.assertEqual(deletes, ["invitee-0002@example.com", "invitee-0004@example.com"])
+        self.cli("openai", "invites", "sync", "--desired", desired, "--apply", "--prune", "--results",
+                 self.path("prune.jsonl"))
+        emails = sorted(self.openai_emails())
+        self.assertEqual(emails, ["invitee-0001@example.com", "invitee-0003@example.com",
+                                  "invitee-0005@example.com", "new1@example.com", "new2@example.com"])
+        # The accepted invitee-0005 is never deleted, even when it leaves the file.
+        only_new = self.write("only-new.csv", "email,role\nnew1@example.com,reader\n")
+        r = self.cli("openai", "invites", "sync", "--desired", only_new, "--prune", code=EXIT_PLAN_CHANGES)
+        deletes = sorted(e["email"] for e in r.json()["plan"] if e["action"] == "delete")
+        self.assertEqual(deletes, ["invitee-0001@example.com", "invitee-0003@example.com", "new2@example.com"])
+        self.cli("openai", "invites", "sync", "--desired", only_new, "--prune", "--apply", "--results",
+                 self.path("prune2.jsonl"))
+        self.assertEqual(sorted(self.openai_emails()), ["invitee-0005@example.com", "new1@example.com"])
+        self.cli("openai", "invites", "sync", "--desired", only_new, "--prune")
+
+    def test_resume_after_failed_rows(self):
+        rows = ["email,role"] + ["r%02d@example.com,reader" % i for i in range(1, 21)]
+        desired = self.write("resume.csv", "\n".join(rows) + "\n")
+        results = self.path("resume.jsonl")
+        self.emu.fault("POST /v1/organization/invites every=4 status=400")
+        self.cli("openai", "invites", "sync", "--desired", desired, "--apply", "--results", results,
+                 "--concurrency", "4", code=EXIT_BULK_FAILED)
+        with open(results) as f:
+            first = [json.loads(l) for l in f if l.strip()]
+        failed = sorted(l["row"] for l in first if l["status"] == "error")
+        self.assertEqual(len(failed), 5)
+        # The emulator's every=N option (docs/EMULATOR.md): every 4th of the 20 creates, so 5 applied.
+        faults = self.emu.control("GET", "faults")["faults"]
+        self.assertEqual((faults[0]["every"], faults[0]["used"]), (4, 5))
+        with self.assertRaises(urllib.error.HTTPError) as cm:
+            self.emu.fault("POST /v1/organization/invites every=0 status=400")
+        self.assertEqual(cm.exception.code, 400)
+        self.emu.clear_faults()
+        r = self.cli("openai", "invites", "sync", "--desired", desired, "--apply", "--results", results, "--resume")
+        self.assertIn("5 to create", r.err)
+        with open(results) as f:
+            both = [json.loads(l) for l in f if l.strip()]
+        second = both[len(first):]
+        self.assertEqual(sorted(l["row"] for l in second), failed)
+        self.assertTrue(all(l["status"] == "ok" and l["outcome"] == "created" for l in second))
+        emails = self.openai_emails()
+        self.assertEqual(len(emails), len(set(emails)))
+        self.assertEqual(len([e for e in emails if e.startswith("r")]), 20)
+        self.cli("openai", "invites", "sync", "--desired", desired)
+
+    def test_fastly_ndjson_desired(self):
+        desired = self.write("fastly.ndjson",
+                             '{"email": "Invitee-0001@example.com", "role": "user"}\n'
+                             '\n'
+                             '{"email": "zoe@example.com", "role": "engineer"}\n'
+                             '{"email": "yann@example.com"}\n')
+        r = self.cli("fastly", "invitations", "sync", "--desired", desired, "--prune", code=EXIT_PLAN_CHANGES)
+        s = r.json()["summary"]
+        self.assertEqual((s["create"], s["present"], s["delete"]), (2, 1, 4))
+        self.cli("fastly", "invitations", "sync", "--desired", desired, "--apply", "--prune", "--concurrency", "2",
+                 "--results", self.path("f.jsonl"))
+        emails = sorted(i["attributes"]["email"].lower()
+                        for i in self.cli("fastly", "invitations", "list", "--all").lines())
+        self.assertEqual(emails, ["invitee-0001@example.com", "yann@example.com", "zoe@example.com"])
+        self.cli("fastly", "invitations", "sync", "--desired", desired, "--prune")
+
+    def test_twilio_invites_and_users(self):
+        desired = self.write("tw.csv", "identity,role_sid\nuser-0001,\nuser-0002,RL%s\nnewbie,\n" % ("2" * 32))
+        r = self.cli("twilio", "invites", "sync", "--service", SERVICE, "--channel", CHANNEL, "--desired", desired,
+                     "--prune", code=EXIT_PLAN_CHANGES)
+        s = r.json()["summary"]
+        self.assertEqual((s["create"], s["present"], s["present_different"], s["delete"]), (1, 1, 1, 3))
+        self.cli("twilio", "invites", "sync", "--service", SERVICE, "--channel", CHANNEL, "--desired", desired,
+                 "--prune", "--apply", "--results", self.path("tw.jsonl"))
+        ids = sorted(i["identity"] for i in self.cli("twilio", "invites", "list", "--service", SERVICE,
+                                                       "--channel", CHANNEL, "--all").lines())
+        self.assertEqual(ids, ["newbie", "user-0001", "user-0002"])
+        self.cli("twilio", "invites", "sync", "--service", SERVICE, "--channel", CHANNEL, "--desired", desired,
+                 "--prune")
+        # Users: members, so --prune is refused; users not in the file are kept and listed.
+        users = self.write("users.ndjson", '{"identity": "user-0001", "friendly_name": "Seed User 0001"}\n'
+                                           '{"identity": "zed", "attributes": {"team": "a"}}\n')
+        r = self.cli("twilio", "users", "sync", "--service", SERVICE, "--desired", users, "--prune", code=EXIT_USAGE)
+        self.assertIn("members", r.err)
+        r = self.cli("twilio", "users", "sync", "--service", SERVICE, "--desired", users, code=EXIT_PLAN_CHANGES)
+        s = r.json()["summary"]
+        self.assertEqual((s["create"], s["present"], s["not_in_file_kept"]), (1, 1, 4))
+        self.cli("twilio", "users", "sync", "--service", SERVICE, "--desired", users, "--apply")
+        zed = self.cli("twilio", "users", "get", "--service", SERVICE, "zed").json()
+        self.assertEqual(json.loads(zed["attributes"]), {"team": "a"})
+        self.cli("twilio", "users", "sync", "--service", SERVICE, "--desired", users)
+
+    def test_plan_is_a_table_on_a_terminal(self):
+        desired = self.desired_openai()
+        code, text = TestBulk.run_in_pty(self, ["openai", "invites", "sync", "--desired", desired])
+        self.assertEqual(code, EXIT_PLAN_CHANGES, text)
+        self.assertTrue(text.startswith("ACTION"), text)
+        self.assertIn("Plan: 2 to create", text)
+        code, text = TestBulk.run_in_pty(self, ["openai", "invites", "sync", "--desired", desired, "-o", "json"])
+        self.assertEqual(code, EXIT_PLAN_CHANGES, text)
+        self.assertEqual(json.loads(text)["summary"]["create"], 2)  # --output wins over the terminal
+
+    def test_usage_errors(self):
+        dup = self.write("dup.csv", "email,role\na@example.com,reader\nA@example.com,owner\n")
+        r = self.cli("openai", "invites", "sync", "--desired", dup, code=EXIT_USAGE)
+        self.assertIn("already on line 2", r.err)
+        ok = self.write("ok.csv", "email,role\na@example.com,reader\n")
+        self.cli("openai", "invites", "sync", "--desired", ok, "--results", self.path("x.jsonl"), code=EXIT_USAGE)
+        self.cli("openai", "invites", "sync", "--desired", ok, "--apply", "--dry-run", code=EXIT_USAGE)
+        bad = self.write("bad.csv", "email,colour\na@example.com,red\n")
+        self.cli("openai", "invites", "sync", "--desired", bad, code=EXIT_USAGE)
+        badj = self.write("bad.ndjson", '{"email": "a@example.com", "role": "reader"\n')
+        self.cli("openai", "invites", "sync", "--desired", badj, code=EXIT_USAGE)
+        self.cli("openai", "invites", "sync", "--desired", ok, code=EXIT_AUTH, creds=False)
+
+    def test_measure_script_small(self):
+        script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "sync_measure.py")
+        p = subprocess.run([sys.executable, script, "--people", "100", "--concurrency", "8", "--cli=" + CLI,
+                            "--emulator=" + EMULATOR], capture_output=True, text=True, timeout=600)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        report = json.loads(p.stdout)
+        self.assertEqual(report["duplicates"], 0)
+        self.assertEqual(report["missing"], 0)
+        self.assertEqual(report["outcomes"].get("recovered"), 10)
+        self.assertEqual(report["outcomes"].get("created"), 90)
 
 
 if __name__ == "__main__":
