@@ -1,0 +1,85 @@
+//! Safe Rust binding of [invitekit](https://github.com/invitekit/invitekit): one client for the
+//! invitation and membership APIs of Twilio (Chat v1 Channel Invites, Chat v2 Users), OpenAI
+//! (organization invites) and Fastly (invitations), over the C ABI 0.2 of `libinvitekit`.
+//!
+//! ```no_run
+//! use invitekit::{Client, ListOptions};
+//!
+//! # fn main() -> Result<(), invitekit::Error> {
+//! let client = Client::builder().openai_admin_key("sk-admin-...").build()?;
+//! for invite in client.openai_invite_pager(&ListOptions::new().page_size(100))? {
+//!     let invite = invite?;
+//!     println!("{} {}", invite.email().unwrap_or("?"), invite.status().unwrap_or("?"));
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Ownership and lifetimes
+//!
+//! * A [`Client`] is a cheap, cloneable handle (`Arc` inside) that is `Send + Sync`: the C client
+//!   is documented thread-safe for every operation, so one client serves every thread.
+//! * Results of single-object calls ([`OpenAiInvite`], [`TwilioInvite`], [`TwilioUser`],
+//!   [`FastlyInvitation`], [`Deletion`]) and [`Page`]s are owned, immutable, `Send + Sync`, and
+//!   independent of the client. Owned items dereference to their borrowed view
+//!   ([`OpenAiInviteRef`], …), which is also what a page lends out, tied to the page's lifetime.
+//! * A [`Pager`] holds a clone of its [`Client`], so the client, its pagers and every result can
+//!   be dropped in any order; the C client is freed when the last of them goes.
+//!
+//! # Errors
+//!
+//! Every fallible call returns `Result<_, `[`Error`]`>`; the error is copied out of the C error
+//! object (status, HTTP status, provider code and message, request id, headers, retry delay, …)
+//! before that object is freed.
+//!
+//! # Callbacks
+//!
+//! Log and retry callbacks are closures ([`ClientBuilder::log_callback`],
+//! [`ClientBuilder::retry_callback`]). They run on the thread that made the call; a panic inside
+//! one is caught at the C boundary, the call is stopped (a retry callback's veto) and the panic
+//! resumes once the C function has returned.
+//!
+//! # Exactly-once creates
+//!
+//! `openai_invite_ensure`, `twilio_invite_ensure`, `twilio_user_ensure` and
+//! `fastly_invitation_ensure` look the person up, create only when absent, look again after an
+//! ambiguous failure, and return the object with an [`EnsureOutcome`].
+//!
+//! # Not available yet
+//!
+//! There is no `async` API: the C library has no non-blocking ABI yet. Run blocking calls on a
+//! thread pool (e.g. `spawn_blocking`) meanwhile; cancel them with a [`CancelToken`].
+#![deny(missing_docs)]
+#![deny(unsafe_op_in_unsafe_fn)]
+#![warn(clippy::undocumented_unsafe_blocks)]
+
+pub use invitekit_sys as sys;
+
+mod cancel;
+mod client;
+mod ensure;
+mod error;
+mod fastly;
+mod ffi;
+mod openai;
+mod options;
+mod page;
+mod panic;
+mod response;
+mod twilio;
+mod version;
+
+pub use cancel::CancelToken;
+pub use client::{Client, ClientBuilder};
+pub use ensure::EnsureOutcome;
+pub use error::{CancelledBy, Error, Provider, Status};
+pub use fastly::{FastlyInvitation, FastlyInvitationCreate, FastlyInvitationRef, FastlyServiceGrant};
+pub use openai::{OpenAiInvite, OpenAiInviteCreate, OpenAiInviteRef, OpenAiProject, OpenAiProjectRef};
+pub use options::{CallOptions, Jitter, ListOptions, LogLevel, LogRecord, RetryInfo, ServerWaitPolicy};
+pub use page::{Kind, Page, PageItems, Pager, Pages};
+pub use response::{Deletion, DeletionRef, Headers, Response};
+pub use twilio::{TwilioInvite, TwilioInviteRef, TwilioUser, TwilioUserParams, TwilioUserRef};
+pub use version::{
+    Features, abi_version, check_abi, default_max_response_bytes, features, global_init, libcurl_version, version,
+    version_number, version_string,
+};
