@@ -9,5 +9,8 @@ namespace ik::detail::fastly {
 std::unique_ptr<ik_fastly_invitation> create(const ik_client &c, const ik_fastly_invitation_create_params &p,
                                              const CallSettings &cs);
 ListSpec list_spec();
+// The mapping of a create response ({"data": {...}}; inv.resp must hold the
+// padded body), for the fuzz harnesses and tests; throws Error(IK_STATUS_PARSE).
+void map_create_response(JsonObject o, ik_fastly_invitation &inv);
 std::unique_ptr<ik_response> remove(const ik_client &c, const char *invitation_id, const CallSettings &cs);
 }  // namespace ik::detail::fastly
