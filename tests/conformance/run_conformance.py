@@ -501,7 +501,9 @@ def describe_failure(rec):
             parts.append(f"body: {err['body'][:1500]}")
     if rec.get("violations"):
         parts.append(f"sl-violations: {rec['violations'][:1500]}")
-    if err and "refusing to send credentials" in (err.get("message") or "") and EMULATOR_BASE[0] and \
+    msg = err.get("message") or "" if err else ""
+    if err and ("refusing to send credentials" in msg or "not on the configured base URL" in msg) and \
+            EMULATOR_BASE[0] and \
             EMULATOR_BASE[0] in err.get("message", ""):
         parts.append("hint: the emulator built this absolute URL from its own address; Prism replaces the Host "
                      "header, so the emulator must honour X-Forwarded-Host (the driver sends it) for its "
