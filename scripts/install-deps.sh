@@ -13,6 +13,7 @@ packages=(
   googletest             # GoogleTest + GoogleMock sources/libs
   libgtest-dev libgmock-dev
   valgrind               # leak checks of the embedding test
+  clang libclang-rt-14-dev  # libFuzzer harnesses (scripts/fuzz.sh)
 )
 # Node.js + npm run the Prism conformance suite; keep an existing installation.
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
