@@ -14,6 +14,7 @@ packages=(
   libgtest-dev libgmock-dev
   valgrind               # leak checks of the embedding test
   golang-go              # the Go binding (bindings/go, Go 1.19, standard library only)
+  clang libclang-rt-14-dev  # libFuzzer harnesses (scripts/fuzz.sh)
 )
 # Node.js + npm run the Prism conformance suite; keep an existing installation.
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then

@@ -5,7 +5,10 @@ Each GoogleTest executable counts its test cases (from the JUnit XML it wrote),
 the binding suites count their runners' own results (cargo test's "test result:
 ok. N passed; M failed; K ignored" lines, go test -v's top-level "--- PASS/FAIL/
 SKIP" lines), suites that report their own counts with a line "<name>: N passed,
-M failed" count those, and every other Meson test counts as one. One more check greps the
+M failed" count those, and every other Meson test counts as one. Checks run
+outside Meson are given as NAME=EXITCODE (one each) or --count-file=PATH (a log
+whose last "<name>: N passed, M failed" line counts, e.g. scripts/fuzz.sh's
+"fuzz: N passed, N failed"; a log without one counts as one failure). One more check greps the
 complete output of every test for the secrets the suites use (redaction)."""
 import json
 import re
@@ -66,7 +69,10 @@ def main():
     # Arguments: Meson testlog.json files, and NAME=EXITCODE for extra checks
     # run outside Meson (e.g. quickstart=0).
     logs = [Path(a) for a in sys.argv[1:] if "=" not in a]
-    for extra in (a for a in sys.argv[1:] if "=" in a):
+    for arg in (a for a in sys.argv[1:] if a.startswith("--count-file=")):
+        p, f, s = count_file(Path(arg.partition("=")[2]))
+        passed, failed, skipped = passed + p, failed + f, skipped + s
+    for extra in (a for a in sys.argv[1:] if "=" in a and not a.startswith("--")):
         name, _, code = extra.partition("=")
         if code == "0":
             passed += 1
@@ -82,6 +88,21 @@ def main():
         failed += 1
     print(f"{passed} passed, {failed} failed, {skipped} skipped")
     return 0 if failed == 0 else 1
+
+
+def count_file(path):
+    """Counts of the last "<name>: N passed, M failed" line of a plain log."""
+    try:
+        m = COUNT_LINE.findall(path.read_text(errors="replace"))
+    except OSError:
+        m = []
+    if not m:
+        print(f"{path}: no 'N passed, N failed' line: counted as one failure")
+        return 0, 1, 0
+    p, f, s = (int(x or 0) for x in m[-1])
+    if f:
+        print(f"{path}: {f} failed")
+    return p, f, s
 
 
 def count_log(log):

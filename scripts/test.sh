@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test suite (Meson: unit, providers, resilience, abi, emulator, cli,
 # examples, conformance; then unit/providers/resilience again under ASan+UBSan
-# and TSan) on a fresh Debian 12 machine and ends with one line
+# and TSan; then the libFuzzer harnesses, scripts/fuzz.sh) on a fresh Debian 12 machine and ends with one line
 # "N passed, N failed, N skipped" that counts every test case.
 # Extra arguments are passed to `meson test` (and skip the sanitizer builds).
 set -uo pipefail
@@ -17,6 +17,7 @@ fi
 meson compile -C "$build" || exit 1
 
 status=0
+extra=()
 meson test -C "$build" --print-errorlogs --num-processes 2 "$@" || status=$?
 logs=("$build/meson-logs/testlog.json")
 
@@ -27,8 +28,15 @@ if [ "${INVITEKIT_SANITIZERS:-1}" != 0 ] && [ $# -eq 0 ]; then
     [ -f "$build-$s/meson-logs/testlog.json" ] && logs+=("$build-$s/meson-logs/testlog.json")
   done
 fi
+# libFuzzer harnesses (tests/fuzz): replay the committed regressions and fuzz
+# each harness briefly (10 s each by default; skip with INVITEKIT_FUZZ=0).
+if [ "${INVITEKIT_FUZZ:-1}" != 0 ] && [ $# -eq 0 ]; then
+  mkdir -p "$build/meson-logs"
+  FUZZ_BUILD_DIR="$build-fuzz" scripts/fuzz.sh "${INVITEKIT_FUZZ_SECONDS:-10}" > "$build/meson-logs/fuzz.log" 2>&1 || status=1
+  grep -E '^fuzz_|^fuzz:' "$build/meson-logs/fuzz.log"
+  extra+=("--count-file=$build/meson-logs/fuzz.log")
+fi
 # The README's first command, on the build made above.
-extra=()
 if [ $# -eq 0 ]; then
   qs=0
   BUILD_DIR="$build" scripts/quickstart.sh > "$build/meson-logs/quickstart.log" 2>&1 || qs=$?

@@ -2,7 +2,9 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <mutex>
 #include <string>
 
@@ -150,7 +152,18 @@ int main(int argc, char **argv) {
       ->type_name("URL");
   app.add_option("--timeout", g.timeout, "Overall deadline for the command, in seconds (retries included)")
       ->group(conn)
-      ->check(CLI::PositiveNumber)
+      ->check(CLI::Validator(
+          [](std::string &text) -> std::string {
+            // A finite number of seconds in (0, 30 days]: nan, inf, negative and
+            // absurd values (1e10, 1e300) are usage errors, never "no timeout"
+            // or an overflowing deadline.
+            char *end = nullptr;
+            const double v = std::strtod(text.c_str(), &end);
+            if (text.empty() || !end || *end != '\0' || !std::isfinite(v) || !(v > 0) || v > 2592000.0)
+              return "--timeout must be a number of seconds greater than 0 and at most 2592000 (30 days)";
+            return std::string();
+          },
+          "SECONDS in (0, 2592000]"))
       ->type_name("SECONDS");
   app.add_option("--max-retries", g.max_retries, "Retries after the first attempt (default 2; 0 = none)")
       ->group(conn)

@@ -1,5 +1,6 @@
 #include "core/client.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -86,9 +87,27 @@ int32_t level_from_text(const std::string &v) {
   return IK_LOG_OFF;
 }
 
+// Every time setting (ms) is negative -> INVALID_ARGUMENT, 0 -> default,
+// otherwise clamped to kMaxSettingMs (30 days) so that no arithmetic on it
+// (microseconds, backoff growth, std::chrono) can overflow. docs/DESIGN.md §3.2.
 int64_t positive_or(int64_t v, int64_t dflt, const char *what) {
   if (v < 0) fail(IK_STATUS_INVALID_ARGUMENT, std::string(what) + " must not be negative");
-  return v == 0 ? dflt : v;
+  return v == 0 ? dflt : std::min(v, kMaxSettingMs);
+}
+
+// TWILIO_EDGE / TWILIO_REGION become labels of the API host name: only a
+// strict DNS label is accepted (letters, digits, inner '-', 1..63
+// characters), so that no value can move the host ("attacker.example/").
+// The value is not echoed: the message names the setting only.
+void check_host_label(const std::string &v, const char *what) {
+  bool ok = !v.empty() && v.size() <= 63 && v.front() != '-' && v.back() != '-';
+  for (char c : v) {
+    ok = ok && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-');
+  }
+  if (!ok)
+    fail(IK_STATUS_INVALID_ARGUMENT, std::string(what) +
+                                         " must be a single host-name label (letters, digits and inner '-', at most "
+                                         "63 characters), such as 'sydney' or 'au1'");
 }
 
 }  // namespace
@@ -131,6 +150,8 @@ ClientConfig resolve_config(const ik_client_options *o) {
     if (base) {
       p.base_url = normalise_base_url(*base, "twilio_base_url");
     } else if (edge || region) {
+      if (edge) check_host_label(*edge, o->twilio_edge ? "twilio_edge" : "TWILIO_EDGE (environment)");
+      if (region) check_host_label(*region, o->twilio_region ? "twilio_region" : "TWILIO_REGION (environment)");
       std::string host = "chat";
       if (edge) host += "." + *edge;
       host += "." + (region ? *region : std::string("us1"));
@@ -193,12 +214,13 @@ ClientConfig resolve_config(const ik_client_options *o) {
   check_text(o->proxy, "proxy", false);
   if (o->proxy) cfg.proxy = std::string(o->proxy);
   cfg.no_proxy_env = (o->flags & (IK_CLIENT_NO_PROXY_ENV | IK_CLIENT_IGNORE_ENV)) != 0;
-  cfg.max_response_bytes = positive_or(o->max_response_bytes, ik_default_max_response_bytes(), "max_response_bytes");
+  if (o->max_response_bytes < 0) fail(IK_STATUS_INVALID_ARGUMENT, "max_response_bytes must not be negative");
+  cfg.max_response_bytes = o->max_response_bytes == 0 ? ik_default_max_response_bytes() : o->max_response_bytes;
 
   // ---- Retries ----
   auto &r = cfg.retry;
   if (o->max_retries < -1) fail(IK_STATUS_INVALID_ARGUMENT, "max_retries must be -1 (none), 0 (default) or positive");
-  r.max_retries = o->max_retries == 0 ? 2 : (o->max_retries < 0 ? 0 : o->max_retries);
+  r.max_retries = o->max_retries == 0 ? 2 : (o->max_retries < 0 ? 0 : std::min(o->max_retries, kMaxRetries));
   if (o->jitter < IK_JITTER_FULL || o->jitter > IK_JITTER_NONE) fail(IK_STATUS_INVALID_ARGUMENT, "jitter is not an IK_JITTER_* value");
   r.jitter = o->jitter;
   r.base_delay_ms = positive_or(o->retry_base_delay_ms, 500, "retry_base_delay_ms");
@@ -246,12 +268,12 @@ CallSettings resolve_call(const ClientConfig &cfg, const ik_call_options *o) {
   check_version(o->version, IK_CALL_OPTIONS_VERSION, "ik_call_options");
   if (o->connect_timeout_ms < 0 || o->attempt_timeout_ms < 0 || o->deadline_ms < 0)
     fail(IK_STATUS_INVALID_ARGUMENT, "ik_call_options timeouts must not be negative");
-  if (o->connect_timeout_ms) s.connect_timeout_ms = o->connect_timeout_ms;
-  if (o->attempt_timeout_ms) s.attempt_timeout_ms = o->attempt_timeout_ms;
-  if (o->deadline_ms) s.deadline_ms = o->deadline_ms;
+  if (o->connect_timeout_ms) s.connect_timeout_ms = std::min(o->connect_timeout_ms, kMaxSettingMs);
+  if (o->attempt_timeout_ms) s.attempt_timeout_ms = std::min(o->attempt_timeout_ms, kMaxSettingMs);
+  if (o->deadline_ms) s.deadline_ms = std::min(o->deadline_ms, kMaxSettingMs);
   if (o->max_retries < -1) fail(IK_STATUS_INVALID_ARGUMENT, "ik_call_options.max_retries must be >= -1");
   if (o->max_retries == -1) s.max_retries = 0;
-  if (o->max_retries > 0) s.max_retries = o->max_retries;
+  if (o->max_retries > 0) s.max_retries = std::min(o->max_retries, kMaxRetries);
   check_optbool(o->retry_ambiguous_posts, "ik_call_options.retry_ambiguous_posts");
   if (o->retry_ambiguous_posts == IK_OPTBOOL_TRUE) s.retry_ambiguous_posts = true;
   if (o->retry_ambiguous_posts == IK_OPTBOOL_FALSE) s.retry_ambiguous_posts = false;
@@ -349,6 +371,8 @@ void ik_cancel_token::detach(CURLM *m) {
 }
 
 bool ik_cancel_token::sleep_for_ms(int64_t ms) {
+  // Clamped: wait_for adds the duration to now() in nanoseconds.
+  ms = std::clamp<int64_t>(ms, 0, ik::detail::kMaxSettingMs);
   std::unique_lock<std::mutex> lk(mu);
   return !cv.wait_for(lk, std::chrono::milliseconds(ms), [this] { return cancelled.load(); });
 }

@@ -22,6 +22,11 @@ namespace ik::detail {
 
 class Transport;
 
+// Ranges of the time and count settings (ik_client_options, ik_call_options):
+// every *_ms value is clamped to 30 days, max_retries to 100.
+constexpr int64_t kMaxSettingMs = int64_t{30} * 24 * 3600 * 1000;
+constexpr int32_t kMaxRetries = 100;
+
 // Input validation shared by the C shims and the providers.
 // Throws Error(INVALID_ARGUMENT / INVALID_UTF8) naming `what`.
 void check_text(const char *s, const char *what, bool required);

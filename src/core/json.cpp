@@ -2,6 +2,8 @@
 
 #include <invitekit/common.h>
 
+#include <cmath>
+
 #include "core/error.hpp"
 
 namespace ik::detail {
@@ -35,38 +37,57 @@ OptStr get_str(JsonObject obj, std::string_view key) {
   if (obj.at_key(key).get(e) != simdjson::SUCCESS || e.is_null()) return out;
   std::string_view sv;
   if (e.get_string().get(sv) != simdjson::SUCCESS) wrong_type(key, "a string");
+  // The C accessors return NUL-terminated strings: a value with an embedded
+  // NUL (\u0000) would be read cut short, so it is refused, never truncated.
+  if (sv.find('\0') != std::string_view::npos)
+    fail(IK_STATUS_PARSE, "unexpected response: field '" + std::string(key) + "' contains a NUL character (\\u0000)");
   out.assign(sv);
   return out;
 }
 
+// Integers outside int64_t (a number >= 2^63 such as 1e300 or
+// 18446744073709551615, or a digit string that does not fit) are a parse
+// error naming the field, never converted (docs/DESIGN.md, "Hostile input").
 OptInt get_int(JsonObject obj, std::string_view key) {
   OptInt out;
   JsonElement e;
   if (obj.at_key(key).get(e) != simdjson::SUCCESS || e.is_null()) return out;
+  auto out_of_range = [&]() {
+    fail(IK_STATUS_PARSE, "unexpected response: field '" + std::string(key) + "' is out of range for a 64-bit integer");
+  };
   int64_t v;
   if (e.get_int64().get(v) == simdjson::SUCCESS) {
     out.v = v;
     out.set = true;
     return out;
   }
+  if (e.is_uint64()) out_of_range();  // >= 2^63
   double d;
-  if (e.get_double().get(d) == simdjson::SUCCESS && d == static_cast<double>(static_cast<int64_t>(d))) {
-    out.v = static_cast<int64_t>(d);
-    out.set = true;
-    return out;
+  if (e.get_double().get(d) == simdjson::SUCCESS) {
+    // [-2^63, 2^63): the only doubles whose conversion to int64_t is defined.
+    if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0)) out_of_range();
+    if (d == std::trunc(d)) {
+      out.v = static_cast<int64_t>(d);
+      out.set = true;
+      return out;
+    }
+    wrong_type(key, "an integer");
   }
   // Some generators send integers as strings ("0"/"1").
   std::string_view sv;
   if (e.get_string().get(sv) == simdjson::SUCCESS) {
     int64_t acc = 0;
-    bool ok = !sv.empty() && sv.size() < 19;
+    bool ok = !sv.empty();
+    bool overflow = false;
     for (char c : sv) {
       if (c < '0' || c > '9') {
         ok = false;
         break;
       }
-      acc = acc * 10 + (c - '0');
+      if (!overflow && (__builtin_mul_overflow(acc, 10, &acc) || __builtin_add_overflow(acc, c - '0', &acc)))
+        overflow = true;
     }
+    if (ok && overflow) out_of_range();
     if (ok) {
       out.v = acc;
       out.set = true;

@@ -4,6 +4,8 @@
 #include "core/encoding.hpp"
 #include "core/transport.hpp"
 
+#include <algorithm>
+
 namespace ik::detail {
 
 ListSpec make_list_spec(const Endpoint &ep, Scheme scheme, int32_t max_page_size, std::string path,
@@ -16,6 +18,42 @@ ListSpec make_list_spec(const Endpoint &ep, Scheme scheme, int32_t max_page_size
   s.path = std::move(path);
   s.parse = parse;
   return s;
+}
+
+uint64_t SeenCursors::hash(std::string_view raw) {
+  uint64_t h = 1469598103934665603ULL;  // FNV-1a
+  for (unsigned char c : raw) h = (h ^ c) * 1099511628211ULL;
+  return h == 0 ? 1 : h;
+}
+
+bool SeenCursors::contains(uint64_t h) const {
+  if (slots_.empty()) return false;
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = h & mask;; i = (i + 1) & mask) {
+    if (slots_[i] == h) return true;
+    if (slots_[i] == 0) return false;
+  }
+}
+
+void SeenCursors::insert(uint64_t h) {
+  if (contains(h)) return;
+  if (count_ >= kMaxEntries) {  // full: start over (bounded memory)
+    std::fill(slots_.begin(), slots_.end(), 0);
+    count_ = 0;
+  }
+  if ((count_ + 1) * 2 > slots_.size()) {  // keep the load at most 1/2
+    std::vector<uint64_t> old = std::move(slots_);
+    slots_.assign(std::max<size_t>(16, old.size() * 2), 0);
+    count_ = 0;
+    for (uint64_t v : old) {
+      if (v) insert(v);
+    }
+  }
+  const size_t mask = slots_.size() - 1;
+  size_t i = h & mask;
+  while (slots_[i] != 0) i = (i + 1) & mask;
+  slots_[i] = h;
+  ++count_;
 }
 
 std::string encode_cursor(const ListSpec &spec, const std::string &raw, int64_t skip) {
@@ -174,7 +212,7 @@ std::unique_ptr<ik_page> ik_pager::next_page(const CallSettings &cs) {
       done = true;
       return nullptr;
     }
-    auto p = fetch_page(*client, spec, next_raw, cs);  // throws: state unchanged, the call can be repeated
+    auto p = follow(cs);  // throws: state unchanged, the call can be repeated
     const size_t skip = static_cast<size_t>(std::min<int64_t>(next_skip, static_cast<int64_t>(p->count())));
     p->drop_front(skip);
     const std::string fetched_raw = std::move(next_raw);
@@ -209,7 +247,7 @@ void *ik_pager::next_item(const CallSettings &cs) {
       done = true;
       return nullptr;
     }
-    std::shared_ptr<ik_page> p = fetch_page(*client, spec, next_raw, cs);  // throws: state unchanged
+    std::shared_ptr<ik_page> p = follow(cs);  // throws: state unchanged
     current = std::move(p);
     current_raw = next_raw;
     pos = static_cast<size_t>(std::min<int64_t>(next_skip, static_cast<int64_t>(current->count())));
@@ -218,6 +256,69 @@ void *ik_pager::next_item(const CallSettings &cs) {
     next_skip = 0;
   }
   fail(IK_STATUS_PARSE, "the provider returned 1000 empty pages in a row that all claim more pages follow");
+}
+
+namespace {
+[[noreturn]] void pagination_error(const ListSpec &spec, const std::string &msg) {
+  ErrorInfo info;
+  info.status = IK_STATUS_PARSE;
+  info.provider = spec.ep->provider;
+  info.operation = spec.ep->operation;
+  info.message = std::string(provider_traits(spec.ep->provider).name) + " " + spec.ep->operation + ": " + msg;
+  throw Error(std::move(info));
+}
+
+// A cursor as shown in a message: URLs redacted, bounded length.
+std::string shown_cursor(const std::string &raw) {
+  std::string s = raw.rfind("http", 0) == 0 || (!raw.empty() && raw[0] == '/') ? redact_url(raw) : raw;
+  if (s.size() > 200) s = s.substr(0, 200) + "...";
+  for (char &c : s) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+  }
+  return s;
+}
+
+uint64_t items_hash_of(const ik_page &p) {
+  uint64_t h = 1469598103934665603ULL;
+  auto mix = [&](const std::string &raw) {
+    h = (h ^ SeenCursors::hash(raw)) * 1099511628211ULL;
+  };
+  for (const auto &i : p.openai_invites) mix(i.raw);
+  for (const auto &i : p.twilio_invites) mix(i.raw);
+  for (const auto &i : p.twilio_users) mix(i.raw);
+  for (const auto &i : p.fastly_invitations) mix(i.raw);
+  return h;
+}
+}  // namespace
+
+std::unique_ptr<ik_page> ik_pager::follow(const CallSettings &cs) {
+  const uint64_t h = SeenCursors::hash(next_raw);
+  if (next_from_server) {
+    // A next_page_url from the server that leaves the configured host is a
+    // response problem (the caller did nothing wrong), not an invalid argument.
+    if (spec.scheme == Scheme::NextUrl && !next_raw.empty() && next_raw[0] != '/') {
+      const std::string &base = client->cfg.provider(spec.ep->provider).base_url;
+      if (!same_origin(next_raw, base))
+        pagination_error(spec, "the server's next_page_url " + redact_url(next_raw) +
+                                   " is not on the configured base URL " + base +
+                                   "; not followed (credentials are only sent to the configured base URL)");
+    }
+    if (seen.contains(h))
+      pagination_error(spec, "the server's pagination did not advance: cursor '" + shown_cursor(next_raw) +
+                                 "' was already followed (the server keeps pointing back at a page it has served)");
+  }
+  auto p = fetch_page(*client, spec, next_raw, cs);
+  if (p->count() > 0) {
+    const uint64_t ih = items_hash_of(*p);
+    if (have_items_hash && ih == items_hash)
+      pagination_error(spec, "the server's pagination did not advance: the page at cursor '" +
+                                 shown_cursor(next_raw) + "' repeats the items of the previous page");
+    have_items_hash = true;
+    items_hash = ih;
+  }
+  seen.insert(h);
+  next_from_server = true;
+  return p;
 }
 
 std::string ik_pager::cursor() const {

@@ -1,8 +1,10 @@
 // The one pager over the three pagination schemes, and single-page listing.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/client.hpp"
@@ -46,6 +48,26 @@ struct Cursor {
 std::string encode_cursor(const ListSpec &spec, const std::string &raw, int64_t skip);
 Cursor decode_cursor(const ListSpec &spec, const char *text);  // throws INVALID_ARGUMENT
 
+// Hashes (64-bit FNV-1a) of the provider-level cursors a pager has followed,
+// so that a server whose pagination goes round in circles is noticed. An
+// open-addressing table that grows with the listing up to kMaxEntries
+// cursors (2 MiB): a legitimate 100,000-page listing fits whole. When full it
+// starts over, so any cycle shorter than kMaxEntries pages is still caught on
+// its next round; memory stays bounded whatever the server sends.
+class SeenCursors {
+ public:
+  static constexpr size_t kMaxEntries = size_t{1} << 17;
+  static uint64_t hash(std::string_view raw);
+  bool contains(uint64_t h) const;
+  void insert(uint64_t h);
+  size_t size() const { return count_; }
+  size_t capacity() const { return slots_.size(); }
+
+ private:
+  std::vector<uint64_t> slots_;  // 0 = empty (hash() never returns 0)
+  size_t count_ = 0;
+};
+
 // Validates list options and clamps the page size to the endpoint maximum.
 void apply_list_options(ListSpec &spec, const ik_list_options *opts, int64_t *max_items, Cursor *cursor);
 
@@ -80,6 +102,17 @@ struct ik_pager {
   std::string stop_raw;
   int64_t stop_pos = 0;
 
+  // Loop guard (see follow()): the cursors followed so far, whether next_raw
+  // came from a server response (rather than from the caller), and a hash of
+  // the items of the last non-empty page.
+  ik::detail::SeenCursors seen;
+  bool next_from_server = false;
+  bool have_items_hash = false;
+  uint64_t items_hash = 0;
+
+  // Fetches the page at next_raw after checking that the server's pagination
+  // advances; throws Error(IK_STATUS_PARSE) when it does not.
+  std::unique_ptr<ik_page> follow(const ik::detail::CallSettings &cs);
   std::unique_ptr<ik_page> next_page(const ik::detail::CallSettings &cs);
   size_t deliver(ik_page &page, const std::string &raw, size_t offset);
   // Returns the next item of the wanted kind or nullptr at the end. The item

@@ -12,6 +12,7 @@ namespace ik::detail {
 
 namespace {
 using Clock = std::chrono::steady_clock;
+constexpr int kMaxRedirects = 5;
 
 int64_t now_us() {
   return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now().time_since_epoch()).count();
@@ -369,15 +370,19 @@ void Transport::perform(Slot &slot, const std::string &url, Method method, const
 
 int64_t Transport::backoff_ms(int attempt, int64_t prev_delay) const {
   const auto &r = cfg_.retry;
-  double exp = static_cast<double>(r.base_delay_ms) * static_cast<double>(1ULL << std::min(attempt - 1, 30));
-  int64_t ceiling = static_cast<int64_t>(std::min<double>(static_cast<double>(r.max_delay_ms), exp));
+  // Settings are clamped to kMaxSettingMs by resolve_config; clamp again here
+  // so that no value can overflow the arithmetic below.
+  const int64_t base = std::clamp<int64_t>(r.base_delay_ms, 0, kMaxSettingMs);
+  const int64_t cap = std::clamp<int64_t>(r.max_delay_ms, 0, kMaxSettingMs);
+  double exp = static_cast<double>(base) * static_cast<double>(1ULL << std::clamp(attempt - 1, 0, 30));
+  int64_t ceiling = static_cast<int64_t>(std::min<double>(static_cast<double>(cap), exp));
   std::lock_guard<std::mutex> lk(rng_mu_);
   switch (r.jitter) {
     case IK_JITTER_NONE: return ceiling;
     case IK_JITTER_DECORRELATED: {
-      int64_t lo = r.base_delay_ms, hi = std::max(lo, prev_delay * 3);
+      int64_t lo = base, hi = std::max(lo, std::clamp<int64_t>(prev_delay, 0, kMaxSettingMs) * 3);
       std::uniform_int_distribution<int64_t> d(lo, hi);
-      return std::min(r.max_delay_ms, d(rng_));
+      return std::min(cap, d(rng_));
     }
     default: {
       std::uniform_int_distribution<int64_t> d(0, ceiling);
@@ -392,29 +397,16 @@ namespace {
 // instead of overflowing.
 constexpr double kMaxWaitMs = 100.0 * 365 * 86400 * 1000;
 
-int64_t clamp_ms(double ms) { return static_cast<int64_t>(std::min(std::max(ms, 0.0), kMaxWaitMs)); }
+int64_t clamp_ms(double ms) {
+  if (!(ms > 0)) return 0;  // also NaN
+  return static_cast<int64_t>(std::min(ms, kMaxWaitMs));
+}
 
 // Milliseconds from now until a Unix time in seconds (0 if it has passed).
 int64_t ms_until(int64_t unix_seconds) {
   return clamp_ms((static_cast<double>(unix_seconds) - static_cast<double>(std::time(nullptr))) * 1000.0);
 }
 
-// Server-directed delay in ms, or -1.
-int64_t server_delay_ms(const Headers &h, int32_t http_status, int32_t provider) {
-  if (const char *v = h.find("retry-after-ms")) {
-    if (auto n = parse_number(trim(v))) return clamp_ms(*n);
-  }
-  if (const char *v = h.find("retry-after")) {
-    if (auto n = parse_number(trim(v))) return clamp_ms(*n * 1000.0);
-    if (auto t = parse_http_date(v)) return ms_until(*t);
-  }
-  if (provider == IK_PROVIDER_FASTLY && http_status == 429) {
-    if (const char *v = h.find("fastly-ratelimit-reset")) {
-      if (auto t = parse_int(trim(v))) return ms_until(*t);
-    }
-  }
-  return -1;
-}
 
 ik_status status_for_curl(CURLcode c) {
   switch (c) {
@@ -462,12 +454,30 @@ bool provably_not_sent(CURLcode c, bool sent) {
 
 }  // namespace
 
+int64_t server_delay_ms(const Headers &h, int32_t http_status, int32_t provider) {
+  if (const char *v = h.find("retry-after-ms")) {
+    if (auto n = parse_number(trim(v))) return clamp_ms(*n);
+  }
+  if (const char *v = h.find("retry-after")) {
+    if (auto n = parse_number(trim(v))) return clamp_ms(*n * 1000.0);
+    if (auto t = parse_http_date(v)) return ms_until(*t);
+  }
+  if (provider == IK_PROVIDER_FASTLY && http_status == 429) {
+    if (const char *v = h.find("fastly-ratelimit-reset")) {
+      if (auto t = parse_int(trim(v))) return ms_until(*t);
+    }
+  }
+  return -1;
+}
+
 std::unique_ptr<ik_response> Transport::execute(const Request &req, const CallSettings &cs) const {
   const Endpoint &ep = *req.ep;
   const ProviderTraits &traits = provider_traits(ep.provider);
   const ProviderConfig &pc = cfg_.provider(ep.provider);
   const int64_t start = now_us();
-  const int64_t deadline = cs.deadline_ms > 0 ? start + cs.deadline_ms * 1000 : INT64_MAX;
+  // deadline_ms is at most kMaxSettingMs (30 days): the sum cannot overflow.
+  const int64_t deadline =
+      cs.deadline_ms > 0 ? start + std::min<int64_t>(cs.deadline_ms, kMaxSettingMs) * 1000 : INT64_MAX;
   const std::string prefix = std::string(traits.name) + " " + ep.operation + ": ";
 
   auto make_error = [&](ik_status st, std::string msg) {
@@ -607,7 +617,8 @@ std::unique_ptr<ik_response> Transport::execute(const Request &req, const CallSe
     // ---- same-origin redirects are followed; others are refused ----
     if (a.code == CURLE_OK && a.http_status >= 300 && a.http_status < 400 && !a.redirect_url.empty()) {
       const bool keeps_method = a.http_status == 307 || a.http_status == 308;
-      if (same_origin(a.redirect_url, pc.base_url) && redirects < 5 && (ep.method != Method::Post || keeps_method)) {
+      if (same_origin(a.redirect_url, pc.base_url) && redirects < kMaxRedirects &&
+          (ep.method != Method::Post || keeps_method)) {
         ++redirects;
         --attempt;
         url = a.redirect_url;
@@ -675,9 +686,17 @@ std::unique_ptr<ik_response> Transport::execute(const Request &req, const CallSe
       std::string msg = "HTTP " + std::to_string(s);
       if (*http_reason(s)) msg += std::string(" ") + http_reason(s);
       if (s >= 300 && s < 400) {
-        msg += a.redirect_url.empty() ? " (redirect without Location)"
-                                      : " (redirect to " + redact_url(a.redirect_url) +
-                                            " not followed: credentials are only sent to the configured base URL)";
+        if (a.redirect_url.empty()) {
+          msg += " (redirect without Location)";
+        } else if (!same_origin(a.redirect_url, pc.base_url)) {
+          msg += " (redirect to " + redact_url(a.redirect_url) +
+                 " not followed: credentials are only sent to the configured base URL)";
+        } else if (redirects >= kMaxRedirects) {
+          msg += " (too many redirects: " + std::to_string(redirects) + " followed, the next to " +
+                 redact_url(a.redirect_url) + " not followed; a redirect loop?)";
+        } else {
+          msg += " (redirect to " + redact_url(a.redirect_url) + " not followed: a POST is only redirected by 307/308)";
+        }
       }
       if (info.has_provider_message && !info.provider_message.empty()) {
         msg += ": " + info.provider_message;
@@ -720,6 +739,7 @@ std::unique_ptr<ik_response> Transport::execute(const Request &req, const CallSe
       delay = backoff_ms(attempt, prev_delay);
     }
     prev_delay = std::max<int64_t>(delay, cfg_.retry.base_delay_ms);
+    delay = std::clamp<int64_t>(delay, 0, kMaxSettingMs);
     if (deadline != INT64_MAX && now_us() + delay * 1000 >= deadline) {
       info.message += " (no retry: the wait of " + std::to_string(delay) + " ms would pass the deadline)";
       if (server_directed && info.http_status == 429) info.retryable = false;

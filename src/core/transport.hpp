@@ -18,6 +18,11 @@
 
 namespace ik::detail {
 
+// Server-directed delay of a response in ms (retry-after-ms, Retry-After in
+// seconds or as an HTTP date, Fastly-RateLimit-Reset on a Fastly 429), or -1;
+// clamped to [0, ~100 years] whatever the header says.
+int64_t server_delay_ms(const Headers &h, int32_t http_status, int32_t provider);
+
 class Transport {
  public:
   explicit Transport(const ClientConfig &cfg);

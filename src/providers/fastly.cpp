@@ -30,6 +30,8 @@ void map_invitation(JsonObject o, ik_fastly_invitation &inv) {
       for (JsonElement r : *roles) {
         std::string_view sv;
         if (r.get_string().get(sv) != simdjson::SUCCESS) fail(IK_STATUS_PARSE, "unexpected response: roles[] is not a string");
+        if (sv.find('\0') != std::string_view::npos)
+          fail(IK_STATUS_PARSE, "unexpected response: field 'roles[]' contains a NUL character (\\u0000)");
         inv.roles.emplace_back(sv);
       }
     }
@@ -51,6 +53,25 @@ void map_invitation(JsonObject o, ik_fastly_invitation &inv) {
       }
     }
   }
+}
+
+// The page[number] query parameter of a links.next URL (brackets literal or
+// percent-encoded), if it has one.
+std::optional<int64_t> next_link_page_number(std::string_view url) {
+  auto q = url.find('?');
+  if (q == std::string_view::npos) return std::nullopt;
+  std::string_view query = url.substr(q + 1);
+  query = query.substr(0, query.find('#'));
+  while (!query.empty()) {
+    auto amp = query.find('&');
+    std::string_view pair = query.substr(0, amp);
+    auto eq = pair.find('=');
+    if (eq != std::string_view::npos && percent_decode(pair.substr(0, eq)) == "page[number]")
+      return parse_int(percent_decode(pair.substr(eq + 1)));
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  return std::nullopt;
 }
 
 void parse_list(ik_page &page, JsonElement root) {
@@ -93,6 +114,19 @@ void parse_list(ik_page &page, JsonElement root) {
     current = page.fl_current_page.v;
   } else if (auto requested = parse_int(page.next_raw)) {
     current = *requested;
+  }
+  // current + 1 must exist (INT64_MAX has no successor) and be a page number.
+  if (more && (current < 1 || current == INT64_MAX))
+    fail(IK_STATUS_PARSE, "unexpected response: meta.current_page " + std::to_string(current) +
+                              " is out of range for a page that has a next page");
+  // A links.next that names a page number at or before this page would
+  // make the listing go round in circles: the server's pagination does not
+  // advance (checked here because without meta the page numbers would
+  // otherwise keep growing while the server serves the same page).
+  if (more && page.fl_next.set) {
+    if (auto n = next_link_page_number(page.fl_next.s); n && *n <= current)
+      fail(IK_STATUS_PARSE, "the server's pagination did not advance: links.next points at page " +
+                                std::to_string(*n) + " from page " + std::to_string(current));
   }
   page.has_more = more;
   page.has_next = more;
@@ -158,16 +192,18 @@ Request create_request(const ik_fastly_invitation_create_params &p) {
 }
 
 std::unique_ptr<ik_fastly_invitation> call_create(const ik_client &c, const Request &req, const CallSettings &cs) {
-  return call_object<ik_fastly_invitation>(c, req, cs, [](JsonObject o, ik_fastly_invitation &inv) {
-    auto data = get_obj(o, "data");
-    if (!data) fail(IK_STATUS_PARSE, "unexpected response: no 'data' object");
-    map_invitation(*data, inv);
-    // Like list items, the invitation's JSON is the JSON:API resource object.
-    inv.raw.assign(object_slice(inv.resp->body, "data"));
-    inv.raw_is_body = false;
-  });
+  return call_object<ik_fastly_invitation>(c, req, cs, map_create_response);
 }
 }  // namespace
+
+void map_create_response(JsonObject o, ik_fastly_invitation &inv) {
+  auto data = get_obj(o, "data");
+  if (!data) fail(IK_STATUS_PARSE, "unexpected response: no 'data' object");
+  map_invitation(*data, inv);
+  // Like list items, the invitation's JSON is the JSON:API resource object.
+  inv.raw.assign(object_slice(inv.resp->body, "data"));
+  inv.raw_is_body = false;
+}
 
 std::unique_ptr<ik_fastly_invitation> create(const ik_client &c, const ik_fastly_invitation_create_params &p,
                                              const CallSettings &cs) {

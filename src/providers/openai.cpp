@@ -142,6 +142,8 @@ std::unique_ptr<ik_openai_invite> retrieve(const ik_client &c, const char *invit
   return call_object<ik_openai_invite>(c, make_request(kRetrieve, {invite_id}), cs, map_invite);
 }
 
+void map_invite_object(JsonObject o, ik_openai_invite &inv) { map_invite(o, inv); }
+
 ListSpec list_spec() { return make_list_spec(kList, Scheme::AfterId, kMaxPageSize, kList.path, parse_list); }
 
 std::unique_ptr<ik_deletion> remove(const ik_client &c, const char *invite_id, const CallSettings &cs) {

@@ -157,6 +157,9 @@ Request user_write(const Endpoint &ep, const char *service_sid, const char *sid_
 }
 }  // namespace
 
+void map_invite_object(JsonObject o, ik_twilio_invite &inv) { map_invite(o, inv); }
+void map_user_object(JsonObject o, ik_twilio_user &u) { map_user(o, u); }
+
 // ---- v1 Channel Invites ----
 
 namespace {

@@ -25,6 +25,10 @@ std::unique_ptr<ik_twilio_user> user_fetch(const ik_client &c, const char *servi
 std::unique_ptr<ik_twilio_user> user_ensure(const ik_client &c, const char *service_sid,
                                             const ik_twilio_user_params &p, const CallSettings &cs, int32_t &outcome);
 ListSpec user_list_spec(const char *service_sid);
+// The mapping of one invite / user object (as in fetch/create), for the fuzz
+// harnesses and tests; throws Error(IK_STATUS_PARSE).
+void map_invite_object(JsonObject o, ik_twilio_invite &inv);
+void map_user_object(JsonObject o, ik_twilio_user &u);
 std::unique_ptr<ik_twilio_user> user_update(const ik_client &c, const char *service_sid, const char *sid_or_identity,
                                             const ik_twilio_user_params &p, const CallSettings &cs);
 std::unique_ptr<ik_deletion> user_delete(const ik_client &c, const char *service_sid, const char *sid_or_identity,

@@ -491,6 +491,54 @@ class TestErrors(CliTestCase):
         self.cli("openai", "invites", "create", "--resume", "--from-csv", self.write("e.csv", "email,role\n"),
                  code=EXIT_USAGE)
 
+    def test_timeout_must_be_finite_positive_and_sane(self):
+        # nan used to mean "no timeout"; 1e10 and 1e300 overflowed into a deadline in the past.
+        for bad in ("nan", "NaN", "inf", "-inf", "1e10", "1e300", "2592001", "0", "-1", "abc", "5s"):
+            r = self.cli("--timeout", bad, "openai", "invites", "list", code=EXIT_USAGE)
+            if bad in ("nan", "inf", "1e10", "1e300"):
+                self.assertIn("at most 2592000", r.err)
+        self.cli("--timeout", "2592000", "openai", "invites", "list", "--limit", "1")
+        self.cli("--timeout", "1e3", "openai", "invites", "list", "--limit", "1")
+
+    def _hostile_server(self, handler):
+        """A tiny HTTP server on 127.0.0.1 (ephemeral port) answering every GET with handler(path)."""
+        import http.server
+        import threading
+
+        class H(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                body = handler(self.path, self.server.server_address[1]).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *a):
+                pass
+
+        srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+        t = threading.Thread(target=srv.serve_forever, daemon=True)
+        t.start()
+        self.addCleanup(lambda: (srv.shutdown(), srv.server_close(), t.join(10)))
+        return "http://127.0.0.1:%d" % srv.server_address[1]
+
+    def test_all_stops_when_pagination_does_not_advance(self):
+        base = self._hostile_server(lambda path, port: json.dumps(
+            {"object": "list", "data": [{"id": "invite-1"}], "last_id": "invite-1", "has_more": True}))
+        r = self.cli("--base-url", base, "openai", "invites", "list", "--all", "-o", "ndjson", base=False,
+                     code=EXIT_OTHER, timeout=30)
+        self.assertIn("pagination did not advance", self.assert_error_line(r))
+        self.assertEqual(len(r.out.splitlines()), 1, r)  # the one page's item, then the error
+
+    def test_next_page_url_on_another_host_is_a_response_problem(self):
+        base = self._hostile_server(lambda path, port: json.dumps(
+            {"users": [{"sid": "US1"}], "meta": {"key": "users",
+                                                 "next_page_url": "https://attacker.example/v2/x?Page=1"}}))
+        r = self.cli("--base-url", base, "twilio", "users", "list", "--service", SERVICE, "--all", base=False,
+                     code=EXIT_OTHER, timeout=30)
+        self.assertIn("not on the configured base URL", self.assert_error_line(r))
+
     def test_help_and_version(self):
         r = self.cli("--help", base=False)
         self.assertIn("Exit codes", r.out)

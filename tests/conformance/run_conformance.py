@@ -585,7 +585,9 @@ def describe_failure(rec):
             parts.append(f"body: {err['body'][:1500]}")
     if rec.get("violations"):
         parts.append(f"sl-violations: {rec['violations'][:1500]}")
-    if err and "refusing to send credentials" in (err.get("message") or "") and EMULATOR_BASE[0] and \
+    msg = err.get("message") or "" if err else ""
+    if err and ("refusing to send credentials" in msg or "not on the configured base URL" in msg) and \
+            EMULATOR_BASE[0] and \
             EMULATOR_BASE[0] in err.get("message", ""):
         parts.append("hint: the emulator built this absolute URL from its own address; Prism replaces the Host "
                      "header, so the emulator must honour X-Forwarded-Host (the driver sends it) for its "
@@ -775,6 +777,23 @@ def check_pager(checks, rec, expect_items=None):
                    f"got {n}: {res.get('keys')}")
 
 
+def check_pager_not_advancing(checks, rec):
+    """Prism's OpenAI placeholder list answers every page with the same item, the same last_id and
+    has_more: true, i.e. pagination that never advances: the pager must deliver the first page, request
+    the next one (validated by Prism like every request) and stop with IK_STATUS_PARSE saying so."""
+    res = rec.get("result") or {}
+    err = rec.get("error") or {}
+    msg = err.get("message") or ""
+    checks.add(rec.get("status") == "IK_STATUS_PARSE" and "pagination did not advance" in msg, rec["case"],
+               f"{rec['op']} stops when the pagination does not advance", describe_failure(rec))
+    checks.add(not rec.get("violations"), rec["case"], "Prism reports no violation (sl-violations)",
+               rec.get("violations") or "")
+    n = len(res.get("keys", []))
+    checks.add(res.get("pages") == 1 and n >= 1 and res.get("items_delivered") == n and
+               not res.get("hit_page_limit"), rec["case"], "the first page is delivered before the error",
+               f"pages {res.get('pages')}, delivered {res.get('items_delivered')}, keys {n}")
+
+
 # --------------------------------------------------------------------------
 # Mode: mock
 # --------------------------------------------------------------------------
@@ -851,10 +870,12 @@ def run_mock(a, node, entry, checks):
     calls = [r for r in records if r.get("kind") == "call"]
     for rec in calls:
         op = rec["op"]
+        if op == "oa.pager":
+            check_pager_not_advancing(checks, rec)  # the placeholder list always says has_more: true
+            continue
         if op.endswith(".pager"):
             expect = {"tw1.pager": default_count(examples, "tw1.list"),
                       "tw2.pager": min(default_count(examples, "tw2.list"), 3),
-                      "oa.pager": 3,  # the placeholder list always says has_more: true
                       "fa.pager": default_count(examples, "fa.list")}.get(op)
             check_pager(checks, rec, expect)
             continue
