@@ -162,7 +162,19 @@ typedef int32_t (*ik_retry_cb)(const ik_retry_info *info, void *user_data);
  * chat.{edge}.{region}.twilio.com (region defaults to us1 when only an edge is
  * given). openai_base_url replaces "https://api.openai.com/v1";
  * fastly_base_url replaces "https://api.fastly.com". A base URL must be http or
- * https; a trailing slash is ignored.
+ * https; a trailing slash is ignored. twilio_edge and twilio_region (and
+ * TWILIO_EDGE / TWILIO_REGION) must each be one DNS label
+ * ([A-Za-z0-9], inner '-', at most 63 characters): anything else fails with
+ * IK_STATUS_INVALID_ARGUMENT before anything is sent.
+ *
+ * RANGES of the time and count settings (here and in ik_call_options):
+ * every *_ms setting (timeouts, deadline, retry delays, max_server_wait_ms) is
+ * negative -> IK_STATUS_INVALID_ARGUMENT, 0 -> the default, 1..2592000000
+ * (30 days) as given, larger -> clamped to 30 days; max_retries is -1 -> no
+ * retries, below -1 -> IK_STATUS_INVALID_ARGUMENT, 0 -> the default (2),
+ * 1..100 as given, larger -> clamped to 100; max_response_bytes is negative
+ * -> IK_STATUS_INVALID_ARGUMENT, 0 -> 16 MiB. No setting can overflow the
+ * library's time arithmetic.
  */
 typedef struct ik_client_options {
   uint32_t version;                /**< IK_CLIENT_OPTIONS_VERSION */

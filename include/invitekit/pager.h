@@ -10,9 +10,10 @@
  * Schemes:
  *  - Twilio: follow meta.next_page_url exactly as given (it carries PageToken)
  *    until it is null. The next URL must be on the client's Twilio base URL
- *    (same scheme, host and port); otherwise the call fails with
- *    IK_STATUS_INVALID_ARGUMENT and nothing is sent: credentials never leave
- *    the configured host.
+ *    (same scheme, host and port); otherwise nothing is sent (credentials never
+ *    leave the configured host) and the call fails with IK_STATUS_PARSE (a
+ *    server's next_page_url: a response problem) or IK_STATUS_INVALID_ARGUMENT
+ *    (a caller's provider_cursor).
  *  - OpenAI: after=<last_id> while has_more is true.
  *  - Fastly: page[number]=N+1 until links.next is null/absent or
  *    meta.current_page >= meta.total_pages.
@@ -22,6 +23,11 @@
  * (Twilio invites 1000, Twilio users 100, OpenAI 100, Fastly 100); 0 lets the
  * server choose (Twilio 50, OpenAI 20, Fastly 20). max_items stops iteration
  * exactly: never one item too many.
+ *
+ * PAGINATION THAT DOES NOT ADVANCE (a cursor already followed, a page that
+ * repeats the previous page's items, a Fastly links.next pointing backwards)
+ * stops the pager with IK_STATUS_PARSE ("the server's pagination did not
+ * advance"), instead of requesting the same pages forever.
  *
  * A pager holds at most one page in memory, whatever the number of items.
  * When a page request fails, the call returns the error, the items already
