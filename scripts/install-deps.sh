@@ -13,6 +13,9 @@ packages=(
   googletest             # GoogleTest + GoogleMock sources/libs
   libgtest-dev libgmock-dev
   valgrind               # leak checks of the embedding test
+  # packaging suite: manual pages, completions
+  help2man               # manual pages from --help
+  zsh                    # the completion test runs the zsh completion too (bash is always there)
 )
 # Node.js + npm run the Prism conformance suite; keep an existing installation.
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
