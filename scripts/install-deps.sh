@@ -13,7 +13,8 @@ packages=(
   googletest             # GoogleTest + GoogleMock sources/libs
   libgtest-dev libgmock-dev
   valgrind               # leak checks of the embedding test
-  # packaging suite: API reference, manual pages, completions
+  # packaging suite: Debian packages, API reference, manual pages, completions
+  dpkg-dev debhelper fakeroot lintian   # dpkg-buildpackage -b and its checks (tests/packaging/check_debian.py)
   doxygen                # API reference (meson compile -C build docs; test doxygen)
   help2man               # manual pages from --help
   zsh                    # the completion test runs the zsh completion too (bash is always there)
