@@ -136,6 +136,8 @@ def main():
              if f.startswith("libinvitekit") and f.endswith(".symbols") and f != os.path.basename(path)]
     if stale:
         failures.append("symbols files for another ABI remain: " + ", ".join(sorted(stale)))
+    if not os.path.exists(os.path.join(root, "debian", package + ".install")):
+        failures.append("debian/%s.install is missing (abi_version %s)" % (package, abi))
     control = read(os.path.join(root, "debian", "control"))
     if not re.search(r"^Package:\s*%s\s*$" % re.escape(package), control, re.M):
         failures.append("debian/control has no package %s (abi_version %s)" % (package, abi))
