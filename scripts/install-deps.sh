@@ -15,6 +15,11 @@ packages=(
   valgrind               # leak checks of the embedding test
   golang-go              # the Go binding (bindings/go, Go 1.19, standard library only)
   clang libclang-rt-14-dev  # libFuzzer harnesses (scripts/fuzz.sh)
+  # packaging suite: Debian packages, API reference, manual pages, completions
+  dpkg-dev debhelper fakeroot lintian   # dpkg-buildpackage -b and its checks (tests/packaging/check_debian.py)
+  doxygen                # API reference (meson compile -C build docs; test doxygen)
+  help2man               # manual pages from --help
+  zsh                    # the completion test runs the zsh completion too (bash is always there)
 )
 # Node.js + npm run the Prism conformance suite; keep an existing installation.
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
