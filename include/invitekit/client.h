@@ -54,11 +54,11 @@ IK_BEGIN_DECLS
 /* ------------------------------------------------------------------------ */
 /* Logging                                                                   */
 /* ------------------------------------------------------------------------ */
-#define IK_LOG_OFF   0
-#define IK_LOG_ERROR 1
-#define IK_LOG_WARN  2
-#define IK_LOG_INFO  3
-#define IK_LOG_DEBUG 4
+#define IK_LOG_OFF   0  /**< no logging */
+#define IK_LOG_ERROR 1  /**< errors only */
+#define IK_LOG_WARN  2  /**< warnings and errors */
+#define IK_LOG_INFO  3  /**< informational events, warnings and errors */
+#define IK_LOG_DEBUG 4  /**< debugging details as well */
 #define IK_LOG_TRACE 5  /**< also logs request and response bodies (still redacted) */
 
 /** "error", "warn", "info", "debug", "trace" or "off"; never NULL. */
@@ -84,10 +84,13 @@ typedef struct ik_log_record {
   int64_t latency_us;      /**< duration of the attempt, -1 if not applicable */
   const char *request_id;  /**< provider request id header, if any */
 } ik_log_record;
+/** Version of the ik_log_record layout declared by this header. */
 #define IK_LOG_RECORD_VERSION 1
 /** The ik_log_record version this library writes. */
 IK_API uint32_t ik_log_record_version(void);
 
+/** Log callback (ik_client_options.log_cb): receives each log event with the
+ * log_user_data given in the options; the record is borrowed for the call. */
 typedef void (*ik_log_cb)(const ik_log_record *record, void *user_data);
 
 /* ------------------------------------------------------------------------ */
@@ -104,6 +107,7 @@ typedef struct ik_retry_info {
   int64_t delay_ms;        /**< how long the engine will wait before the next attempt */
   int32_t server_directed; /**< 1 if delay_ms comes from a server header */
 } ik_retry_info;
+/** Version of the ik_retry_info layout declared by this header. */
 #define IK_RETRY_INFO_VERSION 1
 /** The ik_retry_info version this library writes. */
 IK_API uint32_t ik_retry_info_version(void);
@@ -181,23 +185,23 @@ typedef struct ik_client_options {
   uint32_t flags;                  /**< IK_CLIENT_* */
 
   /* Twilio */
-  const char *twilio_account_sid;
-  const char *twilio_auth_token;
-  const char *twilio_api_key;
-  const char *twilio_api_secret;
-  const char *twilio_edge;
-  const char *twilio_region;
-  const char *twilio_base_url;
+  const char *twilio_account_sid;  /**< Twilio account SID (TWILIO_ACCOUNT_SID) */
+  const char *twilio_auth_token;   /**< Twilio auth token (TWILIO_AUTH_TOKEN) */
+  const char *twilio_api_key;      /**< Twilio API key "SK..." (TWILIO_API_KEY) */
+  const char *twilio_api_secret;   /**< Twilio API key secret (TWILIO_API_SECRET) */
+  const char *twilio_edge;         /**< Twilio edge, one DNS label (TWILIO_EDGE) */
+  const char *twilio_region;       /**< Twilio region, one DNS label (TWILIO_REGION) */
+  const char *twilio_base_url;     /**< replaces "https://chat.twilio.com" */
 
   /* OpenAI */
-  const char *openai_admin_key;
+  const char *openai_admin_key;    /**< OpenAI admin key (OPENAI_ADMIN_KEY) */
   const char *openai_organization; /**< sent as OpenAI-Organization */
   const char *openai_project;      /**< sent as OpenAI-Project */
-  const char *openai_base_url;
+  const char *openai_base_url;     /**< replaces "https://api.openai.com/v1" (OPENAI_BASE_URL) */
 
   /* Fastly */
-  const char *fastly_api_token;
-  const char *fastly_base_url;
+  const char *fastly_api_token;    /**< Fastly API token (FASTLY_API_TOKEN, then FASTLY_API_KEY) */
+  const char *fastly_base_url;     /**< replaces "https://api.fastly.com" (FASTLY_API_URL) */
 
   /* Transport */
   const char *user_agent_suffix;   /**< appended to "invitekit/<version> libcurl/<version>" */
@@ -215,18 +219,20 @@ typedef struct ik_client_options {
   int64_t retry_max_delay_ms;      /**< default 8000 */
   int64_t max_server_wait_ms;      /**< cap on server-directed waits; default 60000 */
   int32_t server_wait_policy;      /**< IK_SERVER_WAIT_* */
-  ik_retry_cb retry_cb;
-  void *retry_user_data;
-  ik_free_cb retry_user_data_free;
+  ik_retry_cb retry_cb;             /**< called before each retry; NULL = none */
+  void *retry_user_data;           /**< passed to retry_cb; owned by the client after ik_client_new succeeds */
+  ik_free_cb retry_user_data_free; /**< releases retry_user_data when the client is freed; may be NULL */
 
   /* Logging */
   int32_t log_level;               /**< IK_LOG_*; default IK_LOG_INFO when log_cb is set */
-  ik_log_cb log_cb;
-  void *log_user_data;
-  ik_free_cb log_user_data_free;
+  ik_log_cb log_cb;                /**< receives log events; NULL = none (environment logging applies) */
+  void *log_user_data;             /**< passed to log_cb; owned by the client after ik_client_new succeeds */
+  ik_free_cb log_user_data_free;   /**< releases log_user_data when the client is freed; may be NULL */
 } ik_client_options;
 
+/** Version of the ik_client_options layout declared by this header. */
 #define IK_CLIENT_OPTIONS_VERSION 1
+/** Static initialiser: version set, every other field zero (default). */
 #define IK_CLIENT_OPTIONS_INIT { IK_CLIENT_OPTIONS_VERSION, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, \
   NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, NULL, NULL, 0, \
   0, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0, NULL, NULL, NULL }
@@ -282,7 +288,7 @@ IK_API int64_t ik_client_connections_opened(const ik_client *client);
  */
 IK_API ik_status ik_cancel_token_new(ik_cancel_token **out, ik_error **out_err);
 IK_API void ik_cancel_token_cancel(ik_cancel_token *token);   /**< NULL-safe, async-signal-unsafe */
-IK_API int32_t ik_cancel_token_is_cancelled(const ik_cancel_token *token);
+IK_API int32_t ik_cancel_token_is_cancelled(const ik_cancel_token *token); /**< 1 if the token is cancelled, else 0 */
 IK_API void ik_cancel_token_reset(ik_cancel_token *token);    /**< NULL-safe */
 /** Frees the token. It must not be in use by a call. NULL-safe. */
 IK_API void ik_cancel_token_free(ik_cancel_token *token);
@@ -295,24 +301,27 @@ IK_API void ik_cancel_token_free(ik_cancel_token *token);
  * "use the client's value". */
 typedef struct ik_call_options {
   uint32_t version;                /**< IK_CALL_OPTIONS_VERSION */
-  int64_t connect_timeout_ms;
-  int64_t attempt_timeout_ms;
+  int64_t connect_timeout_ms;      /**< 0 = the client's value */
+  int64_t attempt_timeout_ms;      /**< per attempt; 0 = the client's value */
   int64_t deadline_ms;             /**< overall deadline for this call, measured from its start */
   int32_t max_retries;             /**< -1 = no retries */
   ik_optbool retry_ambiguous_posts; /**< IK_OPTBOOL_UNSET = the client's IK_CLIENT_RETRY_AMBIGUOUS_POSTS flag */
   ik_cancel_token *cancel;         /**< borrowed for the duration of the call */
-  /* Extra request headers, each "Name: value" (e.g. "Prefer: example=full").
+  /** Extra request headers, each "Name: value" (e.g. "Prefer: example=full").
    * They cannot replace Authorization, Fastly-Key, Content-Type or Host
    * (IK_STATUS_INVALID_ARGUMENT). Copied for the call. */
   const char *const *extra_headers;
-  size_t extra_headers_count;
+  size_t extra_headers_count;      /**< number of entries in extra_headers */
 } ik_call_options;
 
+/** Version of the ik_call_options layout declared by this header. */
 #define IK_CALL_OPTIONS_VERSION 1
+/** Static initialiser: version set, every other field zero (the client's values). */
 #define IK_CALL_OPTIONS_INIT { IK_CALL_OPTIONS_VERSION, 0, 0, 0, 0, 0, NULL, NULL, 0 }
 
 /** Zero-fills *opts and sets its version. Errors as ik_client_options_init. */
 IK_API ik_status ik_call_options_init(ik_call_options *opts, uint32_t version, ik_error **out_err);
+/** The newest ik_call_options version this library accepts. */
 IK_API uint32_t ik_call_options_version(void);
 
 /** @} */

@@ -45,8 +45,8 @@
  *  - Lists inside an object: `size_t ik_x_<item>_count(const ik_x *)` and
  *    `ik_x_<item>_at(const ik_x *, size_t i, ...)`, with i from 0.
  *  - Versioned structs (inputs) start with `uint32_t version` and have an
- *    IK_<X>_VERSION macro, an IK_<X>_INIT initialiser, ik_<x>_init() and
- *    ik_<x>_version(). Zero in any field means "default"/"unset".
+ *    `IK_<X>_VERSION` macro, an `IK_<X>_INIT` initialiser, `ik_<x>_init()` and
+ *    `ik_<x>_version()`. Zero in any field means "default"/"unset".
  *  - Only fixed-width types cross the ABI: no C enum, bool, bitfield or
  *    varargs. Plain booleans are int32_t 0/1.
  * @{
@@ -79,12 +79,13 @@ typedef struct ik_fastly_invitation ik_fastly_invitation; /**< fastly.h */
 /* Status codes. The numbers are stable forever and never reused. Bindings   */
 /* must treat an unknown value as "other error".                             */
 /* ------------------------------------------------------------------------ */
+/** Status code returned by every fallible function: IK_STATUS_OK (0) or one of the IK_STATUS_* values below. */
 typedef int32_t ik_status;
 
-#define IK_STATUS_OK                 0
+#define IK_STATUS_OK                 0  /**< success */
 #define IK_STATUS_INVALID_ARGUMENT   1  /**< NULL handle/argument, bad value, bad options version */
 #define IK_STATUS_INVALID_UTF8       2  /**< an input string is not valid UTF-8 */
-#define IK_STATUS_NO_MEMORY          3
+#define IK_STATUS_NO_MEMORY          3  /**< memory allocation failed */
 #define IK_STATUS_TRANSPORT          4  /**< DNS, connect, reset, broken transfer, proxy */
 #define IK_STATUS_TLS                5  /**< certificate or TLS handshake failure */
 #define IK_STATUS_TIMEOUT            6  /**< attempt timeout or overall deadline exceeded */
@@ -112,10 +113,10 @@ IK_API const char *ik_status_name(ik_status status);
 /* ------------------------------------------------------------------------ */
 /* Providers                                                                 */
 /* ------------------------------------------------------------------------ */
-#define IK_PROVIDER_NONE   0
-#define IK_PROVIDER_TWILIO 1
-#define IK_PROVIDER_OPENAI 2
-#define IK_PROVIDER_FASTLY 3
+#define IK_PROVIDER_NONE   0 /**< no provider (e.g. argument errors not tied to a provider) */
+#define IK_PROVIDER_TWILIO 1 /**< Twilio */
+#define IK_PROVIDER_OPENAI 2 /**< OpenAI */
+#define IK_PROVIDER_FASTLY 3 /**< Fastly */
 
 /** "twilio", "openai", "fastly" or "none"; never NULL. */
 IK_API const char *ik_provider_name(int32_t provider);
@@ -171,11 +172,12 @@ typedef void (*ik_free_cb)(void *user_data);
  * with ik_buf_dispose(). On failure the buffer is left empty.
  */
 typedef struct ik_buf {
-  uint8_t *data;
-  size_t len;
+  uint8_t *data; /**< library-allocated contents, followed by a NUL byte; NULL when empty */
+  size_t len;    /**< length of data in bytes, not counting the trailing NUL */
   size_t reserved; /**< library use; do not touch */
 } ik_buf;
 
+/** Static initialiser for an empty ik_buf. */
 #define IK_BUF_INIT { NULL, 0, 0 }
 
 /** Zero-initialises *buf. NULL-safe. */
@@ -216,6 +218,7 @@ IK_API const char *ik_libcurl_version(void);
  * Errors: IK_STATUS_INTERNAL if libcurl's global init fails.
  */
 IK_API ik_status ik_global_init(ik_error **out_err);
+/** Drops one reference taken by ik_global_init(); never calls curl_global_cleanup(). */
 IK_API void ik_global_cleanup(void);
 
 /** Limits, as functions for bindings that cannot read macros. */

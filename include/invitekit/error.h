@@ -69,6 +69,8 @@ IK_API const char *ik_error_field(const ik_error *err, const char *name);
  * *value (borrowed; either pointer may be NULL) when i is in range, else 0 and
  * NULLs. Lets a binding copy every field, including ones added later. */
 IK_API size_t ik_error_field_count(const ik_error *err);
+/** The i-th provider-specific field (0-based): returns 1 and sets *name and *value
+ * (borrowed; either pointer may be NULL) when i is in range, else 0 and NULLs. */
 IK_API int32_t ik_error_field_at(const ik_error *err, size_t i, const char **name, const char **value);
 
 /** Request id from the response headers (OpenAI x-request-id, Twilio
@@ -85,6 +87,9 @@ IK_API const char *ik_error_header(const ik_error *err, const char *name);
  * *name and *value (borrowed; either pointer may be NULL) when i is in range,
  * else 0 and NULLs. */
 IK_API size_t ik_error_header_count(const ik_error *err);
+/** The i-th response header of the last attempt (0-based, in arrival order):
+ * returns 1 and sets *name and *value (borrowed; either pointer may be NULL) when
+ * i is in range, else 0 and NULLs. */
 IK_API int32_t ik_error_header_at(const ik_error *err, size_t i, const char **name, const char **value);
 
 /** Server-directed retry delay in milliseconds from retry-after-ms, Retry-After

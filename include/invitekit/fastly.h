@@ -34,8 +34,8 @@ IK_BEGIN_DECLS
 /** A service the invitee gets access to, with a permission:
  * "full", "read_only", "purge_select" or "purge_all". */
 typedef struct ik_fastly_service_grant {
-  const char *service_id;
-  const char *permission;
+  const char *service_id; /**< the service's id */
+  const char *permission; /**< "full", "read_only", "purge_select" or "purge_all" */
 } ik_fastly_service_grant;
 
 /** Inputs of ik_fastly_invitation_create. NULL / 0 = not sent.
@@ -44,16 +44,18 @@ typedef struct ik_fastly_service_grant {
 typedef struct ik_fastly_invitation_create_params {
   uint32_t version;                        /**< IK_FASTLY_INVITATION_CREATE_PARAMS_VERSION */
   const char *email;                       /**< required */
-  const char *role;
+  const char *role;                        /**< legacy role; NULL = not sent */
   const char *const *roles;                /**< roles_count IAM role ids */
-  size_t roles_count;
+  size_t roles_count;                      /**< number of entries in roles; 0 = not sent */
   ik_optbool limit_services;               /**< UNSET = not sent */
   const char *customer_id;                 /**< relationships.customer */
   const ik_fastly_service_grant *services; /**< relationships.service_invitations */
-  size_t services_count;
+  size_t services_count;                   /**< number of entries in services; 0 = not sent */
 } ik_fastly_invitation_create_params;
 
+/** Version of the ik_fastly_invitation_create_params layout declared by this header. */
 #define IK_FASTLY_INVITATION_CREATE_PARAMS_VERSION 1
+/** Static initialiser: version set, every other field zero (not sent). */
 #define IK_FASTLY_INVITATION_CREATE_PARAMS_INIT \
   { IK_FASTLY_INVITATION_CREATE_PARAMS_VERSION, NULL, NULL, NULL, 0, 0, NULL, NULL, 0 }
 /** Zero-fills *params and sets its version. Errors: IK_STATUS_INVALID_ARGUMENT
@@ -98,33 +100,33 @@ IK_API ik_status ik_fastly_invitation_ensure(const ik_client *client,
                                              int32_t *out_outcome, ik_error **out_err);
 
 /* --- Invitation accessors (borrowed strings; NULL when absent or null) --- */
-IK_API const char *ik_fastly_invitation_id(const ik_fastly_invitation *inv);
+IK_API const char *ik_fastly_invitation_id(const ik_fastly_invitation *inv); /**< Borrowed; NULL when absent. */
 IK_API const char *ik_fastly_invitation_type(const ik_fastly_invitation *inv);     /**< "invitation" */
-IK_API const char *ik_fastly_invitation_email(const ik_fastly_invitation *inv);
-IK_API ik_optbool ik_fastly_invitation_limit_services(const ik_fastly_invitation *inv);
-IK_API const char *ik_fastly_invitation_role(const ik_fastly_invitation *inv);
+IK_API const char *ik_fastly_invitation_email(const ik_fastly_invitation *inv); /**< Borrowed; NULL when absent. */
+IK_API ik_optbool ik_fastly_invitation_limit_services(const ik_fastly_invitation *inv); /**< attributes.limit_services; IK_OPTBOOL_UNSET when absent or null. */
+IK_API const char *ik_fastly_invitation_role(const ik_fastly_invitation *inv); /**< Legacy role; borrowed; NULL when absent. */
 IK_API size_t ik_fastly_invitation_role_count(const ik_fastly_invitation *inv);      /**< attributes.roles[] */
-IK_API const char *ik_fastly_invitation_role_at(const ik_fastly_invitation *inv, size_t i);
+IK_API const char *ik_fastly_invitation_role_at(const ik_fastly_invitation *inv, size_t i); /**< Borrowed; NULL when i is out of range. */
 /** attributes.status_code (0 inactive, 1 active): 1 and *out when present, else 0. */
 IK_API int32_t ik_fastly_invitation_status_code(const ik_fastly_invitation *inv, int64_t *out);
-IK_API const char *ik_fastly_invitation_created_at(const ik_fastly_invitation *inv);
-IK_API const char *ik_fastly_invitation_updated_at(const ik_fastly_invitation *inv);
-IK_API const char *ik_fastly_invitation_deleted_at(const ik_fastly_invitation *inv);
-IK_API int32_t ik_fastly_invitation_created_at_unix(const ik_fastly_invitation *inv, int64_t *out);
-IK_API int32_t ik_fastly_invitation_updated_at_unix(const ik_fastly_invitation *inv, int64_t *out);
-IK_API int32_t ik_fastly_invitation_deleted_at_unix(const ik_fastly_invitation *inv, int64_t *out);
-IK_API const char *ik_fastly_invitation_customer_id(const ik_fastly_invitation *inv);
+IK_API const char *ik_fastly_invitation_created_at(const ik_fastly_invitation *inv); /**< Text as received; borrowed; NULL when absent. */
+IK_API const char *ik_fastly_invitation_updated_at(const ik_fastly_invitation *inv); /**< Text as received; borrowed; NULL when absent. */
+IK_API const char *ik_fastly_invitation_deleted_at(const ik_fastly_invitation *inv); /**< Text as received; borrowed; NULL when absent. */
+IK_API int32_t ik_fastly_invitation_created_at_unix(const ik_fastly_invitation *inv, int64_t *out); /**< Unix seconds: 1 and *out when present and parseable, else 0. */
+IK_API int32_t ik_fastly_invitation_updated_at_unix(const ik_fastly_invitation *inv, int64_t *out); /**< Unix seconds: 1 and *out when present and parseable, else 0. */
+IK_API int32_t ik_fastly_invitation_deleted_at_unix(const ik_fastly_invitation *inv, int64_t *out); /**< Unix seconds: 1 and *out when present and parseable, else 0. */
+IK_API const char *ik_fastly_invitation_customer_id(const ik_fastly_invitation *inv); /**< relationships.customer id; borrowed; NULL when absent. */
 /** relationships.service_invitations.data[].id */
 IK_API size_t ik_fastly_invitation_service_invitation_count(const ik_fastly_invitation *inv);
-IK_API const char *ik_fastly_invitation_service_invitation_at(const ik_fastly_invitation *inv, size_t i);
+IK_API const char *ik_fastly_invitation_service_invitation_at(const ik_fastly_invitation *inv, size_t i); /**< Borrowed; NULL when i is out of range. */
 /** The invitation's JSON: the JSON:API resource object, exactly its bytes in the
  * body (for a create, the `data` member of the body; for a listed invitation,
  * its element of `data[]`), so that created and listed invitations look alike;
  * the whole body stays readable through ik_response_body. Borrowed. Returns 1
  * and sets *data and *len (use len: not NUL-terminated), else 0. */
 IK_API int32_t ik_fastly_invitation_raw_json(const ik_fastly_invitation *inv, const uint8_t **data, size_t *len);
-IK_API const ik_response *ik_fastly_invitation_response(const ik_fastly_invitation *inv);
-IK_API void ik_fastly_invitation_free(ik_fastly_invitation *inv);
+IK_API const ik_response *ik_fastly_invitation_response(const ik_fastly_invitation *inv); /**< Exchange metadata (request id, rate limits, attempts), borrowed. */
+IK_API void ik_fastly_invitation_free(ik_fastly_invitation *inv); /**< Frees an owned invitation; never one borrowed from a page. NULL-safe. */
 
 /** @} */
 

@@ -9,7 +9,7 @@
  *
  * Wire contract: POST/GET /organization/invites, GET/DELETE
  * /organization/invites/{invite_id} under the OpenAI base URL
- * (default https://api.openai.com/v1), Authorization: Bearer <admin key>,
+ * (default https://api.openai.com/v1), Authorization: Bearer \<admin key\>,
  * optional OpenAI-Organization / OpenAI-Project headers.
  *
  * Every operation takes the client (thread-safe), operation inputs,
@@ -33,8 +33,8 @@ IK_BEGIN_DECLS
 
 /** A project the invited user joins: id and role ("member" or "owner"). */
 typedef struct ik_openai_project_ref {
-  const char *id;
-  const char *role;
+  const char *id;   /**< project id */
+  const char *role; /**< "member" or "owner" */
 } ik_openai_project_ref;
 
 /** Inputs of ik_openai_invite_create. "projects omitted" (legacy: the user
@@ -49,10 +49,12 @@ typedef struct ik_openai_invite_create_params {
   const char *role;                      /**< required: "reader" or "owner" */
   ik_optbool send_projects;              /**< IK_OPTBOOL_TRUE = send "projects" */
   const ik_openai_project_ref *projects; /**< projects_count entries (may be NULL when 0) */
-  size_t projects_count;
+  size_t projects_count;                 /**< number of entries in projects */
 } ik_openai_invite_create_params;
 
+/** Version of the ik_openai_invite_create_params layout declared by this header. */
 #define IK_OPENAI_INVITE_CREATE_PARAMS_VERSION 1
+/** Static initialiser: version set, every other field zero (unset). */
 #define IK_OPENAI_INVITE_CREATE_PARAMS_INIT { IK_OPENAI_INVITE_CREATE_PARAMS_VERSION, NULL, NULL, 0, NULL, 0 }
 /** Zero-fills *params and sets its version. Errors: IK_STATUS_INVALID_ARGUMENT
  * (NULL params, version 0 or newer than ik_openai_invite_create_params_version()). */
@@ -111,8 +113,8 @@ IK_API ik_status ik_openai_invite_ensure(const ik_client *client, const ik_opena
 
 /* --- Invite accessors (strings borrowed from the invite; NULL if absent) --- */
 IK_API const char *ik_openai_invite_object(const ik_openai_invite *inv);   /**< "organization.invite" */
-IK_API const char *ik_openai_invite_id(const ik_openai_invite *inv);
-IK_API const char *ik_openai_invite_email(const ik_openai_invite *inv);
+IK_API const char *ik_openai_invite_id(const ik_openai_invite *inv); /**< Borrowed; NULL when absent. */
+IK_API const char *ik_openai_invite_email(const ik_openai_invite *inv); /**< Borrowed; NULL when absent. */
 IK_API const char *ik_openai_invite_role(const ik_openai_invite *inv);     /**< "owner" | "reader" */
 IK_API const char *ik_openai_invite_status(const ik_openai_invite *inv);   /**< "accepted" | "expired" | "pending" */
 /** Timestamps in Unix seconds (the API sends numbers). Each returns 1 and sets
@@ -120,15 +122,15 @@ IK_API const char *ik_openai_invite_status(const ik_openai_invite *inv);   /**< 
  * distinguishable from 0). created_at also reads the older field name
  * `invited_at` (the spec's name until mid-2025) when `created_at` is absent. */
 IK_API int32_t ik_openai_invite_created_at_unix(const ik_openai_invite *inv, int64_t *out);
-IK_API int32_t ik_openai_invite_expires_at_unix(const ik_openai_invite *inv, int64_t *out);
-IK_API int32_t ik_openai_invite_accepted_at_unix(const ik_openai_invite *inv, int64_t *out);
+IK_API int32_t ik_openai_invite_expires_at_unix(const ik_openai_invite *inv, int64_t *out); /**< 1 and *out when present, else 0. */
+IK_API int32_t ik_openai_invite_accepted_at_unix(const ik_openai_invite *inv, int64_t *out); /**< 1 and *out when present, else 0. */
 /** Projects (an absent "projects" field reads as an empty list; see
  * ik_openai_invite_has_projects). ik_openai_invite_project_at returns 1 and
  * sets *id and *role (borrowed; NULL when absent; either pointer may be NULL)
  * when i is in range, else 0. */
 IK_API size_t ik_openai_invite_project_count(const ik_openai_invite *inv);
 IK_API int32_t ik_openai_invite_project_at(const ik_openai_invite *inv, size_t i, const char **id,
-                                           const char **role);
+                                           const char **role); /**< 1 and *id, *role when i is in range, else 0. */
 /** 1 if the response carried a "projects" field at all, else 0. */
 IK_API int32_t ik_openai_invite_has_projects(const ik_openai_invite *inv);
 /** The invite's JSON, borrowed: the whole body for single-object results; for
