@@ -1,0 +1,3 @@
+module github.com/invitekit/invitekit/bindings/go
+
+go 1.19

@@ -1,0 +1,5 @@
+//go:build !race
+
+package invitekit
+
+const raceEnabled = false

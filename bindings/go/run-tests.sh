@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Runs the Go binding's checks: go vet, go test -race, go test with
+# GODEBUG=cgocheck=2. Usage: run-tests.sh [SOURCE_DIR]  (default: this script's
+# directory). Meson (bindings/go/meson.build) sets PKG_CONFIG_PATH,
+# LD_LIBRARY_PATH, INVITEKIT_EMULATOR and INVITEKIT_GO_BUILD_DIR; run by hand,
+# set them yourself (see README.md). Exit 77 = skipped (no Go toolchain).
+set -u
+if ! command -v go >/dev/null 2>&1; then
+  echo "SKIP: the Go toolchain ('go') is not installed; install golang-go to test bindings/go"
+  exit 77
+fi
+if ! command -v pkg-config >/dev/null 2>&1; then
+  echo "SKIP: pkg-config is not installed (cgo finds libinvitekit with it)"
+  exit 77
+fi
+src=${1:-$(cd "$(dirname "$0")" && pwd)}
+work=${INVITEKIT_GO_BUILD_DIR:-${TMPDIR:-/tmp}/invitekit-go-$(id -u)}
+mkdir -p "$work"
+export GOCACHE="$work/gocache" GOPATH="$work/gopath" GOTMPDIR=""
+export GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local GO111MODULE=on CGO_ENABLED=1 GOSUMDB=off
+cd "$src" || exit 1
+echo "== go version: $(go version)"
+echo "== pkg-config invitekit: $(pkg-config --modversion invitekit 2>&1) (PKG_CONFIG_PATH=${PKG_CONFIG_PATH:-})"
+echo "== INVITEKIT_EMULATOR=${INVITEKIT_EMULATOR:-<unset: emulator tests skip>}"
+rc=0
+echo "== go vet ./..."
+go vet ./... || rc=1
+echo "== go test -race -count=1 -v ./..."
+go test -race -count=1 -v -timeout 600s ./... || rc=1
+echo "== GODEBUG=cgocheck=2 go test -count=1 -v ./..."
+GODEBUG=cgocheck=2 go test -count=1 -v -timeout 600s ./... || rc=1
+if [ $rc -eq 0 ]; then echo "== Go binding: all checks passed"; else echo "== Go binding: FAILED"; fi
+exit $rc

@@ -1,0 +1,5 @@
+package invitekit
+
+import "runtime"
+
+func runtimeGC() { runtime.GC() }
