@@ -15,13 +15,11 @@
 
 #include <invitekit/invitekit.h>
 
-/* Compile-time ABI check: below 1.0 the ABI version is MAJOR.MINOR of the
- * headers (CHANGELOG.md: SONAME libinvitekit.so.0.<minor>). This binding is
- * written for ABI "0.2". */
-#if !defined(IK_VERSION_MAJOR) || !defined(IK_ABI_VERSION) || IK_VERSION_MAJOR != 0 || IK_VERSION_MINOR != 2
+/* Compile-time ABI check: this binding is written for ABI 0.2 (version.h's
+ * IK_ABI_VERSION_MAJOR/MINOR; the SONAME is libinvitekit.so.0.2). */
+#if !defined(IK_ABI_VERSION_MAJOR) || IK_ABI_VERSION_MAJOR != 0 || IK_ABI_VERSION_MINOR != 2
 #error "invitekit Go binding: the invitekit headers found are not ABI 0.2 (IK_ABI_VERSION must be \"0.2\")"
 #endif
-typedef char ikgo_abi_version_length_check[(sizeof(IK_ABI_VERSION) == sizeof("0.2")) ? 1 : -1];
 
 #define IKGO_INLINE_LIST 8   /* list entries carried inline in a view */
 #define IKGO_INLINE_HEADERS 32
