@@ -7,6 +7,11 @@
 set -eu
 cd "$(dirname "$0")"
 
+# rustup installs into ~/.cargo/bin, which a non-login shell (CI) may not have on PATH.
+if ! command -v cargo >/dev/null 2>&1 && [ -x "${CARGO_HOME:-$HOME/.cargo}/bin/cargo" ]; then
+  PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+  export PATH
+fi
 if ! command -v cargo >/dev/null 2>&1; then
   echo "SKIPPED: cargo is not installed, so the Rust binding (bindings/rust) is not tested"
   exit 77
