@@ -50,6 +50,7 @@ RowOutcome RowOutcome::failure(ik_status status, ik_error *err) {
     if (const char *c = ik_error_provider_code(err)) o.provider_code = c;
     if (const char *r = ik_error_request_id(err)) o.request_id = r;
     if (!ik_error_retry_after_ms(err, &o.retry_after_ms)) o.retry_after_ms = -1;
+    o.ambiguous = ik_error_is_ambiguous(err) != 0;
   } else {
     o.message = ik_status_str(status);
   }

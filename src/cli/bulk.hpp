@@ -23,6 +23,7 @@ struct RowOutcome {
   std::string request_id;     // empty = absent
   int64_t retry_after_ms = -1;
   std::string outcome;  // ok rows of an ensure: "created", "recovered", ... (empty = none)
+  bool ambiguous = false;  // failed rows: the request may have taken effect (ik_error_is_ambiguous)
 
   static RowOutcome success(std::string id);
   static RowOutcome invalid(std::string message);

@@ -210,6 +210,7 @@ SyncResource sync_resource(const Context &ctx) {
     o.outcome = ik_ensure_outcome_name(outcome);
     return o;
   };
+  r.create = create_spec(ctx).run;
   r.remove = [&ctx](const std::string &id, const ik_call_options &co, ik_error **err) {
     return ik_openai_invite_delete(ctx.client, id.c_str(), &co, nullptr, err);
   };

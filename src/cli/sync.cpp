@@ -571,6 +571,19 @@ int run_sync(const Context &ctx, const SyncResource &res, SyncArgs &args,
         o = st == IK_STATUS_OK ? RowOutcome::success(id ? *id : "") : RowOutcome::failure(st, err);
         if (o.ok) o.outcome = "deleted";
       }
+    } else if (res.create) {
+      // The plan has just listed everything, so this person is absent: one
+      // create, not a full listing per row. Only a create whose outcome is
+      // unknown, or that conflicts, goes through ensure (look up, then decide).
+      o = res.create(row, co);
+      if (o.ok) {
+        o.outcome = "created";
+      } else if (o.ambiguous || o.status == IK_STATUS_CONFLICT) {
+        const bool lost_answer = o.ambiguous;
+        o = res.ensure(row, co);
+        if (o.ok && lost_answer && (o.outcome == "present" || o.outcome == "present_different"))
+          o.outcome = "recovered";  // the object our own create made
+      }
     } else {
       o = res.ensure(row, co);
     }

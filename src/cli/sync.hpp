@@ -44,6 +44,11 @@ struct SyncResource {
   std::function<std::string(const Row &, const Existing &)> difference;
   // One ik_*_ensure for the row: RowOutcome::success(id) with outcome set.
   std::function<RowOutcome(const Row &, const ik_call_options &)> ensure;
+  // Optional: one plain create for the row. Set where the library's ensure
+  // must list everything to look a person up (OpenAI, Fastly): sync then
+  // creates the rows its plan found absent directly and calls ensure only
+  // after a create whose outcome is unknown (ambiguous) or that conflicts.
+  std::function<RowOutcome(const Row &, const ik_call_options &)> create;
   // Deletes one pending invitation by id.
   std::function<ik_status(const std::string &id, const ik_call_options &, ik_error **)> remove;
 };
