@@ -67,17 +67,6 @@ const char *str_or_null(const ik_page *page, int32_t kind, OptStr ik_page::*fiel
 int32_t int_field(bool kind_ok, const ik_page *page, OptInt ik_page::*field, int64_t *out) {
   return kind_ok ? int_of(page->*field, out) : 0;
 }
-// The page's item i as its common part (kind-generic access), or nullptr.
-const ItemBase *base_at(const ik_page *page, size_t i) {
-  if (!page || i >= page->count()) return nullptr;
-  switch (page->kind) {
-    case IK_KIND_OPENAI_INVITE: return &page->openai_invites[i];
-    case IK_KIND_TWILIO_INVITE: return &page->twilio_invites[i];
-    case IK_KIND_TWILIO_USER: return &page->twilio_users[i];
-    case IK_KIND_FASTLY_INVITATION: return &page->fastly_invitations[i];
-    default: return nullptr;
-  }
-}
 const char *id_at(const ik_page *page, size_t i) {
   if (!page || i >= page->count()) return nullptr;
   switch (page->kind) {
@@ -101,7 +90,7 @@ IK_API int32_t ik_page_raw_json(const ik_page *page, const uint8_t **data, size_
 }
 IK_API const char *ik_page_item_id(const ik_page *page, size_t i) { return id_at(page, i); }
 IK_API int32_t ik_page_item_raw_json(const ik_page *page, size_t i, const uint8_t **data, size_t *len) {
-  return json_of(base_at(page, i), data, len);
+  return json_of(page ? page->item(i) : nullptr, data, len);
 }
 IK_API const ik_response *ik_page_response(const ik_page *page) { return page ? page->resp.get() : nullptr; }
 

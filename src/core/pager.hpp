@@ -103,8 +103,8 @@ struct ik_pager {
   int64_t stop_pos = 0;
 
   // Loop guard (see follow()): the cursors followed so far, whether next_raw
-  // came from a server response (rather than from the caller), and a hash of
-  // the items of the last non-empty page.
+  // came from a server response (rather than from the caller), and a
+  // fingerprint (count, first and last items) of the last non-empty page.
   ik::detail::SeenCursors seen;
   bool next_from_server = false;
   bool have_items_hash = false;

@@ -101,6 +101,18 @@ struct ik_page {
       default: return 0;
     }
   }
+  // Item i as its common part (exchange metadata, raw JSON), or nullptr when
+  // out of range: kind-generic access.
+  const ik::detail::ItemBase *item(size_t i) const {
+    if (i >= count()) return nullptr;
+    switch (kind) {
+      case IK_KIND_OPENAI_INVITE: return &openai_invites[i];
+      case IK_KIND_TWILIO_INVITE: return &twilio_invites[i];
+      case IK_KIND_TWILIO_USER: return &twilio_users[i];
+      case IK_KIND_FASTLY_INVITATION: return &fastly_invitations[i];
+      default: return nullptr;
+    }
+  }
   // Keeps the first n items (exact max_items stop).
   void truncate(size_t n) {
     if (openai_invites.size() > n) openai_invites.resize(n);
