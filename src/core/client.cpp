@@ -266,11 +266,9 @@ CallSettings resolve_call(const ClientConfig &cfg, const ik_call_options *o) {
   s.retry_ambiguous_posts = cfg.retry.retry_ambiguous_posts;
   if (!o) return s;
   check_version(o->version, IK_CALL_OPTIONS_VERSION, "ik_call_options");
-  if (o->connect_timeout_ms < 0 || o->attempt_timeout_ms < 0 || o->deadline_ms < 0)
-    fail(IK_STATUS_INVALID_ARGUMENT, "ik_call_options timeouts must not be negative");
-  if (o->connect_timeout_ms) s.connect_timeout_ms = std::min(o->connect_timeout_ms, kMaxSettingMs);
-  if (o->attempt_timeout_ms) s.attempt_timeout_ms = std::min(o->attempt_timeout_ms, kMaxSettingMs);
-  if (o->deadline_ms) s.deadline_ms = std::min(o->deadline_ms, kMaxSettingMs);
+  s.connect_timeout_ms = positive_or(o->connect_timeout_ms, s.connect_timeout_ms, "ik_call_options.connect_timeout_ms");
+  s.attempt_timeout_ms = positive_or(o->attempt_timeout_ms, s.attempt_timeout_ms, "ik_call_options.attempt_timeout_ms");
+  s.deadline_ms = positive_or(o->deadline_ms, s.deadline_ms, "ik_call_options.deadline_ms");
   if (o->max_retries < -1) fail(IK_STATUS_INVALID_ARGUMENT, "ik_call_options.max_retries must be >= -1");
   if (o->max_retries == -1) s.max_retries = 0;
   if (o->max_retries > 0) s.max_retries = std::min(o->max_retries, kMaxRetries);

@@ -43,6 +43,10 @@ struct ProviderConfig {
   std::vector<std::string> static_headers;  // e.g. "OpenAI-Organization: org"
 };
 
+// RetryPolicy, ClientConfig and CallSettings are only made by resolve_config()
+// and resolve_call(), which bound every *_ms value to 0..kMaxSettingMs and
+// max_retries to 0..kMaxRetries: the code that uses them (transport, backoff,
+// deadlines) relies on that and does not check again.
 struct RetryPolicy {
   int32_t max_retries = 2;
   int32_t jitter = IK_JITTER_FULL;

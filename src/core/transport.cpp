@@ -370,17 +370,18 @@ void Transport::perform(Slot &slot, const std::string &url, Method method, const
 
 int64_t Transport::backoff_ms(int attempt, int64_t prev_delay) const {
   const auto &r = cfg_.retry;
-  // Settings are clamped to kMaxSettingMs by resolve_config; clamp again here
-  // so that no value can overflow the arithmetic below.
-  const int64_t base = std::clamp<int64_t>(r.base_delay_ms, 0, kMaxSettingMs);
-  const int64_t cap = std::clamp<int64_t>(r.max_delay_ms, 0, kMaxSettingMs);
+  // base and cap are at most kMaxSettingMs (resolve_config), and so is
+  // prev_delay (a backoff or a server wait already capped by
+  // max_server_wait_ms): nothing below can overflow.
+  const int64_t base = r.base_delay_ms;
+  const int64_t cap = r.max_delay_ms;
   double exp = static_cast<double>(base) * static_cast<double>(1ULL << std::clamp(attempt - 1, 0, 30));
   int64_t ceiling = static_cast<int64_t>(std::min<double>(static_cast<double>(cap), exp));
   std::lock_guard<std::mutex> lk(rng_mu_);
   switch (r.jitter) {
     case IK_JITTER_NONE: return ceiling;
     case IK_JITTER_DECORRELATED: {
-      int64_t lo = base, hi = std::max(lo, std::clamp<int64_t>(prev_delay, 0, kMaxSettingMs) * 3);
+      int64_t lo = base, hi = std::max(lo, prev_delay * 3);
       std::uniform_int_distribution<int64_t> d(lo, hi);
       return std::min(cap, d(rng_));
     }
@@ -406,7 +407,6 @@ int64_t clamp_ms(double ms) {
 int64_t ms_until(int64_t unix_seconds) {
   return clamp_ms((static_cast<double>(unix_seconds) - static_cast<double>(std::time(nullptr))) * 1000.0);
 }
-
 
 ik_status status_for_curl(CURLcode c) {
   switch (c) {
@@ -475,9 +475,8 @@ std::unique_ptr<ik_response> Transport::execute(const Request &req, const CallSe
   const ProviderTraits &traits = provider_traits(ep.provider);
   const ProviderConfig &pc = cfg_.provider(ep.provider);
   const int64_t start = now_us();
-  // deadline_ms is at most kMaxSettingMs (30 days): the sum cannot overflow.
-  const int64_t deadline =
-      cs.deadline_ms > 0 ? start + std::min<int64_t>(cs.deadline_ms, kMaxSettingMs) * 1000 : INT64_MAX;
+  // deadline_ms is at most kMaxSettingMs (30 days, resolve_call): the sum cannot overflow.
+  const int64_t deadline = cs.deadline_ms > 0 ? start + cs.deadline_ms * 1000 : INT64_MAX;
   const std::string prefix = std::string(traits.name) + " " + ep.operation + ": ";
 
   auto make_error = [&](ik_status st, std::string msg) {
@@ -739,7 +738,6 @@ std::unique_ptr<ik_response> Transport::execute(const Request &req, const CallSe
       delay = backoff_ms(attempt, prev_delay);
     }
     prev_delay = std::max<int64_t>(delay, cfg_.retry.base_delay_ms);
-    delay = std::clamp<int64_t>(delay, 0, kMaxSettingMs);
     if (deadline != INT64_MAX && now_us() + delay * 1000 >= deadline) {
       info.message += " (no retry: the wait of " + std::to_string(delay) + " ms would pass the deadline)";
       if (server_directed && info.http_status == 429) info.retryable = false;
