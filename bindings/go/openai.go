@@ -8,7 +8,6 @@ import "C"
 import (
 	"context"
 	"encoding/json"
-	"runtime"
 	"time"
 	"unsafe"
 )
@@ -217,7 +216,6 @@ func (c *Client) DeleteOpenAIInvite(ctx context.Context, inviteID string, opts .
 	err := c.do(ctx, "invites.delete", opts, func(cl *C.ik_client, co *C.ik_call_options, ce **C.ik_error) C.ik_status {
 		return C.ik_openai_invite_delete(cl, id, co, &out, ce)
 	})
-	runtime.KeepAlive(c)
 	if err != nil {
 		return nil, err
 	}

@@ -47,22 +47,34 @@ struct CreateArgs {
   BulkOptions bulk;
 };
 
-int create_one(Context &ctx, const CreateArgs &a) {
-  Grants g;
-  if (std::string e = parse_grants(a.services, &g); !e.empty()) throw CliError(kExitUsage, e);
+// The inputs of a create or ensure from the command line; the params point
+// into args and into this object, which must outlive them.
+struct CreateInputs {
+  Grants grants;
   std::vector<const char *> roles;
-  for (const auto &r : a.roles) roles.push_back(r.c_str());
   ik_fastly_invitation_create_params p = IK_FASTLY_INVITATION_CREATE_PARAMS_INIT;
-  p.email = a.email.c_str();
-  p.role = a.role.empty() ? nullptr : a.role.c_str();
-  p.roles = roles.empty() ? nullptr : roles.data();
-  p.roles_count = roles.size();
-  p.limit_services = (a.limit_opt && a.limit_opt->count())
-                         ? (a.limit_services ? IK_OPTBOOL_TRUE : IK_OPTBOOL_FALSE)
-                         : IK_OPTBOOL_UNSET;
-  p.customer_id = a.customer.empty() ? nullptr : a.customer.c_str();
-  p.services = g.refs.empty() ? nullptr : g.refs.data();
-  p.services_count = g.refs.size();
+
+  explicit CreateInputs(const CreateArgs &a) {
+    if (std::string e = parse_grants(a.services, &grants); !e.empty()) throw CliError(kExitUsage, e);
+    for (const auto &r : a.roles) roles.push_back(r.c_str());
+    p.email = a.email.c_str();
+    p.role = a.role.empty() ? nullptr : a.role.c_str();
+    p.roles = roles.empty() ? nullptr : roles.data();
+    p.roles_count = roles.size();
+    p.limit_services = (a.limit_opt && a.limit_opt->count())
+                           ? (a.limit_services ? IK_OPTBOOL_TRUE : IK_OPTBOOL_FALSE)
+                           : IK_OPTBOOL_UNSET;
+    p.customer_id = a.customer.empty() ? nullptr : a.customer.c_str();
+    p.services = grants.refs.empty() ? nullptr : grants.refs.data();
+    p.services_count = grants.refs.size();
+  }
+  CreateInputs(const CreateInputs &) = delete;
+  CreateInputs &operator=(const CreateInputs &) = delete;
+};
+
+int create_one(Context &ctx, const CreateArgs &a) {
+  const CreateInputs in(a);
+  const ik_fastly_invitation_create_params &p = in.p;
   ik_fastly_invitation *inv = nullptr;
   ik_error *err = nullptr;
   const ik_call_options co = ctx.call_options();
@@ -231,20 +243,8 @@ void add_fastly_commands(CLI::App &app, Runner &runner) {
         ->type_name("ID:PERMISSION");
     c->callback([a, &runner] {
       runner.action = [a](Context &ctx) {
-        Grants g;
-        if (std::string e = parse_grants(a->services, &g); !e.empty()) throw CliError(kExitUsage, e);
-        std::vector<const char *> roles;
-        for (const auto &r : a->roles) roles.push_back(r.c_str());
-        ik_fastly_invitation_create_params p = IK_FASTLY_INVITATION_CREATE_PARAMS_INIT;
-        p.email = a->email.c_str();
-        p.role = a->role.empty() ? nullptr : a->role.c_str();
-        p.roles = roles.empty() ? nullptr : roles.data();
-        p.roles_count = roles.size();
-        p.limit_services = a->limit_opt->count() ? (a->limit_services ? IK_OPTBOOL_TRUE : IK_OPTBOOL_FALSE)
-                                                 : IK_OPTBOOL_UNSET;
-        p.customer_id = a->customer.empty() ? nullptr : a->customer.c_str();
-        p.services = g.refs.empty() ? nullptr : g.refs.data();
-        p.services_count = g.refs.size();
+        const CreateInputs in(*a);
+        const ik_fastly_invitation_create_params &p = in.p;
         ik_fastly_invitation *out = nullptr;
         int32_t outcome = 0;
         ik_error *err = nullptr;

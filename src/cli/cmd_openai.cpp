@@ -28,16 +28,24 @@ std::string parse_projects(const std::vector<std::string> &specs, ProjectList *o
   return "";
 }
 
-int create_one(Context &ctx, const std::string &email, const std::string &role, bool projects_set,
-               const std::vector<std::string> &project_specs) {
-  ProjectList pl;
-  if (std::string e = parse_projects(project_specs, &pl); !e.empty()) throw CliError(kExitUsage, e);
+// The inputs of a create or ensure from the command line (projects parsed into
+// *pl, which must outlive the params); a bad --project is a usage error.
+ik_openai_invite_create_params create_params(const std::string &email, const std::string &role, bool projects_set,
+                                             const std::vector<std::string> &project_specs, ProjectList *pl) {
+  if (std::string e = parse_projects(project_specs, pl); !e.empty()) throw CliError(kExitUsage, e);
   ik_openai_invite_create_params p = IK_OPENAI_INVITE_CREATE_PARAMS_INIT;
   p.email = email.c_str();
   p.role = role.c_str();
   p.send_projects = projects_set ? IK_OPTBOOL_TRUE : IK_OPTBOOL_UNSET;
-  p.projects = pl.refs.empty() ? nullptr : pl.refs.data();
-  p.projects_count = pl.refs.size();
+  p.projects = pl->refs.empty() ? nullptr : pl->refs.data();
+  p.projects_count = pl->refs.size();
+  return p;
+}
+
+int create_one(Context &ctx, const std::string &email, const std::string &role, bool projects_set,
+               const std::vector<std::string> &project_specs) {
+  ProjectList pl;
+  const ik_openai_invite_create_params p = create_params(email, role, projects_set, project_specs, &pl);
   ik_openai_invite *inv = nullptr;
   ik_error *err = nullptr;
   const ik_call_options co = ctx.call_options();
@@ -121,13 +129,7 @@ std::string params_from_row(const Row &row, ik_openai_invite_create_params *p, P
 int ensure_one(Context &ctx, const std::string &email, const std::string &role, bool projects_set,
                const std::vector<std::string> &project_specs) {
   ProjectList pl;
-  if (std::string e = parse_projects(project_specs, &pl); !e.empty()) throw CliError(kExitUsage, e);
-  ik_openai_invite_create_params p = IK_OPENAI_INVITE_CREATE_PARAMS_INIT;
-  p.email = email.c_str();
-  p.role = role.c_str();
-  p.send_projects = projects_set ? IK_OPTBOOL_TRUE : IK_OPTBOOL_UNSET;
-  p.projects = pl.refs.empty() ? nullptr : pl.refs.data();
-  p.projects_count = pl.refs.size();
+  const ik_openai_invite_create_params p = create_params(email, role, projects_set, project_specs, &pl);
   ik_openai_invite *inv = nullptr;
   int32_t outcome = 0;
   ik_error *err = nullptr;
