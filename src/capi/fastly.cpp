@@ -11,10 +11,14 @@ ListSpec make_list(void *) { return fastly::list_spec(); }
 
 extern "C" {
 
-IK_API ik_status ik_fastly_invitation_create_params_init(ik_fastly_invitation_create_params *params, uint32_t version, ik_error **out_err) {
-  return init_struct(params, version, IK_FASTLY_INVITATION_CREATE_PARAMS_VERSION, "ik_fastly_invitation_create_params", out_err);
+IK_API ik_status ik_fastly_invitation_create_params_init(ik_fastly_invitation_create_params *params, uint32_t version,
+                                                         ik_error **out_err) {
+  return init_struct(params, version, IK_FASTLY_INVITATION_CREATE_PARAMS_VERSION,
+                     "ik_fastly_invitation_create_params", out_err);
 }
-IK_API uint32_t ik_fastly_invitation_create_params_version(void) { return IK_FASTLY_INVITATION_CREATE_PARAMS_VERSION; }
+IK_API uint32_t ik_fastly_invitation_create_params_version(void) {
+  return IK_FASTLY_INVITATION_CREATE_PARAMS_VERSION;
+}
 
 IK_API ik_status ik_fastly_invitation_create(const ik_client *client,
                                              const ik_fastly_invitation_create_params *params,

@@ -12,10 +12,14 @@ ListSpec make_list(void *) { return openai::list_spec(); }
 
 extern "C" {
 
-IK_API ik_status ik_openai_invite_create_params_init(ik_openai_invite_create_params *params, uint32_t version, ik_error **out_err) {
-  return init_struct(params, version, IK_OPENAI_INVITE_CREATE_PARAMS_VERSION, "ik_openai_invite_create_params", out_err);
+IK_API ik_status ik_openai_invite_create_params_init(ik_openai_invite_create_params *params, uint32_t version,
+                                                     ik_error **out_err) {
+  return init_struct(params, version, IK_OPENAI_INVITE_CREATE_PARAMS_VERSION, "ik_openai_invite_create_params",
+                     out_err);
 }
-IK_API uint32_t ik_openai_invite_create_params_version(void) { return IK_OPENAI_INVITE_CREATE_PARAMS_VERSION; }
+IK_API uint32_t ik_openai_invite_create_params_version(void) {
+  return IK_OPENAI_INVITE_CREATE_PARAMS_VERSION;
+}
 
 IK_API ik_status ik_openai_invite_create(const ik_client *client, const ik_openai_invite_create_params *params,
                                          const ik_call_options *call_opts, ik_openai_invite **out,

@@ -236,8 +236,9 @@ void add_fastly_commands(CLI::App &app, Runner &runner) {
     c->add_option("--roles", a->roles, "IAM role ids (comma-separated or repeated)")
         ->delimiter(',')
         ->type_name("ID,...");
-    a->limit_opt = c->add_flag("--limit-services", a->limit_services,
-                               "Limit access to the services granted with --service (--limit-services=false to send false)");
+    a->limit_opt =
+        c->add_flag("--limit-services", a->limit_services,
+                    "Limit access to the services granted with --service (--limit-services=false to send false)");
     c->add_option("--customer", a->customer, "Customer (account) id")->type_name("ID");
     c->add_option("--service", a->services, "Service grant SERVICE_ID:PERMISSION (repeatable)")
         ->type_name("ID:PERMISSION");

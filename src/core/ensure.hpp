@@ -10,12 +10,17 @@
 #include <string_view>
 
 #include "core/client.hpp"
+#include "core/json.hpp"
 
 namespace ik::detail {
 
 // Lookup rounds: lookup, create; after an ambiguous create (or a 409) lookup
 // again, create again only if the object is still absent.
 constexpr int kEnsureRounds = 3;
+
+// The "matches what was asked" rule of every resource: a field the caller set
+// (non-NULL) must equal the object's; a field it left unset matches anything.
+inline bool same_if_set(const char *wanted, const OptStr &have) { return !wanted || (have.set && have.s == wanted); }
 
 // Serializes the ensure calls of one client for one key (provider, resource,
 // person): a stripe of the client's lock array.

@@ -31,17 +31,21 @@ namespace {
 }
 }  // namespace
 
+std::string_view as_text(JsonElement e, std::string_view what) {
+  std::string_view sv;
+  if (e.get_string().get(sv) != simdjson::SUCCESS) wrong_type(what, "a string");
+  // The C accessors return NUL-terminated strings: a value with an embedded
+  // NUL (\u0000) would be read cut short, so it is refused, never truncated.
+  if (sv.find('\0') != std::string_view::npos)
+    fail(IK_STATUS_PARSE, "unexpected response: field '" + std::string(what) + "' contains a NUL character (\\u0000)");
+  return sv;
+}
+
 OptStr get_str(JsonObject obj, std::string_view key) {
   OptStr out;
   JsonElement e;
   if (obj.at_key(key).get(e) != simdjson::SUCCESS || e.is_null()) return out;
-  std::string_view sv;
-  if (e.get_string().get(sv) != simdjson::SUCCESS) wrong_type(key, "a string");
-  // The C accessors return NUL-terminated strings: a value with an embedded
-  // NUL (\u0000) would be read cut short, so it is refused, never truncated.
-  if (sv.find('\0') != std::string_view::npos)
-    fail(IK_STATUS_PARSE, "unexpected response: field '" + std::string(key) + "' contains a NUL character (\\u0000)");
-  out.assign(sv);
+  out.assign(as_text(e, key));
   return out;
 }
 

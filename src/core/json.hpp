@@ -41,6 +41,9 @@ void pad_for_parse(std::string &s);
 // Field readers: absent and null read as unset; a value of the wrong type
 // throws Error(IK_STATUS_PARSE) naming the field.
 OptStr get_str(JsonObject obj, std::string_view key);
+// A string element (e.g. of an array) as text; what names it in errors. Throws
+// Error(IK_STATUS_PARSE) unless it is a string without an embedded NUL.
+std::string_view as_text(JsonElement e, std::string_view what);
 OptInt get_int(JsonObject obj, std::string_view key);
 ik_optbool get_bool(JsonObject obj, std::string_view key);  // IK_OPTBOOL_*; absent/null = UNSET
 std::optional<JsonObject> get_obj(JsonObject obj, std::string_view key);

@@ -27,13 +27,7 @@ void map_invitation(JsonObject o, ik_fastly_invitation &inv) {
     inv.limit_services = get_bool(*a, "limit_services");
     inv.role = get_str(*a, "role");
     if (auto roles = get_arr(*a, "roles")) {
-      for (JsonElement r : *roles) {
-        std::string_view sv;
-        if (r.get_string().get(sv) != simdjson::SUCCESS) fail(IK_STATUS_PARSE, "unexpected response: roles[] is not a string");
-        if (sv.find('\0') != std::string_view::npos)
-          fail(IK_STATUS_PARSE, "unexpected response: field 'roles[]' contains a NUL character (\\u0000)");
-        inv.roles.emplace_back(sv);
-      }
+      for (JsonElement r : *roles) inv.roles.emplace_back(as_text(r, "roles[]"));
     }
     inv.status_code = get_int(*a, "status_code");
     inv.created_at = get_str(*a, "created_at");
@@ -223,9 +217,8 @@ std::unique_ptr<ik_fastly_invitation> ensure(const ik_client &c, const ik_fastly
       },
       [&] { return call_create(c, req, cs); },
       [&](const ik_fastly_invitation &inv) {
-        const bool role_ok = !p.role || (inv.role.set && inv.role.s == p.role);
-        const bool limit_ok = p.limit_services == IK_OPTBOOL_UNSET || p.limit_services == inv.limit_services;
-        return role_ok && limit_ok;
+        return same_if_set(p.role, inv.role) &&
+               (p.limit_services == IK_OPTBOOL_UNSET || p.limit_services == inv.limit_services);
       },
       outcome);
 }

@@ -21,7 +21,10 @@ const Endpoint kDelete{IK_PROVIDER_OPENAI, "invites.delete", Method::Delete, "/o
                        nullptr, IK_KIND_NONE, false};
 constexpr int32_t kMaxPageSize = 100;
 
-void map_invite(JsonObject o, ik_openai_invite &inv) {
+}  // namespace
+
+// The mappings of single objects (also used by the fuzz harnesses).
+void map_invite_object(JsonObject o, ik_openai_invite &inv) {
   inv.object = get_str(o, "object");
   inv.id = get_str(o, "id");
   inv.email = get_str(o, "email");
@@ -40,6 +43,8 @@ void map_invite(JsonObject o, ik_openai_invite &inv) {
   }
 }
 
+namespace {
+
 void parse_list(ik_page &page, JsonElement root) {
   JsonObject o = as_object(root, "list response");
   auto data = get_arr(o, "data");
@@ -50,7 +55,7 @@ void parse_list(ik_page &page, JsonElement root) {
   size_t i = 0;
   for (JsonElement e : *data) {
     ik_openai_invite inv;
-    map_invite(as_object(e, "data[]"), inv);
+    map_invite_object(as_object(e, "data[]"), inv);
     inv.resp = page.resp;
     inv.raw.assign(raw[i++]);
     page.openai_invites.push_back(std::move(inv));
@@ -65,9 +70,7 @@ void parse_list(ik_page &page, JsonElement root) {
   page.has_next = page.has_more && !last.empty() && !page.openai_invites.empty();
   page.next_raw = page.has_next ? last : std::string();
 }
-}  // namespace
 
-namespace {
 // Validates the inputs of a create and builds its request.
 Request create_request(const ik_openai_invite_create_params &p) {
   check_version(p.version, IK_OPENAI_INVITE_CREATE_PARAMS_VERSION, "ik_openai_invite_create_params");
@@ -115,7 +118,7 @@ bool same_projects(const ik_openai_invite &inv, const ik_openai_invite_create_pa
 
 std::unique_ptr<ik_openai_invite> create(const ik_client &c, const ik_openai_invite_create_params &p,
                                          const CallSettings &cs) {
-  return call_object<ik_openai_invite>(c, create_request(p), cs, map_invite);
+  return call_object<ik_openai_invite>(c, create_request(p), cs, map_invite_object);
 }
 
 std::unique_ptr<ik_openai_invite> ensure(const ik_client &c, const ik_openai_invite_create_params &p,
@@ -129,7 +132,7 @@ std::unique_ptr<ik_openai_invite> ensure(const ik_client &c, const ik_openai_inv
           return inv.email.set && iequals(inv.email.s, email) && !(inv.status.set && inv.status.s == "expired");
         });
       },
-      [&] { return call_object<ik_openai_invite>(c, req, cs, map_invite); },
+      [&] { return call_object<ik_openai_invite>(c, req, cs, map_invite_object); },
       [&](const ik_openai_invite &inv) {
         return inv.role.set && inv.role.s == p.role &&
                (p.send_projects != IK_OPTBOOL_TRUE || same_projects(inv, p));
@@ -139,10 +142,9 @@ std::unique_ptr<ik_openai_invite> ensure(const ik_client &c, const ik_openai_inv
 
 std::unique_ptr<ik_openai_invite> retrieve(const ik_client &c, const char *invite_id, const CallSettings &cs) {
   check_text(invite_id, "invite_id", true);
-  return call_object<ik_openai_invite>(c, make_request(kRetrieve, {invite_id}), cs, map_invite);
+  return call_object<ik_openai_invite>(c, make_request(kRetrieve, {invite_id}), cs, map_invite_object);
 }
 
-void map_invite_object(JsonObject o, ik_openai_invite &inv) { map_invite(o, inv); }
 
 ListSpec list_spec() { return make_list_spec(kList, Scheme::AfterId, kMaxPageSize, kList.path, parse_list); }
 

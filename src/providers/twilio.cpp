@@ -48,7 +48,10 @@ void check_sid(const char *sid, const char *prefix, const char *what) {
   }
 }
 
-void map_invite(JsonObject o, ik_twilio_invite &inv) {
+}  // namespace
+
+// The mappings of single objects (also used by the fuzz harnesses).
+void map_invite_object(JsonObject o, ik_twilio_invite &inv) {
   inv.sid = get_str(o, "sid");
   inv.account_sid = get_str(o, "account_sid");
   inv.channel_sid = get_str(o, "channel_sid");
@@ -61,7 +64,7 @@ void map_invite(JsonObject o, ik_twilio_invite &inv) {
   inv.date_updated = get_str(o, "date_updated");
 }
 
-void map_user(JsonObject o, ik_twilio_user &u) {
+void map_user_object(JsonObject o, ik_twilio_user &u) {
   u.sid = get_str(o, "sid");
   u.account_sid = get_str(o, "account_sid");
   u.service_sid = get_str(o, "service_sid");
@@ -80,6 +83,8 @@ void map_user(JsonObject o, ik_twilio_user &u) {
   }
   u.url = get_str(o, "url");
 }
+
+namespace {
 
 // {"<key>": [...], "meta": {...}}: items are found through meta.key.
 template <class T, class Map>
@@ -115,10 +120,10 @@ void parse_page(ik_page &page, JsonElement root, const char *default_key, std::v
 }
 
 void parse_invite_page(ik_page &page, JsonElement root) {
-  parse_page(page, root, "invites", page.twilio_invites, map_invite);
+  parse_page(page, root, "invites", page.twilio_invites, map_invite_object);
 }
 void parse_user_page(ik_page &page, JsonElement root) {
-  parse_page(page, root, "users", page.twilio_users, map_user);
+  parse_page(page, root, "users", page.twilio_users, map_user_object);
 }
 
 Request user_write(const Endpoint &ep, const char *service_sid, const char *sid_or_identity,
@@ -157,9 +162,6 @@ Request user_write(const Endpoint &ep, const char *service_sid, const char *sid_
 }
 }  // namespace
 
-void map_invite_object(JsonObject o, ik_twilio_invite &inv) { map_invite(o, inv); }
-void map_user_object(JsonObject o, ik_twilio_user &u) { map_user(o, u); }
-
 // ---- v1 Channel Invites ----
 
 namespace {
@@ -177,14 +179,12 @@ Request invite_create_request(const char *service_sid, const char *channel_sid, 
   return req;
 }
 
-// A field the caller set (non-NULL) must equal the object's; unset fields match anything.
-bool same_if_set(const char *wanted, const OptStr &have) { return !wanted || (have.set && have.s == wanted); }
 }  // namespace
 
 std::unique_ptr<ik_twilio_invite> invite_create(const ik_client &c, const char *service_sid, const char *channel_sid,
                                                 const char *identity, const char *role_sid, const CallSettings &cs) {
   return call_object<ik_twilio_invite>(c, invite_create_request(service_sid, channel_sid, identity, role_sid), cs,
-                                       map_invite);
+                                       map_invite_object);
 }
 
 std::unique_ptr<ik_twilio_invite> invite_ensure(const ik_client &c, const char *service_sid, const char *channel_sid,
@@ -200,7 +200,7 @@ std::unique_ptr<ik_twilio_invite> invite_ensure(const ik_client &c, const char *
           return inv.identity.set && inv.identity.s == who;
         });
       },
-      [&] { return call_object<ik_twilio_invite>(c, req, cs, map_invite); },
+      [&] { return call_object<ik_twilio_invite>(c, req, cs, map_invite_object); },
       [&](const ik_twilio_invite &inv) { return same_if_set(role_sid, inv.role_sid); }, outcome);
 }
 
@@ -210,7 +210,7 @@ std::unique_ptr<ik_twilio_invite> invite_fetch(const ik_client &c, const char *s
   check_text(channel_sid, "channel_sid", true);
   check_sid(invite_sid, "IN", "invite_sid");
   return call_object<ik_twilio_invite>(c, make_request(kInviteFetch, {service_sid, channel_sid, invite_sid}), cs,
-                                       map_invite);
+                                       map_invite_object);
 }
 
 ListSpec invite_list_spec(const char *service_sid, const char *channel_sid, const char *const *identities,
@@ -240,19 +240,21 @@ std::unique_ptr<ik_deletion> invite_delete(const ik_client &c, const char *servi
 
 std::unique_ptr<ik_twilio_user> user_create(const ik_client &c, const char *service_sid,
                                             const ik_twilio_user_params &p, const CallSettings &cs) {
-  return call_object<ik_twilio_user>(c, user_write(kUserCreate, service_sid, nullptr, p), cs, map_user);
+  return call_object<ik_twilio_user>(c, user_write(kUserCreate, service_sid, nullptr, p), cs, map_user_object);
 }
 
 std::unique_ptr<ik_twilio_user> user_update(const ik_client &c, const char *service_sid, const char *sid_or_identity,
                                             const ik_twilio_user_params &p, const CallSettings &cs) {
-  return call_object<ik_twilio_user>(c, user_write(kUserUpdate, service_sid, sid_or_identity, p), cs, map_user);
+  return call_object<ik_twilio_user>(c, user_write(kUserUpdate, service_sid, sid_or_identity, p), cs,
+                                     map_user_object);
 }
 
 std::unique_ptr<ik_twilio_user> user_fetch(const ik_client &c, const char *service_sid, const char *sid_or_identity,
                                            const CallSettings &cs) {
   check_sid(service_sid, "IS", "service_sid");
   check_text(sid_or_identity, "sid_or_identity", true);
-  return call_object<ik_twilio_user>(c, make_request(kUserFetch, {service_sid, sid_or_identity}), cs, map_user);
+  return call_object<ik_twilio_user>(c, make_request(kUserFetch, {service_sid, sid_or_identity}), cs,
+                                     map_user_object);
 }
 
 std::unique_ptr<ik_twilio_user> user_ensure(const ik_client &c, const char *service_sid,
@@ -268,7 +270,7 @@ std::unique_ptr<ik_twilio_user> user_ensure(const ik_client &c, const char *serv
           throw;
         }
       },
-      [&] { return call_object<ik_twilio_user>(c, req, cs, map_user); },
+      [&] { return call_object<ik_twilio_user>(c, req, cs, map_user_object); },
       [&](const ik_twilio_user &u) {
         return same_if_set(p.role_sid, u.role_sid) && same_if_set(p.friendly_name, u.friendly_name) &&
                same_if_set(p.attributes, u.attributes);
