@@ -40,8 +40,8 @@
  *                      size_t *len)` returns 1 and sets both when present,
  *                      0 and NULL/0 otherwise (data and len may be NULL).
  *                      Always use len: whole bodies are followed by a NUL
- *                      byte, but slices of a page body (items' raw JSON) are
- *                      not NUL-terminated.
+ *                      byte, but items' raw JSON (a slice of a body) is not
+ *                      guaranteed to be NUL-terminated.
  *  - Lists inside an object: `size_t ik_x_<item>_count(const ik_x *)` and
  *    `ik_x_<item>_at(const ik_x *, size_t i, ...)`, with i from 0.
  *  - Versioned structs (inputs) start with `uint32_t version` and have an

@@ -93,7 +93,8 @@ IK_API ik_status ik_fastly_invitation_delete(const ik_client *client, const char
  * ik_openai_invite_ensure). The lookup lists all invitations (pages of 100)
  * for the same email (case-insensitive ASCII); one with deleted_at set does
  * not count. A found invitation is PRESENT when params->role is NULL or equal
- * to its role, and limit_services is unset or equal. */
+ * to its role, and limit_services is unset or equal. Like the OpenAI ensure,
+ * every call lists all invitations (see its "Cost"). */
 IK_API ik_status ik_fastly_invitation_ensure(const ik_client *client,
                                              const ik_fastly_invitation_create_params *params,
                                              const ik_call_options *call_opts, ik_fastly_invitation **out,
@@ -123,7 +124,7 @@ IK_API const char *ik_fastly_invitation_service_invitation_at(const ik_fastly_in
  * body (for a create, the `data` member of the body; for a listed invitation,
  * its element of `data[]`), so that created and listed invitations look alike;
  * the whole body stays readable through ik_response_body. Borrowed. Returns 1
- * and sets *data and *len (use len: not NUL-terminated), else 0. */
+ * and sets *data and *len (use len: not guaranteed to be NUL-terminated), else 0. */
 IK_API int32_t ik_fastly_invitation_raw_json(const ik_fastly_invitation *inv, const uint8_t **data, size_t *len);
 IK_API const ik_response *ik_fastly_invitation_response(const ik_fastly_invitation *inv); /**< Exchange metadata (request id, rate limits, attempts), borrowed. */
 IK_API void ik_fastly_invitation_free(ik_fastly_invitation *inv); /**< Frees an owned invitation; never one borrowed from a page. NULL-safe. */

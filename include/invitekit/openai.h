@@ -102,6 +102,9 @@ IK_API ik_status ik_openai_invite_delete(const ik_client *client, const char *in
  * is PRESENT when its role equals params->role and, when send_projects is
  * IK_OPTBOOL_TRUE, it has the same set of projects; else PRESENT_DIFFERENT
  * (nothing is changed). call_opts apply to each request.
+ * Cost: every call lists all invites. A caller that already holds a fresh
+ * listing (as `invitekit ... sync` does) may create directly and call ensure
+ * only when a create fails ambiguously or with a 409.
  * Concurrency: calls on ONE client for the same person (provider, resource,
  * email) are serialized, so that exactly one of them creates; across clients
  * or processes nothing prevents two creates (the API has no idempotency key).

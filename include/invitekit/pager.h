@@ -115,7 +115,7 @@ IK_API const ik_fastly_invitation *ik_page_fastly_invitation_at(const ik_page *p
  * page body; returns 1 and sets *data and *len (borrowed from the page; not
  * guaranteed to be NUL-terminated: always use len), 0 when i is out of range. */
 IK_API const char *ik_page_item_id(const ik_page *page, size_t i);
-IK_API int32_t ik_page_item_raw_json(const ik_page *page, size_t i, const uint8_t **data, size_t *len); /**< 1 and *data, *len (borrowed, not NUL-terminated) when i is in range, else 0. */
+IK_API int32_t ik_page_item_raw_json(const ik_page *page, size_t i, const uint8_t **data, size_t *len); /**< 1 and *data, *len (borrowed; not guaranteed to be NUL-terminated) when i is in range, else 0. */
 
 /** OpenAI list metadata (NULL for other kinds). */
 IK_API const char *ik_page_openai_first_id(const ik_page *page);
