@@ -11,7 +11,7 @@ use crate::openai::required;
 use crate::options::{CallOptions, ListOptions, with_call};
 use crate::page::{Page, Pager};
 use crate::response::{
-    Deletion, Response, borrowed_view, i64_accessors, owned_handle, response_ref, str_accessors, time_accessors,
+    Deletion, borrowed_view, i64_accessors, json_and_response, owned_handle, str_accessors, time_accessors,
 };
 use crate::sys;
 
@@ -77,19 +77,11 @@ impl FastlyInvitationRef {
             unsafe { ffi::opt_str(sys::ik_fastly_invitation_service_invitation_at(self.as_ptr(), i)) }.unwrap_or("")
         })
     }
-    /// The invitation's JSON (the `data` resource of a create; the item's bytes in a page body).
-    pub fn raw_json(&self) -> Option<&[u8]> {
-        // SAFETY: a live invitation; the bytes are borrowed from it.
-        unsafe { ffi::bytes(|d, l| sys::ik_fastly_invitation_raw_json(self.as_ptr(), d, l)) }
-    }
-    /// [`raw_json`](Self::raw_json) as text.
-    pub fn raw_json_str(&self) -> Option<&str> {
-        self.raw_json().and_then(|b| std::str::from_utf8(b).ok())
-    }
-    /// Exchange metadata (rate limits: [`Response::ratelimit_remaining`]).
-    pub fn response(&self) -> &Response {
-        // SAFETY: the response is borrowed from this live invitation.
-        unsafe { response_ref(sys::ik_fastly_invitation_response(self.as_ptr())) }
+    json_and_response! {
+        /// The invitation's JSON (the `data` resource of a create; the item's bytes in a page body).
+        raw_json => sys::ik_fastly_invitation_raw_json;
+        /// Exchange metadata (rate limits: [`Response::ratelimit_remaining`](crate::Response::ratelimit_remaining)).
+        response => sys::ik_fastly_invitation_response;
     }
 }
 

@@ -9,7 +9,7 @@ use crate::error::Error;
 use crate::ffi;
 use crate::options::{CallOptions, ListOptions, with_call};
 use crate::page::{Page, Pager};
-use crate::response::{Deletion, Response, borrowed_view, owned_handle, response_ref, str_accessors, time_accessors};
+use crate::response::{Deletion, borrowed_view, json_and_response, owned_handle, str_accessors, time_accessors};
 use crate::sys;
 
 borrowed_view! {
@@ -78,20 +78,12 @@ impl OpenAiInviteRef {
         // SAFETY: a live invite.
         unsafe { sys::ik_openai_invite_has_projects(self.as_ptr()) != 0 }
     }
-    /// The invite's JSON: the whole body for a single-object result, the item's own bytes for an
-    /// item of a page.
-    pub fn raw_json(&self) -> Option<&[u8]> {
-        // SAFETY: a live invite; the bytes are borrowed from it.
-        unsafe { ffi::bytes(|d, l| sys::ik_openai_invite_raw_json(self.as_ptr(), d, l)) }
-    }
-    /// [`raw_json`](Self::raw_json) as text.
-    pub fn raw_json_str(&self) -> Option<&str> {
-        self.raw_json().and_then(|b| std::str::from_utf8(b).ok())
-    }
-    /// Exchange metadata (for a page item: the page's).
-    pub fn response(&self) -> &Response {
-        // SAFETY: the response is borrowed from this live invite.
-        unsafe { response_ref(sys::ik_openai_invite_response(self.as_ptr())) }
+    json_and_response! {
+        /// The invite's JSON: the whole body for a single-object result, the item's own bytes for an
+        /// item of a page.
+        raw_json => sys::ik_openai_invite_raw_json;
+        /// Exchange metadata (for a page item: the page's).
+        response => sys::ik_openai_invite_response;
     }
 }
 

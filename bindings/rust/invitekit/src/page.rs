@@ -8,7 +8,7 @@ use crate::fastly::{FastlyInvitation, FastlyInvitationRef};
 use crate::ffi;
 use crate::openai::{OpenAiInvite, OpenAiInviteRef};
 use crate::options::{CallOptions, with_call};
-use crate::response::{Response, response_ref};
+use crate::response::json_and_response;
 use crate::sys;
 use crate::twilio::{TwilioInvite, TwilioInviteRef, TwilioUser, TwilioUserRef};
 
@@ -168,19 +168,11 @@ impl<T> Page<T> {
         /// Fastly `meta.total_pages`.
         fastly_total_pages => sys::ik_page_fastly_total_pages;
     }
-    /// The whole response body of this page, exactly as received.
-    pub fn raw_json(&self) -> Option<&[u8]> {
-        // SAFETY: a live page; the bytes are borrowed from it.
-        unsafe { ffi::bytes(|d, l| sys::ik_page_raw_json(self.as_ptr(), d, l)) }
-    }
-    /// [`raw_json`](Self::raw_json) as text.
-    pub fn raw_json_str(&self) -> Option<&str> {
-        self.raw_json().and_then(|b| std::str::from_utf8(b).ok())
-    }
-    /// Exchange metadata.
-    pub fn response(&self) -> &Response {
-        // SAFETY: the response is borrowed from this live page.
-        unsafe { response_ref(sys::ik_page_response(self.as_ptr())) }
+    json_and_response! {
+        /// The whole response body of this page, exactly as received.
+        raw_json => sys::ik_page_raw_json;
+        /// Exchange metadata.
+        response => sys::ik_page_response;
     }
     /// Identifier of item `i`, whatever its kind (OpenAI `id`, Twilio `sid`, Fastly `id`).
     pub fn item_id(&self, i: usize) -> Option<&str> {

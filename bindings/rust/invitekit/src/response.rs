@@ -137,6 +137,29 @@ macro_rules! i64_accessors {
 }
 pub(crate) use i64_accessors;
 
+/// The accessors every result has: `raw_json` (borrowed bytes), `raw_json_str`
+/// and `response`, over the result's `ik_*_raw_json` and `ik_*_response`.
+macro_rules! json_and_response {
+    ($(#[$raw_doc:meta])* raw_json => $raw:path; $(#[$resp_doc:meta])* response => $resp:path;) => {
+        $(#[$raw_doc])*
+        pub fn raw_json(&self) -> Option<&[u8]> {
+            // SAFETY: a live object borrowed for the lifetime of &self; the bytes are borrowed
+            // from it.
+            unsafe { crate::ffi::bytes(|d, l| $raw(self.as_ptr(), d, l)) }
+        }
+        /// [`raw_json`](Self::raw_json) as text.
+        pub fn raw_json_str(&self) -> Option<&str> {
+            self.raw_json().and_then(|b| std::str::from_utf8(b).ok())
+        }
+        $(#[$resp_doc])*
+        pub fn response(&self) -> &crate::response::Response {
+            // SAFETY: the response is borrowed from this live object.
+            unsafe { crate::response::response_ref($resp(self.as_ptr())) }
+        }
+    };
+}
+pub(crate) use json_and_response;
+
 borrowed_view! {
     /// Metadata of the HTTP exchange behind a result: status, request id, headers, rate limits,
     /// attempts, timing, body. Always borrowed from its result (`response()` of an invite, a
@@ -278,19 +301,11 @@ impl DeletionRef {
         // SAFETY: a live deletion.
         ffi::optbool(unsafe { sys::ik_deletion_deleted(self.as_ptr()) })
     }
-    /// The response body (OpenAI); `None` for a 204 answer.
-    pub fn raw_json(&self) -> Option<&[u8]> {
-        // SAFETY: a live deletion; the bytes are borrowed from it.
-        unsafe { ffi::bytes(|d, l| sys::ik_deletion_raw_json(self.as_ptr(), d, l)) }
-    }
-    /// [`raw_json`](Self::raw_json) as text.
-    pub fn raw_json_str(&self) -> Option<&str> {
-        self.raw_json().and_then(|b| std::str::from_utf8(b).ok())
-    }
-    /// Exchange metadata.
-    pub fn response(&self) -> &Response {
-        // SAFETY: the response is borrowed from this live deletion.
-        unsafe { response_ref(sys::ik_deletion_response(self.as_ptr())) }
+    json_and_response! {
+        /// The response body (OpenAI); `None` for a 204 answer.
+        raw_json => sys::ik_deletion_raw_json;
+        /// Exchange metadata.
+        response => sys::ik_deletion_response;
     }
 }
 

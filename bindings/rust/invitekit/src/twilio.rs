@@ -11,7 +11,7 @@ use crate::openai::required;
 use crate::options::{CallOptions, ListOptions, with_call};
 use crate::page::{Page, Pager};
 use crate::response::{
-    Deletion, Response, borrowed_view, i64_accessors, owned_handle, response_ref, str_accessors, time_accessors,
+    Deletion, borrowed_view, i64_accessors, json_and_response, owned_handle, str_accessors, time_accessors,
 };
 use crate::sys;
 
@@ -54,19 +54,11 @@ impl TwilioInviteRef {
         /// Update date.
         date_updated_time => sys::ik_twilio_invite_date_updated_unix;
     }
-    /// The invite's JSON (whole body, or the item's bytes in a page body).
-    pub fn raw_json(&self) -> Option<&[u8]> {
-        // SAFETY: a live invite; the bytes are borrowed from it.
-        unsafe { ffi::bytes(|d, l| sys::ik_twilio_invite_raw_json(self.as_ptr(), d, l)) }
-    }
-    /// [`raw_json`](Self::raw_json) as text.
-    pub fn raw_json_str(&self) -> Option<&str> {
-        self.raw_json().and_then(|b| std::str::from_utf8(b).ok())
-    }
-    /// Exchange metadata.
-    pub fn response(&self) -> &Response {
-        // SAFETY: the response is borrowed from this live invite.
-        unsafe { response_ref(sys::ik_twilio_invite_response(self.as_ptr())) }
+    json_and_response! {
+        /// The invite's JSON (whole body, or the item's bytes in a page body).
+        raw_json => sys::ik_twilio_invite_raw_json;
+        /// Exchange metadata.
+        response => sys::ik_twilio_invite_response;
     }
 }
 
@@ -136,19 +128,11 @@ impl TwilioUserRef {
         // SAFETY: a live user.
         ffi::optbool(unsafe { sys::ik_twilio_user_is_notifiable(self.as_ptr()) })
     }
-    /// The user's JSON (whole body, or the item's bytes in a page body).
-    pub fn raw_json(&self) -> Option<&[u8]> {
-        // SAFETY: a live user; the bytes are borrowed from it.
-        unsafe { ffi::bytes(|d, l| sys::ik_twilio_user_raw_json(self.as_ptr(), d, l)) }
-    }
-    /// [`raw_json`](Self::raw_json) as text.
-    pub fn raw_json_str(&self) -> Option<&str> {
-        self.raw_json().and_then(|b| std::str::from_utf8(b).ok())
-    }
-    /// Exchange metadata.
-    pub fn response(&self) -> &Response {
-        // SAFETY: the response is borrowed from this live user.
-        unsafe { response_ref(sys::ik_twilio_user_response(self.as_ptr())) }
+    json_and_response! {
+        /// The user's JSON (whole body, or the item's bytes in a page body).
+        raw_json => sys::ik_twilio_user_raw_json;
+        /// Exchange metadata.
+        response => sys::ik_twilio_user_response;
     }
 }
 
