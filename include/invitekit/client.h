@@ -228,14 +228,22 @@ typedef struct ik_client_options {
   ik_log_cb log_cb;                /**< receives log events; NULL = none (environment logging applies) */
   void *log_user_data;             /**< passed to log_cb; owned by the client after ik_client_new succeeds */
   ik_free_cb log_user_data_free;   /**< releases log_user_data when the client is freed; may be NULL */
+
+  /* Non-blocking calls (version 2, since 0.2.1; async.h) */
+  int32_t completion_mode;         /**< IK_COMPLETIONS_*; default IK_COMPLETIONS_IO_THREAD */
+  int32_t max_connections;         /**< open connections of the non-blocking engine; 0 = default (64), max 4096 */
 } ik_client_options;
 
+/** Where the completion callbacks of non-blocking calls run (async.h). */
+#define IK_COMPLETIONS_IO_THREAD 0 /**< on the client's I/O thread (default) */
+#define IK_COMPLETIONS_QUEUED    1 /**< queued; run by ik_client_dispatch() on the caller's thread */
+
 /** Version of the ik_client_options layout declared by this header. */
-#define IK_CLIENT_OPTIONS_VERSION 1
+#define IK_CLIENT_OPTIONS_VERSION 2
 /** Static initialiser: version set, every other field zero (default). */
 #define IK_CLIENT_OPTIONS_INIT { IK_CLIENT_OPTIONS_VERSION, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, \
   NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, NULL, NULL, 0, \
-  0, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0, NULL, NULL, NULL }
+  0, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0, 0 }
 
 /**
  * Zero-fills *opts and sets opts->version = version.

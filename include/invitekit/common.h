@@ -104,6 +104,7 @@ typedef int32_t ik_status;
 #define IK_STATUS_NO_CREDENTIALS    19  /**< no credentials configured for the provider */
 #define IK_STATUS_UNSUPPORTED       20  /**< feature not available in this build */
 #define IK_STATUS_INTERNAL          21  /**< a bug in invitekit; the message says more */
+#define IK_STATUS_WOULD_BLOCK       22  /**< a blocking call or wait on the client's own I/O thread (async.h); an operation not complete yet (since 0.2.1) */
 
 /** Static English text for a status; never NULL (unknown values give "unknown status"). */
 IK_API const char *ik_status_str(ik_status status);

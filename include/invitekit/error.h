@@ -119,6 +119,8 @@ IK_API int32_t ik_error_transport_code(const ik_error *err);
 #define IK_CANCELLED_BY_NONE           0 /**< the call was not cancelled */
 #define IK_CANCELLED_BY_TOKEN          1 /**< an ik_cancel_token (ik_call_options.cancel) */
 #define IK_CANCELLED_BY_RETRY_CALLBACK 2 /**< the client's retry callback vetoed a retry */
+#define IK_CANCELLED_BY_OPERATION      3 /**< ik_op_cancel() on a non-blocking operation (since 0.2.1) */
+#define IK_CANCELLED_BY_CLIENT_FREE    4 /**< ik_client_free() with the operation in flight (since 0.2.1) */
 
 /** IK_CANCELLED_BY_* for an IK_STATUS_CANCELLED error, IK_CANCELLED_BY_NONE
  * otherwise. A binding tells its own abort (a callback that returned non-zero)

@@ -31,5 +31,6 @@
 #include <invitekit/openai.h>
 #include <invitekit/twilio.h>
 #include <invitekit/fastly.h>
+#include <invitekit/async.h>
 
 #endif /* INVITEKIT_H */

@@ -4,6 +4,7 @@
 #include "capi/accessors.hpp"
 #include "capi/guard.hpp"
 #include "core/encoding.hpp"
+#include "core/engine.hpp"
 #include "core/transport.hpp"
 #include "core/types.hpp"
 

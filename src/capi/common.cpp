@@ -54,6 +54,7 @@ IK_API const char *ik_status_str(ik_status s) {
     case IK_STATUS_NO_CREDENTIALS: return "no credentials configured";
     case IK_STATUS_UNSUPPORTED: return "not supported";
     case IK_STATUS_INTERNAL: return "internal error";
+    case IK_STATUS_WOULD_BLOCK: return "would block";
     default: return "unknown status";
   }
 }
@@ -82,6 +83,7 @@ IK_API const char *ik_status_name(ik_status s) {
     case IK_STATUS_NO_CREDENTIALS: return "IK_STATUS_NO_CREDENTIALS";
     case IK_STATUS_UNSUPPORTED: return "IK_STATUS_UNSUPPORTED";
     case IK_STATUS_INTERNAL: return "IK_STATUS_INTERNAL";
+    case IK_STATUS_WOULD_BLOCK: return "IK_STATUS_WOULD_BLOCK";
     default: return "IK_STATUS_UNKNOWN";
   }
 }

@@ -1,5 +1,6 @@
 // C ABI of Fastly invitations.
 #include "capi/accessors.hpp"
+#include "capi/async.hpp"
 #include "capi/pager.hpp"
 #include "providers/fastly.hpp"
 
@@ -28,7 +29,7 @@ IK_API ik_status ik_fastly_invitation_create(const ik_client *client,
     clear_out(out);
     CallSettings cs = settings(client, call_opts);
     require(params, "params");
-    *out = fastly::create(*client, *params, cs).release();
+    *out = run(*client, fastly::create(*params), cs).release();
   });
 }
 
@@ -48,7 +49,7 @@ IK_API ik_status ik_fastly_invitation_delete(const ik_client *client, const char
   return guard(out_err, [&] {
     if (out) *out = nullptr;
     CallSettings cs = settings(client, call_opts);
-    give_optional(out, fastly::remove(*client, invitation_id, cs));
+    give_optional(out, run(*client, fastly::remove(invitation_id), cs));
   });
 }
 
@@ -88,5 +89,26 @@ IK_API const char *ik_fastly_invitation_service_invitation_at(const ik_fastly_in
   return o && i < o->service_invitation_ids.size() ? o->service_invitation_ids[i].c_str() : nullptr;
 }
 IK_ITEM_COMMON(ik_fastly_invitation, ik_fastly_invitation)
+
+// ---- non-blocking twins (async.h) ----
+
+IK_API ik_status ik_fastly_invitation_create_start(const ik_client *client,
+                                                   const ik_fastly_invitation_create_params *params,
+                                                   const ik_call_options *call_opts, ik_op_cb cb, void *user_data, ik_op **out_op, ik_error **out_err) {
+  return start_call(client, call_opts, cb, user_data, out_op, out_err, [&] {
+    require(params, "params");
+    return fastly::create(*params);
+  });
+}
+
+IK_API ik_status ik_fastly_invitation_list_start(const ik_client *client, const ik_list_options *list_opts,
+                                                 const ik_call_options *call_opts, ik_op_cb cb, void *user_data, ik_op **out_op, ik_error **out_err) {
+  return start_call(client, call_opts, cb, user_data, out_op, out_err, [&] { return list_call(make_list, nullptr, list_opts); });
+}
+
+IK_API ik_status ik_fastly_invitation_delete_start(const ik_client *client, const char *invitation_id,
+                                                   const ik_call_options *call_opts, ik_op_cb cb, void *user_data, ik_op **out_op, ik_error **out_err) {
+  return start_call(client, call_opts, cb, user_data, out_op, out_err, [&] { return fastly::remove(invitation_id); });
+}
 
 }  // extern "C"

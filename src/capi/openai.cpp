@@ -1,6 +1,7 @@
 // C ABI of OpenAI organization invites (argument checks live in the provider
 // module; this file converts and owns).
 #include "capi/accessors.hpp"
+#include "capi/async.hpp"
 #include "capi/pager.hpp"
 #include "providers/openai.hpp"
 
@@ -28,7 +29,7 @@ IK_API ik_status ik_openai_invite_create(const ik_client *client, const ik_opena
     clear_out(out);
     CallSettings cs = settings(client, call_opts);
     require(params, "params");
-    *out = openai::create(*client, *params, cs).release();
+    *out = run(*client, openai::create(*params), cs).release();
   });
 }
 
@@ -38,7 +39,7 @@ IK_API ik_status ik_openai_invite_retrieve(const ik_client *client, const char *
   return guard(out_err, [&] {
     clear_out(out);
     CallSettings cs = settings(client, call_opts);
-    *out = openai::retrieve(*client, invite_id, cs).release();
+    *out = run(*client, openai::retrieve(invite_id), cs).release();
   });
 }
 
@@ -57,7 +58,7 @@ IK_API ik_status ik_openai_invite_delete(const ik_client *client, const char *in
   return guard(out_err, [&] {
     if (out) *out = nullptr;
     CallSettings cs = settings(client, call_opts);
-    give_optional(out, openai::remove(*client, invite_id, cs));
+    give_optional(out, run(*client, openai::remove(invite_id), cs));
   });
 }
 
@@ -87,5 +88,30 @@ IK_API int32_t ik_openai_invite_project_at(const ik_openai_invite *o, size_t i, 
 }
 IK_API int32_t ik_openai_invite_has_projects(const ik_openai_invite *o) { return o && o->has_projects ? 1 : 0; }
 IK_ITEM_COMMON(ik_openai_invite, ik_openai_invite)
+
+// ---- non-blocking twins (async.h) ----
+
+IK_API ik_status ik_openai_invite_create_start(const ik_client *client, const ik_openai_invite_create_params *params,
+                                               const ik_call_options *call_opts, ik_op_cb cb, void *user_data, ik_op **out_op, ik_error **out_err) {
+  return start_call(client, call_opts, cb, user_data, out_op, out_err, [&] {
+    require(params, "params");
+    return openai::create(*params);
+  });
+}
+
+IK_API ik_status ik_openai_invite_retrieve_start(const ik_client *client, const char *invite_id,
+                                                 const ik_call_options *call_opts, ik_op_cb cb, void *user_data, ik_op **out_op, ik_error **out_err) {
+  return start_call(client, call_opts, cb, user_data, out_op, out_err, [&] { return openai::retrieve(invite_id); });
+}
+
+IK_API ik_status ik_openai_invite_list_start(const ik_client *client, const ik_list_options *list_opts,
+                                             const ik_call_options *call_opts, ik_op_cb cb, void *user_data, ik_op **out_op, ik_error **out_err) {
+  return start_call(client, call_opts, cb, user_data, out_op, out_err, [&] { return list_call(make_list, nullptr, list_opts); });
+}
+
+IK_API ik_status ik_openai_invite_delete_start(const ik_client *client, const char *invite_id,
+                                               const ik_call_options *call_opts, ik_op_cb cb, void *user_data, ik_op **out_op, ik_error **out_err) {
+  return start_call(client, call_opts, cb, user_data, out_op, out_err, [&] { return openai::remove(invite_id); });
+}
 
 }  // extern "C"

@@ -10,17 +10,19 @@ using namespace ik::detail;
 
 namespace ik::detail {
 
+Prepared<ik_page> list_call(ListSpec (*make)(void *), void *ctx, const ik_list_options *lopts) {
+  ListSpec spec = make(ctx);
+  Cursor cursor;
+  apply_list_options(spec, lopts, nullptr, &cursor);
+  return page_call(spec, cursor.raw, cursor.skip);
+}
+
 ik_status list_page(const ik_client *client, ListSpec (*make)(void *), void *ctx, const ik_list_options *lopts,
                     const ik_call_options *copts, ik_page **out, ik_error **out_err) {
   return guard(out_err, [&] {
     clear_out(out);
     CallSettings cs = settings(client, copts);
-    ListSpec spec = make(ctx);
-    Cursor cursor;
-    apply_list_options(spec, lopts, nullptr, &cursor);
-    auto page = fetch_page(*client, spec, cursor.raw, cs);
-    page->drop_front(static_cast<size_t>(cursor.skip));  // a mid-page cursor from ik_pager_cursor
-    *out = page.release();
+    *out = run(*client, list_call(make, ctx, lopts), cs).release();
   });
 }
 
@@ -43,11 +45,18 @@ ik_status new_pager(const ik_client *client, ListSpec (*make)(void *), void *ctx
 }  // namespace ik::detail
 
 namespace {
+// A pager with an ik_pager_next_page_start in flight belongs to the engine.
+void require_idle(const ik_pager *pager) {
+  require(pager, "pager");
+  if (pager->async_state.load(std::memory_order_acquire) != 0)
+    fail(IK_STATUS_INVALID_ARGUMENT, "the pager is busy: an ik_pager_next_page_start is in flight");
+}
+
 template <class T>
 ik_status next_item(ik_pager *pager, int32_t kind, const ik_call_options *copts, T **out, ik_error **out_err) {
   return guard(out_err, [&] {
     clear_out(out);
-    require(pager, "pager");
+    require_idle(pager);
     if (pager->spec.kind != kind) fail(IK_STATUS_INVALID_ARGUMENT, "this pager yields another kind of item");
     CallSettings cs = settings(pager->client, copts);
     void *item = pager->next_item(cs);
@@ -170,7 +179,7 @@ IK_API int32_t ik_pager_kind(const ik_pager *pager) { return pager ? pager->spec
 IK_API ik_status ik_pager_next_page(ik_pager *pager, const ik_call_options *copts, ik_page **out, ik_error **out_err) {
   return guard(out_err, [&] {
     clear_out(out);
-    require(pager, "pager");
+    require_idle(pager);
     CallSettings cs = settings(pager->client, copts);
     *out = pager->next_page(cs).release();
   });
@@ -200,12 +209,18 @@ IK_API ik_status ik_pager_cursor(const ik_pager *pager, ik_buf *out, ik_error **
   return guard(out_err, [&] {
     require(out, "out");
     ik_buf_init(out);
-    require(pager, "pager");
+    require_idle(pager);
     fill_buf(out, pager->cursor());
   });
 }
 
-IK_API void ik_pager_free(ik_pager *pager) { delete pager; }
+IK_API void ik_pager_free(ik_pager *pager) {
+  if (!pager) return;
+  int32_t busy = 1;
+  // An ik_pager_next_page_start in flight: the engine frees it on completion.
+  if (pager->async_state.compare_exchange_strong(busy, 2)) return;
+  delete pager;
+}
 
 }  // extern "C"
 

@@ -1,5 +1,6 @@
 // C ABI of Twilio Chat v1 Channel Invites and v2 Users.
 #include "capi/accessors.hpp"
+#include "capi/async.hpp"
 #include "capi/pager.hpp"
 #include "providers/twilio.hpp"
 
@@ -31,7 +32,7 @@ IK_API ik_status ik_twilio_invite_create(const ik_client *client, const char *se
   return guard(out_err, [&] {
     clear_out(out);
     CallSettings cs = settings(client, call_opts);
-    *out = twilio::invite_create(*client, service_sid, channel_sid, identity, role_sid, cs).release();
+    *out = run(*client, twilio::invite_create(service_sid, channel_sid, identity, role_sid), cs).release();
   });
 }
 
@@ -41,7 +42,7 @@ IK_API ik_status ik_twilio_invite_fetch(const ik_client *client, const char *ser
   return guard(out_err, [&] {
     clear_out(out);
     CallSettings cs = settings(client, call_opts);
-    *out = twilio::invite_fetch(*client, service_sid, channel_sid, invite_sid, cs).release();
+    *out = run(*client, twilio::invite_fetch(service_sid, channel_sid, invite_sid), cs).release();
   });
 }
 
@@ -66,7 +67,7 @@ IK_API ik_status ik_twilio_invite_delete(const ik_client *client, const char *se
   return guard(out_err, [&] {
     if (out) *out = nullptr;
     CallSettings cs = settings(client, call_opts);
-    give_optional(out, twilio::invite_delete(*client, service_sid, channel_sid, invite_sid, cs));
+    give_optional(out, run(*client, twilio::invite_delete(service_sid, channel_sid, invite_sid), cs));
   });
 }
 
@@ -107,7 +108,7 @@ IK_API ik_status ik_twilio_user_create(const ik_client *client, const char *serv
     clear_out(out);
     CallSettings cs = settings(client, call_opts);
     require(params, "params");
-    *out = twilio::user_create(*client, service_sid, *params, cs).release();
+    *out = run(*client, twilio::user_create(service_sid, *params), cs).release();
   });
 }
 
@@ -116,7 +117,7 @@ IK_API ik_status ik_twilio_user_fetch(const ik_client *client, const char *servi
   return guard(out_err, [&] {
     clear_out(out);
     CallSettings cs = settings(client, call_opts);
-    *out = twilio::user_fetch(*client, service_sid, sid_or_identity, cs).release();
+    *out = run(*client, twilio::user_fetch(service_sid, sid_or_identity), cs).release();
   });
 }
 
@@ -138,7 +139,7 @@ IK_API ik_status ik_twilio_user_update(const ik_client *client, const char *serv
     clear_out(out);
     CallSettings cs = settings(client, call_opts);
     require(params, "params");
-    *out = twilio::user_update(*client, service_sid, sid_or_identity, *params, cs).release();
+    *out = run(*client, twilio::user_update(service_sid, sid_or_identity, *params), cs).release();
   });
 }
 
@@ -147,7 +148,7 @@ IK_API ik_status ik_twilio_user_delete(const ik_client *client, const char *serv
   return guard(out_err, [&] {
     if (out) *out = nullptr;
     CallSettings cs = settings(client, call_opts);
-    give_optional(out, twilio::user_delete(*client, service_sid, sid_or_identity, cs));
+    give_optional(out, run(*client, twilio::user_delete(service_sid, sid_or_identity), cs));
   });
 }
 
@@ -180,5 +181,69 @@ IK_STR_ACCESSOR(ik_twilio_user_link_user_channels, ik_twilio_user, link_user_cha
 IK_STR_ACCESSOR(ik_twilio_user_link_user_bindings, ik_twilio_user, link_user_bindings)
 IK_STR_ACCESSOR(ik_twilio_user_url, ik_twilio_user, url)
 IK_ITEM_COMMON(ik_twilio_user, ik_twilio_user)
+
+// ---- non-blocking twins (async.h) ----
+
+IK_API ik_status ik_twilio_invite_create_start(const ik_client *client, const char *service_sid,
+                                               const char *channel_sid, const char *identity, const char *role_sid,
+                                               const ik_call_options *call_opts, ik_op_cb cb, void *user_data, ik_op **out_op, ik_error **out_err) {
+  return start_call(client, call_opts, cb, user_data, out_op, out_err, [&] { return twilio::invite_create(service_sid, channel_sid, identity, role_sid); });
+}
+
+IK_API ik_status ik_twilio_invite_fetch_start(const ik_client *client, const char *service_sid,
+                                              const char *channel_sid, const char *invite_sid,
+                                              const ik_call_options *call_opts, ik_op_cb cb, void *user_data, ik_op **out_op, ik_error **out_err) {
+  return start_call(client, call_opts, cb, user_data, out_op, out_err, [&] { return twilio::invite_fetch(service_sid, channel_sid, invite_sid); });
+}
+
+IK_API ik_status ik_twilio_invite_list_start(const ik_client *client, const char *service_sid,
+                                             const char *channel_sid, const char *const *identities,
+                                             size_t identity_count, const ik_list_options *list_opts,
+                                             const ik_call_options *call_opts, ik_op_cb cb, void *user_data, ik_op **out_op, ik_error **out_err) {
+  InviteListArgs args{service_sid, channel_sid, identities, identity_count};
+  return start_call(client, call_opts, cb, user_data, out_op, out_err, [&] { return list_call(make_invite_list, &args, list_opts); });
+}
+
+IK_API ik_status ik_twilio_invite_delete_start(const ik_client *client, const char *service_sid,
+                                               const char *channel_sid, const char *invite_sid,
+                                               const ik_call_options *call_opts, ik_op_cb cb, void *user_data, ik_op **out_op, ik_error **out_err) {
+  return start_call(client, call_opts, cb, user_data, out_op, out_err, [&] { return twilio::invite_delete(service_sid, channel_sid, invite_sid); });
+}
+
+IK_API ik_status ik_twilio_user_create_start(const ik_client *client, const char *service_sid,
+                                             const ik_twilio_user_params *params, const ik_call_options *call_opts,
+                                             ik_op_cb cb, void *user_data, ik_op **out_op, ik_error **out_err) {
+  return start_call(client, call_opts, cb, user_data, out_op, out_err, [&] {
+    require(params, "params");
+    return twilio::user_create(service_sid, *params);
+  });
+}
+
+IK_API ik_status ik_twilio_user_fetch_start(const ik_client *client, const char *service_sid,
+                                            const char *sid_or_identity, const ik_call_options *call_opts,
+                                            ik_op_cb cb, void *user_data, ik_op **out_op, ik_error **out_err) {
+  return start_call(client, call_opts, cb, user_data, out_op, out_err, [&] { return twilio::user_fetch(service_sid, sid_or_identity); });
+}
+
+IK_API ik_status ik_twilio_user_list_start(const ik_client *client, const char *service_sid,
+                                           const ik_list_options *list_opts, const ik_call_options *call_opts,
+                                           ik_op_cb cb, void *user_data, ik_op **out_op, ik_error **out_err) {
+  return start_call(client, call_opts, cb, user_data, out_op, out_err, [&] { return list_call(make_user_list, const_cast<char *>(service_sid), list_opts); });
+}
+
+IK_API ik_status ik_twilio_user_update_start(const ik_client *client, const char *service_sid,
+                                             const char *sid_or_identity, const ik_twilio_user_params *params,
+                                             const ik_call_options *call_opts, ik_op_cb cb, void *user_data, ik_op **out_op, ik_error **out_err) {
+  return start_call(client, call_opts, cb, user_data, out_op, out_err, [&] {
+    require(params, "params");
+    return twilio::user_update(service_sid, sid_or_identity, *params);
+  });
+}
+
+IK_API ik_status ik_twilio_user_delete_start(const ik_client *client, const char *service_sid,
+                                             const char *sid_or_identity, const ik_call_options *call_opts,
+                                             ik_op_cb cb, void *user_data, ik_op **out_op, ik_error **out_err) {
+  return start_call(client, call_opts, cb, user_data, out_op, out_err, [&] { return twilio::user_delete(service_sid, sid_or_identity); });
+}
 
 }  // extern "C"

@@ -21,14 +21,18 @@ void rethrow_parse(Error &e, const Request &req, const ik_response &resp) {
   throw e;
 }
 
-std::unique_ptr<ik_deletion> call_delete_no_body(const ik_client &client, const Request &req, const CallSettings &cs,
-                                                 int32_t kind, const char *id) {
-  auto del = std::make_unique<ik_deletion>();
-  del->resp = client.transport->execute(req, cs);
-  del->kind = kind;
-  del->id.assign(id);
-  del->deleted = IK_OPTBOOL_TRUE;
-  return del;
+Prepared<ik_deletion> delete_no_body_call(Request req, int32_t kind, const char *id) {
+  Prepared<ik_deletion> p;
+  p.req = std::move(req);
+  p.finish = [kind, id = std::string(id)](const ik_client &, const Request &, ResponsePtr resp) {
+    auto del = std::make_unique<ik_deletion>();
+    del->resp = std::move(resp);
+    del->kind = kind;
+    del->id.assign(id);
+    del->deleted = IK_OPTBOOL_TRUE;
+    return del;
+  };
+  return p;
 }
 
 }  // namespace ik::detail

@@ -1,7 +1,10 @@
-// Executing a single-object operation: send through the transport, parse the
-// JSON body, map it into the result type. Shared by every provider module.
+// An operation ready to send: its request and how the response becomes the
+// result. Provider modules build Prepared values; the blocking C functions
+// run() them on the caller's thread and the non-blocking ones hand them to
+// the client's engine (core/engine.hpp). One description, two drivers.
 #pragma once
 
+#include <functional>
 #include <memory>
 
 #include "core/client.hpp"
@@ -13,27 +16,43 @@ namespace ik::detail {
 // Attaches operation context to a parse error raised while mapping a body.
 [[noreturn]] void rethrow_parse(Error &e, const Request &req, const ik_response &resp);
 
-// Sends req and maps the JSON object body with map(obj, result).
-template <class T, class Map>
-std::unique_ptr<T> call_object(const ik_client &client, const Request &req, const CallSettings &cs, Map map,
-                               const char *what = "response body") {
-  std::shared_ptr<const ik_response> resp = client.transport->execute(req, cs);
-  auto out = std::make_unique<T>();
-  out->resp = resp;
-  out->raw_is_body = true;
-  try {
-    auto lease = client.transport->parser();
-    JsonElement root = parse_json(*lease, resp->body, what);
-    map(as_object(root, what), *out);
-  } catch (Error &e) {
-    rethrow_parse(e, req, *resp);
-  }
-  return out;
+template <class T>
+struct Prepared {
+  using Result = T;
+  Request req;
+  // Turns the successful response into the result; throws Error (PARSE).
+  std::function<std::unique_ptr<T>(const ik_client &, const Request &, ResponsePtr)> finish;
+};
+
+// The blocking driver: sends on the calling thread, then finishes.
+template <class T>
+std::unique_ptr<T> run(const ik_client &client, const Prepared<T> &p, const CallSettings &cs) {
+  return p.finish(client, p.req, client.transport->execute(p.req, cs));
 }
 
-// Sends a delete answered by 204 without a body: the deletion result carries
-// the id the call was given.
-std::unique_ptr<ik_deletion> call_delete_no_body(const ik_client &client, const Request &req, const CallSettings &cs,
-                                                 int32_t kind, const char *id);
+// A single-object operation: the JSON object body mapped with map(obj, result).
+template <class T, class Map>
+Prepared<T> object_call(Request req, Map map, const char *what = "response body") {
+  Prepared<T> p;
+  p.req = std::move(req);
+  p.finish = [map, what](const ik_client &client, const Request &r, ResponsePtr resp) {
+    auto out = std::make_unique<T>();
+    out->resp = resp;
+    out->raw_is_body = true;
+    try {
+      auto lease = client.transport->parser();
+      JsonElement root = parse_json(*lease, resp->body, what);
+      map(as_object(root, what), *out);
+    } catch (Error &e) {
+      rethrow_parse(e, r, *resp);
+    }
+    return out;
+  };
+  return p;
+}
+
+// A delete answered by 204 without a body: the deletion result carries the
+// id the call was given.
+Prepared<ik_deletion> delete_no_body_call(Request req, int32_t kind, const char *id);
 
 }  // namespace ik::detail

@@ -1,4 +1,5 @@
 #include "core/client.hpp"
+#include "core/engine.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -254,6 +255,15 @@ ClientConfig resolve_config(const ik_client_options *o) {
     lg.level = lvl;
     lg.to_stderr = lvl != IK_LOG_OFF;
   }
+
+  // ---- Non-blocking engine (version 2 fields; a version 1 struct ends before them) ----
+  if (o->version >= 2) {
+    if (o->completion_mode != IK_COMPLETIONS_IO_THREAD && o->completion_mode != IK_COMPLETIONS_QUEUED)
+      fail(IK_STATUS_INVALID_ARGUMENT, "completion_mode is not an IK_COMPLETIONS_* value");
+    cfg.completion_mode = o->completion_mode;
+    if (o->max_connections < 0) fail(IK_STATUS_INVALID_ARGUMENT, "max_connections must not be negative");
+    cfg.max_connections = o->max_connections == 0 ? 64 : std::min(o->max_connections, kMaxConnections);
+  }
   return cfg;
 }
 
@@ -326,8 +336,22 @@ void Logger::log(int32_t lvl, const std::string &message, const LogFields &f) co
 
 }  // namespace ik::detail
 
+ik::detail::Engine &ik_client::engine() const {
+  std::lock_guard<std::mutex> lk(engine_mu);
+  if (closed.load(std::memory_order_acquire))
+    ik::detail::fail(IK_STATUS_INVALID_ARGUMENT, "the client was freed (ik_client_free) before this call");
+  if (!engine_) engine_ = std::make_unique<ik::detail::Engine>(*this);
+  return *engine_;
+}
+
 void ik_client::close() {
   if (closed.exchange(true)) return;
+  ik::detail::Engine *e;
+  {
+    std::lock_guard<std::mutex> lk(engine_mu);
+    e = engine_.get();
+  }
+  if (e) e->shutdown();  // every callback has run (async.h); may run them here
   transport.reset();
   for (auto &p : cfg.providers) ik::detail::wipe(p.auth_header);
   auto &log = cfg.logger;

@@ -21,11 +21,14 @@
 namespace ik::detail {
 
 class Transport;
+class Engine;
 
 // Ranges of the time and count settings (ik_client_options, ik_call_options):
 // every *_ms value is clamped to 30 days, max_retries to 100.
 constexpr int64_t kMaxSettingMs = int64_t{30} * 24 * 3600 * 1000;
 constexpr int32_t kMaxRetries = 100;
+// ik_client_options.max_connections is clamped to this.
+constexpr int32_t kMaxConnections = 4096;
 
 // Input validation shared by the C shims and the providers.
 // Throws Error(INVALID_ARGUMENT / INVALID_UTF8) naming `what`.
@@ -96,6 +99,8 @@ struct ClientConfig {
   int64_t max_response_bytes = 16 * 1024 * 1024;
   RetryPolicy retry;
   Logger logger;
+  int32_t completion_mode = IK_COMPLETIONS_IO_THREAD;  // non-blocking engine (core/engine.hpp)
+  int32_t max_connections = 64;
 
   const ProviderConfig &provider(int32_t p) const { return providers.at(static_cast<size_t>(p)); }
 };
@@ -127,6 +132,11 @@ struct ik_client {
   std::atomic<bool> closed{false};
   // Stripes that serialize ensure calls per person (core/ensure.hpp).
   mutable std::array<std::mutex, 64> ensure_locks;
+  // The non-blocking engine (core/engine.hpp), created on first use; shut
+  // down by close() before the transport goes.
+  mutable std::mutex engine_mu;
+  mutable std::unique_ptr<ik::detail::Engine> engine_;
+  ik::detail::Engine &engine() const;  // throws INVALID_ARGUMENT once closed
 
   const ik_client *retain() const {
     refs.fetch_add(1, std::memory_order_relaxed);

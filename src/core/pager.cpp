@@ -127,8 +127,7 @@ void apply_list_options(ListSpec &spec, const ik_list_options *opts, int64_t *ma
   if (cursor) *cursor = decode_cursor(spec, opts->cursor);
 }
 
-std::unique_ptr<ik_page> fetch_page(const ik_client &client, const ListSpec &spec, const std::string &raw,
-                                    const CallSettings &cs) {
+Request page_request(const ListSpec &spec, const std::string &raw) {
   Request req;
   req.ep = spec.ep;
   FormBuilder q;
@@ -156,7 +155,11 @@ std::unique_ptr<ik_page> fetch_page(const ik_client &client, const ListSpec &spe
     req.path_query = spec.path;
     if (!q.empty()) req.path_query += "?" + q.str();
   }
-  std::shared_ptr<const ik_response> resp = client.transport->execute(req, cs);
+  return req;
+}
+
+std::unique_ptr<ik_page> parse_page(const ik_client &client, const ListSpec &spec, const std::string &raw,
+                                    const Request &req, ResponsePtr resp) {
   auto page = std::make_unique<ik_page>();
   page->kind = spec.kind;
   page->resp = resp;
@@ -171,6 +174,17 @@ std::unique_ptr<ik_page> fetch_page(const ik_client &client, const ListSpec &spe
   if (!page->has_next) page->next_raw.clear();
   if (page->has_next) page->next_cursor.assign(encode_cursor(spec, page->next_raw, 0));
   return page;
+}
+
+Prepared<ik_page> page_call(const ListSpec &spec, const std::string &raw, int64_t skip) {
+  Prepared<ik_page> p;
+  p.req = page_request(spec, raw);
+  p.finish = [spec, raw, skip](const ik_client &client, const Request &req, ResponsePtr resp) {
+    auto page = parse_page(client, spec, raw, req, std::move(resp));
+    page->drop_front(static_cast<size_t>(skip));  // a mid-page cursor from ik_pager_cursor
+    return page;
+  };
+  return p;
 }
 
 }  // namespace ik::detail
@@ -196,34 +210,56 @@ size_t ik_pager::deliver(ik_page &page, const std::string &raw, size_t offset) {
 }
 
 std::unique_ptr<ik_page> ik_pager::next_page(const CallSettings &cs) {
-  if (done) return nullptr;
+  PageStep step = page_begin();
+  while (step.fetch) step = page_fetched(follow_finish(step.req, client->transport->execute(step.req, cs)));
+  return std::move(step.page);
+}
+
+ik_pager::PageStep ik_pager::page_begin() {
+  if (done) return {};
   if (current && pos < current->count()) {
     // The rest of a page that item-by-item iteration started.
-    auto p = std::make_unique<ik_page>(*current);
-    p->drop_front(pos);
-    deliver(*p, current_raw, pos);
+    PageStep step;
+    step.page = std::make_unique<ik_page>(*current);
+    step.page->drop_front(pos);
+    deliver(*step.page, current_raw, pos);
     current.reset();
     pos = 0;
-    return p;
+    return step;
   }
   current.reset();
-  for (int empty_pages = 0; empty_pages < 1000; ++empty_pages) {
-    if (!have_next || (max_items > 0 && delivered >= max_items)) {
-      done = true;
-      return nullptr;
-    }
-    auto p = follow(cs);  // throws: state unchanged, the call can be repeated
-    const size_t skip = static_cast<size_t>(std::min<int64_t>(next_skip, static_cast<int64_t>(p->count())));
-    p->drop_front(skip);
-    const std::string fetched_raw = std::move(next_raw);
-    have_next = p->has_next;
-    next_raw = p->next_raw;
-    next_skip = 0;
-    if (p->count() == 0) continue;
-    deliver(*p, fetched_raw, skip);
-    return p;
+  empty_run = 0;
+  return page_next();
+}
+
+ik_pager::PageStep ik_pager::page_next() {
+  PageStep step;
+  if (!have_next || (max_items > 0 && delivered >= max_items)) {
+    done = true;
+    return step;
   }
-  fail(IK_STATUS_PARSE, "the provider returned 1000 empty pages in a row that all claim more pages follow");
+  if (empty_run >= 1000)
+    fail(IK_STATUS_PARSE, "the provider returned 1000 empty pages in a row that all claim more pages follow");
+  step.fetch = true;
+  step.req = follow_request();  // throws: state unchanged, the call can be repeated
+  return step;
+}
+
+ik_pager::PageStep ik_pager::page_fetched(std::unique_ptr<ik_page> p) {
+  const size_t skip = static_cast<size_t>(std::min<int64_t>(next_skip, static_cast<int64_t>(p->count())));
+  p->drop_front(skip);
+  const std::string fetched_raw = std::move(next_raw);
+  have_next = p->has_next;
+  next_raw = p->next_raw;
+  next_skip = 0;
+  if (p->count() == 0) {
+    ++empty_run;
+    return page_next();
+  }
+  deliver(*p, fetched_raw, skip);
+  PageStep step;
+  step.page = std::move(p);
+  return step;
 }
 
 void *ik_pager::next_item(const CallSettings &cs) {
@@ -290,8 +326,7 @@ uint64_t items_hash_of(const ik_page &p) {
 }
 }  // namespace
 
-std::unique_ptr<ik_page> ik_pager::follow(const CallSettings &cs) {
-  const uint64_t h = SeenCursors::hash(next_raw);
+Request ik_pager::follow_request() const {
   if (next_from_server) {
     // A next_page_url from the server that leaves the configured host is a
     // response problem (the caller did nothing wrong), not an invalid argument.
@@ -302,11 +337,15 @@ std::unique_ptr<ik_page> ik_pager::follow(const CallSettings &cs) {
                                    " is not on the configured base URL " + base +
                                    "; not followed (credentials are only sent to the configured base URL)");
     }
-    if (seen.contains(h))
+    if (seen.contains(SeenCursors::hash(next_raw)))
       pagination_error(spec, "the server's pagination did not advance: cursor '" + shown_cursor(next_raw) +
                                  "' was already followed (the server keeps pointing back at a page it has served)");
   }
-  auto p = fetch_page(*client, spec, next_raw, cs);
+  return page_request(spec, next_raw);
+}
+
+std::unique_ptr<ik_page> ik_pager::follow_finish(const Request &req, ResponsePtr resp) {
+  auto p = parse_page(*client, spec, next_raw, req, std::move(resp));
   if (p->count() > 0) {
     const uint64_t ih = items_hash_of(*p);
     if (have_items_hash && ih == items_hash)
@@ -315,9 +354,14 @@ std::unique_ptr<ik_page> ik_pager::follow(const CallSettings &cs) {
     have_items_hash = true;
     items_hash = ih;
   }
-  seen.insert(h);
+  seen.insert(SeenCursors::hash(next_raw));
   next_from_server = true;
   return p;
+}
+
+std::unique_ptr<ik_page> ik_pager::follow(const CallSettings &cs) {
+  const Request req = follow_request();
+  return follow_finish(req, client->transport->execute(req, cs));
 }
 
 std::string ik_pager::cursor() const {

@@ -1,12 +1,14 @@
 // The one pager over the three pagination schemes, and single-page listing.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/call.hpp"
 #include "core/client.hpp"
 #include "core/types.hpp"
 #include "providers/provider.hpp"
@@ -72,8 +74,14 @@ class SeenCursors {
 void apply_list_options(ListSpec &spec, const ik_list_options *opts, int64_t *max_items, Cursor *cursor);
 
 // Fetches and parses one page.
-std::unique_ptr<ik_page> fetch_page(const ik_client &client, const ListSpec &spec, const std::string &cursor_raw,
-                                    const CallSettings &cs);
+// The request for the page at cursor_raw ("" = first page), and the page
+// parsed from its response.
+Request page_request(const ListSpec &spec, const std::string &cursor_raw);
+std::unique_ptr<ik_page> parse_page(const ik_client &client, const ListSpec &spec, const std::string &cursor_raw,
+                                    const Request &req, ResponsePtr resp);
+// One page as an operation (ik_<x>_list and its _start twin), without its
+// first `skip` items (a mid-page cursor).
+Prepared<ik_page> page_call(const ListSpec &spec, const std::string &cursor_raw, int64_t skip);
 
 }  // namespace ik::detail
 
@@ -111,9 +119,31 @@ struct ik_pager {
   uint64_t items_hash = 0;
 
   // Fetches the page at next_raw after checking that the server's pagination
-  // advances; throws Error(IK_STATUS_PARSE) when it does not.
+  // advances; throws Error(IK_STATUS_PARSE) when it does not. In two steps
+  // for the non-blocking engine: the request (checks first; no state
+  // change), then the page from its response (updates the loop guard).
   std::unique_ptr<ik_page> follow(const ik::detail::CallSettings &cs);
+  ik::detail::Request follow_request() const;
+  std::unique_ptr<ik_page> follow_finish(const ik::detail::Request &req, ik::detail::ResponsePtr resp);
+
+  // next_page as a state machine, driven by next_page() (blocking) and by
+  // ik_pager_next_page_start (non-blocking): a step either is the answer
+  // (page, or nullptr at the end) or asks for req to be sent, after which
+  // page_fetched() gives the next step.
+  struct PageStep {
+    bool fetch = false;
+    ik::detail::Request req;
+    std::unique_ptr<ik_page> page;
+  };
+  PageStep page_begin();
+  PageStep page_next();
+  PageStep page_fetched(std::unique_ptr<ik_page> p);
+  int empty_run = 0;  // empty pages in a row in this next_page call
   std::unique_ptr<ik_page> next_page(const ik::detail::CallSettings &cs);
+  // 0 idle; 1 an asynchronous next_page is in flight
+  // (ik_pager_next_page_start): other calls fail; 2 ik_pager_free came
+  // meanwhile: the engine frees the pager when the operation completes.
+  std::atomic<int32_t> async_state{0};
   size_t deliver(ik_page &page, const std::string &raw, size_t offset);
   // Returns the next item of the wanted kind or nullptr at the end. The item
   // lives in the pager's private page; the caller may move it out (items

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "core/encoding.hpp"
+#include "core/retry.hpp"
 
 namespace ik::detail {
 
@@ -102,7 +103,9 @@ std::string expand_path(const char *tmpl, std::initializer_list<std::string_view
 
 struct Transport::Slot {
   CURL *easy = nullptr;
-  CURLM *multi = nullptr;
+  CURLM *multi = nullptr;  // blocking calls only, created on first use
+  char errbuf[CURL_ERROR_SIZE] = {0};
+  int64_t t0_us = 0;       // when the attempt's transfer started
   std::string body;
   Headers headers;
   int64_t max_bytes = 0;
@@ -119,19 +122,6 @@ struct Transport::Slot {
   }
 };
 
-struct Transport::Attempt {
-  CURLcode code = CURLE_OK;
-  bool cancelled = false;
-  bool too_large = false;
-  bool resend_blocked = false;  // the connection died after a create was sent; not re-sent
-  bool sent = false;  // request bytes were written to a connection
-  int32_t http_status = 0;
-  Headers headers;
-  std::string body;
-  std::string curl_message;
-  std::string redirect_url;
-  int64_t latency_us = 0;
-};
 
 namespace {
 size_t write_cb(char *ptr, size_t size, size_t nmemb, void *ud) {
@@ -223,8 +213,7 @@ Transport::Slot *Transport::acquire() const {
   }
   auto slot = std::make_unique<Slot>();
   slot->easy = curl_easy_init();
-  slot->multi = curl_multi_init();
-  if (!slot->easy || !slot->multi) throw std::bad_alloc();
+  if (!slot->easy) throw std::bad_alloc();
   CURL *e = slot->easy;
   curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
@@ -275,18 +264,22 @@ Transport::ParserLease Transport::parser() const {
   return ParserLease(*this, std::make_unique<simdjson::dom::parser>());
 }
 
-void Transport::perform(Slot &slot, const std::string &url, Method method, const std::string &body,
-                        curl_slist *headers, int64_t timeout_ms, int64_t connect_timeout_ms, ik_cancel_token *cancel,
-                        bool forbid_resend, Attempt &out) const {
+CURL *Transport::easy_of(Slot *s) const { return s->easy; }
+
+thread_local const Transport *Transport::io_thread = nullptr;
+
+Exchange::~Exchange() { free_wiped(own_headers); }
+
+void Transport::setup(Slot &slot, const Exchange &x, int64_t timeout_ms) const {
   CURL *e = slot.easy;
   slot.body.clear();
   slot.headers.clear();
   slot.too_large = false;
   slot.sends = 0;
-  slot.forbid_resend = forbid_resend;
+  slot.forbid_resend = x.req->ep->create && !x.cs->retry_ambiguous_posts;
   slot.resend_blocked = false;
-  curl_easy_setopt(e, CURLOPT_URL, url.c_str());
-  switch (method) {
+  curl_easy_setopt(e, CURLOPT_URL, x.url.c_str());
+  switch (x.req->ep->method) {
     case Method::Get:
       curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
       curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, nullptr);
@@ -294,23 +287,31 @@ void Transport::perform(Slot &slot, const std::string &url, Method method, const
     case Method::Post:
       curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, nullptr);
       curl_easy_setopt(e, CURLOPT_POST, 1L);
-      curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
-      curl_easy_setopt(e, CURLOPT_POSTFIELDS, body.data());
+      curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(x.req->body.size()));
+      curl_easy_setopt(e, CURLOPT_POSTFIELDS, x.req->body.data());
       break;
     case Method::Delete:
       curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
       curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, "DELETE");
       break;
   }
-  curl_easy_setopt(e, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(e, CURLOPT_HTTPHEADER, x.headers);
   curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(std::max<int64_t>(1, timeout_ms)));
   curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
-                   static_cast<long>(std::max<int64_t>(1, std::min(connect_timeout_ms, timeout_ms))));
-  char errbuf[CURL_ERROR_SIZE];
-  errbuf[0] = 0;
-  curl_easy_setopt(e, CURLOPT_ERRORBUFFER, errbuf);
+                   static_cast<long>(std::max<int64_t>(1, std::min(x.cs->connect_timeout_ms, timeout_ms))));
+  slot.errbuf[0] = 0;
+  curl_easy_setopt(e, CURLOPT_ERRORBUFFER, slot.errbuf);
+  slot.t0_us = now_us();
+}
 
-  const int64_t t0 = now_us();
+void Transport::perform(Slot &slot, const Exchange &x, int64_t timeout_ms, Attempt &out) const {
+  if (!slot.multi) {
+    slot.multi = curl_multi_init();
+    if (!slot.multi) throw std::bad_alloc();
+  }
+  setup(slot, x, timeout_ms);
+  CURL *e = slot.easy;
+  ik_cancel_token *cancel = x.cs->cancel;
   CURLMcode mc = curl_multi_add_handle(slot.multi, e);
   if (mc != CURLM_OK) fail(IK_STATUS_INTERNAL, std::string("curl_multi_add_handle: ") + curl_multi_strerror(mc));
   if (cancel) cancel->attach(slot.multi);
@@ -342,16 +343,21 @@ void Transport::perform(Slot &slot, const std::string &url, Method method, const
   }
   curl_multi_remove_handle(slot.multi, e);  // a transfer still running is aborted and its connection closed
   if (cancel) cancel->detach(slot.multi);
+  collect(slot, code, cancelled ? IK_CANCELLED_BY_TOKEN : IK_CANCELLED_BY_NONE, out);
+}
+
+void Transport::collect(Slot &slot, CURLcode code, int32_t cancelled_by, Attempt &out) const {
+  CURL *e = slot.easy;
   curl_easy_setopt(e, CURLOPT_ERRORBUFFER, nullptr);
   curl_easy_setopt(e, CURLOPT_HTTPHEADER, nullptr);
-  out.latency_us = now_us() - t0;
-
+  out.latency_us = now_us() - slot.t0_us;
+  const bool cancelled = cancelled_by != IK_CANCELLED_BY_NONE;
   long status = 0, new_conns = 0, req_size = 0;
   curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
   curl_easy_getinfo(e, CURLINFO_NUM_CONNECTS, &new_conns);
   curl_easy_getinfo(e, CURLINFO_REQUEST_SIZE, &req_size);
   connections_opened_.fetch_add(new_conns, std::memory_order_relaxed);
-  out.cancelled = cancelled;
+  out.cancelled_by = cancelled_by;
   out.resend_blocked = slot.resend_blocked;
   out.code = cancelled ? CURLE_ABORTED_BY_CALLBACK : code;
   out.too_large = slot.too_large || code == CURLE_FILESIZE_EXCEEDED;
@@ -359,7 +365,7 @@ void Transport::perform(Slot &slot, const std::string &url, Method method, const
   out.http_status = static_cast<int32_t>(status);
   out.body = std::move(slot.body);
   out.headers = std::move(slot.headers);
-  out.curl_message = errbuf[0] ? errbuf : curl_easy_strerror(out.code);
+  out.curl_message = slot.errbuf[0] && !cancelled ? slot.errbuf : curl_easy_strerror(out.code);
   if (out.http_status >= 300 && out.http_status < 400) {
     char *loc = nullptr;
     if (curl_easy_getinfo(e, CURLINFO_REDIRECT_URL, &loc) == CURLE_OK && loc) out.redirect_url = loc;
@@ -408,50 +414,6 @@ int64_t ms_until(int64_t unix_seconds) {
   return clamp_ms((static_cast<double>(unix_seconds) - static_cast<double>(std::time(nullptr))) * 1000.0);
 }
 
-ik_status status_for_curl(CURLcode c) {
-  switch (c) {
-    case CURLE_OPERATION_TIMEDOUT: return IK_STATUS_TIMEOUT;
-    case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CERTPROBLEM:
-    case CURLE_SSL_CIPHER:
-    case CURLE_SSL_CACERT_BADFILE:
-    case CURLE_SSL_ISSUER_ERROR:
-    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
-    case CURLE_SSL_INVALIDCERTSTATUS:
-    case CURLE_SSL_CRL_BADFILE:
-    case CURLE_SSL_ENGINE_NOTFOUND:
-    case CURLE_SSL_ENGINE_SETFAILED:
-    case CURLE_SSL_ENGINE_INITFAILED:
-    case CURLE_SSL_SHUTDOWN_FAILED:
-    case CURLE_USE_SSL_FAILED: return IK_STATUS_TLS;
-    case CURLE_OUT_OF_MEMORY: return IK_STATUS_NO_MEMORY;
-    case CURLE_UNSUPPORTED_PROTOCOL: return IK_STATUS_UNSUPPORTED;
-    default: return IK_STATUS_TRANSPORT;
-  }
-}
-
-bool curl_retryable(CURLcode c) {
-  switch (c) {
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_RESOLVE_PROXY:
-    case CURLE_COULDNT_CONNECT:
-    case CURLE_OPERATION_TIMEDOUT:
-    case CURLE_SEND_ERROR:
-    case CURLE_RECV_ERROR:
-    case CURLE_GOT_NOTHING:
-    case CURLE_PARTIAL_FILE:
-    case CURLE_HTTP2:
-    case CURLE_HTTP2_STREAM:
-    case CURLE_SSL_CONNECT_ERROR: return true;
-    default: return false;
-  }
-}
-
-bool provably_not_sent(CURLcode c, bool sent) {
-  return c == CURLE_COULDNT_RESOLVE_HOST || c == CURLE_COULDNT_RESOLVE_PROXY || c == CURLE_COULDNT_CONNECT || !sent;
-}
-
 }  // namespace
 
 int64_t server_delay_ms(const Headers &h, int32_t http_status, int32_t provider) {
@@ -470,310 +432,342 @@ int64_t server_delay_ms(const Headers &h, int32_t http_status, int32_t provider)
   return -1;
 }
 
-std::unique_ptr<ik_response> Transport::execute(const Request &req, const CallSettings &cs) const {
+
+namespace {
+// An error of the operation (provider and operation set).
+Error op_error(const Endpoint &ep, ik_status status, std::string message) {
+  ErrorInfo info;
+  info.status = status;
+  info.message = std::move(message);
+  info.provider = ep.provider;
+  info.operation = ep.operation;
+  return Error(std::move(info));
+}
+}  // namespace
+
+void Transport::begin(Exchange &x, const Request &req, const CallSettings &cs) const {
   const Endpoint &ep = *req.ep;
   const ProviderTraits &traits = provider_traits(ep.provider);
   const ProviderConfig &pc = cfg_.provider(ep.provider);
-  const int64_t start = now_us();
+  x.req = &req;
+  x.cs = &cs;
+  x.start_us = now_us();
   // deadline_ms is at most kMaxSettingMs (30 days, resolve_call): the sum cannot overflow.
-  const int64_t deadline = cs.deadline_ms > 0 ? start + cs.deadline_ms * 1000 : INT64_MAX;
-  const std::string prefix = std::string(traits.name) + " " + ep.operation + ": ";
-
-  auto make_error = [&](ik_status st, std::string msg) {
-    ErrorInfo info;
-    info.status = st;
-    info.message = prefix + msg;
-    info.provider = ep.provider;
-    info.operation = ep.operation;
-    return info;
-  };
+  x.deadline_us = cs.deadline_ms > 0 ? x.start_us + cs.deadline_ms * 1000 : INT64_MAX;
+  x.prefix = std::string(traits.name) + " " + ep.operation + ": ";
+  x.prev_delay = cfg_.retry.base_delay_ms;
 
   if (!pc.has_credentials) {
-    throw Error(make_error(IK_STATUS_NO_CREDENTIALS,
-                           std::string("no credentials configured for ") + traits.name +
-                               (ep.provider == IK_PROVIDER_OPENAI   ? " (set openai_admin_key or OPENAI_ADMIN_KEY)"
-                                : ep.provider == IK_PROVIDER_TWILIO ? " (set the account SID and auth token, or an API key and secret, or TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN)"
-                                                                    : " (set fastly_api_token or FASTLY_API_TOKEN)")));
+    throw op_error(ep, IK_STATUS_NO_CREDENTIALS,
+                x.prefix + "no credentials configured for " + traits.name +
+                    (ep.provider == IK_PROVIDER_OPENAI   ? " (set openai_admin_key or OPENAI_ADMIN_KEY)"
+                     : ep.provider == IK_PROVIDER_TWILIO ? " (set the account SID and auth token, or an API key and secret, or TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN)"
+                                                         : " (set fastly_api_token or FASTLY_API_TOKEN)"));
   }
-
-  std::string url;
   if (!req.absolute_url.empty()) {
     if (!same_origin(req.absolute_url, pc.base_url)) {
-      throw Error(make_error(IK_STATUS_INVALID_ARGUMENT,
-                             "refusing to send credentials to " + redact_url(req.absolute_url) +
-                                 ": it is not on the configured base URL " + pc.base_url));
+      throw op_error(ep, IK_STATUS_INVALID_ARGUMENT, x.prefix + "refusing to send credentials to " +
+                                                  redact_url(req.absolute_url) +
+                                                  ": it is not on the configured base URL " + pc.base_url);
     }
-    url = req.absolute_url;
+    x.url = req.absolute_url;
   } else {
-    url = pc.base_url + req.path_query;
+    x.url = pc.base_url + req.path_query;
   }
-
   // The endpoint's header lines are built once per client; a request with
   // extra headers gets its own copy.
   curl_slist *base_headers = endpoint_headers(ep);
-  SlistGuard own_headers;
-  curl_slist *send_headers = base_headers;
+  x.headers = base_headers;
   if (!req.headers.empty() || !cs.extra_headers.empty()) {
-    for (curl_slist *n = base_headers; n; n = n->next) own_headers.add(n->data);
-    for (const auto &h : req.headers) own_headers.add(h);
-    for (const auto &h : cs.extra_headers) own_headers.add(h);
-    send_headers = own_headers.list;
+    SlistGuard own;
+    for (curl_slist *n = base_headers; n; n = n->next) own.add(n->data);
+    for (const auto &h : req.headers) own.add(h);
+    for (const auto &h : cs.extra_headers) own.add(h);
+    x.own_headers = x.headers = own.list;
+    own.list = nullptr;
+  }
+}
+
+Error Transport::cancelled(const Exchange &x, int32_t by, const char *when) const {
+  ErrorInfo info;
+  info.status = IK_STATUS_CANCELLED;
+  info.message = x.prefix + when;
+  info.provider = x.req->ep->provider;
+  info.operation = x.req->ep->operation;
+  info.cancelled_by = by;
+  info.attempts = x.attempt;
+  return Error(std::move(info));
+}
+
+int64_t Transport::start_attempt(Exchange &x) const {
+  if (x.cs->cancel && x.cs->cancel->cancelled.load()) throw cancelled(x, IK_CANCELLED_BY_TOKEN, "cancelled");
+  ++x.attempt;
+  const int64_t now = now_us();
+  if (now >= x.deadline_us) {
+    ErrorInfo info;
+    info.status = IK_STATUS_TIMEOUT;
+    info.message = x.prefix + "deadline of " + std::to_string(x.cs->deadline_ms) + " ms exceeded";
+    info.provider = x.req->ep->provider;
+    info.operation = x.req->ep->operation;
+    info.attempts = x.attempt - 1;
+    info.retryable = true;
+    throw Error(std::move(info));
+  }
+  const int64_t remaining_ms = x.deadline_us == INT64_MAX ? INT64_MAX : (x.deadline_us - now + 999) / 1000;
+  // The redacted URL is only computed when something will show it.
+  x.shown_url.clear();
+  if (cfg_.logger.enabled(IK_LOG_ERROR)) x.shown_url = redact_url(x.url);
+  return std::min(x.cs->attempt_timeout_ms, remaining_ms);
+}
+
+namespace {
+void log_attempt(const Logger &log, const Exchange &x, const Transport::Attempt &a, const LogFields &lf);
+}  // namespace
+
+std::unique_ptr<ik_response> Transport::conclude(Exchange &x, Attempt &a, int64_t *retry_delay_ms) const {
+  const Request &req = *x.req;
+  const Endpoint &ep = *req.ep;
+  const CallSettings &cs = *x.cs;
+  const ProviderTraits &traits = provider_traits(ep.provider);
+  const ProviderConfig &pc = cfg_.provider(ep.provider);
+  const Logger &log = cfg_.logger;
+  const std::string &prefix = x.prefix;
+  const int attempt = x.attempt;
+  const char *rid = request_id_of(a.headers);
+
+  LogFields lf;
+  lf.provider = ep.provider;
+  lf.operation = ep.operation;
+  lf.method = method_name(ep.method);
+  lf.url = x.shown_url.c_str();
+  lf.http_status = a.http_status;
+  lf.attempt = attempt;
+  lf.latency_us = a.latency_us;
+  lf.request_id = rid;
+  log_attempt(log, x, a, lf);
+
+  // ---- success ----
+  if (a.code == CURLE_OK && a.http_status >= 200 && a.http_status < 300) {
+    auto resp = std::make_unique<ik_response>();
+    resp->provider = ep.provider;
+    resp->http_status = a.http_status;
+    if (rid) resp->request_id.assign(rid);
+    resp->headers = std::move(a.headers);
+    resp->attempts = attempt;
+    resp->elapsed_us = now_us() - x.start_us;
+    resp->body = std::move(a.body);
+    pad_for_parse(resp->body);
+    if (log.enabled(IK_LOG_INFO)) {
+      lf.latency_us = resp->elapsed_us;
+      log.log(IK_LOG_INFO,
+              std::string(lf.method) + " " + x.shown_url + " -> " + std::to_string(a.http_status) +
+                  (attempt > 1 ? " after " + std::to_string(attempt) + " attempts" : std::string()),
+              lf);
+    }
+    return resp;
   }
 
-  const Logger &log = cfg_.logger;
-  int attempt = 0;
-  int redirects = 0;
-  int64_t prev_delay = cfg_.retry.base_delay_ms;
+  // ---- same-origin redirects are followed; others are refused ----
+  if (a.code == CURLE_OK && a.http_status >= 300 && a.http_status < 400 && !a.redirect_url.empty()) {
+    const bool keeps_method = a.http_status == 307 || a.http_status == 308;
+    if (same_origin(a.redirect_url, pc.base_url) && x.redirects < kMaxRedirects &&
+        (ep.method != Method::Post || keeps_method)) {
+      ++x.redirects;
+      --x.attempt;
+      x.url = a.redirect_url;
+      *retry_delay_ms = 0;
+      return nullptr;
+    }
+  }
+
+  // ---- failure: build the error ----
+  if (x.shown_url.empty()) x.shown_url = redact_url(x.url);
+  const std::string &shown_url = x.shown_url;
+  lf.url = shown_url.c_str();
+  ErrorInfo info;
+  info.provider = ep.provider;
+  info.operation = ep.operation;
+  info.attempts = attempt;
+  info.transport_code = static_cast<int32_t>(a.code);
+  info.http_status = a.code == CURLE_OK ? a.http_status : 0;
+  if (rid) {
+    info.has_request_id = true;
+    info.request_id = rid;
+  }
+  info.set_field("url", shown_url);
+  if (a.cancelled_by != IK_CANCELLED_BY_NONE) {
+    info.status = IK_STATUS_CANCELLED;
+    info.cancelled_by = a.cancelled_by;
+    info.message = prefix + (a.cancelled_by == IK_CANCELLED_BY_CLIENT_FREE ? "cancelled: the client was freed"
+                                                                          : "cancelled");
+    info.ambiguous = ep.method == Method::Post && a.sent;
+    info.headers = std::move(a.headers);
+    throw Error(std::move(info));
+  }
+  if (a.resend_blocked) {
+    info.status = IK_STATUS_TRANSPORT;
+    info.message = prefix + "the connection closed after the request was sent, before any response (" + shown_url +
+                   "); a create is not sent again, so its outcome is unknown";
+    info.ambiguous = true;
+    info.retryable = true;
+    info.headers = std::move(a.headers);
+    throw Error(std::move(info));
+  }
+  if (a.too_large) {
+    info.status = IK_STATUS_RESPONSE_TOO_LARGE;
+    info.message =
+        prefix + "response larger than max_response_bytes (" + std::to_string(cfg_.max_response_bytes) + " bytes)";
+    info.http_status = a.http_status;
+    info.ambiguous = ep.method == Method::Post;
+    info.headers = std::move(a.headers);
+    throw Error(std::move(info));
+  }
+  Verdict v;
+  if (a.code != CURLE_OK) {
+    v = classify_curl(a.code, a.sent, ep.method);
+    info.message = prefix + a.curl_message + " (" + shown_url + ")";
+    if (a.http_status > 0) info.http_status = a.http_status;
+  } else {
+    const int32_t s = a.http_status;
+    const char *ct = a.headers.find("content-type");
+    info.has_body = !a.body.empty();
+    if (info.has_body) info.body = a.body;
+    if (ct) info.set_field("content_type", ct);
+    traits.parse_error(info, ct ? std::string_view(ct) : std::string_view(), a.body);
+    v = classify_http(s, a.headers.find("x-should-retry"), ep.method, traits, info);
+    std::string msg = "HTTP " + std::to_string(s);
+    if (*http_reason(s)) msg += std::string(" ") + http_reason(s);
+    if (s >= 300 && s < 400) {
+      if (a.redirect_url.empty()) {
+        msg += " (redirect without Location)";
+      } else if (!same_origin(a.redirect_url, pc.base_url)) {
+        msg += " (redirect to " + redact_url(a.redirect_url) +
+               " not followed: credentials are only sent to the configured base URL)";
+      } else if (x.redirects >= kMaxRedirects) {
+        msg += " (too many redirects: " + std::to_string(x.redirects) + " followed, the next to " +
+               redact_url(a.redirect_url) + " not followed; a redirect loop?)";
+      } else {
+        msg += " (redirect to " + redact_url(a.redirect_url) + " not followed: a POST is only redirected by 307/308)";
+      }
+    }
+    if (info.has_provider_message && !info.provider_message.empty()) {
+      msg += ": " + info.provider_message;
+    } else if (!a.body.empty()) {
+      std::string ex = body_excerpt(ct ? ct : "", a.body);
+      if (!ex.empty()) msg += ": " + ex;
+    }
+    info.message = prefix + msg;
+  }
+  info.status = v.status;
+  info.ambiguous = v.ambiguous;
+  const int64_t server_delay = server_delay_ms(a.headers, info.http_status, ep.provider);
+  info.retry_after_ms = server_delay;
+  info.headers = std::move(a.headers);
+  info.retryable = v.retryable;
+
+  // ---- retry decision ----
+  RetryInput in;
+  in.verdict = v;
+  in.create = ep.create;
+  in.retry_ambiguous_posts = cs.retry_ambiguous_posts;
+  in.attempt = attempt;
+  in.max_retries = cs.max_retries;
+  in.server_delay_ms = server_delay;
+  in.max_server_wait_ms = cfg_.retry.max_server_wait_ms;
+  in.server_wait_policy = cfg_.retry.server_wait_policy;
+  in.deadline_us = x.deadline_us;
+  in.http_status = info.http_status;
+  // The jittered backoff is drawn only when it can be used.
+  if (v.retryable && server_delay < 0) in.backoff_ms = backoff_ms(attempt, x.prev_delay);
+  in.now_us = now_us();
+  const RetryDecision d = decide_retry(in);
+  if (!d.retry) {
+    info.message += d.note;
+    if (d.clear_retryable) info.retryable = false;
+    throw Error(std::move(info));
+  }
+  x.prev_delay = std::max<int64_t>(d.delay_ms, cfg_.retry.base_delay_ms);
+  if (cfg_.retry.cb) {
+    ik_retry_info ri{};
+    ri.version = IK_RETRY_INFO_VERSION;
+    ri.provider = ep.provider;
+    ri.operation = ep.operation;
+    ri.attempt = attempt;
+    ri.status = info.status;
+    ri.http_status = info.http_status;
+    ri.delay_ms = d.delay_ms;
+    ri.server_directed = d.server_directed ? 1 : 0;
+    if (cfg_.retry.cb(&ri, cfg_.retry.user_data) != 0) {
+      info.message += " (cancelled: the retry callback vetoed the retry)";
+      info.status = IK_STATUS_CANCELLED;
+      info.cancelled_by = IK_CANCELLED_BY_RETRY_CALLBACK;
+      info.retryable = false;
+      throw Error(std::move(info));
+    }
+  }
+  if (log.enabled(IK_LOG_WARN)) {
+    log.log(IK_LOG_WARN,
+            "retrying " + std::string(lf.method) + " " + shown_url + " in " + std::to_string(d.delay_ms) +
+                " ms after: " + info.message,
+            lf);
+  }
+  *retry_delay_ms = d.delay_ms;
+  return nullptr;
+}
+
+namespace {
+// The DEBUG line and the TRACE dump of one attempt (secrets redacted).
+void log_attempt(const Logger &log, const Exchange &x, const Transport::Attempt &a, const LogFields &lf) {
+  if (log.enabled(IK_LOG_DEBUG)) {
+    std::string m = std::string(lf.method) + " " + x.shown_url + " -> ";
+    m += a.code == CURLE_OK ? std::to_string(a.http_status) : std::string("error: ") + a.curl_message;
+    m += " (" + std::to_string(a.latency_us / 1000) + "." + std::to_string((a.latency_us / 100) % 10) + " ms)";
+    log.log(IK_LOG_DEBUG, m, lf);
+  }
+  if (!log.enabled(IK_LOG_TRACE)) return;
+  std::string m = "request headers:";
+  for (curl_slist *n = x.headers; n; n = n->next) {
+    std::string_view line(n->data);
+    auto c = line.find(':');
+    std::string name(line.substr(0, c));
+    m += "\n  " + name + ": " + (is_secret_header(name) ? std::string("[REDACTED]") : trim(line.substr(c + 1)));
+  }
+  if (!x.req->body.empty()) m += "\nrequest body: " + x.req->body;
+  m += "\nresponse headers:";
+  for (size_t i = 0; i < a.headers.size(); ++i) {
+    const char *name = a.headers.name_at(i);
+    std::string value = is_secret_header(name) ? std::string("[REDACTED]") : std::string(a.headers.value_at(i));
+    if (iequals(name, "location") || iequals(name, "content-location")) value = redact_url(value);
+    m += std::string("\n  ") + name + ": " + value;
+  }
+  if (!a.body.empty()) m += "\nresponse body: " + body_excerpt("", a.body);
+  log.log(IK_LOG_TRACE, m, lf);
+}
+}  // namespace
+
+std::unique_ptr<ik_response> Transport::execute(const Request &req, const CallSettings &cs) const {
+  if (io_thread == this) {
+    throw op_error(*req.ep, IK_STATUS_WOULD_BLOCK,
+                std::string(provider_traits(req.ep->provider).name) + " " + req.ep->operation +
+                    ": a blocking call on the client's own I/O thread (from a completion callback) would stall "
+                    "every non-blocking call of the client; use the _start variant there");
+  }
+  Exchange x;
+  begin(x, req, cs);
   Slot *slot = acquire();
   struct Releaser {
     const Transport *t;
     Slot *s;
     ~Releaser() { t->release(s); }
   } releaser{this, slot};
-
   while (true) {
-    ++attempt;
-    if (cs.cancel && cs.cancel->cancelled.load()) {
-      auto info = make_error(IK_STATUS_CANCELLED, "cancelled");
-      info.cancelled_by = IK_CANCELLED_BY_TOKEN;
-      info.attempts = attempt - 1;
-      throw Error(std::move(info));
-    }
-    const int64_t now = now_us();
-    if (now >= deadline) {
-      auto info = make_error(IK_STATUS_TIMEOUT, "deadline of " + std::to_string(cs.deadline_ms) + " ms exceeded");
-      info.attempts = attempt - 1;
-      info.retryable = true;
-      throw Error(std::move(info));
-    }
-    const int64_t remaining_ms = deadline == INT64_MAX ? INT64_MAX : (deadline - now + 999) / 1000;
-    const int64_t timeout_ms = std::min(cs.attempt_timeout_ms, remaining_ms);
-    // The redacted URL is only computed when something will show it.
-    std::string shown_url;
-    if (log.enabled(IK_LOG_ERROR)) shown_url = redact_url(url);
-
+    const int64_t timeout_ms = start_attempt(x);
     Attempt a;
-    perform(*slot, url, ep.method, req.body, send_headers, timeout_ms, cs.connect_timeout_ms, cs.cancel,
-            ep.create && !cs.retry_ambiguous_posts, a);
-    const char *rid = request_id_of(a.headers);
-
-    LogFields lf;
-    lf.provider = ep.provider;
-    lf.operation = ep.operation;
-    lf.method = method_name(ep.method);
-    lf.url = shown_url.c_str();
-    lf.http_status = a.http_status;
-    lf.attempt = attempt;
-    lf.latency_us = a.latency_us;
-    lf.request_id = rid;
-    if (log.enabled(IK_LOG_DEBUG)) {
-      std::string m = std::string(lf.method) + " " + shown_url + " -> ";
-      m += a.code == CURLE_OK ? std::to_string(a.http_status) : std::string("error: ") + a.curl_message;
-      m += " (" + std::to_string(a.latency_us / 1000) + "." + std::to_string((a.latency_us / 100) % 10) + " ms)";
-      log.log(IK_LOG_DEBUG, m, lf);
-    }
-    if (log.enabled(IK_LOG_TRACE)) {
-      std::string m = "request headers:";
-      for (curl_slist *n = send_headers; n; n = n->next) {
-        std::string_view line(n->data);
-        auto c = line.find(':');
-        std::string name(line.substr(0, c));
-        m += "\n  " + name + ": " + (is_secret_header(name) ? std::string("[REDACTED]") : trim(line.substr(c + 1)));
-      }
-      if (!req.body.empty()) m += "\nrequest body: " + req.body;
-      m += "\nresponse headers:";
-      for (size_t i = 0; i < a.headers.size(); ++i) {
-        const char *name = a.headers.name_at(i);
-        std::string value = is_secret_header(name) ? std::string("[REDACTED]") : std::string(a.headers.value_at(i));
-        if (iequals(name, "location") || iequals(name, "content-location")) value = redact_url(value);
-        m += std::string("\n  ") + name + ": " + value;
-      }
-      if (!a.body.empty()) m += "\nresponse body: " + body_excerpt("", a.body);
-      log.log(IK_LOG_TRACE, m, lf);
-    }
-
-    // ---- success ----
-    if (a.code == CURLE_OK && a.http_status >= 200 && a.http_status < 300) {
-      auto resp = std::make_unique<ik_response>();
-      resp->provider = ep.provider;
-      resp->http_status = a.http_status;
-      if (rid) resp->request_id.assign(rid);
-      resp->headers = std::move(a.headers);
-      resp->attempts = attempt;
-      resp->elapsed_us = now_us() - start;
-      resp->body = std::move(a.body);
-      pad_for_parse(resp->body);
-      if (log.enabled(IK_LOG_INFO)) {
-        lf.latency_us = resp->elapsed_us;
-        log.log(IK_LOG_INFO,
-                std::string(lf.method) + " " + shown_url + " -> " + std::to_string(a.http_status) +
-                    (attempt > 1 ? " after " + std::to_string(attempt) + " attempts" : std::string()),
-                lf);
-      }
-      return resp;
-    }
-
-    // ---- same-origin redirects are followed; others are refused ----
-    if (a.code == CURLE_OK && a.http_status >= 300 && a.http_status < 400 && !a.redirect_url.empty()) {
-      const bool keeps_method = a.http_status == 307 || a.http_status == 308;
-      if (same_origin(a.redirect_url, pc.base_url) && redirects < kMaxRedirects &&
-          (ep.method != Method::Post || keeps_method)) {
-        ++redirects;
-        --attempt;
-        url = a.redirect_url;
-        continue;
-      }
-    }
-
-    // ---- failure: build the error ----
-    if (shown_url.empty()) shown_url = redact_url(url);
-    lf.url = shown_url.c_str();
-    ErrorInfo info;
-    info.provider = ep.provider;
-    info.operation = ep.operation;
-    info.attempts = attempt;
-    info.transport_code = static_cast<int32_t>(a.code);
-    info.http_status = a.code == CURLE_OK ? a.http_status : 0;
-    if (rid) {
-      info.has_request_id = true;
-      info.request_id = rid;
-    }
-    info.set_field("url", shown_url);
-    bool retryable = false;
-    bool not_reached = false;
-    if (a.cancelled) {
-      info.status = IK_STATUS_CANCELLED;
-      info.cancelled_by = IK_CANCELLED_BY_TOKEN;
-      info.message = prefix + "cancelled";
-      info.ambiguous = ep.method == Method::Post && a.sent;
-      info.headers = std::move(a.headers);
-      throw Error(std::move(info));
-    }
-    if (a.resend_blocked) {
-      info.status = IK_STATUS_TRANSPORT;
-      info.message = prefix + "the connection closed after the request was sent, before any response (" +
-                     shown_url + "); a create is not sent again, so its outcome is unknown";
-      info.ambiguous = true;
-      info.retryable = true;
-      info.headers = std::move(a.headers);
-      throw Error(std::move(info));
-    }
-    if (a.too_large) {
-      info.status = IK_STATUS_RESPONSE_TOO_LARGE;
-      info.message = prefix + "response larger than max_response_bytes (" + std::to_string(cfg_.max_response_bytes) +
-                     " bytes)";
-      info.http_status = a.http_status;
-      info.ambiguous = ep.method == Method::Post;
-      info.headers = std::move(a.headers);
-      throw Error(std::move(info));
-    }
-    if (a.code != CURLE_OK) {
-      info.status = status_for_curl(a.code);
-      info.message = prefix + a.curl_message + " (" + shown_url + ")";
-      retryable = curl_retryable(a.code);
-      not_reached = provably_not_sent(a.code, a.sent);
-      info.ambiguous = ep.method == Method::Post && !not_reached;
-      if (a.http_status > 0) info.http_status = a.http_status;
-    } else {
-      const int32_t s = a.http_status;
-      const char *ct = a.headers.find("content-type");
-      info.status = status_for_http(s);
-      info.has_body = !a.body.empty();
-      if (info.has_body) info.body = a.body;
-      if (ct) info.set_field("content_type", ct);
-      traits.parse_error(info, ct ? std::string_view(ct) : std::string_view(), a.body);
-      std::string msg = "HTTP " + std::to_string(s);
-      if (*http_reason(s)) msg += std::string(" ") + http_reason(s);
-      if (s >= 300 && s < 400) {
-        if (a.redirect_url.empty()) {
-          msg += " (redirect without Location)";
-        } else if (!same_origin(a.redirect_url, pc.base_url)) {
-          msg += " (redirect to " + redact_url(a.redirect_url) +
-                 " not followed: credentials are only sent to the configured base URL)";
-        } else if (redirects >= kMaxRedirects) {
-          msg += " (too many redirects: " + std::to_string(redirects) + " followed, the next to " +
-                 redact_url(a.redirect_url) + " not followed; a redirect loop?)";
-        } else {
-          msg += " (redirect to " + redact_url(a.redirect_url) + " not followed: a POST is only redirected by 307/308)";
-        }
-      }
-      if (info.has_provider_message && !info.provider_message.empty()) {
-        msg += ": " + info.provider_message;
-      } else if (!a.body.empty()) {
-        std::string ex = body_excerpt(ct ? ct : "", a.body);
-        if (!ex.empty()) msg += ": " + ex;
-      }
-      info.message = prefix + msg;
-      retryable = s == 408 || s == 429 || (s >= 500 && s <= 599) || (s == 409 && traits.retry_409);
-      if (s == 429 && traits.non_retryable_429 && traits.non_retryable_429(info)) retryable = false;
-      if (const char *xs = a.headers.find("x-should-retry")) {
-        if (iequals(trim(xs), "true")) retryable = true;
-        if (iequals(trim(xs), "false")) retryable = false;
-      }
-      // A create is safe to repeat only when the server provably did not act.
-      not_reached = s == 429 || s == 503;
-      info.ambiguous = ep.method == Method::Post && (s == 408 || s == 500 || s == 502 || s == 504);
-    }
-    const int64_t server_delay = server_delay_ms(a.headers, info.http_status, ep.provider);
-    info.retry_after_ms = server_delay;
-    info.headers = std::move(a.headers);
-    info.retryable = retryable;
-
-    // ---- retry decision ----
-    if (!retryable) throw Error(std::move(info));
-    if (ep.create && !not_reached && !cs.retry_ambiguous_posts) throw Error(std::move(info));
-    if (attempt > cs.max_retries) throw Error(std::move(info));
-    int64_t delay;
-    bool server_directed = server_delay >= 0;
-    if (server_directed) {
-      delay = server_delay;
-      if (delay > cfg_.retry.max_server_wait_ms) {
-        if (cfg_.retry.server_wait_policy == IK_SERVER_WAIT_GIVE_UP) {
-          info.message += " (server asked to wait " + std::to_string(delay) + " ms, more than max_server_wait_ms)";
-          throw Error(std::move(info));
-        }
-        delay = cfg_.retry.max_server_wait_ms;
-      }
-    } else {
-      delay = backoff_ms(attempt, prev_delay);
-    }
-    prev_delay = std::max<int64_t>(delay, cfg_.retry.base_delay_ms);
-    if (deadline != INT64_MAX && now_us() + delay * 1000 >= deadline) {
-      info.message += " (no retry: the wait of " + std::to_string(delay) + " ms would pass the deadline)";
-      if (server_directed && info.http_status == 429) info.retryable = false;
-      throw Error(std::move(info));
-    }
-    if (cfg_.retry.cb) {
-      ik_retry_info ri{};
-      ri.version = IK_RETRY_INFO_VERSION;
-      ri.provider = ep.provider;
-      ri.operation = ep.operation;
-      ri.attempt = attempt;
-      ri.status = info.status;
-      ri.http_status = info.http_status;
-      ri.delay_ms = delay;
-      ri.server_directed = server_directed ? 1 : 0;
-      if (cfg_.retry.cb(&ri, cfg_.retry.user_data) != 0) {
-        info.message += " (cancelled: the retry callback vetoed the retry)";
-        info.status = IK_STATUS_CANCELLED;
-        info.cancelled_by = IK_CANCELLED_BY_RETRY_CALLBACK;
-        info.retryable = false;
-        throw Error(std::move(info));
-      }
-    }
-    if (log.enabled(IK_LOG_WARN)) {
-      log.log(IK_LOG_WARN,
-              "retrying " + std::string(lf.method) + " " + shown_url + " in " + std::to_string(delay) +
-                  " ms after: " + info.message,
-              lf);
-    }
+    perform(*slot, x, timeout_ms, a);
+    int64_t delay = 0;
+    if (auto resp = conclude(x, a, &delay)) return resp;
     if (cs.cancel) {
-      if (!cs.cancel->sleep_for_ms(delay)) {
-        ErrorInfo c = make_error(IK_STATUS_CANCELLED, "cancelled during backoff");
-        c.cancelled_by = IK_CANCELLED_BY_TOKEN;
-        c.attempts = attempt;
-        throw Error(std::move(c));
-      }
+      if (!cs.cancel->sleep_for_ms(delay)) throw cancelled(x, IK_CANCELLED_BY_TOKEN, "cancelled during backoff");
     } else if (delay > 0) {
       std::this_thread::sleep_for(std::chrono::milliseconds(delay));
     }

@@ -23,6 +23,29 @@ namespace ik::detail {
 // clamped to [0, ~100 years] whatever the header says.
 int64_t server_delay_ms(const Headers &h, int32_t http_status, int32_t provider);
 
+// One HTTP exchange: a request through its attempts, same-origin redirects
+// and backoff waits. The blocking path (Transport::execute) and the
+// non-blocking engine (core/engine.hpp) drive the same steps:
+//   begin -> { start_attempt -> setup -> (transfer) -> collect -> conclude }*
+struct Exchange {
+  const Request *req = nullptr;      // borrowed: outlives the exchange
+  const CallSettings *cs = nullptr;  // borrowed: outlives the exchange
+  std::string url;
+  std::string prefix;      // "OpenAI invites.create: "
+  std::string shown_url;   // the redacted URL, computed only when something shows it
+  curl_slist *headers = nullptr;      // what is sent: the endpoint's shared list or own_headers
+  curl_slist *own_headers = nullptr;  // per-request copy (extra headers); wiped and freed by the destructor
+  int64_t start_us = 0;
+  int64_t deadline_us = INT64_MAX;  // INT64_MAX = none
+  int attempt = 0;
+  int redirects = 0;
+  int64_t prev_delay = 0;
+  Exchange() = default;
+  Exchange(const Exchange &) = delete;
+  Exchange &operator=(const Exchange &) = delete;
+  ~Exchange();
+};
+
 class Transport {
  public:
   explicit Transport(const ClientConfig &cfg);
@@ -30,8 +53,10 @@ class Transport {
   Transport(const Transport &) = delete;
   Transport &operator=(const Transport &) = delete;
 
-  // Sends the request with retries; returns the successful (2xx) response or
-  // throws Error with every field of the ik_error filled in.
+  // Sends the request with retries on the calling thread; returns the
+  // successful (2xx) response or throws Error with every field of the
+  // ik_error filled in. On the client's own I/O thread it throws
+  // IK_STATUS_WOULD_BLOCK (io_thread marks that thread).
   std::unique_ptr<ik_response> execute(const Request &req, const CallSettings &cs) const;
 
   int64_t connections_opened() const { return connections_opened_.load(std::memory_order_relaxed); }
@@ -50,15 +75,48 @@ class Transport {
   };
   ParserLease parser() const;
 
-  struct Slot;     // a pooled easy handle with its own multi handle
-  struct Attempt;  // the outcome of one attempt
+  struct Slot;  // a pooled easy handle (with its own multi handle for blocking calls)
+  // The outcome of one attempt.
+  struct Attempt {
+    CURLcode code = CURLE_OK;
+    int32_t cancelled_by = IK_CANCELLED_BY_NONE;  // the transfer was aborted by a cancellation
+    bool too_large = false;
+    bool resend_blocked = false;  // the connection died after a create was sent; not re-sent
+    bool sent = false;            // request bytes were written to a connection
+    int32_t http_status = 0;
+    Headers headers;
+    std::string body;
+    std::string curl_message;
+    std::string redirect_url;
+    int64_t latency_us = 0;
+  };
 
- private:
+  // ---- the steps of an exchange (see Exchange) ----
+  // Resolves URL and headers; throws (no credentials, foreign absolute URL).
+  void begin(Exchange &x, const Request &req, const CallSettings &cs) const;
+  // Counts the attempt and returns its timeout; throws when the call's cancel
+  // token fired or its deadline passed.
+  int64_t start_attempt(Exchange &x) const;
+  // Prepares the slot's easy handle for one attempt.
+  void setup(Slot &slot, const Exchange &x, int64_t timeout_ms) const;
+  // Reads the finished (or aborted) transfer of the slot into out.
+  void collect(Slot &slot, CURLcode code, int32_t cancelled_by, Attempt &out) const;
+  // Logs the attempt and decides: returns the response on success; returns
+  // nullptr with *retry_delay_ms set to retry (0 after a redirect); throws
+  // Error when the call has failed. Runs the retry callback.
+  std::unique_ptr<ik_response> conclude(Exchange &x, Attempt &a, int64_t *retry_delay_ms) const;
+  // The error of a call cancelled while waiting to retry (or to start).
+  Error cancelled(const Exchange &x, int32_t by, const char *when) const;
+
   Slot *acquire() const;
   void release(Slot *s) const;
-  void perform(Slot &slot, const std::string &url, Method method, const std::string &body, curl_slist *headers,
-               int64_t timeout_ms, int64_t connect_timeout_ms, ik_cancel_token *cancel, bool forbid_resend,
-               Attempt &out) const;
+  CURL *easy_of(Slot *s) const;
+
+  // The thread that runs a client's non-blocking engine (nullptr elsewhere).
+  static thread_local const Transport *io_thread;
+
+ private:
+  void perform(Slot &slot, const Exchange &x, int64_t timeout_ms, Attempt &out) const;
   int64_t backoff_ms(int attempt, int64_t prev_delay) const;
   // Header lines of an endpoint (auth, static, Accept, Content-Type), built
   // once per client and shared read-only by every transfer.

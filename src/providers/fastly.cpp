@@ -185,8 +185,8 @@ Request create_request(const ik_fastly_invitation_create_params &p) {
   return req;
 }
 
-std::unique_ptr<ik_fastly_invitation> call_create(const ik_client &c, const Request &req, const CallSettings &cs) {
-  return call_object<ik_fastly_invitation>(c, req, cs, map_create_response);
+Prepared<ik_fastly_invitation> create_call(Request req) {
+  return object_call<ik_fastly_invitation>(std::move(req), map_create_response);
 }
 }  // namespace
 
@@ -199,9 +199,8 @@ void map_create_response(JsonObject o, ik_fastly_invitation &inv) {
   inv.raw_is_body = false;
 }
 
-std::unique_ptr<ik_fastly_invitation> create(const ik_client &c, const ik_fastly_invitation_create_params &p,
-                                             const CallSettings &cs) {
-  return call_create(c, create_request(p), cs);
+Prepared<ik_fastly_invitation> create(const ik_fastly_invitation_create_params &p) {
+  return create_call(create_request(p));
 }
 
 std::unique_ptr<ik_fastly_invitation> ensure(const ik_client &c, const ik_fastly_invitation_create_params &p,
@@ -215,7 +214,7 @@ std::unique_ptr<ik_fastly_invitation> ensure(const ik_client &c, const ik_fastly
           return inv.email.set && iequals(inv.email.s, email) && !inv.deleted_at.set;
         });
       },
-      [&] { return call_create(c, req, cs); },
+      [&] { return run(c, create_call(req), cs); },
       [&](const ik_fastly_invitation &inv) {
         return same_if_set(p.role, inv.role) &&
                (p.limit_services == IK_OPTBOOL_UNSET || p.limit_services == inv.limit_services);
@@ -225,9 +224,9 @@ std::unique_ptr<ik_fastly_invitation> ensure(const ik_client &c, const ik_fastly
 
 ListSpec list_spec() { return make_list_spec(kList, Scheme::PageNumber, kMaxPageSize, kList.path, parse_list); }
 
-std::unique_ptr<ik_deletion> remove(const ik_client &c, const char *invitation_id, const CallSettings &cs) {
+Prepared<ik_deletion> remove(const char *invitation_id) {
   check_text(invitation_id, "invitation_id", true);
-  return call_delete_no_body(c, make_request(kDelete, {invitation_id}), cs, IK_KIND_FASTLY_INVITATION, invitation_id);
+  return delete_no_body_call(make_request(kDelete, {invitation_id}), IK_KIND_FASTLY_INVITATION, invitation_id);
 }
 
 }  // namespace ik::detail::fastly

@@ -3,16 +3,16 @@
 
 #include <memory>
 
+#include "core/call.hpp"
 #include "core/pager.hpp"
 
 namespace ik::detail::fastly {
-std::unique_ptr<ik_fastly_invitation> create(const ik_client &c, const ik_fastly_invitation_create_params &p,
-                                             const CallSettings &cs);
+Prepared<ik_fastly_invitation> create(const ik_fastly_invitation_create_params &p);
 ListSpec list_spec();
 std::unique_ptr<ik_fastly_invitation> ensure(const ik_client &c, const ik_fastly_invitation_create_params &p,
                                              const CallSettings &cs, int32_t &outcome);
 // The mapping of a create response ({"data": {...}}; inv.resp must hold the
 // padded body), for the fuzz harnesses and tests; throws Error(IK_STATUS_PARSE).
 void map_create_response(JsonObject o, ik_fastly_invitation &inv);
-std::unique_ptr<ik_deletion> remove(const ik_client &c, const char *invitation_id, const CallSettings &cs);
+Prepared<ik_deletion> remove(const char *invitation_id);
 }  // namespace ik::detail::fastly

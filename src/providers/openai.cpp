@@ -116,9 +116,8 @@ bool same_projects(const ik_openai_invite &inv, const ik_openai_invite_create_pa
 }
 }  // namespace
 
-std::unique_ptr<ik_openai_invite> create(const ik_client &c, const ik_openai_invite_create_params &p,
-                                         const CallSettings &cs) {
-  return call_object<ik_openai_invite>(c, create_request(p), cs, map_invite_object);
+Prepared<ik_openai_invite> create(const ik_openai_invite_create_params &p) {
+  return object_call<ik_openai_invite>(create_request(p), map_invite_object);
 }
 
 std::unique_ptr<ik_openai_invite> ensure(const ik_client &c, const ik_openai_invite_create_params &p,
@@ -132,7 +131,7 @@ std::unique_ptr<ik_openai_invite> ensure(const ik_client &c, const ik_openai_inv
           return inv.email.set && iequals(inv.email.s, email) && !(inv.status.set && inv.status.s == "expired");
         });
       },
-      [&] { return call_object<ik_openai_invite>(c, req, cs, map_invite_object); },
+      [&] { return run(c, object_call<ik_openai_invite>(req, map_invite_object), cs); },
       [&](const ik_openai_invite &inv) {
         return inv.role.set && inv.role.s == p.role &&
                (p.send_projects != IK_OPTBOOL_TRUE || same_projects(inv, p));
@@ -140,23 +139,22 @@ std::unique_ptr<ik_openai_invite> ensure(const ik_client &c, const ik_openai_inv
       outcome);
 }
 
-std::unique_ptr<ik_openai_invite> retrieve(const ik_client &c, const char *invite_id, const CallSettings &cs) {
+Prepared<ik_openai_invite> retrieve(const char *invite_id) {
   check_text(invite_id, "invite_id", true);
-  return call_object<ik_openai_invite>(c, make_request(kRetrieve, {invite_id}), cs, map_invite_object);
+  return object_call<ik_openai_invite>(make_request(kRetrieve, {invite_id}), map_invite_object);
 }
 
 
 ListSpec list_spec() { return make_list_spec(kList, Scheme::AfterId, kMaxPageSize, kList.path, parse_list); }
 
-std::unique_ptr<ik_deletion> remove(const ik_client &c, const char *invite_id, const CallSettings &cs) {
+Prepared<ik_deletion> remove(const char *invite_id) {
   check_text(invite_id, "invite_id", true);
-  auto del = call_object<ik_deletion>(c, make_request(kDelete, {invite_id}), cs, [](JsonObject o, ik_deletion &d) {
+  return object_call<ik_deletion>(make_request(kDelete, {invite_id}), [](JsonObject o, ik_deletion &d) {
+    d.kind = IK_KIND_OPENAI_INVITE;
     d.object = get_str(o, "object");
     d.id = get_str(o, "id");
     d.deleted = get_bool(o, "deleted");
   });
-  del->kind = IK_KIND_OPENAI_INVITE;
-  return del;
 }
 
 }  // namespace ik::detail::openai

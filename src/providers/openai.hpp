@@ -3,17 +3,17 @@
 
 #include <memory>
 
+#include "core/call.hpp"
 #include "core/pager.hpp"
 
 namespace ik::detail::openai {
-std::unique_ptr<ik_openai_invite> create(const ik_client &c, const ik_openai_invite_create_params &p,
-                                         const CallSettings &cs);
-std::unique_ptr<ik_openai_invite> retrieve(const ik_client &c, const char *invite_id, const CallSettings &cs);
+Prepared<ik_openai_invite> create(const ik_openai_invite_create_params &p);
+Prepared<ik_openai_invite> retrieve(const char *invite_id);
 ListSpec list_spec();
 std::unique_ptr<ik_openai_invite> ensure(const ik_client &c, const ik_openai_invite_create_params &p,
                                          const CallSettings &cs, int32_t &outcome);
 // The mapping of one invite object (as in retrieve/create), for the fuzz
 // harnesses and tests; throws Error(IK_STATUS_PARSE).
 void map_invite_object(JsonObject o, ik_openai_invite &inv);
-std::unique_ptr<ik_deletion> remove(const ik_client &c, const char *invite_id, const CallSettings &cs);
+Prepared<ik_deletion> remove(const char *invite_id);
 }  // namespace ik::detail::openai

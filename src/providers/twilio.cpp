@@ -181,9 +181,9 @@ Request invite_create_request(const char *service_sid, const char *channel_sid, 
 
 }  // namespace
 
-std::unique_ptr<ik_twilio_invite> invite_create(const ik_client &c, const char *service_sid, const char *channel_sid,
-                                                const char *identity, const char *role_sid, const CallSettings &cs) {
-  return call_object<ik_twilio_invite>(c, invite_create_request(service_sid, channel_sid, identity, role_sid), cs,
+Prepared<ik_twilio_invite> invite_create(const char *service_sid, const char *channel_sid, const char *identity,
+                                         const char *role_sid) {
+  return object_call<ik_twilio_invite>(invite_create_request(service_sid, channel_sid, identity, role_sid),
                                        map_invite_object);
 }
 
@@ -200,16 +200,15 @@ std::unique_ptr<ik_twilio_invite> invite_ensure(const ik_client &c, const char *
           return inv.identity.set && inv.identity.s == who;
         });
       },
-      [&] { return call_object<ik_twilio_invite>(c, req, cs, map_invite_object); },
+      [&] { return run(c, object_call<ik_twilio_invite>(req, map_invite_object), cs); },
       [&](const ik_twilio_invite &inv) { return same_if_set(role_sid, inv.role_sid); }, outcome);
 }
 
-std::unique_ptr<ik_twilio_invite> invite_fetch(const ik_client &c, const char *service_sid, const char *channel_sid,
-                                               const char *invite_sid, const CallSettings &cs) {
+Prepared<ik_twilio_invite> invite_fetch(const char *service_sid, const char *channel_sid, const char *invite_sid) {
   check_sid(service_sid, "IS", "service_sid");
   check_text(channel_sid, "channel_sid", true);
   check_sid(invite_sid, "IN", "invite_sid");
-  return call_object<ik_twilio_invite>(c, make_request(kInviteFetch, {service_sid, channel_sid, invite_sid}), cs,
+  return object_call<ik_twilio_invite>(make_request(kInviteFetch, {service_sid, channel_sid, invite_sid}),
                                        map_invite_object);
 }
 
@@ -227,34 +226,29 @@ ListSpec invite_list_spec(const char *service_sid, const char *channel_sid, cons
   return s;
 }
 
-std::unique_ptr<ik_deletion> invite_delete(const ik_client &c, const char *service_sid, const char *channel_sid,
-                                           const char *invite_sid, const CallSettings &cs) {
+Prepared<ik_deletion> invite_delete(const char *service_sid, const char *channel_sid, const char *invite_sid) {
   check_sid(service_sid, "IS", "service_sid");
   check_text(channel_sid, "channel_sid", true);
   check_sid(invite_sid, "IN", "invite_sid");
-  return call_delete_no_body(c, make_request(kInviteDelete, {service_sid, channel_sid, invite_sid}), cs,
+  return delete_no_body_call(make_request(kInviteDelete, {service_sid, channel_sid, invite_sid}),
                              IK_KIND_TWILIO_INVITE, invite_sid);
 }
 
 // ---- v2 Users ----
 
-std::unique_ptr<ik_twilio_user> user_create(const ik_client &c, const char *service_sid,
-                                            const ik_twilio_user_params &p, const CallSettings &cs) {
-  return call_object<ik_twilio_user>(c, user_write(kUserCreate, service_sid, nullptr, p), cs, map_user_object);
+Prepared<ik_twilio_user> user_create(const char *service_sid, const ik_twilio_user_params &p) {
+  return object_call<ik_twilio_user>(user_write(kUserCreate, service_sid, nullptr, p), map_user_object);
 }
 
-std::unique_ptr<ik_twilio_user> user_update(const ik_client &c, const char *service_sid, const char *sid_or_identity,
-                                            const ik_twilio_user_params &p, const CallSettings &cs) {
-  return call_object<ik_twilio_user>(c, user_write(kUserUpdate, service_sid, sid_or_identity, p), cs,
-                                     map_user_object);
+Prepared<ik_twilio_user> user_update(const char *service_sid, const char *sid_or_identity,
+                                     const ik_twilio_user_params &p) {
+  return object_call<ik_twilio_user>(user_write(kUserUpdate, service_sid, sid_or_identity, p), map_user_object);
 }
 
-std::unique_ptr<ik_twilio_user> user_fetch(const ik_client &c, const char *service_sid, const char *sid_or_identity,
-                                           const CallSettings &cs) {
+Prepared<ik_twilio_user> user_fetch(const char *service_sid, const char *sid_or_identity) {
   check_sid(service_sid, "IS", "service_sid");
   check_text(sid_or_identity, "sid_or_identity", true);
-  return call_object<ik_twilio_user>(c, make_request(kUserFetch, {service_sid, sid_or_identity}), cs,
-                                     map_user_object);
+  return object_call<ik_twilio_user>(make_request(kUserFetch, {service_sid, sid_or_identity}), map_user_object);
 }
 
 std::unique_ptr<ik_twilio_user> user_ensure(const ik_client &c, const char *service_sid,
@@ -264,13 +258,13 @@ std::unique_ptr<ik_twilio_user> user_ensure(const ik_client &c, const char *serv
       c, "twilio/user/" + std::string(service_sid) + "/" + p.identity,
       [&]() -> std::unique_ptr<ik_twilio_user> {
         try {
-          return user_fetch(c, service_sid, p.identity, cs);
+          return run(c, user_fetch(service_sid, p.identity), cs);
         } catch (Error &e) {
           if (e.info().status == IK_STATUS_NOT_FOUND) return nullptr;
           throw;
         }
       },
-      [&] { return call_object<ik_twilio_user>(c, req, cs, map_user_object); },
+      [&] { return run(c, object_call<ik_twilio_user>(req, map_user_object), cs); },
       [&](const ik_twilio_user &u) {
         return same_if_set(p.role_sid, u.role_sid) && same_if_set(p.friendly_name, u.friendly_name) &&
                same_if_set(p.attributes, u.attributes);
@@ -284,11 +278,10 @@ ListSpec user_list_spec(const char *service_sid) {
                         parse_user_page);
 }
 
-std::unique_ptr<ik_deletion> user_delete(const ik_client &c, const char *service_sid, const char *sid_or_identity,
-                                         const CallSettings &cs) {
+Prepared<ik_deletion> user_delete(const char *service_sid, const char *sid_or_identity) {
   check_sid(service_sid, "IS", "service_sid");
   check_text(sid_or_identity, "sid_or_identity", true);
-  return call_delete_no_body(c, make_request(kUserDelete, {service_sid, sid_or_identity}), cs, IK_KIND_TWILIO_USER,
+  return delete_no_body_call(make_request(kUserDelete, {service_sid, sid_or_identity}), IK_KIND_TWILIO_USER,
                              sid_or_identity);
 }
 

@@ -3,25 +3,22 @@
 
 #include <memory>
 
+#include "core/call.hpp"
 #include "core/pager.hpp"
 
 namespace ik::detail::twilio {
-std::unique_ptr<ik_twilio_invite> invite_create(const ik_client &c, const char *service_sid, const char *channel_sid,
-                                                const char *identity, const char *role_sid, const CallSettings &cs);
-std::unique_ptr<ik_twilio_invite> invite_fetch(const ik_client &c, const char *service_sid, const char *channel_sid,
-                                               const char *invite_sid, const CallSettings &cs);
+Prepared<ik_twilio_invite> invite_create(const char *service_sid, const char *channel_sid, const char *identity,
+                                         const char *role_sid);
+Prepared<ik_twilio_invite> invite_fetch(const char *service_sid, const char *channel_sid, const char *invite_sid);
 std::unique_ptr<ik_twilio_invite> invite_ensure(const ik_client &c, const char *service_sid, const char *channel_sid,
                                                 const char *identity, const char *role_sid, const CallSettings &cs,
                                                 int32_t &outcome);
 ListSpec invite_list_spec(const char *service_sid, const char *channel_sid, const char *const *identities,
                           size_t identity_count);
-std::unique_ptr<ik_deletion> invite_delete(const ik_client &c, const char *service_sid, const char *channel_sid,
-                                           const char *invite_sid, const CallSettings &cs);
+Prepared<ik_deletion> invite_delete(const char *service_sid, const char *channel_sid, const char *invite_sid);
 
-std::unique_ptr<ik_twilio_user> user_create(const ik_client &c, const char *service_sid,
-                                            const ik_twilio_user_params &p, const CallSettings &cs);
-std::unique_ptr<ik_twilio_user> user_fetch(const ik_client &c, const char *service_sid, const char *sid_or_identity,
-                                           const CallSettings &cs);
+Prepared<ik_twilio_user> user_create(const char *service_sid, const ik_twilio_user_params &p);
+Prepared<ik_twilio_user> user_fetch(const char *service_sid, const char *sid_or_identity);
 std::unique_ptr<ik_twilio_user> user_ensure(const ik_client &c, const char *service_sid,
                                             const ik_twilio_user_params &p, const CallSettings &cs, int32_t &outcome);
 ListSpec user_list_spec(const char *service_sid);
@@ -29,8 +26,7 @@ ListSpec user_list_spec(const char *service_sid);
 // harnesses and tests; throws Error(IK_STATUS_PARSE).
 void map_invite_object(JsonObject o, ik_twilio_invite &inv);
 void map_user_object(JsonObject o, ik_twilio_user &u);
-std::unique_ptr<ik_twilio_user> user_update(const ik_client &c, const char *service_sid, const char *sid_or_identity,
-                                            const ik_twilio_user_params &p, const CallSettings &cs);
-std::unique_ptr<ik_deletion> user_delete(const ik_client &c, const char *service_sid, const char *sid_or_identity,
-                                         const CallSettings &cs);
+Prepared<ik_twilio_user> user_update(const char *service_sid, const char *sid_or_identity,
+                                     const ik_twilio_user_params &p);
+Prepared<ik_deletion> user_delete(const char *service_sid, const char *sid_or_identity);
 }  // namespace ik::detail::twilio

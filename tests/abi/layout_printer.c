@@ -85,6 +85,8 @@ int main(void) {
   FIELD(ik_client_options, log_cb);
   FIELD(ik_client_options, log_user_data);
   FIELD(ik_client_options, log_user_data_free);
+  FIELD(ik_client_options, completion_mode);
+  FIELD(ik_client_options, max_connections);
 
   STRUCT(ik_call_options);
   FIELD(ik_call_options, version);

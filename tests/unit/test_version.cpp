@@ -59,10 +59,12 @@ TEST(Status, NamesAndStringsForEveryStatus) {
       {IK_STATUS_NO_CREDENTIALS, "IK_STATUS_NO_CREDENTIALS"},
       {IK_STATUS_UNSUPPORTED, "IK_STATUS_UNSUPPORTED"},
       {IK_STATUS_INTERNAL, "IK_STATUS_INTERNAL"},
+      {IK_STATUS_WOULD_BLOCK, "IK_STATUS_WOULD_BLOCK"},
   };
   // The numbers are part of the ABI.
   EXPECT_EQ(IK_STATUS_OK, 0);
   EXPECT_EQ(IK_STATUS_INTERNAL, 21);
+  EXPECT_EQ(IK_STATUS_WOULD_BLOCK, 22);
   std::set<std::string> texts;
   for (size_t i = 0; i < sizeof all / sizeof all[0]; ++i) {
     EXPECT_EQ(all[i].first, static_cast<ik_status>(i)) << "status numbers are contiguous and stable";
@@ -76,7 +78,7 @@ TEST(Status, NamesAndStringsForEveryStatus) {
     texts.insert(text);
   }
   EXPECT_EQ(texts.size(), sizeof all / sizeof all[0]) << "status texts are distinct";
-  for (ik_status unknown : {22, 100, -1, INT32_MAX, INT32_MIN}) {
+  for (ik_status unknown : {23, 100, -1, INT32_MAX, INT32_MIN}) {
     ASSERT_NE(ik_status_str(unknown), nullptr);
     EXPECT_STREQ(ik_status_str(unknown), "unknown status") << unknown;
     const char *name = ik_status_name(unknown);

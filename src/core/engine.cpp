@@ -1,0 +1,399 @@
+#include "core/engine.hpp"
+
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "core/pager.hpp"
+
+ik_op::~ik_op() {
+  delete error;
+  ik_client::release(client);
+}
+
+void ik_op::release(ik_op *op) {
+  if (op && op->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete op;
+}
+
+namespace ik::detail {
+
+namespace {
+int64_t now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+}  // namespace
+
+Engine::Engine(const ik_client &client)
+    : client_(client),
+      transport_(*client.transport),
+      queued_(client.cfg.completion_mode == IK_COMPLETIONS_QUEUED) {
+  multi_ = curl_multi_init();
+  if (!multi_) throw std::bad_alloc();
+  curl_multi_setopt(multi_, CURLMOPT_MAX_TOTAL_CONNECTIONS, static_cast<long>(client.cfg.max_connections));
+  curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, static_cast<long>(client.cfg.max_connections));
+  if (queued_) {
+    efd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (efd_ < 0) {
+      curl_multi_cleanup(multi_);
+      ik::detail::fail(IK_STATUS_INTERNAL, "eventfd failed: the completion descriptor could not be created");
+    }
+  }
+}
+
+Engine::~Engine() {
+  shutdown();
+  if (thread_.joinable()) {
+    if (thread_.get_id() == std::this_thread::get_id())
+      thread_.detach();
+    else
+      thread_.join();
+  }
+  curl_multi_cleanup(multi_);
+  if (efd_ >= 0) ::close(efd_);
+}
+
+bool Engine::on_io_thread() const { return Transport::io_thread == &transport_; }
+
+void Engine::submit(ik_op *op) {
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    if (stop_) ik::detail::fail(IK_STATUS_INVALID_ARGUMENT, "the client was freed (ik_client_free) before this call");
+    if (!started_) {
+      client_.retain();  // the I/O thread's reference, dropped when it ends
+      try {
+        thread_ = std::thread([this] { loop(); });
+      } catch (...) {
+        ik_client::release(&client_);
+        throw;
+      }
+      started_ = true;
+    }
+    incoming_.push_back(op);
+    in_flight_.fetch_add(1, std::memory_order_relaxed);
+  }
+  curl_multi_wakeup(multi_);
+}
+
+void Engine::cancel(ik_op *op, int32_t by) {
+  int32_t none = IK_CANCELLED_BY_NONE;
+  if (op->cancel_by.compare_exchange_strong(none, by)) curl_multi_wakeup(multi_);
+}
+
+void Engine::loop() {
+  Transport::io_thread = &transport_;
+  const ik_client *keep = &client_;
+  while (true) {
+    std::vector<ik_op *> fresh;
+    bool stop;
+    {
+      std::lock_guard<std::mutex> lk(mu_);
+      fresh.swap(incoming_);
+      stop = stop_;
+    }
+    for (ik_op *op : fresh) {
+      begin(op);
+      if (stopping_.load()) break;
+    }
+    if (stop || stopping_.load()) {
+      finish_all(IK_CANCELLED_BY_CLIENT_FREE);
+      break;
+    }
+    check_cancels();
+    while (!timers_.empty() && timers_.begin()->first <= now_us() && !stopping_.load()) {
+      ik_op *op = timers_.begin()->second;
+      timers_.erase(timers_.begin());
+      attempt(op);
+    }
+    if (stopping_.load()) continue;
+    int running = 0;
+    curl_multi_perform(multi_, &running);
+    int left = 0;
+    while (CURLMsg *m = curl_multi_info_read(multi_, &left)) {
+      if (m->msg != CURLMSG_DONE) continue;
+      void *priv = nullptr;
+      curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &priv);
+      const CURLcode code = m->data.result;
+      transfer_done(static_cast<ik_op *>(priv), code, IK_CANCELLED_BY_NONE);
+      if (stopping_.load()) break;
+    }
+    if (stopping_.load()) continue;
+    int timeout_ms = 1000;
+    if (!timers_.empty()) {
+      const int64_t wait = (timers_.begin()->first - now_us() + 999) / 1000;
+      timeout_ms = static_cast<int>(std::clamp<int64_t>(wait, 0, 1000));
+    }
+    curl_multi_poll(multi_, nullptr, 0, timeout_ms, nullptr);
+  }
+  Transport::io_thread = nullptr;
+  ik_client::release(keep);  // may delete the client and this engine: nothing after this
+}
+
+void Engine::begin(ik_op *op) {
+  active_.push_back(op);
+  if (op->completed.load()) {  // the answer was known at start (a pager past its end)
+    complete(op);
+    return;
+  }
+  try {
+    op->ex = std::make_unique<Exchange>();
+    transport_.begin(*op->ex, op->req, op->cs);
+    if (op->cs.cancel) {
+      op->cs.cancel->attach(multi_);  // cancel() wakes the loop
+      op->token_attached = true;
+    }
+    attempt(op);
+  } catch (...) {
+    fail_current(op);
+  }
+}
+
+void Engine::attempt(ik_op *op) {
+  try {
+    if (const int32_t by = op->cancel_by.load()) throw transport_.cancelled(*op->ex, by, "cancelled");
+    const int64_t timeout_ms = transport_.start_attempt(*op->ex);  // the token and the deadline
+    if (!op->slot) op->slot = transport_.acquire();
+    transport_.setup(*op->slot, *op->ex, timeout_ms);
+    CURL *e = transport_.easy_of(op->slot);
+    curl_easy_setopt(e, CURLOPT_PRIVATE, op);
+    const CURLMcode mc = curl_multi_add_handle(multi_, e);
+    if (mc != CURLM_OK) ik::detail::fail(IK_STATUS_INTERNAL, std::string("curl_multi_add_handle: ") + curl_multi_strerror(mc));
+    op->transferring = true;
+  } catch (...) {
+    fail_current(op);
+  }
+}
+
+void Engine::transfer_done(ik_op *op, CURLcode code, int32_t cancelled_by) {
+  curl_multi_remove_handle(multi_, transport_.easy_of(op->slot));
+  op->transferring = false;
+  Transport::Attempt a;
+  transport_.collect(*op->slot, code, cancelled_by, a);
+  advance(op, a);
+}
+
+void Engine::advance(ik_op *op, Transport::Attempt &a) {
+  try {
+    int64_t delay = 0;
+    std::unique_ptr<ik_response> resp = transport_.conclude(*op->ex, a, &delay);
+    if (resp) {
+      if (op->on_response(*op, ResponsePtr(std::move(resp)))) {
+        op->status = IK_STATUS_OK;
+        complete(op);
+        return;
+      }
+      op->ex = std::make_unique<Exchange>();  // the next request of the same operation
+      transport_.begin(*op->ex, op->req, op->cs);
+      attempt(op);
+      return;
+    }
+    if (delay <= 0) {
+      attempt(op);  // a redirect, or a retry without a wait
+      return;
+    }
+    timers_.emplace(now_us() + delay * 1000, op);
+  } catch (...) {
+    fail_current(op);
+  }
+}
+
+void Engine::check_cancels() {
+  std::vector<std::pair<ik_op *, int32_t>> hits;
+  for (ik_op *op : active_) {
+    int32_t by = op->cancel_by.load();
+    if (!by && op->cs.cancel && op->cs.cancel->cancelled.load(std::memory_order_acquire)) by = IK_CANCELLED_BY_TOKEN;
+    if (by) hits.emplace_back(op, by);
+  }
+  for (auto &hit : hits) {
+    if (stopping_.load()) return;
+    if (std::find(active_.begin(), active_.end(), hit.first) != active_.end()) cancel_now(hit.first, hit.second);
+  }
+}
+
+void Engine::cancel_now(ik_op *op, int32_t by) {
+  if (op->transferring) {
+    transfer_done(op, CURLE_ABORTED_BY_CALLBACK, by);  // aborts the transfer; conclude() builds the error
+    return;
+  }
+  for (auto it = timers_.begin(); it != timers_.end(); ++it) {
+    if (it->second == op) {
+      timers_.erase(it);
+      break;
+    }
+  }
+  fail_op(op, transport_.cancelled(*op->ex, by,
+                                by == IK_CANCELLED_BY_CLIENT_FREE ? "cancelled: the client was freed"
+                                                                  : "cancelled during backoff")
+               .info());
+}
+
+void Engine::fail_op(ik_op *op, ErrorInfo info) {
+  op->status = info.status;
+  try {
+    op->error = new ik_error{std::move(info)};
+  } catch (...) {
+    op->error = nullptr;  // the status still says what happened
+  }
+  complete(op);
+}
+
+void Engine::fail_current(ik_op *op) {
+  ErrorInfo info;
+  try {
+    throw;
+  } catch (Error &e) {
+    info = std::move(e.info());
+  } catch (const std::bad_alloc &) {
+    info.status = IK_STATUS_NO_MEMORY;
+    info.message = "out of memory";
+  } catch (const std::exception &e) {
+    info.status = IK_STATUS_INTERNAL;
+    info.message = std::string("internal error: ") + e.what();
+  } catch (...) {
+    info.status = IK_STATUS_INTERNAL;
+    info.message = "internal error: unknown exception";
+  }
+  fail_op(op, std::move(info));
+}
+
+void Engine::complete(ik_op *op) {
+  auto it = std::find(active_.begin(), active_.end(), op);
+  if (it != active_.end()) active_.erase(it);
+  if (op->slot) {
+    transport_.release(op->slot);
+    op->slot = nullptr;
+  }
+  if (op->token_attached) op->cs.cancel->detach(multi_);
+  op->token_attached = false;
+  op->ex.reset();
+  if (op->pager) {
+    // The pager is usable again from the callback on; a free that came
+    // while it was busy happens now.
+    if (op->pager->async_state.exchange(0) == 2) delete op->pager;
+    op->pager = nullptr;
+  }
+  op->completed.store(true, std::memory_order_release);
+  if (!queued_) {
+    run_callback(op);
+    return;
+  }
+  std::lock_guard<std::mutex> lk(q_mu_);
+  queue_.push_back(op);
+  const uint64_t one = 1;
+  ssize_t w = ::write(efd_, &one, sizeof one);
+  (void)w;  // the counter cannot overflow with one write per completion
+}
+
+void Engine::run_callback(ik_op *op) {
+  try {
+    op->cb(op, op->user_data);
+  } catch (...) {
+    // async.h: callbacks must not throw; a C++ one that does is contained here.
+  }
+  {
+    std::lock_guard<std::mutex> lk(op->mu);
+    op->done = true;
+  }
+  op->cv.notify_all();
+  in_flight_.fetch_sub(1, std::memory_order_relaxed);
+  ik_op::release(op);
+}
+
+void Engine::finish_all(int32_t by) {
+  std::vector<ik_op *> fresh;
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    fresh.swap(incoming_);
+  }
+  for (ik_op *op : fresh) {
+    active_.push_back(op);
+    if (op->completed.load()) {
+      complete(op);
+      continue;
+    }
+    ErrorInfo info;
+    info.status = IK_STATUS_CANCELLED;
+    info.cancelled_by = by;
+    info.provider = op->provider;
+    info.operation = op->operation ? op->operation : "";
+    info.message = std::string(op->operation ? op->operation : "operation") + ": cancelled: the client was freed";
+    fail_op(op, std::move(info));
+  }
+  while (!active_.empty()) cancel_now(active_.front(), by);
+}
+
+void Engine::shutdown() {
+  bool started;
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    if (stop_) return;
+    stop_ = true;
+    started = started_;
+  }
+  if (!started) return;
+  if (on_io_thread()) {
+    // ik_client_free from a callback on this very thread: finish everything
+    // here, before returning; the loop ends when the callback returns.
+    stopping_.store(true);
+    finish_all(IK_CANCELLED_BY_CLIENT_FREE);
+    thread_.detach();
+    return;
+  }
+  curl_multi_wakeup(multi_);
+  thread_.join();
+  if (queued_) dispatch(0);
+}
+
+int32_t Engine::dispatch(int32_t max) {
+  int32_t n = 0;
+  while (max <= 0 || n < max) {
+    ik_op *op;
+    {
+      std::lock_guard<std::mutex> lk(q_mu_);
+      if (queue_.empty()) break;
+      op = queue_.front();
+      queue_.pop_front();
+      if (queue_.empty()) {
+        uint64_t v;
+        ssize_t r = ::read(efd_, &v, sizeof v);  // not readable until the next completion
+        (void)r;
+      }
+    }
+    run_callback(op);
+    ++n;
+  }
+  return n;
+}
+
+bool Engine::wait(ik_op &op, int64_t timeout_ms) {
+  const auto deadline = timeout_ms < 0 ? std::chrono::steady_clock::time_point::max()
+                                       : std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (true) {
+    if (queued_) dispatch(0);
+    {
+      std::unique_lock<std::mutex> lk(op.mu);
+      if (op.done) return true;
+      if (!queued_) {
+        if (timeout_ms < 0) {
+          op.cv.wait(lk, [&] { return op.done; });
+          return true;
+        }
+        return op.cv.wait_until(lk, deadline, [&] { return op.done; });
+      }
+    }
+    int64_t left = 20;
+    if (timeout_ms >= 0) {
+      left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+      if (left <= 0) return false;
+    }
+    pollfd p{efd_, POLLIN, 0};
+    // Short slices: another thread may dispatch this operation's callback.
+    ::poll(&p, 1, static_cast<int>(std::min<int64_t>(left, 20)));
+  }
+}
+
+}  // namespace ik::detail

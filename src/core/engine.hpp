@@ -1,0 +1,151 @@
+// The non-blocking engine: one per client, created on first use. One I/O
+// thread and one curl multi handle drive every non-blocking operation
+// (ik_op) through the same exchange steps as the blocking calls
+// (Transport::begin/start_attempt/setup/collect/conclude); backoff waits are
+// timers of the loop. Completion callbacks run on the I/O thread, or are
+// queued for ik_client_dispatch (IK_COMPLETIONS_QUEUED) with an eventfd that
+// is readable while the queue is not empty. See include/invitekit/async.h for
+// the guarantees and docs/DESIGN.md ("Non-blocking calls") for the design.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <variant>
+#include <vector>
+
+#include "core/call.hpp"
+#include "core/transport.hpp"
+
+struct ik_pager;
+
+namespace ik::detail {
+class Engine;
+}
+
+struct ik_op {
+  // One reference for the engine (until the callback has returned) and one
+  // for the caller when it asked for the handle (ik_op_free).
+  std::atomic<int32_t> refs{1};
+  const ik_client *client = nullptr;  // one client reference, dropped with the op
+  ik_op_cb cb = nullptr;
+  void *user_data = nullptr;
+  int32_t result_type = IK_RESULT_NONE;
+  int32_t provider = IK_PROVIDER_NONE;
+  const char *operation = nullptr;
+
+  // ---- the work (owned by the I/O thread once submitted) ----
+  ik::detail::CallSettings cs;
+  ik::detail::Request req;  // the request of the current exchange
+  // Takes the successful response of req: returns true when the result is
+  // set, false when req now holds the next request to send (pagers).
+  std::function<bool(ik_op &, ik::detail::ResponsePtr)> on_response;
+  std::unique_ptr<ik::detail::Exchange> ex;
+  ik::detail::Transport::Slot *slot = nullptr;
+  bool transferring = false;
+  bool token_attached = false;  // cs.cancel wakes the engine's multi handle
+  ik_pager *pager = nullptr;  // ik_pager_next_page_start: busy until completion
+  std::atomic<int32_t> cancel_by{IK_CANCELLED_BY_NONE};
+
+  // ---- the outcome (written once by the engine before the callback) ----
+  std::atomic<bool> completed{false};  // status and result are final
+  ik_status status = IK_STATUS_WOULD_BLOCK;
+  std::variant<std::monostate, std::unique_ptr<ik_openai_invite>, std::unique_ptr<ik_twilio_invite>,
+               std::unique_ptr<ik_twilio_user>, std::unique_ptr<ik_fastly_invitation>, std::unique_ptr<ik_deletion>,
+               std::unique_ptr<ik_page>>
+      result;
+  ik_error *error = nullptr;
+  std::mutex mu;
+  std::condition_variable cv;
+  bool done = false;  // the callback has returned (under mu)
+
+  ik_op() = default;
+  ik_op(const ik_op &) = delete;
+  ik_op &operator=(const ik_op &) = delete;
+  ~ik_op();
+  static void release(ik_op *op);
+};
+
+namespace ik::detail {
+
+template <class T>
+constexpr int32_t result_type_of();
+template <>
+constexpr int32_t result_type_of<ik_openai_invite>() { return IK_RESULT_OPENAI_INVITE; }
+template <>
+constexpr int32_t result_type_of<ik_twilio_invite>() { return IK_RESULT_TWILIO_INVITE; }
+template <>
+constexpr int32_t result_type_of<ik_twilio_user>() { return IK_RESULT_TWILIO_USER; }
+template <>
+constexpr int32_t result_type_of<ik_fastly_invitation>() { return IK_RESULT_FASTLY_INVITATION; }
+template <>
+constexpr int32_t result_type_of<ik_deletion>() { return IK_RESULT_DELETION; }
+template <>
+constexpr int32_t result_type_of<ik_page>() { return IK_RESULT_PAGE; }
+
+class Engine {
+ public:
+  Engine(const ik_client &client);
+  ~Engine();
+  Engine(const Engine &) = delete;
+  Engine &operator=(const Engine &) = delete;
+
+  // Takes over the op (its engine reference); starts the I/O thread on first
+  // use. Throws (nothing queued) when the engine is shutting down.
+  void submit(ik_op *op);
+  // From any thread: asks the loop to cancel op (no effect once completed).
+  void cancel(ik_op *op, int32_t by);
+  // ik_client_free: cancels everything in flight; every callback has run
+  // when it returns (see async.h). Later submits fail.
+  void shutdown();
+  // Queued mode: runs up to max (0 = all queued now) callbacks here.
+  int32_t dispatch(int32_t max);
+  // Blocks until op's callback has returned or timeout_ms (<0: no limit)
+  // passes; dispatches queued completions meanwhile. False on timeout.
+  bool wait(ik_op &op, int64_t timeout_ms);
+  int fd() const { return efd_; }
+  int64_t in_flight() const { return in_flight_.load(std::memory_order_relaxed); }
+  bool on_io_thread() const;
+
+ private:
+  void loop();
+  void begin(ik_op *op);
+  void attempt(ik_op *op);
+  void transfer_done(ik_op *op, CURLcode code, int32_t cancelled_by);
+  void advance(ik_op *op, Transport::Attempt &a);
+  void check_cancels();
+  void cancel_now(ik_op *op, int32_t by);
+  void fail_op(ik_op *op, ErrorInfo info);
+  void fail_current(ik_op *op);  // from the exception being handled
+  void complete(ik_op *op);
+  void run_callback(ik_op *op);
+  void finish_all(int32_t by);
+
+  const ik_client &client_;
+  const Transport &transport_;
+  const bool queued_;
+  CURLM *multi_ = nullptr;
+  int efd_ = -1;
+  std::atomic<int64_t> in_flight_{0};
+
+  std::mutex mu_;  // incoming_, stop_, thread_ start
+  std::vector<ik_op *> incoming_;
+  bool stop_ = false;
+  bool started_ = false;
+  std::thread thread_;
+  std::atomic<bool> stopping_{false};
+
+  // I/O thread only.
+  std::vector<ik_op *> active_;  // begun, not completed (in a transfer or waiting on a timer)
+  std::multimap<int64_t, ik_op *> timers_;
+
+  std::mutex q_mu_;  // queued completions
+  std::deque<ik_op *> queue_;
+};
+
+}  // namespace ik::detail
