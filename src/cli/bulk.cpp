@@ -57,6 +57,77 @@ RowOutcome RowOutcome::failure(ik_status status, ik_error *err) {
   return o;
 }
 
+namespace {
+// The id (or SID) of a completed operation's result; "" when it has none.
+std::string result_id(ik_op *op) {
+  std::string id;
+  switch (ik_op_result_type(op)) {
+    case IK_RESULT_OPENAI_INVITE: {
+      ik_openai_invite *r = nullptr;
+      ik_op_take_openai_invite(op, &r, nullptr);
+      if (r && ik_openai_invite_id(r)) id = ik_openai_invite_id(r);
+      ik_openai_invite_free(r);
+      break;
+    }
+    case IK_RESULT_TWILIO_INVITE: {
+      ik_twilio_invite *r = nullptr;
+      ik_op_take_twilio_invite(op, &r, nullptr);
+      if (r && ik_twilio_invite_sid(r)) id = ik_twilio_invite_sid(r);
+      ik_twilio_invite_free(r);
+      break;
+    }
+    case IK_RESULT_TWILIO_USER: {
+      ik_twilio_user *r = nullptr;
+      ik_op_take_twilio_user(op, &r, nullptr);
+      if (r && ik_twilio_user_sid(r)) id = ik_twilio_user_sid(r);
+      ik_twilio_user_free(r);
+      break;
+    }
+    case IK_RESULT_FASTLY_INVITATION: {
+      ik_fastly_invitation *r = nullptr;
+      ik_op_take_fastly_invitation(op, &r, nullptr);
+      if (r && ik_fastly_invitation_id(r)) id = ik_fastly_invitation_id(r);
+      ik_fastly_invitation_free(r);
+      break;
+    }
+    case IK_RESULT_DELETION: {
+      ik_deletion *r = nullptr;
+      ik_op_take_deletion(op, &r, nullptr);
+      if (r && ik_deletion_id(r)) id = ik_deletion_id(r);
+      ik_deletion_free(r);
+      break;
+    }
+    default: break;
+  }
+  return id;
+}
+
+void row_op_done(ik_op *op, void *user_data) {
+  std::unique_ptr<RowDone> done(static_cast<RowDone *>(user_data));
+  RowOutcome o;
+  if (ik_op_status(op) == IK_STATUS_OK) {
+    o = RowOutcome::success(result_id(op));
+  } else {
+    ik_error *err = nullptr;
+    ik_op_take_error(op, &err, nullptr);
+    o = RowOutcome::failure(ik_op_status(op), err);
+  }
+  (*done)(std::move(o));
+}
+}  // namespace
+
+void start_row_op(const std::function<ik_status(ik_op_cb cb, void *user_data, ik_error **err)> &start_call,
+                  RowDone done) {
+  auto box = std::make_unique<RowDone>(std::move(done));
+  ik_error *err = nullptr;
+  const ik_status st = start_call(&row_op_done, box.get(), &err);
+  if (st != IK_STATUS_OK) {
+    (*box)(RowOutcome::failure(st, err));  // the callback never runs
+    return;
+  }
+  box.release();  // row_op_done owns it now
+}
+
 const std::string *Row::get(std::string_view column) const {
   for (size_t i = 0; i < header_->size(); ++i)
     if ((*header_)[i] == column) return i < values_.size() ? &values_[i] : nullptr;
@@ -363,82 +434,136 @@ int run_bulk(const Context &ctx, const BulkSpec &spec, const BulkOptions &opts,
     }
   };
 
+  // ---- the next row to run (mu held) ----
+  enum class Next { Got, Wait, Done };
+  // Got: task filled. Wait: nothing to start before `until` (max = until a
+  // row finishes). Done: nothing more will be started.
+  auto next_task = [&](Task &task, Clock::time_point &until) -> Next {
+    for (;;) {
+      if (stop) return Next::Done;
+      if (ctx.deadline_passed()) {
+        timed_out = true;
+        stop = true;
+        cv.notify_all();
+        return Next::Done;
+      }
+      if (Clock::now() < pause_until) {  // shared pacing after a 429
+        until = pause_until;
+        if (ctx.deadline && *ctx.deadline < until) until = *ctx.deadline;
+        return Next::Wait;
+      }
+      if (!requeue.empty()) {
+        task = std::move(requeue.front());
+        requeue.pop_front();
+        return Next::Got;
+      }
+      if (!source_done) {
+        std::vector<std::string> values;
+        bool got = false;
+        try {
+          got = source->next(&values);
+        } catch (const std::exception &e) {
+          fatal = true;
+          fatal_message = e.what();
+          stop = true;
+          cv.notify_all();
+          return Next::Done;
+        }
+        if (!got) {
+          source_done = true;
+          cv.notify_all();
+          continue;
+        }
+        ++next_row;
+        task.row = source->row_number() > 0 ? source->row_number() : next_row;
+        task.input = input_json(header, values);
+        task.values = std::move(values);
+        if (opts.resume) {
+          auto it = done.find(task.row);
+          if (it != done.end()) {
+            if (it->second == std::hash<std::string_view>{}(task.input)) {
+              ++skipped;
+              continue;
+            }
+            std::lock_guard<std::mutex> olk(out_mu);
+            stderr_line("invitekit: row " + std::to_string(task.row) +
+                        " changed since the previous run; processing it again\n");
+          }
+        }
+        return Next::Got;
+      }
+      if (in_flight == 0) {  // nothing left and nobody can re-queue
+        cv.notify_all();
+        return Next::Done;
+      }
+      until = Clock::time_point::max();
+      return Next::Wait;
+    }
+  };
+  auto wait_until = [&](std::unique_lock<std::mutex> &lk, Clock::time_point until) {
+    if (until == Clock::time_point::max())
+      cv.wait(lk);
+    else
+      cv.wait_until(lk, until);
+  };
+
+  // A row whose field count does not match the header never runs.
+  auto malformed = [&](const Task &task, RowOutcome *o) {
+    if (!opts.input_is_csv || task.values.size() == header.size()) return false;
+    *o = RowOutcome::invalid("row has " + std::to_string(task.values.size()) + " fields, the header has " +
+                             std::to_string(header.size()));
+    return true;
+  };
+
+  // ---- a finished row (mu held; released while recording) ----
+  auto finish_task = [&](std::unique_lock<std::mutex> &lk, Task &task, const RowOutcome &outcome) {
+    --in_flight;
+    if (!outcome.ok && outcome.status == IK_STATUS_RATE_LIMITED && task.rate_retries < opts.rate_limit_retries &&
+        !stop) {
+      // Slow down instead of failing: every row waits, then this one goes again.
+      int64_t wait_ms = outcome.retry_after_ms;
+      if (wait_ms < 0) {
+        const int shift = std::min(consecutive_rate_limits, 5);
+        wait_ms = 1000LL << shift;  // 1 s, 2 s, ... 32 s
+      }
+      wait_ms = std::min<int64_t>(std::max<int64_t>(wait_ms, 50), 60000);
+      ++consecutive_rate_limits;
+      const auto until = Clock::now() + std::chrono::milliseconds(wait_ms);
+      if (until > pause_until) pause_until = until;
+      ++task.rate_retries;
+      ++rate_pauses;
+      requeue.push_back(std::move(task));
+      cv.notify_all();
+      return;
+    }
+    if (outcome.ok) {
+      consecutive_rate_limits = 0;
+      ++ok;
+    } else {
+      ++failed;
+    }
+    lk.unlock();
+    record(task, outcome);
+    lk.lock();
+    cv.notify_all();
+  };
+
+  // Rows that run to their end (spec.run): one per worker thread.
   auto worker = [&] {
     std::unique_lock<std::mutex> lk(mu);
     for (;;) {
       Task task;
-      bool have = false;
-      while (!have) {
-        if (stop) return;
-        if (ctx.deadline_passed()) {
-          timed_out = true;
-          stop = true;
-          cv.notify_all();
-          return;
-        }
-        const auto now = Clock::now();
-        if (now < pause_until) {  // shared pacing after a 429
-          auto until = pause_until;
-          if (ctx.deadline && *ctx.deadline < until) until = *ctx.deadline;
-          cv.wait_until(lk, until);
-          continue;
-        }
-        if (!requeue.empty()) {
-          task = std::move(requeue.front());
-          requeue.pop_front();
-          have = true;
-          break;
-        }
-        if (!source_done) {
-          std::vector<std::string> values;
-          bool got = false;
-          try {
-            got = source->next(&values);
-          } catch (const std::exception &e) {
-            fatal = true;
-            fatal_message = e.what();
-            stop = true;
-            cv.notify_all();
-            return;
-          }
-          if (!got) {
-            source_done = true;
-            cv.notify_all();
-            continue;
-          }
-          ++next_row;
-          task.row = source->row_number() > 0 ? source->row_number() : next_row;
-          task.input = input_json(header, values);
-          task.values = std::move(values);
-          if (opts.resume) {
-            auto it = done.find(task.row);
-            if (it != done.end()) {
-              if (it->second == std::hash<std::string_view>{}(task.input)) {
-                ++skipped;
-                continue;
-              }
-              std::lock_guard<std::mutex> olk(out_mu);
-              stderr_line("invitekit: row " + std::to_string(task.row) +
-                          " changed since the previous run; processing it again\n");
-            }
-          }
-          have = true;
-          break;
-        }
-        if (in_flight == 0) {  // nothing left and nobody can re-queue
-          cv.notify_all();
-          return;
-        }
-        cv.wait(lk);
+      Clock::time_point until;
+      const Next next = next_task(task, until);
+      if (next == Next::Done) return;
+      if (next == Next::Wait) {
+        wait_until(lk, until);
+        continue;
       }
       ++in_flight;
       lk.unlock();
-
       RowOutcome outcome;
-      if (opts.input_is_csv && task.values.size() != header.size()) {
-        outcome = RowOutcome::invalid("row has " + std::to_string(task.values.size()) + " fields, the header has " +
-                                      std::to_string(header.size()));
-      } else {
+      if (!malformed(task, &outcome)) {
         try {
           const Row row(&header, task.values);
           outcome = spec.run(row, ctx.call_options());
@@ -448,37 +573,59 @@ int run_bulk(const Context &ctx, const BulkSpec &spec, const BulkOptions &opts,
           outcome.message = e.what();
         }
       }
+      lk.lock();
+      finish_task(lk, task, outcome);
+    }
+  };
 
-      lk.lock();
-      --in_flight;
-      if (!outcome.ok && outcome.status == IK_STATUS_RATE_LIMITED && task.rate_retries < opts.rate_limit_retries &&
-          !stop) {
-        // Slow down instead of failing: every worker waits, then the row goes again.
-        int64_t wait_ms = outcome.retry_after_ms;
-        if (wait_ms < 0) {
-          const int shift = std::min(consecutive_rate_limits, 5);
-          wait_ms = 1000LL << shift;  // 1 s, 2 s, ... 32 s
+  // Rows started without blocking (spec.start): this one thread keeps up to
+  // --concurrency rows in flight on the client's engine; their outcomes come
+  // back (on the client's I/O thread) through `completed`.
+  std::deque<std::pair<Task, RowOutcome>> completed;
+  const int limit = std::max(1, opts.concurrency);
+  auto driver = [&] {
+    std::unique_lock<std::mutex> lk(mu);
+    bool exhausted = false;  // next_task said Done
+    for (;;) {
+      while (!completed.empty()) {
+        auto item = std::move(completed.front());
+        completed.pop_front();
+        finish_task(lk, item.first, item.second);
+      }
+      Clock::time_point until = Clock::time_point::max();
+      if (!exhausted && in_flight < limit) {
+        Task task;
+        const Next next = next_task(task, until);
+        if (next == Next::Got) {
+          ++in_flight;
+          lk.unlock();
+          RowOutcome bad;
+          auto deliver = [&, task](RowOutcome o) {
+            std::lock_guard<std::mutex> dlk(mu);
+            completed.emplace_back(task, std::move(o));
+            cv.notify_all();
+          };
+          if (malformed(task, &bad)) {
+            deliver(std::move(bad));
+          } else {
+            try {
+              const Row row(&header, task.values);
+              spec.start(row, ctx.call_options(), deliver);
+            } catch (const std::exception &e) {
+              RowOutcome o;
+              o.status = IK_STATUS_INTERNAL;
+              o.message = e.what();
+              deliver(std::move(o));
+            }
+          }
+          lk.lock();
+          continue;
         }
-        wait_ms = std::min<int64_t>(std::max<int64_t>(wait_ms, 50), 60000);
-        ++consecutive_rate_limits;
-        const auto until = Clock::now() + std::chrono::milliseconds(wait_ms);
-        if (until > pause_until) pause_until = until;
-        ++task.rate_retries;
-        ++rate_pauses;
-        requeue.push_back(std::move(task));
-        cv.notify_all();
-        continue;
+        if (next == Next::Done) exhausted = true;
       }
-      if (outcome.ok) {
-        consecutive_rate_limits = 0;
-        ++ok;
-      } else {
-        ++failed;
-      }
-      lk.unlock();
-      record(task, outcome);
-      lk.lock();
-      cv.notify_all();
+      if (exhausted && in_flight == 0 && completed.empty()) return;
+      if (!completed.empty()) continue;
+      wait_until(lk, until);
     }
   };
 
@@ -530,11 +677,14 @@ int run_bulk(const Context &ctx, const BulkSpec &spec, const BulkOptions &opts,
   });
 
   // ---- run ----
-  const int n = std::max(1, opts.concurrency);
-  std::vector<std::thread> workers;
-  workers.reserve(static_cast<size_t>(n));
-  for (int i = 0; i < n; ++i) workers.emplace_back(worker);
-  for (auto &w : workers) w.join();
+  if (spec.start) {
+    driver();
+  } else {
+    std::vector<std::thread> workers;
+    workers.reserve(static_cast<size_t>(limit));
+    for (int i = 0; i < limit; ++i) workers.emplace_back(worker);
+    for (auto &w : workers) w.join();
+  }
   {
     std::lock_guard<std::mutex> lk(prog_mu);
     finished = true;

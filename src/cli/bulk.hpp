@@ -47,14 +47,29 @@ class Row {
   std::vector<std::string> values_;
 };
 
+// Receives the outcome of a row started without blocking, exactly once.
+using RowDone = std::function<void(RowOutcome)>;
+
 struct BulkSpec {
   std::string operation;                      // e.g. "openai invites create"
   int32_t provider = IK_PROVIDER_NONE;        // checked for credentials before the run
   std::vector<std::string> known_columns;     // CSV header names accepted
   std::vector<std::string> required_columns;  // must be present in the header
-  // Runs one row; called from worker threads (the client is shared).
+  // One of the two. start: begins one row on the library's non-blocking
+  // engine and returns at once (done may run on the client's I/O thread);
+  // run_bulk then keeps --concurrency rows in flight from one thread. run:
+  // runs one row to its end, on --concurrency worker threads (ensure, which
+  // has no non-blocking form).
+  std::function<void(const Row &row, const ik_call_options &opts, RowDone done)> start;
   std::function<RowOutcome(const Row &row, const ik_call_options &opts)> run;
 };
+
+// For BulkSpec::start: calls `start_call` (an ik_*_start with the given
+// callback and user data) and hands done the row's outcome: the id (or SID)
+// of the operation's result, or its error. done runs exactly once, here when
+// the start itself fails.
+void start_row_op(const std::function<ik_status(ik_op_cb cb, void *user_data, ik_error **err)> &start_call,
+                  RowDone done);
 
 // Rows given in memory instead of a file (sync --apply): each keeps its own row
 // number (stable across runs, for --resume).

@@ -90,7 +90,7 @@ BulkSpec create_spec(const Context &ctx) {
   spec.provider = IK_PROVIDER_FASTLY;
   spec.known_columns = {"email", "role", "roles", "limit_services", "customer", "services"};
   spec.required_columns = {"email"};
-  spec.run = [&ctx](const Row &row, const ik_call_options &co) {
+  spec.start = [&ctx](const Row &row, const ik_call_options &co, RowDone done) {
     ik_fastly_invitation_create_params p = IK_FASTLY_INVITATION_CREATE_PARAMS_INIT;
     const std::string *email = row.get("email");
     p.email = email ? email->c_str() : "";
@@ -102,21 +102,17 @@ BulkSpec create_spec(const Context &ctx) {
     p.roles = role_ptrs.empty() ? nullptr : role_ptrs.data();
     p.roles_count = role_ptrs.size();
     if (const std::string *ls = row.get("limit_services"); ls && !parse_bool_cell(*ls, &p.limit_services))
-      return RowOutcome::invalid("limit_services must be true or false, got '" + *ls + "'");
+      return done(RowOutcome::invalid("limit_services must be true or false, got '" + *ls + "'"));
     p.customer_id = row.get_nonempty("customer");
     Grants g;
     if (const char *s = row.get_nonempty("services")) {
-      if (std::string e = parse_grants(split_list(s, ";"), &g); !e.empty()) return RowOutcome::invalid(e);
+      if (std::string e = parse_grants(split_list(s, ";"), &g); !e.empty()) return done(RowOutcome::invalid(e));
     }
     p.services = g.refs.empty() ? nullptr : g.refs.data();
     p.services_count = g.refs.size();
-    ik_fastly_invitation *inv = nullptr;
-    ik_error *err = nullptr;
-    const ik_status st = ik_fastly_invitation_create(ctx.client, &p, &co, &inv, &err);
-    if (st != IK_STATUS_OK) return RowOutcome::failure(st, err);
-    FastlyInvitationPtr owned(inv);
-    const char *id = ik_fastly_invitation_id(owned.get());
-    return RowOutcome::success(id ? id : "");
+    start_row_op([&](ik_op_cb cb, void *ud, ik_error **err) {
+      return ik_fastly_invitation_create_start(ctx.client, &p, &co, cb, ud, nullptr, err);
+    }, std::move(done));
   };
   return spec;
 }
@@ -304,8 +300,9 @@ void add_fastly_commands(CLI::App &app, Runner &runner) {
   add_delete_command(inv, runner,
                      {"Delete an invitation (DELETE /invitations/{id})", "Invitation id", "fastly invitations delete",
                       IK_PROVIDER_FASTLY,
-                      [](const Context &ctx, const std::string &id, const ik_call_options &co, ik_error **err) {
-                        return ik_fastly_invitation_delete(ctx.client, id.c_str(), &co, nullptr, err);
+                      [](const Context &ctx, const std::string &id, const ik_call_options &co, ik_op_cb cb,
+                         void *ud, ik_error **err) {
+                        return ik_fastly_invitation_delete_start(ctx.client, id.c_str(), &co, cb, ud, nullptr, err);
                       },
                       [](Context &ctx, const std::string &id) {
                         ik_deletion *del = nullptr;

@@ -94,17 +94,13 @@ BulkSpec create_spec(const Context &ctx) {
   spec.provider = IK_PROVIDER_OPENAI;
   spec.known_columns = {"email", "role", "projects"};
   spec.required_columns = {"email", "role"};
-  spec.run = [&ctx](const Row &row, const ik_call_options &co) {
+  spec.start = [&ctx](const Row &row, const ik_call_options &co, RowDone done) {
     ik_openai_invite_create_params p = IK_OPENAI_INVITE_CREATE_PARAMS_INIT;
     ProjectList pl;
-    if (std::string e = params_from_row(row, &p, &pl); !e.empty()) return RowOutcome::invalid(e);
-    ik_openai_invite *inv = nullptr;
-    ik_error *err = nullptr;
-    const ik_status st = ik_openai_invite_create(ctx.client, &p, &co, &inv, &err);
-    if (st != IK_STATUS_OK) return RowOutcome::failure(st, err);
-    OpenaiInvitePtr owned(inv);
-    const char *id = ik_openai_invite_id(owned.get());
-    return RowOutcome::success(id ? id : "");
+    if (std::string e = params_from_row(row, &p, &pl); !e.empty()) return done(RowOutcome::invalid(e));
+    start_row_op([&](ik_op_cb cb, void *ud, ik_error **err) {
+      return ik_openai_invite_create_start(ctx.client, &p, &co, cb, ud, nullptr, err);
+    }, std::move(done));
   };
   return spec;
 }
@@ -330,9 +326,8 @@ void add_openai_commands(CLI::App &app, Runner &runner) {
   add_delete_command(
       invites, runner,
       {"Delete an invite (DELETE /organization/invites/{id})", "Invite id", "openai invites delete", IK_PROVIDER_OPENAI,
-       [](const Context &ctx, const std::string &id, const ik_call_options &co, ik_error **err) {
-         return ik_openai_invite_delete(ctx.client, id.c_str(), &co, nullptr, err);
-       },
+       [](const Context &ctx, const std::string &id, const ik_call_options &co, ik_op_cb cb, void *ud,
+          ik_error **err) { return ik_openai_invite_delete_start(ctx.client, id.c_str(), &co, cb, ud, nullptr, err); },
        delete_one});
 
   // ---- the seed's verbs ----

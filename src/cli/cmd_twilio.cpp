@@ -272,20 +272,16 @@ BulkSpec user_create_spec(const Context &ctx, const std::shared_ptr<UserArgs> &a
   spec.provider = IK_PROVIDER_TWILIO;
   spec.known_columns = {"identity", "friendly_name", "attributes", "role"};
   spec.required_columns = {"identity"};
-  spec.run = [&ctx, a](const Row &row, const ik_call_options &co) {
+  spec.start = [&ctx, a](const Row &row, const ik_call_options &co, RowDone done) {
     ik_twilio_user_params p = IK_TWILIO_USER_PARAMS_INIT;
     const std::string *identity = row.get("identity");
     p.identity = identity ? identity->c_str() : "";
     p.friendly_name = row.get_nonempty("friendly_name");
     p.attributes = row.get_nonempty("attributes");
     p.role_sid = row.get_nonempty("role");
-    ik_twilio_user *u = nullptr;
-    ik_error *err = nullptr;
-    const ik_status st = ik_twilio_user_create(ctx.client, a->service.c_str(), &p, &co, &u, &err);
-    if (st != IK_STATUS_OK) return RowOutcome::failure(st, err);
-    TwilioUserPtr owned(u);
-    const char *sid = ik_twilio_user_sid(owned.get());
-    return RowOutcome::success(sid ? sid : "");
+    start_row_op([&](ik_op_cb cb, void *ud, ik_error **err) {
+      return ik_twilio_user_create_start(ctx.client, a->service.c_str(), &p, &co, cb, ud, nullptr, err);
+    }, std::move(done));
   };
   return spec;
 }
@@ -524,9 +520,10 @@ void add_user_commands(CLI::App *twilio, Runner &runner) {
           return run_bulk(
               ctx,
               delete_by_id_spec("twilio users delete", IK_PROVIDER_TWILIO,
-                                [&ctx, a](const std::string &id, const ik_call_options &co, ik_error **err) {
-                                  return ik_twilio_user_delete(ctx.client, a->service.c_str(), id.c_str(), &co, nullptr,
-                                                               err);
+                                [&ctx, a](const std::string &id, const ik_call_options &co, ik_op_cb cb, void *ud,
+                                          ik_error **err) {
+                                  return ik_twilio_user_delete_start(ctx.client, a->service.c_str(), id.c_str(), &co,
+                                                                     cb, ud, nullptr, err);
                                 }),
               a->bulk, runner.set_cancel_hook);
         }

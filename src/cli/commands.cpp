@@ -27,17 +27,21 @@ void validate_bulk_options(const BulkOptions &opts) {
   if (opts.resume && opts.results_path.empty()) throw CliError(kExitUsage, "--resume needs --results FILE");
 }
 
-BulkSpec delete_by_id_spec(std::string operation, int32_t provider,
-                           std::function<ik_status(const std::string &, const ik_call_options &, ik_error **)> del) {
+BulkSpec delete_by_id_spec(
+    std::string operation, int32_t provider,
+    std::function<ik_status(const std::string &, const ik_call_options &, ik_op_cb, void *, ik_error **)>
+        start_delete) {
   BulkSpec spec;
   spec.operation = std::move(operation);
   spec.provider = provider;
-  spec.run = [del = std::move(del)](const Row &row, const ik_call_options &co) {
-    const std::string &id = row.values().at(0);
-    ik_error *err = nullptr;
-    const ik_status st = del(id, co, &err);
-    if (st != IK_STATUS_OK) return RowOutcome::failure(st, err);
-    return RowOutcome::success(id);
+  spec.start = [start_delete = std::move(start_delete)](const Row &row, const ik_call_options &co, RowDone done) {
+    const std::string id = row.values().at(0);
+    // A 204 deletion carries the id it was given; report the row's id either way.
+    start_row_op([&](ik_op_cb cb, void *ud, ik_error **err) { return start_delete(id, co, cb, ud, err); },
+                 [id, done = std::move(done)](RowOutcome o) {
+                   if (o.ok) o.id = id;
+                   done(std::move(o));
+                 });
   };
   return spec;
 }
@@ -61,9 +65,8 @@ void add_delete_command(CLI::App *parent, Runner &runner, DeleteCommand d) {
         validate_bulk_options(st->bulk);
         st->bulk.input_path = st->from_file;
         st->bulk.input_is_csv = false;
-        auto del = [st, &ctx](const std::string &id, const ik_call_options &co, ik_error **err) {
-          return st->d.bulk_delete(ctx, id, co, err);
-        };
+        auto del = [st, &ctx](const std::string &id, const ik_call_options &co, ik_op_cb cb, void *ud,
+                              ik_error **err) { return st->d.bulk_start(ctx, id, co, cb, ud, err); };
         return run_bulk(ctx, delete_by_id_spec(st->d.operation, st->d.provider, del), st->bulk, runner.set_cancel_hook);
       }
       if (st->id.empty()) throw CliError(kExitUsage, st->d.operation + ": an ID is required (or --from-file FILE)");

@@ -34,7 +34,9 @@ void validate_bulk_options(const BulkOptions &opts);
 // A bulk delete over a file of ids: `del` deletes one id with the given call options.
 BulkSpec delete_by_id_spec(
     std::string operation, int32_t provider,
-    std::function<ik_status(const std::string &id, const ik_call_options &co, ik_error **err)> del);
+    std::function<ik_status(const std::string &id, const ik_call_options &co, ik_op_cb cb, void *user_data,
+                            ik_error **err)>
+        start_delete);
 
 // `delete ID` or `delete --from-file FILE [bulk options]` for resources addressed by one id.
 struct DeleteCommand {
@@ -42,7 +44,10 @@ struct DeleteCommand {
   std::string id_help;      // help of the ID argument
   std::string operation;    // e.g. "openai invites delete" (bulk summary, messages)
   int32_t provider = IK_PROVIDER_NONE;
-  std::function<ik_status(const Context &, const std::string &id, const ik_call_options &, ik_error **)> bulk_delete;
+  // Starts one delete of a bulk run (an ik_*_delete_start).
+  std::function<ik_status(const Context &, const std::string &id, const ik_call_options &, ik_op_cb, void *,
+                          ik_error **)>
+      bulk_start;
   std::function<int(Context &, const std::string &id)> delete_one;
 };
 void add_delete_command(CLI::App *parent, Runner &runner, DeleteCommand d);

@@ -669,6 +669,43 @@ class TestBulk(CliTestCase):
         self.assert_no_secret(text, "results file")
         return [json.loads(l) for l in text.splitlines() if l.strip()]
 
+    def test_concurrency_64_keeps_64_in_flight_from_a_handful_of_threads(self):
+        # Bulk creates run on the library's non-blocking engine: --concurrency 64
+        # is 64 requests in flight, not 64 threads. The peak thread count is read
+        # from /proc/PID/status while the run is going.
+        rows = ["email,role"] + ["many%d@example.com,reader" % i for i in range(640)]
+        csv_path = self.write("many.csv", "\n".join(rows) + "\n")
+        results = self.path("many-results.jsonl")
+        self.emu.fault("POST /v1/organization/invites latency=100")
+        cmd = [CLI, "--base-url", self.emu.url, "openai", "invites", "create", "--from-csv", csv_path,
+               "--results", results, "--concurrency", "64"]
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                                env=self.env(True))
+        peak = 0
+        deadline = time.monotonic() + CLI_TIMEOUT
+        while proc.poll() is None and time.monotonic() < deadline:
+            try:
+                with open("/proc/%d/status" % proc.pid, encoding="ascii") as f:
+                    for line in f:
+                        if line.startswith("Threads:"):
+                            peak = max(peak, int(line.split()[1]))
+            except OSError:
+                pass
+            time.sleep(0.01)
+        if proc.poll() is None:
+            proc.kill()
+        err = proc.communicate(timeout=30)[1].decode()
+        self.assertEqual(proc.returncode, EXIT_OK, err)
+        self.assert_no_secret(err, "stderr")
+        lines = self.read_results(results)
+        self.assertEqual(len(lines), 640)
+        self.assertTrue(all(l["status"] == "ok" and l["id"] for l in lines))
+        self.assertEqual(self.emu.control("GET", "health")["counts"]["openai_invites"], 640)
+        # main (driver), the client's I/O thread, the progress thread; a few to spare.
+        self.assertGreater(peak, 0)
+        self.assertLessEqual(peak, 6, "peak threads %d for --concurrency 64" % peak)
+        print("cli: --concurrency 64: peak threads %d" % peak, file=sys.stderr)
+
     def test_openai_bulk_with_failures_and_resume(self):
         rows = ["email,role,projects"]
         for i in range(1, 13):
