@@ -5,6 +5,10 @@
 # By hand:  BUILD=build bindings/rust/run-tests.sh   (uses that build tree the same way)
 # Exit status 77 (skipped) when cargo is not installed.
 set -eu
+# BUILD is relative to the directory the script is started from (resolved before the cd below).
+if [ -n "${BUILD:-}" ]; then
+  BUILD=$(cd "$BUILD" && pwd)
+fi
 cd "$(dirname "$0")"
 
 # rustup installs into ~/.cargo/bin, which a non-login shell (CI) may not have on PATH.

@@ -1,4 +1,5 @@
-//! Raw FFI declarations for libinvitekit, C ABI 0.2 (`include/invitekit/*.h`).
+//! Raw FFI declarations for libinvitekit, C ABI 0.2 as of library 0.2.1 (`include/invitekit/*.h`,
+//! including the non-blocking calls of `async.h`).
 //!
 //! Hand-written, no bindgen. Every exported function of `tests/abi/symbols.txt` is declared here;
 //! the `signatures` test compares each declaration with `tests/abi/functions.txt` and the `layout`
@@ -52,6 +53,8 @@ opaque! {
     ik_twilio_user;
     /// A Fastly invitation (`fastly.h`).
     ik_fastly_invitation;
+    /// An operation started without blocking, reference-counted (`async.h`).
+    ik_op;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -82,6 +85,8 @@ pub const IK_STATUS_RESPONSE_TOO_LARGE: ik_status = 18;
 pub const IK_STATUS_NO_CREDENTIALS: ik_status = 19;
 pub const IK_STATUS_UNSUPPORTED: ik_status = 20;
 pub const IK_STATUS_INTERNAL: ik_status = 21;
+/// A blocking call or wait on the client's own I/O thread; an operation not complete yet (0.2.1).
+pub const IK_STATUS_WOULD_BLOCK: ik_status = 22;
 
 pub const IK_PROVIDER_NONE: i32 = 0;
 pub const IK_PROVIDER_TWILIO: i32 = 1;
@@ -146,6 +151,10 @@ unsafe extern "C" {
 pub const IK_CANCELLED_BY_NONE: i32 = 0;
 pub const IK_CANCELLED_BY_TOKEN: i32 = 1;
 pub const IK_CANCELLED_BY_RETRY_CALLBACK: i32 = 2;
+/// [`ik_op_cancel`] on a non-blocking operation (0.2.1).
+pub const IK_CANCELLED_BY_OPERATION: i32 = 3;
+/// [`ik_client_free`] with the operation in flight (0.2.1).
+pub const IK_CANCELLED_BY_CLIENT_FREE: i32 = 4;
 
 unsafe extern "C" {
     pub fn ik_error_status(err: *const ik_error) -> ik_status;
@@ -282,8 +291,18 @@ pub struct ik_client_options {
     pub log_cb: ik_log_cb,
     pub log_user_data: *mut c_void,
     pub log_user_data_free: ik_free_cb,
+    /// `IK_COMPLETIONS_*` (version 2).
+    pub completion_mode: i32,
+    /// Open connections of the non-blocking engine; 0 = default (64), at most 4096 (version 2).
+    pub max_connections: i32,
 }
-pub const IK_CLIENT_OPTIONS_VERSION: u32 = 1;
+/// Version 2 (0.2.1) appended `completion_mode` and `max_connections`; version 1 is still accepted.
+pub const IK_CLIENT_OPTIONS_VERSION: u32 = 2;
+
+/// Completion callbacks run on the client's I/O thread (default).
+pub const IK_COMPLETIONS_IO_THREAD: i32 = 0;
+/// Completion callbacks are queued and run by [`ik_client_dispatch`] on the caller's thread.
+pub const IK_COMPLETIONS_QUEUED: i32 = 1;
 
 /// Per-call overrides; initialise with [`ik_call_options_init`].
 #[repr(C)]
@@ -823,4 +842,247 @@ unsafe extern "C" {
     ) -> i32;
     pub fn ik_fastly_invitation_response(inv: *const ik_fastly_invitation) -> *const ik_response;
     pub fn ik_fastly_invitation_free(inv: *mut ik_fastly_invitation);
+}
+
+// ---------------------------------------------------------------------------------------------
+// async.h
+// ---------------------------------------------------------------------------------------------
+
+/// Completion callback: runs exactly once per accepted operation; `op` is borrowed for the call.
+pub type ik_op_cb = Option<unsafe extern "C" fn(op: *mut ik_op, user_data: *mut c_void)>;
+
+// What an operation produces (`ik_op_result_type`).
+pub const IK_RESULT_NONE: i32 = 0;
+pub const IK_RESULT_OPENAI_INVITE: i32 = 1;
+pub const IK_RESULT_TWILIO_INVITE: i32 = 2;
+pub const IK_RESULT_TWILIO_USER: i32 = 3;
+pub const IK_RESULT_FASTLY_INVITATION: i32 = 4;
+pub const IK_RESULT_DELETION: i32 = 5;
+pub const IK_RESULT_PAGE: i32 = 6;
+
+unsafe extern "C" {
+    pub fn ik_openai_invite_create_start(
+        client: *const ik_client,
+        params: *const ik_openai_invite_create_params,
+        call_opts: *const ik_call_options,
+        cb: ik_op_cb,
+        user_data: *mut c_void,
+        out_op: *mut *mut ik_op,
+        out_err: *mut *mut ik_error,
+    ) -> ik_status;
+    pub fn ik_openai_invite_retrieve_start(
+        client: *const ik_client,
+        invite_id: *const c_char,
+        call_opts: *const ik_call_options,
+        cb: ik_op_cb,
+        user_data: *mut c_void,
+        out_op: *mut *mut ik_op,
+        out_err: *mut *mut ik_error,
+    ) -> ik_status;
+    pub fn ik_openai_invite_list_start(
+        client: *const ik_client,
+        list_opts: *const ik_list_options,
+        call_opts: *const ik_call_options,
+        cb: ik_op_cb,
+        user_data: *mut c_void,
+        out_op: *mut *mut ik_op,
+        out_err: *mut *mut ik_error,
+    ) -> ik_status;
+    pub fn ik_openai_invite_delete_start(
+        client: *const ik_client,
+        invite_id: *const c_char,
+        call_opts: *const ik_call_options,
+        cb: ik_op_cb,
+        user_data: *mut c_void,
+        out_op: *mut *mut ik_op,
+        out_err: *mut *mut ik_error,
+    ) -> ik_status;
+
+    pub fn ik_twilio_invite_create_start(
+        client: *const ik_client,
+        service_sid: *const c_char,
+        channel_sid: *const c_char,
+        identity: *const c_char,
+        role_sid: *const c_char,
+        call_opts: *const ik_call_options,
+        cb: ik_op_cb,
+        user_data: *mut c_void,
+        out_op: *mut *mut ik_op,
+        out_err: *mut *mut ik_error,
+    ) -> ik_status;
+    pub fn ik_twilio_invite_fetch_start(
+        client: *const ik_client,
+        service_sid: *const c_char,
+        channel_sid: *const c_char,
+        invite_sid: *const c_char,
+        call_opts: *const ik_call_options,
+        cb: ik_op_cb,
+        user_data: *mut c_void,
+        out_op: *mut *mut ik_op,
+        out_err: *mut *mut ik_error,
+    ) -> ik_status;
+    pub fn ik_twilio_invite_list_start(
+        client: *const ik_client,
+        service_sid: *const c_char,
+        channel_sid: *const c_char,
+        identities: *const *const c_char,
+        identity_count: usize,
+        list_opts: *const ik_list_options,
+        call_opts: *const ik_call_options,
+        cb: ik_op_cb,
+        user_data: *mut c_void,
+        out_op: *mut *mut ik_op,
+        out_err: *mut *mut ik_error,
+    ) -> ik_status;
+    pub fn ik_twilio_invite_delete_start(
+        client: *const ik_client,
+        service_sid: *const c_char,
+        channel_sid: *const c_char,
+        invite_sid: *const c_char,
+        call_opts: *const ik_call_options,
+        cb: ik_op_cb,
+        user_data: *mut c_void,
+        out_op: *mut *mut ik_op,
+        out_err: *mut *mut ik_error,
+    ) -> ik_status;
+
+    pub fn ik_twilio_user_create_start(
+        client: *const ik_client,
+        service_sid: *const c_char,
+        params: *const ik_twilio_user_params,
+        call_opts: *const ik_call_options,
+        cb: ik_op_cb,
+        user_data: *mut c_void,
+        out_op: *mut *mut ik_op,
+        out_err: *mut *mut ik_error,
+    ) -> ik_status;
+    pub fn ik_twilio_user_fetch_start(
+        client: *const ik_client,
+        service_sid: *const c_char,
+        sid_or_identity: *const c_char,
+        call_opts: *const ik_call_options,
+        cb: ik_op_cb,
+        user_data: *mut c_void,
+        out_op: *mut *mut ik_op,
+        out_err: *mut *mut ik_error,
+    ) -> ik_status;
+    pub fn ik_twilio_user_list_start(
+        client: *const ik_client,
+        service_sid: *const c_char,
+        list_opts: *const ik_list_options,
+        call_opts: *const ik_call_options,
+        cb: ik_op_cb,
+        user_data: *mut c_void,
+        out_op: *mut *mut ik_op,
+        out_err: *mut *mut ik_error,
+    ) -> ik_status;
+    pub fn ik_twilio_user_update_start(
+        client: *const ik_client,
+        service_sid: *const c_char,
+        sid_or_identity: *const c_char,
+        params: *const ik_twilio_user_params,
+        call_opts: *const ik_call_options,
+        cb: ik_op_cb,
+        user_data: *mut c_void,
+        out_op: *mut *mut ik_op,
+        out_err: *mut *mut ik_error,
+    ) -> ik_status;
+    pub fn ik_twilio_user_delete_start(
+        client: *const ik_client,
+        service_sid: *const c_char,
+        sid_or_identity: *const c_char,
+        call_opts: *const ik_call_options,
+        cb: ik_op_cb,
+        user_data: *mut c_void,
+        out_op: *mut *mut ik_op,
+        out_err: *mut *mut ik_error,
+    ) -> ik_status;
+
+    pub fn ik_fastly_invitation_create_start(
+        client: *const ik_client,
+        params: *const ik_fastly_invitation_create_params,
+        call_opts: *const ik_call_options,
+        cb: ik_op_cb,
+        user_data: *mut c_void,
+        out_op: *mut *mut ik_op,
+        out_err: *mut *mut ik_error,
+    ) -> ik_status;
+    pub fn ik_fastly_invitation_list_start(
+        client: *const ik_client,
+        list_opts: *const ik_list_options,
+        call_opts: *const ik_call_options,
+        cb: ik_op_cb,
+        user_data: *mut c_void,
+        out_op: *mut *mut ik_op,
+        out_err: *mut *mut ik_error,
+    ) -> ik_status;
+    pub fn ik_fastly_invitation_delete_start(
+        client: *const ik_client,
+        invitation_id: *const c_char,
+        call_opts: *const ik_call_options,
+        cb: ik_op_cb,
+        user_data: *mut c_void,
+        out_op: *mut *mut ik_op,
+        out_err: *mut *mut ik_error,
+    ) -> ik_status;
+
+    /// The pager is busy until the callback has run: every other call on it fails with
+    /// `IK_STATUS_INVALID_ARGUMENT`, and `ik_pager_free` is deferred until then.
+    pub fn ik_pager_next_page_start(
+        pager: *mut ik_pager,
+        call_opts: *const ik_call_options,
+        cb: ik_op_cb,
+        user_data: *mut c_void,
+        out_op: *mut *mut ik_op,
+        out_err: *mut *mut ik_error,
+    ) -> ik_status;
+
+    pub fn ik_op_done(op: *const ik_op) -> i32;
+    pub fn ik_op_status(op: *const ik_op) -> ik_status;
+    pub fn ik_op_result_type(op: *const ik_op) -> i32;
+    pub fn ik_op_provider(op: *const ik_op) -> i32;
+    pub fn ik_op_operation(op: *const ik_op) -> *const c_char;
+    /// Borrowed: valid until `ik_op_free` or `ik_op_take_error`.
+    pub fn ik_op_error(op: *const ik_op) -> *const ik_error;
+    pub fn ik_op_take_error(op: *mut ik_op, out: *mut *mut ik_error, out_err: *mut *mut ik_error) -> ik_status;
+    pub fn ik_op_take_openai_invite(
+        op: *mut ik_op,
+        out: *mut *mut ik_openai_invite,
+        out_err: *mut *mut ik_error,
+    ) -> ik_status;
+    pub fn ik_op_take_twilio_invite(
+        op: *mut ik_op,
+        out: *mut *mut ik_twilio_invite,
+        out_err: *mut *mut ik_error,
+    ) -> ik_status;
+    pub fn ik_op_take_twilio_user(
+        op: *mut ik_op,
+        out: *mut *mut ik_twilio_user,
+        out_err: *mut *mut ik_error,
+    ) -> ik_status;
+    pub fn ik_op_take_fastly_invitation(
+        op: *mut ik_op,
+        out: *mut *mut ik_fastly_invitation,
+        out_err: *mut *mut ik_error,
+    ) -> ik_status;
+    pub fn ik_op_take_deletion(op: *mut ik_op, out: *mut *mut ik_deletion, out_err: *mut *mut ik_error) -> ik_status;
+    pub fn ik_op_take_page(op: *mut ik_op, out: *mut *mut ik_page, out_err: *mut *mut ik_error) -> ik_status;
+    /// From any thread. The callback still runs exactly once.
+    pub fn ik_op_cancel(op: *mut ik_op);
+    pub fn ik_op_wait(op: *mut ik_op, timeout_ms: i64, out_err: *mut *mut ik_error) -> ik_status;
+    pub fn ik_op_free(op: *mut ik_op);
+
+    /// Borrowed descriptor (Linux eventfd), valid until `ik_client_free`, `IK_COMPLETIONS_QUEUED` only.
+    pub fn ik_client_completion_fd(
+        client: *const ik_client,
+        out_fd: *mut i32,
+        out_err: *mut *mut ik_error,
+    ) -> ik_status;
+    pub fn ik_client_dispatch(
+        client: *const ik_client,
+        max: i32,
+        out_ran: *mut i32,
+        out_err: *mut *mut ik_error,
+    ) -> ik_status;
+    pub fn ik_client_ops_in_flight(client: *const ik_client) -> i64;
 }

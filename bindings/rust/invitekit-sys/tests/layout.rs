@@ -36,7 +36,7 @@ fn rust_layout() -> BTreeMap<String, (usize, usize)> {
             fastly_api_token, fastly_base_url, user_agent_suffix, connect_timeout_ms, attempt_timeout_ms, deadline_ms,
             ca_file, proxy, max_response_bytes, max_retries, jitter, retry_base_delay_ms, retry_max_delay_ms,
             max_server_wait_ms, server_wait_policy, retry_cb, retry_user_data, retry_user_data_free, log_level, log_cb,
-            log_user_data, log_user_data_free,
+            log_user_data, log_user_data_free, completion_mode, max_connections,
         }
         ik_call_options { version, connect_timeout_ms, attempt_timeout_ms, deadline_ms, max_retries, retry_ambiguous_posts, cancel, extra_headers, extra_headers_count }
         ik_list_options { version, page_size, max_items, cursor, provider_cursor }

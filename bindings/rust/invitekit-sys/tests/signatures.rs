@@ -21,6 +21,8 @@ fn c_to_rust(c: &str) -> String {
     let base = toks[i];
     i += 1;
     let mut rust = match base {
+        // `void*` (user data) is `*mut c_void`; a bare `void` return is `()`.
+        "void" if toks[i..].contains(&"*") => "c_void",
         "void" => "()",
         "int32_t" => "i32",
         "uint32_t" => "u32",
@@ -135,4 +137,6 @@ fn c_type_mapping() {
     assert_eq!(c_to_rust("ik_error**"), "*mut *mut ik_error");
     assert_eq!(c_to_rust("size_t"), "usize");
     assert_eq!(c_to_rust("void"), "()");
+    assert_eq!(c_to_rust("void*"), "*mut c_void");
+    assert_eq!(c_to_rust("ik_op_cb"), "ik_op_cb");
 }

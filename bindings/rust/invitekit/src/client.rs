@@ -7,29 +7,44 @@ use std::time::Duration;
 
 use crate::error::{Error, Provider, Status};
 use crate::ffi;
-use crate::options::{Jitter, LogLevel, LogRecord, RetryInfo, ServerWaitPolicy};
+use crate::options::{CompletionMode, Jitter, LogLevel, LogRecord, RetryInfo, ServerWaitPolicy};
 use crate::panic;
 use crate::sys;
 
 type LogFn = dyn Fn(&LogRecord<'_>) + Send + Sync + 'static;
 type RetryFn = dyn Fn(&RetryInfo<'_>) -> bool + Send + Sync + 'static;
 
-// The user data of a callback is a per-client `Arc<Arc<dyn Fn…>>` turned into a thin raw pointer:
-// the C client holds one strong reference and releases it through the `ik_free_cb` (exactly once,
-// when ik_client_free runs). `build` keeps a second reference to that per-client `Arc` until
-// ik_client_new has returned, so that a failed ik_client_new leaks nothing whether or not it
-// called the free function (client.h does not say which): the count tells.
+// The user data of a callback is a per-client `Arc<CallbackData<dyn Fn…>>` turned into a thin raw
+// pointer: the C client holds one strong reference and releases it through the `ik_free_cb`
+// (exactly once, when ik_client_free runs). `build` keeps a second reference to that per-client
+// `Arc` until ik_client_new has returned, so that a failed ik_client_new leaks nothing whether or
+// not it called the free function (client.h does not say which): the count tells.
+
+/// A callback's closure and where its panics go when it runs outside a call (on the client's I/O
+/// thread, for a non-blocking operation; see `panic`).
+struct CallbackData<F: ?Sized> {
+    f: Arc<F>,
+    panics: Arc<panic::Slot>,
+}
+
+impl<F: ?Sized> CallbackData<F> {
+    /// Runs the callback's body, catching a panic: stashed for the blocking call in progress on
+    /// this thread, or kept in the client's slot for its next completing future.
+    fn run<R>(&self, body: impl FnOnce(&F) -> R) -> Option<R> {
+        if panic::in_call() { panic::wrap(|| body(&self.f)) } else { self.panics.catch(|| body(&self.f)) }
+    }
+}
 
 unsafe extern "C" fn log_trampoline(record: *const sys::ik_log_record, user_data: *mut c_void) {
     if record.is_null() || user_data.is_null() {
         return;
     }
-    // SAFETY: user_data is the `Arc<Box<LogFn>>` pointer given to ik_client_new, alive until the
-    // free function runs, which happens after the last callback (client.h rule 5).
-    let f: &LogFn = unsafe { &**(user_data as *const Arc<LogFn>) };
+    // SAFETY: user_data is the `Arc<CallbackData<LogFn>>` pointer given to ik_client_new, alive
+    // until the free function runs, which happens after the last callback (client.h rule 5).
+    let data = unsafe { &*(user_data as *const CallbackData<LogFn>) };
     // SAFETY: the record is valid for the duration of the callback.
     let record = unsafe { LogRecord::from_raw(&*record) };
-    panic::wrap(|| f(&record));
+    data.run(|f| f(&record));
 }
 
 unsafe extern "C" fn retry_trampoline(info: *const sys::ik_retry_info, user_data: *mut c_void) -> i32 {
@@ -37,12 +52,12 @@ unsafe extern "C" fn retry_trampoline(info: *const sys::ik_retry_info, user_data
         return 0;
     }
     // SAFETY: as in log_trampoline.
-    let f: &RetryFn = unsafe { &**(user_data as *const Arc<RetryFn>) };
+    let data = unsafe { &*(user_data as *const CallbackData<RetryFn>) };
     // SAFETY: the info struct is valid for the duration of the callback.
     let info = unsafe { RetryInfo::from_raw(&*info) };
     // true = let the retry happen (0); false or a panic = veto (non-zero). A veto fails the call
-    // with IK_STATUS_CANCELLED / IK_CANCELLED_BY_RETRY_CALLBACK; a stashed panic then resumes.
-    match panic::wrap(|| f(&info)) {
+    // with IK_STATUS_CANCELLED / IK_CANCELLED_BY_RETRY_CALLBACK; a caught panic then resumes.
+    match data.run(|f| f(&info)) {
         Some(true) => 0,
         _ => 1,
     }
@@ -51,7 +66,7 @@ unsafe extern "C" fn retry_trampoline(info: *const sys::ik_retry_info, user_data
 unsafe extern "C" fn free_log(user_data: *mut c_void) {
     if !user_data.is_null() {
         // SAFETY: gives back the strong reference made by Arc::into_raw for the C client.
-        let arc = unsafe { Arc::from_raw(user_data as *const Arc<LogFn>) };
+        let arc = unsafe { Arc::from_raw(user_data as *const CallbackData<LogFn>) };
         // A panic in the closure's destructor must not unwind into C.
         let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || drop(arc)));
     }
@@ -60,13 +75,15 @@ unsafe extern "C" fn free_log(user_data: *mut c_void) {
 unsafe extern "C" fn free_retry(user_data: *mut c_void) {
     if !user_data.is_null() {
         // SAFETY: gives back the strong reference made by Arc::into_raw for the C client.
-        let arc = unsafe { Arc::from_raw(user_data as *const Arc<RetryFn>) };
+        let arc = unsafe { Arc::from_raw(user_data as *const CallbackData<RetryFn>) };
         let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || drop(arc)));
     }
 }
 
 struct ClientInner {
     raw: NonNull<sys::ik_client>,
+    /// Panics of this client's log and retry callbacks run by non-blocking operations.
+    panics: Arc<panic::Slot>,
 }
 
 // SAFETY: client.h THREAD SAFETY rule 2: an ik_client is safe to use from many threads at once;
@@ -78,14 +95,22 @@ unsafe impl Sync for ClientInner {}
 
 impl Drop for ClientInner {
     fn drop(&mut self) {
+        let in_call = panic::enter();
         // SAFETY: the last reference to the client: no call can race with the free. It closes
-        // the connections, wipes the secrets and releases the callbacks' user data.
+        // the connections, wipes the secrets and releases the callbacks' user data. Every
+        // non-blocking operation of it has completed: each future holds a `Client` (a pager's
+        // future borrows the pager, which holds one).
         unsafe { sys::ik_client_free(self.raw.as_ptr()) };
+        drop(in_call);
         panic::discard();
+        if let Some(p) = self.panics.take() {
+            panic::drop_payload(p);
+        }
     }
 }
 
-/// A client for the sixteen operations of the four APIs.
+/// A client for the sixteen operations of the four APIs, blocking (`openai_invite_create`, …) or
+/// not (`openai_invite_create_async`, …, returning an [`OpFuture`]).
 ///
 /// **Thread safety**: `Client` is `Send + Sync`. The C client is documented safe to use from many
 /// threads at once (every operation takes a `const ik_client *`, connections are pooled per
@@ -94,6 +119,7 @@ impl Drop for ClientInner {
 /// it are dropped.
 ///
 /// [`Pager`]: crate::Pager
+/// [`OpFuture`]: crate::OpFuture
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<ClientInner>,
@@ -121,6 +147,11 @@ impl Client {
         self.inner.raw.as_ptr()
     }
 
+    /// Where the panics of callbacks run by non-blocking operations wait for a future to resume them.
+    pub(crate) fn panics(&self) -> &Arc<panic::Slot> {
+        &self.inner.panics
+    }
+
     /// The base URL the client uses for a provider.
     pub fn base_url(&self, provider: Provider) -> Option<&str> {
         // SAFETY: a live client; the string is borrowed from it, valid while &self is.
@@ -137,6 +168,48 @@ impl Client {
     pub fn connections_opened(&self) -> u64 {
         // SAFETY: a live client.
         u64::try_from(unsafe { sys::ik_client_connections_opened(self.as_ptr()) }).unwrap_or(0)
+    }
+
+    /// Non-blocking operations started and not completed yet (their completion not yet run).
+    pub fn ops_in_flight(&self) -> u64 {
+        // SAFETY: a live client.
+        u64::try_from(unsafe { sys::ik_client_ops_in_flight(self.as_ptr()) }).unwrap_or(0)
+    }
+
+    /// The descriptor that is readable while completions wait to be run by
+    /// [`dispatch`](Self::dispatch) (a Linux eventfd), for a client built with
+    /// [`CompletionMode::Queued`]: add it to an event loop (epoll, poll, mio…), then call
+    /// `dispatch` when it fires. Borrowed from the client: do not read, write or close it.
+    /// Fails with [`Status::InvalidArgument`] in [`CompletionMode::IoThread`].
+    ///
+    /// [`CompletionMode::Queued`]: crate::CompletionMode::Queued
+    /// [`CompletionMode::IoThread`]: crate::CompletionMode::IoThread
+    #[cfg(unix)]
+    pub fn completion_fd(&self) -> Result<std::os::fd::BorrowedFd<'_>, Error> {
+        let mut fd = -1i32;
+        // SAFETY: a live client and valid out-pointers.
+        ffi::call(|e| unsafe { sys::ik_client_completion_fd(self.as_ptr(), &mut fd, e) })?;
+        if fd < 0 {
+            return Err(Error::local(Status::Internal, "ik_client_completion_fd returned no descriptor"));
+        }
+        // SAFETY: an open descriptor owned by the C client until ik_client_free, which cannot run
+        // while `&self` (a reference to the client) is alive.
+        Ok(unsafe { std::os::fd::BorrowedFd::borrow_raw(fd) })
+    }
+
+    /// Runs up to `max` queued completions (0 = all queued now) on this thread and returns how
+    /// many ran; never waits for new ones. In [`CompletionMode::Queued`] this is what wakes the
+    /// futures of the client's non-blocking operations; in the default mode there is nothing to
+    /// dispatch (0).
+    ///
+    /// [`CompletionMode::Queued`]: crate::CompletionMode::Queued
+    pub fn dispatch(&self, max: usize) -> Result<usize, Error> {
+        let max = i32::try_from(max).unwrap_or(i32::MAX);
+        let mut ran = 0i32;
+        // SAFETY: a live client and valid out-pointers; the callbacks that run are this crate's
+        // completion trampolines, which never unwind.
+        ffi::call(|e| unsafe { sys::ik_client_dispatch(self.as_ptr(), max, &mut ran, e) })?;
+        Ok(usize::try_from(ran).unwrap_or(0))
     }
 }
 
@@ -159,6 +232,8 @@ pub struct ClientBuilder {
     log_level: Option<LogLevel>,
     log_cb: Option<Arc<LogFn>>,
     retry_cb: Option<Arc<RetryFn>>,
+    completion_mode: CompletionMode,
+    max_connections: u32,
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -168,6 +243,8 @@ impl std::fmt::Debug for ClientBuilder {
             .field("flags", &self.flags)
             .field("fields_set", &self.strings.iter().map(|(k, _)| *k).collect::<Vec<_>>())
             .field("max_retries", &self.max_retries)
+            .field("completion_mode", &self.completion_mode)
+            .field("max_connections", &self.max_connections)
             .field("log_callback", &self.log_cb.is_some())
             .field("retry_callback", &self.retry_cb.is_some())
             .finish_non_exhaustive()
@@ -384,10 +461,24 @@ impl ClientBuilder {
         self
     }
 
-    /// A log callback. It runs on the thread making the call, possibly on several threads at
-    /// once, must not call into the same client, and never runs after the client is freed; it is
-    /// dropped when the C client is freed. A panic inside it is caught and resumed when the call
-    /// returns.
+    /// Where the completions of non-blocking operations (the `*_async` methods) run: on the
+    /// client's I/O thread (the default), or queued for [`Client::dispatch`].
+    pub fn completion_mode(mut self, mode: CompletionMode) -> Self {
+        self.completion_mode = mode;
+        self
+    }
+    /// Connections the non-blocking engine may open at once (0 = default, 64; at most 4096).
+    /// Blocking calls are not limited by it.
+    pub fn max_connections(mut self, n: u32) -> Self {
+        self.max_connections = n;
+        self
+    }
+
+    /// A log callback. It runs on the thread making the call (for a non-blocking operation: on
+    /// the client's I/O thread), possibly on several threads at once, must not call into the same
+    /// client, and never runs after the client is freed; it is dropped when the C client is freed.
+    /// A panic inside it is caught and resumed when the call returns (for a non-blocking
+    /// operation: from the next future of the client that completes).
     pub fn log_callback(mut self, f: impl Fn(&LogRecord<'_>) + Send + Sync + 'static) -> Self {
         self.log_cb = Some(Arc::new(f));
         self
@@ -431,9 +522,14 @@ impl ClientBuilder {
         o.max_server_wait_ms = self.max_server_wait.map_or(0, ffi::millis);
         o.server_wait_policy = self.server_wait_policy.code();
         o.log_level = self.log_level.map_or(sys::IK_LOG_OFF, LogLevel::code);
+        o.completion_mode = self.completion_mode.code();
+        o.max_connections = i32::try_from(self.max_connections).unwrap_or(i32::MAX);
         // Per-client user data: we keep `log_ud`/`retry_ud`, the C client gets one more reference.
-        let log_ud = self.log_cb.as_ref().map(|f| Arc::new(Arc::clone(f)));
-        let retry_ud = self.retry_cb.as_ref().map(|f| Arc::new(Arc::clone(f)));
+        let panics = Arc::new(panic::Slot::default());
+        let log_ud =
+            self.log_cb.as_ref().map(|f| Arc::new(CallbackData { f: Arc::clone(f), panics: Arc::clone(&panics) }));
+        let retry_ud =
+            self.retry_cb.as_ref().map(|f| Arc::new(CallbackData { f: Arc::clone(f), panics: Arc::clone(&panics) }));
         let log_ptr = log_ud.as_ref().map(|ud| Arc::into_raw(Arc::clone(ud)));
         let retry_ptr = retry_ud.as_ref().map(|ud| Arc::into_raw(Arc::clone(ud)));
         if let Some(p) = log_ptr {
@@ -450,7 +546,7 @@ impl ClientBuilder {
             // SAFETY: `o` and the strings it points to live until the call returns (the library
             // copies them); both out-pointers are valid.
             |out, err| unsafe { sys::ik_client_new(&o, out, err) },
-            |raw| raw.map(|raw| Client { inner: Arc::new(ClientInner { raw }) }),
+            |raw| raw.map(|raw| Client { inner: Arc::new(ClientInner { raw, panics }) }),
         );
         match result {
             Ok(Some(client)) => Ok(client),

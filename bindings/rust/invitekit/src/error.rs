@@ -52,11 +52,15 @@ pub enum Status {
     Unsupported,
     /// A bug in invitekit; the message says more.
     Internal,
+    /// A blocking call (or a wait) made on the client's own I/O thread, e.g. from a `Waker` or
+    /// a log callback run by a non-blocking operation, where it would stall the loop
+    /// (`IK_STATUS_WOULD_BLOCK`).
+    WouldBlock,
     /// A status code this binding does not know (or 0).
     Other(i32),
 }
 
-const STATUS_TABLE: [(Status, sys::ik_status); 21] = [
+const STATUS_TABLE: [(Status, sys::ik_status); 22] = [
     (Status::InvalidArgument, sys::IK_STATUS_INVALID_ARGUMENT),
     (Status::InvalidUtf8, sys::IK_STATUS_INVALID_UTF8),
     (Status::NoMemory, sys::IK_STATUS_NO_MEMORY),
@@ -78,6 +82,7 @@ const STATUS_TABLE: [(Status, sys::ik_status); 21] = [
     (Status::NoCredentials, sys::IK_STATUS_NO_CREDENTIALS),
     (Status::Unsupported, sys::IK_STATUS_UNSUPPORTED),
     (Status::Internal, sys::IK_STATUS_INTERNAL),
+    (Status::WouldBlock, sys::IK_STATUS_WOULD_BLOCK),
 ];
 
 impl Status {
@@ -175,6 +180,11 @@ pub enum CancelledBy {
     Token,
     /// The client's retry callback vetoed a retry (returned `false` or panicked).
     RetryCallback,
+    /// The non-blocking operation itself: [`OpFuture::cancel`](crate::OpFuture::cancel), or its
+    /// future dropped before completion.
+    Operation,
+    /// The C client was freed with the operation in flight.
+    ClientFree,
     /// A value this binding does not know.
     Other(i32),
 }
@@ -185,6 +195,8 @@ impl CancelledBy {
             sys::IK_CANCELLED_BY_NONE => CancelledBy::None,
             sys::IK_CANCELLED_BY_TOKEN => CancelledBy::Token,
             sys::IK_CANCELLED_BY_RETRY_CALLBACK => CancelledBy::RetryCallback,
+            sys::IK_CANCELLED_BY_OPERATION => CancelledBy::Operation,
+            sys::IK_CANCELLED_BY_CLIENT_FREE => CancelledBy::ClientFree,
             c => CancelledBy::Other(c),
         }
     }

@@ -7,6 +7,7 @@ use crate::client::Client;
 use crate::ensure::EnsureOutcome;
 use crate::error::Error;
 use crate::ffi;
+use crate::op::{self, OpFuture, try_op};
 use crate::openai::required;
 use crate::options::{CallOptions, ListOptions, with_call};
 use crate::page::{Page, Pager};
@@ -265,5 +266,49 @@ impl Client {
             )
         })
         .and_then(required)
+    }
+}
+
+/// Non-blocking twins of the operations: the same arguments, an [`OpFuture`] of the same result.
+impl Client {
+    /// [`fastly_invitation_create`](Self::fastly_invitation_create) without blocking.
+    pub fn fastly_invitation_create_async(
+        &self,
+        params: &FastlyInvitationCreate,
+        call: Option<&CallOptions>,
+    ) -> OpFuture<FastlyInvitation> {
+        let p = try_op!(params.to_raw());
+        op::start(Some(self), self.panics(), call, |c, cb, ud, out, err| {
+            // SAFETY: a live client; `p` and everything it points to outlive the call (the library
+            // copies them); valid call options, callback and out-pointers.
+            unsafe { sys::ik_fastly_invitation_create_start(self.as_ptr(), &p.raw, c, cb, ud, out, err) }
+        })
+    }
+
+    /// [`fastly_invitation_list`](Self::fastly_invitation_list) (one page) without blocking.
+    pub fn fastly_invitation_list_async(
+        &self,
+        list: &ListOptions,
+        call: Option<&CallOptions>,
+    ) -> OpFuture<Page<FastlyInvitation>> {
+        let l = try_op!(list.to_raw());
+        op::start(Some(self), self.panics(), call, |c, cb, ud, out, err| {
+            // SAFETY: a live client, valid list and call options, callback and out-pointers; the
+            // page holds Fastly invitations.
+            unsafe { sys::ik_fastly_invitation_list_start(self.as_ptr(), l.as_ptr(), c, cb, ud, out, err) }
+        })
+    }
+
+    /// [`fastly_invitation_delete`](Self::fastly_invitation_delete) without blocking.
+    pub fn fastly_invitation_delete_async(
+        &self,
+        invitation_id: &str,
+        call: Option<&CallOptions>,
+    ) -> OpFuture<Deletion> {
+        let id = try_op!(ffi::cstring(invitation_id, "invitation_id"));
+        op::start(Some(self), self.panics(), call, |c, cb, ud, out, err| {
+            // SAFETY: a live client, a valid string, call options, callback and out-pointers.
+            unsafe { sys::ik_fastly_invitation_delete_start(self.as_ptr(), id.as_ptr(), c, cb, ud, out, err) }
+        })
     }
 }

@@ -128,7 +128,9 @@ pub(crate) fn call_out<R, T>(
 ) -> Result<T, Error> {
     let mut out: *mut R = ptr::null_mut();
     let mut err: *mut sys::ik_error = ptr::null_mut();
+    let in_call = panic::enter();
     let status = f(&mut out, &mut err);
+    drop(in_call);
     let result = if status == sys::IK_STATUS_OK {
         if !err.is_null() {
             // SAFETY: an error object we own (never expected on success; freed to be safe).

@@ -35,9 +35,11 @@
 //! # Callbacks
 //!
 //! Log and retry callbacks are closures ([`ClientBuilder::log_callback`],
-//! [`ClientBuilder::retry_callback`]). They run on the thread that made the call; a panic inside
-//! one is caught at the C boundary, the call is stopped (a retry callback's veto) and the panic
-//! resumes once the C function has returned.
+//! [`ClientBuilder::retry_callback`]). They run on the thread that made the call (for a
+//! non-blocking operation: on the client's I/O thread); a panic inside one is caught at the C
+//! boundary, the call is stopped (a retry callback's veto) and the panic resumes once the C
+//! function has returned (for a non-blocking operation: in the poll of the client's next future
+//! that completes).
 //!
 //! # Exactly-once creates
 //!
@@ -45,10 +47,27 @@
 //! `fastly_invitation_ensure` look the person up, create only when absent, look again after an
 //! ambiguous failure, and return the object with an [`EnsureOutcome`].
 //!
-//! # Not available yet
+//! # Non-blocking calls
 //!
-//! There is no `async` API: the C library has no non-blocking ABI yet. Run blocking calls on a
-//! thread pool (e.g. `spawn_blocking`) meanwhile; cancel them with a [`CancelToken`].
+//! Every operation has a twin ending in `_async` (`openai_invite_create_async`, …, and
+//! [`Pager::next_page_async`]) that starts the request on the client's I/O thread and returns an
+//! [`OpFuture`]: a std `Future` woken by the C library's completion callback, usable from any
+//! executor (no runtime crate needed), `Send` and `'static`. Dropping it before it completes
+//! cancels the operation. Hosts with their own event loop can build the client with
+//! [`CompletionMode::Queued`] and run completions with [`Client::dispatch`] when
+//! [`Client::completion_fd`] is readable.
+//!
+//! ```no_run
+//! # async fn demo(client: &invitekit::Client) -> Result<(), invitekit::Error> {
+//! use invitekit::OpenAiInviteCreate;
+//! let a = client.openai_invite_create_async(&OpenAiInviteCreate::new("a@example.com", "reader"), None);
+//! let b = client.openai_invite_create_async(&OpenAiInviteCreate::new("b@example.com", "reader"), None);
+//! // Both requests are in flight now.
+//! let (a, b) = (a.await?, b.await?);
+//! println!("{:?} {:?}", a.id(), b.id());
+//! # Ok(())
+//! # }
+//! ```
 #![deny(missing_docs)]
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(clippy::undocumented_unsafe_blocks)]
@@ -61,6 +80,7 @@ mod ensure;
 mod error;
 mod fastly;
 mod ffi;
+mod op;
 mod openai;
 mod options;
 mod page;
@@ -74,8 +94,9 @@ pub use client::{Client, ClientBuilder};
 pub use ensure::EnsureOutcome;
 pub use error::{CancelledBy, Error, Provider, Status};
 pub use fastly::{FastlyInvitation, FastlyInvitationCreate, FastlyInvitationRef, FastlyServiceGrant};
+pub use op::{NextPageFuture, OpFuture};
 pub use openai::{OpenAiInvite, OpenAiInviteCreate, OpenAiInviteRef, OpenAiProject, OpenAiProjectRef};
-pub use options::{CallOptions, Jitter, ListOptions, LogLevel, LogRecord, RetryInfo, ServerWaitPolicy};
+pub use options::{CallOptions, CompletionMode, Jitter, ListOptions, LogLevel, LogRecord, RetryInfo, ServerWaitPolicy};
 pub use page::{Kind, Page, PageItems, Pager, Pages};
 pub use response::{Deletion, DeletionRef, Headers, Response};
 pub use twilio::{TwilioInvite, TwilioInviteRef, TwilioUser, TwilioUserParams, TwilioUserRef};

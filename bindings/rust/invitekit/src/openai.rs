@@ -7,6 +7,7 @@ use crate::client::Client;
 use crate::ensure::EnsureOutcome;
 use crate::error::Error;
 use crate::ffi;
+use crate::op::{self, OpFuture, try_op};
 use crate::options::{CallOptions, ListOptions, with_call};
 use crate::page::{Page, Pager};
 use crate::response::{Deletion, borrowed_view, json_and_response, owned_handle, str_accessors, time_accessors};
@@ -276,6 +277,55 @@ impl Client {
             )
         })
         .and_then(required)
+    }
+}
+
+/// Non-blocking twins of the operations: the same arguments, an [`OpFuture`] of the same result.
+impl Client {
+    /// [`openai_invite_create`](Self::openai_invite_create) without blocking.
+    pub fn openai_invite_create_async(
+        &self,
+        params: &OpenAiInviteCreate,
+        call: Option<&CallOptions>,
+    ) -> OpFuture<OpenAiInvite> {
+        let p = try_op!(params.to_raw());
+        op::start(Some(self), self.panics(), call, |c, cb, ud, out, err| {
+            // SAFETY: a live client; `p` and the strings it points to outlive the call (the library
+            // copies them); valid call options, callback and out-pointers.
+            unsafe { sys::ik_openai_invite_create_start(self.as_ptr(), &p.raw, c, cb, ud, out, err) }
+        })
+    }
+
+    /// [`openai_invite_retrieve`](Self::openai_invite_retrieve) without blocking.
+    pub fn openai_invite_retrieve_async(&self, invite_id: &str, call: Option<&CallOptions>) -> OpFuture<OpenAiInvite> {
+        let id = try_op!(ffi::cstring(invite_id, "invite_id"));
+        op::start(Some(self), self.panics(), call, |c, cb, ud, out, err| {
+            // SAFETY: a live client, a valid string, call options, callback and out-pointers.
+            unsafe { sys::ik_openai_invite_retrieve_start(self.as_ptr(), id.as_ptr(), c, cb, ud, out, err) }
+        })
+    }
+
+    /// [`openai_invite_list`](Self::openai_invite_list) (one page) without blocking.
+    pub fn openai_invite_list_async(
+        &self,
+        list: &ListOptions,
+        call: Option<&CallOptions>,
+    ) -> OpFuture<Page<OpenAiInvite>> {
+        let l = try_op!(list.to_raw());
+        op::start(Some(self), self.panics(), call, |c, cb, ud, out, err| {
+            // SAFETY: a live client, valid list and call options, callback and out-pointers; the
+            // page holds OpenAI invites.
+            unsafe { sys::ik_openai_invite_list_start(self.as_ptr(), l.as_ptr(), c, cb, ud, out, err) }
+        })
+    }
+
+    /// [`openai_invite_delete`](Self::openai_invite_delete) without blocking.
+    pub fn openai_invite_delete_async(&self, invite_id: &str, call: Option<&CallOptions>) -> OpFuture<Deletion> {
+        let id = try_op!(ffi::cstring(invite_id, "invite_id"));
+        op::start(Some(self), self.panics(), call, |c, cb, ud, out, err| {
+            // SAFETY: a live client, a valid string, call options, callback and out-pointers.
+            unsafe { sys::ik_openai_invite_delete_start(self.as_ptr(), id.as_ptr(), c, cb, ud, out, err) }
+        })
     }
 }
 

@@ -74,6 +74,11 @@ impl CallOptions {
         self
     }
 
+    /// The cancel token, which a non-blocking operation keeps alive until it completes.
+    pub(crate) fn cancel_token(&self) -> Option<&CancelToken> {
+        self.cancel.as_ref()
+    }
+
     /// The C struct for one call; borrows `self` (the header strings and the token).
     pub(crate) fn to_raw(&self) -> Result<RawCallOptions<'_>, Error> {
         let mut raw = MaybeUninit::<sys::ik_call_options>::zeroed();
@@ -358,6 +363,30 @@ impl ServerWaitPolicy {
         match self {
             ServerWaitPolicy::GiveUp => sys::IK_SERVER_WAIT_GIVE_UP,
             ServerWaitPolicy::Cap => sys::IK_SERVER_WAIT_CAP,
+        }
+    }
+}
+
+/// Where a client runs the completions of its non-blocking operations (`IK_COMPLETIONS_*`), which
+/// is where the futures' `Waker`s are woken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CompletionMode {
+    /// On the client's I/O thread, as soon as an operation completes (the default). Nothing else
+    /// to do: any executor works.
+    #[default]
+    IoThread,
+    /// Queued until [`Client::dispatch`](crate::Client::dispatch) runs them on the calling
+    /// thread, for hosts with their own event loop: watch
+    /// [`Client::completion_fd`](crate::Client::completion_fd). The cancelled completions of
+    /// dropped futures wait for a dispatch too (or for the client to be freed, which runs them).
+    Queued,
+}
+
+impl CompletionMode {
+    pub(crate) fn code(self) -> i32 {
+        match self {
+            CompletionMode::IoThread => sys::IK_COMPLETIONS_IO_THREAD,
+            CompletionMode::Queued => sys::IK_COMPLETIONS_QUEUED,
         }
     }
 }

@@ -6,6 +6,7 @@ use crate::client::Client;
 use crate::error::{Error, Status};
 use crate::fastly::{FastlyInvitation, FastlyInvitationRef};
 use crate::ffi;
+use crate::op::{self, NextPageFuture, OpFuture};
 use crate::openai::{OpenAiInvite, OpenAiInviteRef};
 use crate::options::{CallOptions, with_call};
 use crate::response::json_and_response;
@@ -322,6 +323,39 @@ impl<T> Pager<T> {
         });
         self.stopped = r.is_err();
         r
+    }
+}
+
+impl<T: 'static> Pager<T> {
+    /// The next page without blocking (`None` when the iteration is over), with the stored call
+    /// options. The pager is borrowed until the future completes; see [`NextPageFuture`].
+    pub fn next_page_async(&mut self) -> NextPageFuture<'_, T> {
+        let call = self.call.take();
+        let op = self.start_next_page(call.as_ref());
+        self.call = call;
+        NextPageFuture::new(op, self)
+    }
+
+    /// [`next_page_async`](Self::next_page_async) with explicit call options.
+    pub fn next_page_with_async(&mut self, call: Option<&CallOptions>) -> NextPageFuture<'_, T> {
+        let op = self.start_next_page(call);
+        NextPageFuture::new(op, self)
+    }
+
+    fn start_next_page(&mut self, call: Option<&CallOptions>) -> OpFuture<Option<Page<T>>> {
+        let pager = self.raw.as_ptr();
+        op::start(None, self.client.panics(), call, |c, cb, ud, out, err| {
+            // SAFETY: a live pager used by this thread only (&mut self, borrowed by the returned
+            // future until it completes); valid call options, callback and out-pointers. The
+            // pages it produces are of this pager's kind T.
+            unsafe { sys::ik_pager_next_page_start(pager, c, cb, ud, out, err) }
+        })
+    }
+}
+
+impl<T> Pager<T> {
+    pub(crate) fn set_stopped(&mut self, stopped: bool) {
+        self.stopped = stopped;
     }
 
     /// One step of an iterator: ends after an error (see the type's documentation).

@@ -7,6 +7,7 @@ use crate::client::Client;
 use crate::ensure::EnsureOutcome;
 use crate::error::Error;
 use crate::ffi;
+use crate::op::{self, OpFuture, try_op};
 use crate::openai::required;
 use crate::options::{CallOptions, ListOptions, with_call};
 use crate::page::{Page, Pager};
@@ -575,5 +576,219 @@ impl Client {
             )
         })
         .and_then(required)
+    }
+}
+
+/// Non-blocking twins of the operations: the same arguments, an [`OpFuture`] of the same result.
+impl Client {
+    /// [`twilio_invite_create`](Self::twilio_invite_create) without blocking.
+    pub fn twilio_invite_create_async(
+        &self,
+        service_sid: &str,
+        channel_sid: &str,
+        identity: &str,
+        role_sid: Option<&str>,
+        call: Option<&CallOptions>,
+    ) -> OpFuture<TwilioInvite> {
+        let service = try_op!(ffi::cstring(service_sid, "service_sid"));
+        let channel = try_op!(ffi::cstring(channel_sid, "channel_sid"));
+        let identity = try_op!(ffi::cstring(identity, "identity"));
+        let role = try_op!(ffi::opt_cstring(role_sid, "role_sid"));
+        op::start(Some(self), self.panics(), call, |c, cb, ud, out, err| {
+            // SAFETY: a live client, valid strings, call options, callback and out-pointers.
+            unsafe {
+                sys::ik_twilio_invite_create_start(
+                    self.as_ptr(),
+                    service.as_ptr(),
+                    channel.as_ptr(),
+                    identity.as_ptr(),
+                    ffi::opt_ptr(&role),
+                    c,
+                    cb,
+                    ud,
+                    out,
+                    err,
+                )
+            }
+        })
+    }
+
+    /// [`twilio_invite_fetch`](Self::twilio_invite_fetch) without blocking.
+    pub fn twilio_invite_fetch_async(
+        &self,
+        service_sid: &str,
+        channel_sid: &str,
+        invite_sid: &str,
+        call: Option<&CallOptions>,
+    ) -> OpFuture<TwilioInvite> {
+        let service = try_op!(ffi::cstring(service_sid, "service_sid"));
+        let channel = try_op!(ffi::cstring(channel_sid, "channel_sid"));
+        let sid = try_op!(ffi::cstring(invite_sid, "invite_sid"));
+        op::start(Some(self), self.panics(), call, |c, cb, ud, out, err| {
+            // SAFETY: a live client, valid strings, call options, callback and out-pointers.
+            unsafe {
+                sys::ik_twilio_invite_fetch_start(
+                    self.as_ptr(),
+                    service.as_ptr(),
+                    channel.as_ptr(),
+                    sid.as_ptr(),
+                    c,
+                    cb,
+                    ud,
+                    out,
+                    err,
+                )
+            }
+        })
+    }
+
+    /// [`twilio_invite_list`](Self::twilio_invite_list) (one page) without blocking.
+    pub fn twilio_invite_list_async(
+        &self,
+        service_sid: &str,
+        channel_sid: &str,
+        identities: &[&str],
+        list: &ListOptions,
+        call: Option<&CallOptions>,
+    ) -> OpFuture<Page<TwilioInvite>> {
+        let service = try_op!(ffi::cstring(service_sid, "service_sid"));
+        let channel = try_op!(ffi::cstring(channel_sid, "channel_sid"));
+        let (_owned, ids) = try_op!(cstrings(identities, "identity"));
+        let l = try_op!(list.to_raw());
+        let ids_ptr = if ids.is_empty() { ptr::null() } else { ids.as_ptr() };
+        op::start(Some(self), self.panics(), call, |c, cb, ud, out, err| {
+            // SAFETY: a live client, valid strings (`ids` points into `_owned`; the library copies
+            // them), list and call options, callback and out-pointers; the page holds invites.
+            unsafe {
+                sys::ik_twilio_invite_list_start(
+                    self.as_ptr(),
+                    service.as_ptr(),
+                    channel.as_ptr(),
+                    ids_ptr,
+                    ids.len(),
+                    l.as_ptr(),
+                    c,
+                    cb,
+                    ud,
+                    out,
+                    err,
+                )
+            }
+        })
+    }
+
+    /// [`twilio_invite_delete`](Self::twilio_invite_delete) without blocking.
+    pub fn twilio_invite_delete_async(
+        &self,
+        service_sid: &str,
+        channel_sid: &str,
+        invite_sid: &str,
+        call: Option<&CallOptions>,
+    ) -> OpFuture<Deletion> {
+        let service = try_op!(ffi::cstring(service_sid, "service_sid"));
+        let channel = try_op!(ffi::cstring(channel_sid, "channel_sid"));
+        let sid = try_op!(ffi::cstring(invite_sid, "invite_sid"));
+        op::start(Some(self), self.panics(), call, |c, cb, ud, out, err| {
+            // SAFETY: a live client, valid strings, call options, callback and out-pointers.
+            unsafe {
+                sys::ik_twilio_invite_delete_start(
+                    self.as_ptr(),
+                    service.as_ptr(),
+                    channel.as_ptr(),
+                    sid.as_ptr(),
+                    c,
+                    cb,
+                    ud,
+                    out,
+                    err,
+                )
+            }
+        })
+    }
+
+    /// [`twilio_user_create`](Self::twilio_user_create) without blocking.
+    pub fn twilio_user_create_async(
+        &self,
+        service_sid: &str,
+        params: &TwilioUserParams,
+        call: Option<&CallOptions>,
+    ) -> OpFuture<TwilioUser> {
+        let service = try_op!(ffi::cstring(service_sid, "service_sid"));
+        let (p, _strings) = try_op!(params.to_raw());
+        op::start(Some(self), self.panics(), call, |c, cb, ud, out, err| {
+            // SAFETY: a live client; `p` and its strings outlive the call (the library copies
+            // them); valid call options, callback and out-pointers.
+            unsafe { sys::ik_twilio_user_create_start(self.as_ptr(), service.as_ptr(), &p, c, cb, ud, out, err) }
+        })
+    }
+
+    /// [`twilio_user_fetch`](Self::twilio_user_fetch) without blocking.
+    pub fn twilio_user_fetch_async(
+        &self,
+        service_sid: &str,
+        sid_or_identity: &str,
+        call: Option<&CallOptions>,
+    ) -> OpFuture<TwilioUser> {
+        let service = try_op!(ffi::cstring(service_sid, "service_sid"));
+        let who = try_op!(ffi::cstring(sid_or_identity, "sid_or_identity"));
+        op::start(Some(self), self.panics(), call, |c, cb, ud, out, err| {
+            // SAFETY: a live client, valid strings, call options, callback and out-pointers.
+            unsafe {
+                sys::ik_twilio_user_fetch_start(self.as_ptr(), service.as_ptr(), who.as_ptr(), c, cb, ud, out, err)
+            }
+        })
+    }
+
+    /// [`twilio_user_list`](Self::twilio_user_list) (one page) without blocking.
+    pub fn twilio_user_list_async(
+        &self,
+        service_sid: &str,
+        list: &ListOptions,
+        call: Option<&CallOptions>,
+    ) -> OpFuture<Page<TwilioUser>> {
+        let service = try_op!(ffi::cstring(service_sid, "service_sid"));
+        let l = try_op!(list.to_raw());
+        op::start(Some(self), self.panics(), call, |c, cb, ud, out, err| {
+            // SAFETY: a live client, a valid string, list and call options, callback and
+            // out-pointers; the page holds users.
+            unsafe { sys::ik_twilio_user_list_start(self.as_ptr(), service.as_ptr(), l.as_ptr(), c, cb, ud, out, err) }
+        })
+    }
+
+    /// [`twilio_user_update`](Self::twilio_user_update) without blocking.
+    pub fn twilio_user_update_async(
+        &self,
+        service_sid: &str,
+        sid_or_identity: &str,
+        params: &TwilioUserParams,
+        call: Option<&CallOptions>,
+    ) -> OpFuture<TwilioUser> {
+        let service = try_op!(ffi::cstring(service_sid, "service_sid"));
+        let who = try_op!(ffi::cstring(sid_or_identity, "sid_or_identity"));
+        let (p, _strings) = try_op!(params.to_raw());
+        op::start(Some(self), self.panics(), call, |c, cb, ud, out, err| {
+            // SAFETY: a live client; valid strings, `p` and its strings (the library copies them),
+            // call options, callback and out-pointers.
+            unsafe {
+                sys::ik_twilio_user_update_start(self.as_ptr(), service.as_ptr(), who.as_ptr(), &p, c, cb, ud, out, err)
+            }
+        })
+    }
+
+    /// [`twilio_user_delete`](Self::twilio_user_delete) without blocking.
+    pub fn twilio_user_delete_async(
+        &self,
+        service_sid: &str,
+        sid_or_identity: &str,
+        call: Option<&CallOptions>,
+    ) -> OpFuture<Deletion> {
+        let service = try_op!(ffi::cstring(service_sid, "service_sid"));
+        let who = try_op!(ffi::cstring(sid_or_identity, "sid_or_identity"));
+        op::start(Some(self), self.panics(), call, |c, cb, ud, out, err| {
+            // SAFETY: a live client, valid strings, call options, callback and out-pointers.
+            unsafe {
+                sys::ik_twilio_user_delete_start(self.as_ptr(), service.as_ptr(), who.as_ptr(), c, cb, ud, out, err)
+            }
+        })
     }
 }

@@ -22,6 +22,12 @@ const EXCLUDED: &[(&str, &str)] = &[
          ik_error_free; Error::header(name) looks that copy up (case-insensitive, first value), \
          which is what ik_error_header does on the C object that no longer exists",
     ),
+    (
+        "ik_op_error",
+        "a borrowed view of a failed operation's error, valid only while the operation is held: the \
+         completion callback takes the error instead (ik_op_take_error) and copies it into the \
+         future's Error, so the binding never holds a C error to borrow from (as for ik_error_field)",
+    ),
 ];
 
 fn manifest() -> PathBuf {
