@@ -21,6 +21,9 @@ var abiExcluded = map[string]string{
 	"ik_error_header":    "Error.Header searches the copied headers (ik_error_header_count/_at)",
 	"ik_response_header": "Response.Header searches the copied headers (ik_response_header_count/_at)",
 	"ik_error_field":     "Error.Field searches the fields copied with ik_error_field_count/_at",
+	// The completion takes the error (ik_op_take_error) and copies it into the
+	// *Error that Op.Wait returns; a borrowed view of it is never needed.
+	"ik_op_error": "the completion takes the error with ik_op_take_error and copies it",
 }
 
 var (

@@ -88,8 +88,10 @@ type Options struct {
 	RetryAmbiguousPosts bool // also retry creates whose outcome is ambiguous (may duplicate)
 
 	// Logger receives the library's log events (credentials redacted) at
-	// LogLevel and above (default LogInfo when Logger is set). Without a
-	// Logger, the INVITEKIT_LOG / OPENAI_LOG / ... variables log to stderr.
+	// LogLevel and above (default LogInfo when Logger is set); for
+	// non-blocking operations it is called on the client's I/O thread.
+	// Without a Logger, the INVITEKIT_LOG / OPENAI_LOG / ... variables log to
+	// stderr.
 	Logger   Logger
 	LogLevel LogLevel
 
@@ -98,8 +100,20 @@ type Options struct {
 	// CancelledBy is CancelledByRetryCallback and that unwraps to that error.
 	// A panic in RetryFunc vetoes the retry and is re-raised in the goroutine
 	// that made the call. It runs on the calling goroutine and must not call
-	// the same Client.
+	// the same Client. For a non-blocking operation (Start*) it runs on the
+	// client's I/O thread, where a blocking call fails with ErrWouldBlock;
+	// a veto there fails the operation with CancelledByRetryCallback but its
+	// error is not attached, and a panic vetoes the retry and is dropped.
 	RetryFunc RetryFunc
+
+	// CompletionMode says where non-blocking operations (Start*) complete:
+	// CompletionsIOThread (default) on the client's I/O thread, so that
+	// Op.Done is closed without help; CompletionsQueued on the goroutine that
+	// calls Client.Dispatch or Op.Wait (for hosts polling CompletionFD).
+	CompletionMode CompletionMode
+	// MaxConnections caps the connections of the non-blocking engine (one
+	// pool shared by all Start* operations of the client); 0 = default (64).
+	MaxConnections int
 }
 
 // Client is a connection pool and configuration for the four APIs. It is safe
@@ -108,6 +122,7 @@ type Client struct {
 	mu       sync.RWMutex // read: a call in flight; write: Close
 	ptr      *C.ik_client
 	hasRetry bool
+	queued   bool // CompletionMode == CompletionsQueued
 }
 
 // cbState is the user data of the client's callbacks (a cgo.Handle).
@@ -208,6 +223,11 @@ func NewClient(o Options) (*Client, error) {
 	opts.max_server_wait_ms = ms(o.MaxServerWait)
 	opts.server_wait_policy = C.int32_t(o.ServerWaitPolicy)
 	opts.log_level = C.int32_t(o.LogLevel)
+	opts.completion_mode = C.int32_t(o.CompletionMode)
+	opts.max_connections = C.int32_t(o.MaxConnections)
+	if int(opts.max_connections) != o.MaxConnections {
+		return nil, bindingError(StatusInvalidArgument, "client.new", "client.new: MaxConnections out of range")
+	}
 
 	var states []*cbState
 	if o.RetryFunc != nil {
@@ -223,7 +243,7 @@ func NewClient(o Options) (*Client, error) {
 		C.ikgo_set_log(&opts, C.uintptr_t(st.handle), C.int32_t(o.LogLevel))
 	}
 
-	c := &Client{hasRetry: o.RetryFunc != nil}
+	c := &Client{hasRetry: o.RetryFunc != nil, queued: o.CompletionMode == CompletionsQueued}
 	if st := C.ik_client_new(&opts, &c.ptr, &cerr); st != C.IK_STATUS_OK {
 		// The library may or may not have released the user data (see the
 		// report on ik_client_new); release what it did not.
@@ -240,7 +260,10 @@ func NewClient(o Options) (*Client, error) {
 }
 
 // Close frees the client: closes its connections, wipes the secrets and
-// releases the callbacks. It waits for calls in flight. Calls made after
+// releases the callbacks. It waits for blocking calls in flight, and cancels
+// the non-blocking operations in flight: each of them has completed (Done
+// closed, Wait returning an error matching ErrCancelled and ErrClosed, with
+// CancelledBy == CancelledByClientFree) by the time Close returns. Calls made after
 // Close fail with an error matching ErrClosed; iterators made from the client
 // may be closed before or after it. Close is idempotent and always returns nil.
 func (c *Client) Close() error {

@@ -38,6 +38,9 @@ const (
 	StatusNoCredentials    Status = C.IK_STATUS_NO_CREDENTIALS
 	StatusUnsupported      Status = C.IK_STATUS_UNSUPPORTED
 	StatusInternal         Status = C.IK_STATUS_INTERNAL
+	// StatusWouldBlock: a blocking call or wait made on a client's own I/O
+	// thread (from a Logger or RetryFunc run by a non-blocking operation).
+	StatusWouldBlock Status = C.IK_STATUS_WOULD_BLOCK
 )
 
 // String returns the English text of the status ("not found").
@@ -53,9 +56,11 @@ const (
 	CancelledByNone          CancelledBy = C.IK_CANCELLED_BY_NONE
 	CancelledByToken         CancelledBy = C.IK_CANCELLED_BY_TOKEN // the context (through a cancel token)
 	CancelledByRetryCallback CancelledBy = C.IK_CANCELLED_BY_RETRY_CALLBACK
+	CancelledByOperation     CancelledBy = C.IK_CANCELLED_BY_OPERATION   // Op.Cancel, or the context of a Start* call or of Op.Wait
+	CancelledByClientFree    CancelledBy = C.IK_CANCELLED_BY_CLIENT_FREE // Client.Close with the operation in flight
 )
 
-// String returns "none", "token" or "retry_callback".
+// String returns "none", "token", "retry_callback", "operation" or "client_free".
 func (c CancelledBy) String() string {
 	switch c {
 	case CancelledByNone:
@@ -64,6 +69,10 @@ func (c CancelledBy) String() string {
 		return "token"
 	case CancelledByRetryCallback:
 		return "retry_callback"
+	case CancelledByOperation:
+		return "operation"
+	case CancelledByClientFree:
+		return "client_free"
 	}
 	return "unknown"
 }
@@ -112,7 +121,8 @@ func (e *Error) Error() string {
 
 // Unwrap returns the context's error (context.Canceled or
 // context.DeadlineExceeded) when the context stopped the call, the error a
-// RetryFunc returned when it vetoed a retry, else nil.
+// RetryFunc returned when it vetoed a retry (blocking calls only), ErrClosed
+// when Client.Close cancelled a non-blocking operation, else nil.
 func (e *Error) Unwrap() error { return e.cause }
 
 // Is reports whether target is a sentinel with the same Status.
@@ -165,6 +175,7 @@ var (
 	ErrNoCredentials    = sentinel(StatusNoCredentials)
 	ErrUnsupported      = sentinel(StatusUnsupported)
 	ErrInternal         = sentinel(StatusInternal)
+	ErrWouldBlock       = sentinel(StatusWouldBlock)
 )
 
 // gostr copies a view string ("" when absent).

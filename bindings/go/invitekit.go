@@ -27,6 +27,15 @@
 //		fmt.Println(inv.ID, inv.Email)
 //	}
 //	if err := it.Err(); err != nil { ... }
+//
+// Every operation also has a non-blocking twin, Start<Operation> (and
+// Iterator.StartNextPage), on the library's engine (libinvitekit 0.2.1 or
+// later): one I/O thread and one connection pool per client, no goroutine
+// blocked per request. It returns an *Op at once:
+//
+//	op, err := client.StartRetrieveOpenAIInvite(ctx, id) // argument errors here
+//	...
+//	inv, err := op.Wait(ctx) // or select on op.Done()
 package invitekit
 
 /*

@@ -3,8 +3,18 @@
 # GODEBUG=cgocheck=2. Usage: run-tests.sh [SOURCE_DIR]  (default: this script's
 # directory). Meson (bindings/go/meson.build) sets PKG_CONFIG_PATH,
 # LD_LIBRARY_PATH, INVITEKIT_EMULATOR and INVITEKIT_GO_BUILD_DIR; run by hand,
-# set them yourself (see README.md). Exit 77 = skipped (no Go toolchain).
+# set them yourself (see README.md), or set BUILD=<meson build dir> to take
+# them from that build tree (only read: Go's caches stay in $TMPDIR unless
+# INVITEKIT_GO_BUILD_DIR says otherwise). Exit 77 = skipped (no Go toolchain).
 set -u
+if [ -n "${BUILD:-}" ]; then
+  build=$(cd "$BUILD" && pwd) || { echo "BUILD=$BUILD: no such directory"; exit 1; }
+  export PKG_CONFIG_PATH="${PKG_CONFIG_PATH:-$build/meson-uninstalled}"
+  export LD_LIBRARY_PATH="$build/src${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+  if [ -z "${INVITEKIT_EMULATOR:-}" ] && [ -x "$build/src/emulator/invitekit-emulator" ]; then
+    export INVITEKIT_EMULATOR="$build/src/emulator/invitekit-emulator"
+  fi
+fi
 if ! command -v go >/dev/null 2>&1; then
   echo "SKIP: the Go toolchain ('go') is not installed; install golang-go to test bindings/go"
   exit 77

@@ -324,3 +324,17 @@ void ikgo_set_log(ik_client_options *o, uintptr_t handle, int32_t level) {
   o->log_user_data_free = ikgo_free_user_data;
   o->log_level = level;
 }
+
+/* ---- non-blocking operations ---- */
+
+static void ikgo_op_trampoline(ik_op *op, void *user_data) { goOpComplete(op, (uintptr_t)user_data); }
+
+ik_op_cb ikgo_op_cb(void) { return ikgo_op_trampoline; }
+
+void *ikgo_op_user_data(uintptr_t handle) { return (void *)handle; }
+
+void ikgo_op_info(const ik_op *op, int32_t *provider, int32_t *result_type, const char **operation) {
+  *provider = ik_op_provider(op);
+  *result_type = ik_op_result_type(op);
+  *operation = ik_op_operation(op);
+}

@@ -160,5 +160,11 @@ void ikgo_set_log(ik_client_options *o, uintptr_t handle, int32_t level);
  * runs callbacks synchronously on the calling thread). */
 void ikgo_set_call(uintptr_t handle);
 
+/* Non-blocking operations (async.h): the one completion trampoline (it calls
+ * the exported goOpComplete with the user data, a cgo.Handle value), the user
+ * data for a handle, and the operation's fixed facts read in one crossing. */
+ik_op_cb ikgo_op_cb(void);
+void *ikgo_op_user_data(uintptr_t handle);
+void ikgo_op_info(const ik_op *op, int32_t *provider, int32_t *result_type, const char **operation);
 
 #endif
