@@ -1,0 +1,366 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
+
+namespace InviteKit.Tests;
+
+/// <summary>Behaviour of the C# API against one shared emulator (seed 25).</summary>
+public class ClientTests(EmulatorFixture fx) : IClassFixture<EmulatorFixture>
+{
+    private const string Service = "IS00000000000000000000000000000000";
+    private const string Channel = "general";
+    private Emulator Emu => fx.Emulator;
+
+    [Fact]
+    public async Task EveryOperationAsync()
+    {
+        using var c = Emu.Client();
+        string tag = Guid.NewGuid().ToString("N")[..8];
+        // OpenAI: create, retrieve, list, delete
+        var inv = await c.CreateOpenAIInviteAsync(new() { Email = $"a-{tag}@example.com", Role = "reader", Projects = new[] { new OpenAIProject("proj_1", "member") } });
+        Assert.Equal($"a-{tag}@example.com", inv.Email);
+        Assert.True(inv.HasProjects);
+        Assert.NotNull(inv.CreatedAt);
+        Assert.Null(inv.AcceptedAt);
+        Assert.Equal(200, inv.Response!.HttpStatus);
+        Assert.Equal(inv.Id, (await c.RetrieveOpenAIInviteAsync(inv.Id!)).Id);
+        var page = await c.ListOpenAIInvitesAsync(new ListOptions { PageSize = 5 });
+        Assert.Equal(5, page.Items.Count);
+        Assert.Equal(ItemKind.OpenAIInvite, page.Kind);
+        Assert.True(page.HasMore);
+        Assert.NotNull(page.NextCursor);
+        Assert.Equal(page.Items[0].Id, page.ParseRawJsonItem(0).GetProperty("id").GetString());
+        var del = await c.DeleteOpenAIInviteAsync(inv.Id!);
+        Assert.True(del.Deleted);
+        Assert.Equal(inv.Id, del.Id);
+        // Twilio invites
+        var ti = await c.CreateTwilioInviteAsync(Service, Channel, $"id-{tag}");
+        Assert.Equal($"id-{tag}", ti.Identity);
+        Assert.NotNull(ti.DateCreated);
+        Assert.Equal(ti.Sid, (await c.FetchTwilioInviteAsync(Service, Channel, ti.Sid!)).Sid);
+        var tpage = await c.ListTwilioInvitesAsync(Service, Channel, new[] { $"id-{tag}" });
+        Assert.Single(tpage.Items);
+        Assert.Equal(ItemKind.TwilioInvite, (await c.DeleteTwilioInviteAsync(Service, Channel, ti.Sid!)).Kind);
+        // Twilio users, with an identity that needs encoding
+        string identity = $"a|b/c d-{tag}";
+        var u = await c.CreateTwilioUserAsync(Service, new() { Identity = identity, FriendlyName = "F" });
+        Assert.Equal(identity, u.Identity);
+        Assert.Null(u.IsOnline);
+        Assert.Equal(u.Sid, (await c.FetchTwilioUserAsync(Service, identity)).Sid);
+        var u2 = await c.UpdateTwilioUserAsync(Service, u.Sid!, new() { FriendlyName = "G", Attributes = "{\"x\":1}" });
+        Assert.Equal("G", u2.FriendlyName);
+        Assert.Equal("{\"x\":1}", u2.Attributes);
+        Assert.NotEmpty((await c.ListTwilioUsersAsync(Service, new ListOptions { PageSize = 3 })).Items);
+        Assert.True((await c.DeleteTwilioUserAsync(Service, identity)).Deleted);
+        // Fastly
+        var f = await c.CreateFastlyInvitationAsync(new() { Email = $"f-{tag}@example.com", Role = "engineer", LimitServices = true });
+        Assert.Equal("engineer", f.Role);
+        Assert.True(f.LimitServices);
+        Assert.NotEmpty((await c.ListFastlyInvitationsAsync(new ListOptions { PageSize = 2 })).Items);
+        Assert.True((await c.DeleteFastlyInvitationAsync(f.Id!)).Deleted);
+    }
+
+    [Fact]
+    public void SynchronousTwinsAndEnsure()
+    {
+        using var c = Emu.Client();
+        string tag = Guid.NewGuid().ToString("N")[..8];
+        var inv = c.CreateOpenAIInvite(new() { Email = $"s-{tag}@example.com", Role = "owner" });
+        Assert.Equal(inv.Id, c.RetrieveOpenAIInvite(inv.Id!).Id);
+        Assert.NotEmpty(c.ListOpenAIInvites().Items);
+        var again = c.EnsureOpenAIInvite(new() { Email = $"s-{tag}@example.com", Role = "owner" });
+        Assert.Equal(EnsureOutcome.Present, again.Outcome);
+        Assert.Equal(inv.Id, again.Value.Id);
+        c.DeleteOpenAIInvite(inv.Id!);
+        var ti = c.EnsureTwilioInvite(Service, Channel, $"e-{tag}");
+        Assert.Equal(EnsureOutcome.Created, ti.Outcome);
+        Assert.Equal(ti.Value.Sid, c.FetchTwilioInvite(Service, Channel, ti.Value.Sid!).Sid);
+        Assert.Single(c.ListTwilioInvites(Service, Channel, new[] { $"e-{tag}" }).Items);
+        c.DeleteTwilioInvite(Service, Channel, ti.Value.Sid!);
+        var u = c.EnsureTwilioUser(Service, new() { Identity = $"u-{tag}" });
+        Assert.Equal(EnsureOutcome.Created, u.Outcome);
+        Assert.Equal(EnsureOutcome.Present, c.EnsureTwilioUser(Service, new() { Identity = $"u-{tag}" }).Outcome);
+        c.UpdateTwilioUser(Service, $"u-{tag}", new() { FriendlyName = "x" });
+        Assert.Equal("x", c.FetchTwilioUser(Service, $"u-{tag}").FriendlyName);
+        Assert.NotEmpty(c.ListTwilioUsers(Service).Items);
+        c.DeleteTwilioUser(Service, $"u-{tag}");
+        c.CreateTwilioUser(Service, new() { Identity = $"v-{tag}" });
+        var fe = c.EnsureFastlyInvitation(new() { Email = $"g-{tag}@example.com" });
+        Assert.Equal(EnsureOutcome.Created, fe.Outcome);
+        Assert.NotEmpty(c.ListFastlyInvitations().Items);
+        c.DeleteFastlyInvitation(fe.Value.Id!);
+        var f = c.CreateFastlyInvitation(new() { Email = $"h-{tag}@example.com" });
+        c.DeleteFastlyInvitation(f.Id!);
+        Assert.True(c.HasCredentials(Provider.Fastly));
+        Assert.Equal(Emu.Url + "/v1", c.BaseUrl(Provider.OpenAI));
+        Assert.True(c.ConnectionsOpened >= 1);
+    }
+
+    [Fact]
+    public async Task PagerAsAsyncEnumerableWithMaxItemsAndResume()
+    {
+        using var c = Emu.Client();
+        int n = 0;
+        await foreach (var u in c.TwilioUsers(Service, new ListOptions { PageSize = 7 }))
+        {
+            Assert.NotNull(u.Sid);
+            n++;
+        }
+        Assert.True(n >= 25);
+        using var p = c.FastlyInvitations(new ListOptions { PageSize = 4, MaxItems = 10 });
+        var ids = new List<string?>();
+        await foreach (var page in p.Pages()) ids.AddRange(page.Items.Select(i => i.Id));
+        Assert.Equal(10, ids.Count);
+        Assert.True(p.Done);
+        Assert.Equal(10, p.ItemsDelivered);
+        string cursor = p.Cursor;
+        Assert.NotEqual("", cursor);
+        using var rest = c.FastlyInvitations(new ListOptions { PageSize = 4, Cursor = cursor });
+        var restIds = new List<string?>();
+        await foreach (var i in rest) restIds.Add(i.Id);
+        Assert.Empty(ids.Intersect(restIds));
+        Assert.Equal("", rest.Cursor);
+        // page by page with NextPageAsync and the async enumerator's cancellation
+        using var q = c.OpenAIInvites(new ListOptions { PageSize = 10 });
+        var first = await q.NextPageAsync();
+        Assert.Equal(10, first!.Items.Count);
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var _ in q.WithCancellation(cts.Token)) { }
+        });
+    }
+
+    [Fact]
+    public async Task FiveHundredConcurrentCallsBlockNoThreads()
+    {
+        // Every response is 200 ms late: 500 calls that each blocked a thread would need hundreds of threads (or
+        // minutes); non-blocking ones complete in a few rounds of max_connections with a handful of threads.
+        using var emu = new Emulator(5, "--fault", "GET /v2/* latency=200");
+        using var c = emu.Client();
+        int before = ThreadPool.ThreadCount;
+        var sw = Stopwatch.StartNew();
+        var tasks = Enumerable.Range(0, 500).Select(_ => c.FetchTwilioUserAsync(Service, "user-0001")).ToArray();
+        int maxThreads = ThreadPool.ThreadCount;
+        var all = Task.WhenAll(tasks);
+        while (!all.IsCompleted)
+        {
+            maxThreads = Math.Max(maxThreads, ThreadPool.ThreadCount);
+            await Task.WhenAny(all, Task.Delay(5));
+        }
+        var users = await all;
+        Assert.All(users, u => Assert.Equal("user-0001", u.Identity));
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(30), $"500 calls took {sw.Elapsed}");
+        Assert.True(maxThreads <= before + 24, $"thread pool grew from {before} to {maxThreads} threads for 500 calls");
+        Assert.Equal(0, c.OperationsInFlight);
+    }
+
+    [Fact]
+    public async Task CancellationMidRequest()
+    {
+        using var emu = new Emulator(5, "--fault", "GET /v2/* latency=3000");
+        using var c = emu.Client();
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        var sw = Stopwatch.StartNew();
+        var ex = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => c.FetchTwilioUserAsync(Service, "user-0001", null, cts.Token));
+        Assert.True(sw.ElapsedMilliseconds < 2500, $"cancellation took {sw.ElapsedMilliseconds} ms");
+        Assert.Equal(cts.Token, ex.CancellationToken);
+        // the synchronous twin, cancelled through an ik_cancel_token
+        using var cts2 = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        sw.Restart();
+        Assert.ThrowsAny<OperationCanceledException>(() => c.FetchTwilioUser(Service, "user-0001", null, cts2.Token));
+        Assert.True(sw.ElapsedMilliseconds < 2500);
+        // an already-cancelled token never starts the call
+        Assert.True(c.FetchTwilioUserAsync(Service, "user-0001", null, new CancellationToken(true)).IsCanceled);
+    }
+
+    [Fact]
+    public async Task DisposeTwiceUseAfterDisposeAndDisposeInFlight()
+    {
+        using var emu = new Emulator(5, "--fault", "GET /v2/* latency=3000");
+        var c = emu.Client();
+        var pager = c.TwilioUsers(Service);
+        var inflight = c.FetchTwilioUserAsync(Service, "user-0001");
+        c.Dispose();
+        c.Dispose();
+        Assert.True(c.IsDisposed);
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => inflight);
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => c.FetchTwilioUserAsync(Service, "user-0001"));
+        Assert.Throws<ObjectDisposedException>(() => c.FetchTwilioUser(Service, "user-0001"));
+        Assert.Throws<ObjectDisposedException>(() => c.TwilioUsers(Service));
+        // a pager outlives its client: requests fail, the cursor still works
+        var ex = await Assert.ThrowsAsync<InviteKitArgumentException>(() => pager.NextPageAsync());
+        Assert.Equal(Status.InvalidArgument, ex.Status);
+        Assert.NotNull(pager.Cursor);
+        pager.Dispose();
+        pager.Dispose();
+    }
+
+    [Fact]
+    public async Task EveryFinalizationOrder()
+    {
+        for (int order = 0; order < 2; order++)
+        {
+            var c = Emu.Client();
+            var p = c.OpenAIInvites(new ListOptions { PageSize = 2 });
+            Assert.NotNull(await p.NextPageAsync());
+            if (order == 0) { c.Dispose(); p.Dispose(); } else { p.Dispose(); c.Dispose(); }
+        }
+        // left to the finalizers, in no defined order
+        MakeGarbage(Emu);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void MakeGarbage(Emulator emu)
+    {
+        for (int i = 0; i < 5; i++)
+        {
+            var c = emu.Client();
+            _ = c.OpenAIInvites();
+            _ = c.TwilioUsers(Service);
+        }
+    }
+
+    [Fact]
+    public async Task ErrorMapping()
+    {
+        using var c = Emu.Client();
+        var nf = await Assert.ThrowsAsync<InviteKitNotFoundException>(() => c.RetrieveOpenAIInviteAsync("invite-doesnotexist"));
+        Assert.Equal(Status.NotFound, nf.Status);
+        Assert.Equal(404, nf.HttpStatus);
+        Assert.Equal(Provider.OpenAI, nf.Provider);
+        Assert.NotNull(nf.RequestId);
+        Assert.NotNull(nf.Body);
+        Assert.False(nf.IsRetryable);
+        Assert.Equal("IK_STATUS_NOT_FOUND", nf.StatusName);
+        var arg = await Assert.ThrowsAsync<InviteKitArgumentException>(() => c.FetchTwilioInviteAsync("bad", Channel, "INx"));
+        Assert.Null(arg.HttpStatus);
+        Assert.Equal(0, arg.Attempts);
+        await Emu.AddFaultsAsync(new[] { "GET /invitations status=429" });
+        try
+        {
+            var rl = await Assert.ThrowsAsync<InviteKitRateLimitedException>(() => c.ListFastlyInvitationsAsync());
+            Assert.Equal(429, rl.HttpStatus);
+            Assert.True(rl.IsRetryable);
+            Assert.Equal(Provider.Fastly, rl.Provider);
+        }
+        finally
+        {
+            await Emu.ClearFaultsAsync();
+        }
+        var opts = Emu.Options();
+        opts.OpenAIAdminKey = "sk-admin-wrong";
+        using var wrong = new InviteKitClient(opts);
+        var auth = await Assert.ThrowsAsync<InviteKitAuthenticationException>(() => wrong.ListOpenAIInvitesAsync());
+        Assert.Equal(401, auth.HttpStatus);
+        Assert.NotNull(auth.ProviderCode);
+        var bad = new InviteKitClientOptions { IgnoreEnvironment = true, OpenAIBaseUrl = "ftp://nope" };
+        Assert.Throws<InviteKitArgumentException>(() => new InviteKitClient(bad));
+        var noCreds = new InviteKitClient(new InviteKitClientOptions { IgnoreEnvironment = true, OpenAIBaseUrl = Emu.Url + "/v1" });
+        using (noCreds)
+            Assert.Equal(Status.NoCredentials, (await Assert.ThrowsAsync<InviteKitAuthenticationException>(() => noCreds.ListOpenAIInvitesAsync())).Status);
+    }
+
+    private sealed class ListLogger : ILogger
+    {
+        internal readonly List<(LogLevel, string)> Lines = new();
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(LogLevel logLevel) => true;
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (Lines) Lines.Add((logLevel, formatter(state, exception)));
+            if (formatter(state, exception).Contains("boom-never")) throw new InvalidOperationException();
+        }
+    }
+
+    [Fact]
+    public async Task LoggerAndRetryCallbackAndThrowingCallbacks()
+    {
+        var logger = new ListLogger();
+        var retries = new List<RetryInfo>();
+        var o = Emu.Options(maxRetries: 3);
+        o.Logger = logger;
+        o.LogLevel = InviteKitLogLevel.Debug;
+        o.OnRetry = r => { lock (retries) retries.Add(r); return r.Attempt < 2; };
+        using (var c = new InviteKitClient(o))
+        {
+            await Emu.AddFaultsAsync(new[] { "GET /v2/* status=503" });
+            try
+            {
+                var ex = await Assert.ThrowsAsync<InviteKitCancelledException>(() => c.FetchTwilioUserAsync(Service, "user-0001"));
+                Assert.Equal(CancelledBy.RetryCallback, ex.CancelledBy);
+                Assert.Equal(503, ex.HttpStatus);
+                Assert.Equal(2, retries.Count);
+                Assert.Equal(Status.ServerError, retries[0].Status);
+            }
+            finally
+            {
+                await Emu.ClearFaultsAsync();
+            }
+            await c.FetchTwilioUserAsync(Service, "user-0001");
+        }
+        lock (logger.Lines)
+        {
+            Assert.NotEmpty(logger.Lines);
+            Assert.DoesNotContain(logger.Lines, l => l.Item2.Contains("emulator-twilio-token"));
+        }
+        // a retry callback that throws vetoes the retry; the exception never reaches native code
+        var o2 = Emu.Options(maxRetries: 3);
+        o2.OnRetry = _ => throw new InvalidOperationException("from the callback");
+        using var c2 = new InviteKitClient(o2);
+        await Emu.AddFaultsAsync(new[] { "GET /v2/* status=503" });
+        try
+        {
+            var ex2 = await Assert.ThrowsAsync<InviteKitCancelledException>(() => c2.FetchTwilioUserAsync(Service, "user-0001"));
+            Assert.Equal(CancelledBy.RetryCallback, ex2.CancelledBy);
+        }
+        finally
+        {
+            await Emu.ClearFaultsAsync();
+        }
+    }
+
+    [Fact]
+    public async Task MemoryStaysFlat()
+    {
+        using var c = Emu.Client();
+        async Task Batch(int n)
+        {
+            for (int i = 0; i < n; i += 50)
+                await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => c.FetchTwilioUserAsync(Service, "user-0002")));
+            using var p = c.TwilioUsers(Service, new ListOptions { PageSize = 25 });
+            await foreach (var _ in p) { }
+        }
+        await Batch(1000); // warm-up
+        GC.Collect(); GC.WaitForPendingFinalizers(); GC.Collect();
+        long managed0 = GC.GetTotalMemory(true);
+        long rss0 = Process.GetCurrentProcess().WorkingSet64;
+        for (int round = 0; round < 4; round++) await Batch(1000);
+        GC.Collect(); GC.WaitForPendingFinalizers(); GC.Collect();
+        long managed1 = GC.GetTotalMemory(true);
+        long rss1 = Process.GetCurrentProcess().WorkingSet64;
+        Assert.True(managed1 - managed0 < 8 << 20, $"managed heap grew {managed1 - managed0} bytes");
+        Assert.True(rss1 - rss0 < 64 << 20, $"RSS grew {rss1 - rss0} bytes");
+    }
+
+    [Fact]
+    public void ManyObjectsCreatedAndFreed()
+    {
+        // 200,000 native objects (cancel tokens and options structs through the synchronous path's token), bounded time
+        var sw = Stopwatch.StartNew();
+        long rss0 = Process.GetCurrentProcess().WorkingSet64;
+        using var c = Emu.Client();
+        for (int i = 0; i < 200_000; i++)
+        {
+            using var p = c.OpenAIInvites(new ListOptions { PageSize = 5, Cursor = null });
+        }
+        GC.Collect(); GC.WaitForPendingFinalizers();
+        long rss1 = Process.GetCurrentProcess().WorkingSet64;
+        Assert.True(rss1 - rss0 < 64 << 20, $"RSS grew {rss1 - rss0} bytes over 200,000 pagers");
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(60));
+    }
+}

@@ -1,0 +1,329 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using InviteKit.Native;
+using static InviteKit.Native.NativeMethods;
+
+namespace InviteKit;
+
+internal delegate int StartFn(Utf8Arena arena, nint userData, out OpHandle op, out ErrorHandle err);
+internal delegate int CallFn<THandle>(Utf8Arena arena, nint cancelToken, out THandle result, out ErrorHandle err)
+    where THandle : InviteKitHandle;
+internal delegate int TakeFn<THandle>(nint op, out THandle result, out ErrorHandle err) where THandle : InviteKitHandle;
+
+/// <summary>The completion of one non-blocking operation: a TaskCompletionSource found through a GCHandle in the
+/// callback's user data. The result (or error) is taken inside the callback, on the client's I/O thread.</summary>
+internal abstract class Completion
+{
+    internal abstract void Complete(nint op);
+}
+
+internal sealed class Completion<T> : Completion
+{
+    private readonly TaskCompletionSource<T> _tcs = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Func<nint, T> _take;
+    private readonly CancellationToken _token;
+
+    internal Completion(Func<nint, T> take, CancellationToken token)
+    {
+        _take = take;
+        _token = token;
+    }
+
+    internal Task<T> Task => _tcs.Task;
+
+    internal override void Complete(nint op)
+    {
+        try
+        {
+            int status = ik_op_status(op);
+            if (status == 0)
+            {
+                _tcs.TrySetResult(_take(op));
+                return;
+            }
+            ik_op_take_error(op, out ErrorHandle err, out ErrorHandle err2);
+            using (err)
+            using (err2)
+            {
+                var ex = InviteKitException.FromNative(status, err);
+                if (ex.CancelledBy == CancelledBy.Operation && _token.IsCancellationRequested)
+                    _tcs.TrySetCanceled(_token);
+                else if (ex.CancelledBy == CancelledBy.ClientFree)
+                    _tcs.TrySetException(new ObjectDisposedException(
+                        "the InviteKitClient was disposed while the call was in flight", ex));
+                else
+                    _tcs.TrySetException(ex);
+            }
+        }
+        catch (Exception e)
+        {
+            _tcs.TrySetException(e);
+        }
+    }
+}
+
+/// <summary>Runs calls: non-blocking ones through <c>ik_*_start</c> and one completion callback, blocking ones
+/// (the synchronous twins) with an <c>ik_cancel_token</c> tied to the CancellationToken.</summary>
+internal static unsafe class Calls
+{
+    internal static delegate* unmanaged[Cdecl]<nint, nint, void> Callback => &OnComplete;
+
+    [UnmanagedCallersOnly(CallConvs = new[] { typeof(CallConvCdecl) })]
+    private static void OnComplete(nint op, nint userData)
+    {
+        // Nothing may unwind into native code: Complete catches everything; this catch is the last guard.
+        try
+        {
+            GCHandle handle = GCHandle.FromIntPtr(userData);
+            var completion = (Completion)handle.Target!;
+            handle.Free();
+            completion.Complete(op);
+        }
+        catch
+        {
+        }
+    }
+
+    /// <summary>Starts an operation; its Task completes from the callback. Every failure goes into the Task.</summary>
+    internal static Task<T> Start<T>(StartFn start, Func<nint, T> take, CancellationToken ct)
+    {
+        if (ct.IsCancellationRequested) return Task.FromCanceled<T>(ct);
+        var completion = new Completion<T>(take, ct);
+        GCHandle gch = GCHandle.Alloc(completion);
+        OpHandle? op = null;
+        ErrorHandle? err = null;
+        try
+        {
+            int status;
+            using (var arena = new Utf8Arena())
+                status = start(arena, GCHandle.ToIntPtr(gch), out op, out err);
+            if (status != 0)
+            {
+                gch.Free(); // the callback never runs when the start call fails
+                op.Dispose();
+                return Task.FromException<T>(InviteKitException.FromNative(status, err));
+            }
+        }
+        catch (Exception e)
+        {
+            if (gch.IsAllocated && (op is null || op.IsInvalid)) gch.Free(); // not accepted: no callback will run
+            op?.Dispose();
+            return Task.FromException<T>(e);
+        }
+        finally
+        {
+            err?.Dispose();
+        }
+        return Awaiter.Await(completion, op!, ct);
+    }
+
+    /// <summary>The typed result of a completed operation, taken inside the callback and converted at once.</summary>
+    internal static Func<nint, T> Take<THandle, T>(TakeFn<THandle> take, Func<nint, T> convert, bool nullable = false)
+        where THandle : InviteKitHandle =>
+        op =>
+        {
+            int s = take(op, out THandle h, out ErrorHandle e);
+            using (h)
+            using (e)
+            {
+                if (s != 0) throw InviteKitException.FromNative(s, e);
+                if (h.IsInvalid)
+                {
+                    if (nullable) return convert(0);
+                    throw new InviteKitException(Status.Internal, "the operation completed without a result");
+                }
+                return convert(h.Raw);
+            }
+        };
+
+    /// <summary>A blocking call (synchronous twin). A cancellable token gets an ik_cancel_token for the call.</summary>
+    internal static T Run<THandle, T>(CallFn<THandle> call, Func<nint, T> convert, CancellationToken ct)
+        where THandle : InviteKitHandle
+    {
+        ct.ThrowIfCancellationRequested();
+        CancelTokenHandle? token = null;
+        CancellationTokenRegistration reg = default;
+        try
+        {
+            if (ct.CanBeCanceled)
+            {
+                int ts = ik_cancel_token_new(out token, out ErrorHandle terr);
+                using (terr)
+                    if (ts != 0) throw InviteKitException.FromNative(ts, terr);
+                reg = ct.UnsafeRegister(static s =>
+                {
+                    try { ik_cancel_token_cancel((CancelTokenHandle)s!); } catch { }
+                }, token);
+            }
+            bool added = false;
+            token?.DangerousAddRef(ref added);
+            try
+            {
+                int status;
+                THandle h;
+                ErrorHandle err;
+                using (var arena = new Utf8Arena())
+                    status = call(arena, token?.Raw ?? 0, out h, out err);
+                using (h)
+                using (err)
+                {
+                    if (status != 0)
+                    {
+                        var ex = InviteKitException.FromNative(status, err);
+                        if (ex.CancelledBy == CancelledBy.Token && token is not null && ik_cancel_token_is_cancelled(token) != 0)
+                            throw new OperationCanceledException(ex.Message, ex, ct);
+                        throw ex;
+                    }
+                    return convert(h.IsInvalid ? 0 : h.Raw);
+                }
+            }
+            finally
+            {
+                if (added) token!.DangerousRelease();
+            }
+        }
+        finally
+        {
+            reg.Dispose();
+            token?.Dispose();
+        }
+    }
+
+    // ---- input structures, allocated in the call's arena and initialised by the library's own _init ----
+
+    internal static IkCallOptions* CallOptions(Utf8Arena a, CallOptions? o, nint cancelToken)
+    {
+        if (o is null && cancelToken == 0) return null;
+        IkCallOptions* c = a.Array<IkCallOptions>(1);
+        Check(ik_call_options_init(c, Interop.CallOptionsVersion, out ErrorHandle err), err);
+        c->cancel = cancelToken;
+        if (o is not null)
+        {
+            c->connect_timeout_ms = Ms(o.ConnectTimeout);
+            c->attempt_timeout_ms = Ms(o.AttemptTimeout);
+            c->deadline_ms = Ms(o.Deadline);
+            c->max_retries = Retries(o.MaxRetries);
+            c->retry_ambiguous_posts = Interop.FromOptBool(o.RetryAmbiguousPosts);
+            c->extra_headers = a.StrArray(o.ExtraHeaders);
+            c->extra_headers_count = (nuint)(o.ExtraHeaders?.Count ?? 0);
+        }
+        return c;
+    }
+
+    internal static IkListOptions* ListOptions(Utf8Arena a, ListOptions? o)
+    {
+        if (o is null) return null;
+        IkListOptions* l = a.Array<IkListOptions>(1);
+        Check(ik_list_options_init(l, Interop.ListOptionsVersion, out ErrorHandle err), err);
+        l->page_size = o.PageSize ?? 0;
+        l->max_items = o.MaxItems ?? 0;
+        l->cursor = a.Str(o.Cursor);
+        l->provider_cursor = a.Str(o.ProviderCursor);
+        return l;
+    }
+
+    internal static IkOpenAIInviteCreateParams* Params(Utf8Arena a, OpenAIInviteCreateParams p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        IkOpenAIInviteCreateParams* n = a.Array<IkOpenAIInviteCreateParams>(1);
+        Check(ik_openai_invite_create_params_init(n, 1, out ErrorHandle err), err);
+        n->email = a.Str(p.Email);
+        n->role = a.Str(p.Role);
+        if (p.Projects is not null)
+        {
+            n->send_projects = 1;
+            n->projects_count = (nuint)p.Projects.Count;
+            n->projects = a.Array<IkOpenAIProjectRef>(p.Projects.Count);
+            for (int i = 0; i < p.Projects.Count; i++)
+            {
+                n->projects[i].id = a.Str(p.Projects[i].Id);
+                n->projects[i].role = a.Str(p.Projects[i].Role);
+            }
+        }
+        return n;
+    }
+
+    internal static IkTwilioUserParams* Params(Utf8Arena a, TwilioUserParams p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        IkTwilioUserParams* n = a.Array<IkTwilioUserParams>(1);
+        Check(ik_twilio_user_params_init(n, 1, out ErrorHandle err), err);
+        n->identity = a.Str(p.Identity);
+        n->role_sid = a.Str(p.RoleSid);
+        n->attributes = a.Str(p.Attributes);
+        n->friendly_name = a.Str(p.FriendlyName);
+        n->webhook_enabled = Interop.FromOptBool(p.WebhookEnabled);
+        return n;
+    }
+
+    internal static IkFastlyInvitationCreateParams* Params(Utf8Arena a, FastlyInvitationCreateParams p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        IkFastlyInvitationCreateParams* n = a.Array<IkFastlyInvitationCreateParams>(1);
+        Check(ik_fastly_invitation_create_params_init(n, 1, out ErrorHandle err), err);
+        n->email = a.Str(p.Email);
+        n->role = a.Str(p.Role);
+        n->roles = a.StrArray(p.Roles);
+        n->roles_count = (nuint)(p.Roles?.Count ?? 0);
+        n->limit_services = Interop.FromOptBool(p.LimitServices);
+        n->customer_id = a.Str(p.CustomerId);
+        if (p.Services is { Count: > 0 })
+        {
+            n->services = a.Array<IkFastlyServiceGrant>(p.Services.Count);
+            n->services_count = (nuint)p.Services.Count;
+            for (int i = 0; i < p.Services.Count; i++)
+            {
+                n->services[i].service_id = a.Str(p.Services[i].ServiceId);
+                n->services[i].permission = a.Str(p.Services[i].Permission);
+            }
+        }
+        return n;
+    }
+
+    internal static void Check(int status, ErrorHandle err)
+    {
+        using (err)
+            if (status != 0) throw InviteKitException.FromNative(status, err);
+    }
+
+    internal static long Ms(TimeSpan? t) =>
+        t is null ? 0 : t.Value < TimeSpan.Zero ? -1 : Math.Max(1, (long)Math.Ceiling(t.Value.TotalMilliseconds));
+
+    /// <summary>Managed retries (null = default, 0 = none) to the C convention (0 = default, -1 = none).</summary>
+    internal static int Retries(int? r) => r switch { null => 0, 0 => -1, < 0 => -2, _ => r.Value };
+
+    internal static nint[] ToPointers(Utf8Arena a, IReadOnlyList<string>? items)
+    {
+        if (items is null || items.Count == 0) return Array.Empty<nint>();
+        var ptrs = new nint[items.Count];
+        for (int i = 0; i < ptrs.Length; i++) ptrs[i] = (nint)a.Str(items[i]);
+        return ptrs;
+    }
+}
+
+/// <summary>Awaits a started operation; a cancelled token calls ik_op_cancel (kept out of the unsafe class, where
+/// await is not allowed).</summary>
+internal static class Awaiter
+{
+    internal static async Task<T> Await<T>(Completion<T> completion, OpHandle op, CancellationToken ct)
+    {
+        using (op)
+        {
+            CancellationTokenRegistration reg = default;
+            if (ct.CanBeCanceled)
+                reg = ct.UnsafeRegister(static s =>
+                {
+                    try { ik_op_cancel((OpHandle)s!); } catch { }
+                }, op);
+            try
+            {
+                return await completion.Task.ConfigureAwait(false);
+            }
+            finally
+            {
+                await reg.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+}
