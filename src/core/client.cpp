@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "core/encoding.hpp"
+#include "core/provider.hpp"
 #include "core/transport.hpp"
 
 namespace ik::detail {
@@ -51,6 +52,8 @@ std::optional<std::string> env(const char *name, bool ignore_env) {
   return std::string(v);
 }
 
+}  // namespace
+
 // explicit option > environment variable(s) > nothing
 std::optional<std::string> pick(const char *explicit_value, const char *what, bool ignore_env,
                                 std::initializer_list<const char *> env_names) {
@@ -78,6 +81,8 @@ std::string normalise_base_url(const std::string &url, const char *what) {
   return out;
 }
 
+namespace {
+
 int32_t level_from_text(const std::string &v) {
   std::string s = to_lower(trim(v));
   if (s == "trace") return IK_LOG_TRACE;
@@ -96,6 +101,8 @@ int64_t positive_or(int64_t v, int64_t dflt, const char *what) {
   return v == 0 ? dflt : std::min(v, kMaxSettingMs);
 }
 
+}  // namespace
+
 // TWILIO_EDGE / TWILIO_REGION become labels of the API host name: only a
 // strict DNS label is accepted (letters, digits, inner '-', 1..63
 // characters), so that no value can move the host ("attacker.example/").
@@ -111,8 +118,6 @@ void check_host_label(const std::string &v, const char *what) {
                                          "63 characters), such as 'sydney' or 'au1'");
 }
 
-}  // namespace
-
 ClientConfig resolve_config(const ik_client_options *o) {
   ik_client_options zero{};
   zero.version = IK_CLIENT_OPTIONS_VERSION;
@@ -121,74 +126,10 @@ ClientConfig resolve_config(const ik_client_options *o) {
   const bool no_env = (o->flags & IK_CLIENT_IGNORE_ENV) != 0;
   ClientConfig cfg;
 
-  // ---- Twilio ----
-  {
-    auto &p = cfg.providers[IK_PROVIDER_TWILIO];
-    auto sid = pick(o->twilio_account_sid, "twilio_account_sid", no_env, {"TWILIO_ACCOUNT_SID"});
-    auto token = pick(o->twilio_auth_token, "twilio_auth_token", no_env, {"TWILIO_AUTH_TOKEN"});
-    auto key = pick(o->twilio_api_key, "twilio_api_key", no_env, {"TWILIO_API_KEY"});
-    auto secret = pick(o->twilio_api_secret, "twilio_api_secret", no_env, {"TWILIO_API_SECRET"});
-    auto edge = pick(o->twilio_edge, "twilio_edge", no_env, {"TWILIO_EDGE"});
-    auto region = pick(o->twilio_region, "twilio_region", no_env, {"TWILIO_REGION"});
-    auto base = pick(o->twilio_base_url, "twilio_base_url", true, {});
-    std::string user, pass;
-    if (key && secret) {
-      user = *key;
-      pass = *secret;
-    } else if (sid && token) {
-      user = *sid;
-      pass = *token;
-    }
-    if (!user.empty()) {
-      std::string cred = user + ":" + pass;
-      p.auth_header = "Authorization: Basic " + base64_encode(cred);
-      wipe(cred);
-      wipe(pass);
-      p.has_credentials = true;
-    }
-    if (secret) wipe(*secret);
-    if (token) wipe(*token);
-    if (base) {
-      p.base_url = normalise_base_url(*base, "twilio_base_url");
-    } else if (edge || region) {
-      if (edge) check_host_label(*edge, o->twilio_edge ? "twilio_edge" : "TWILIO_EDGE (environment)");
-      if (region) check_host_label(*region, o->twilio_region ? "twilio_region" : "TWILIO_REGION (environment)");
-      std::string host = "chat";
-      if (edge) host += "." + *edge;
-      host += "." + (region ? *region : std::string("us1"));
-      p.base_url = "https://" + host + ".twilio.com";
-      normalise_base_url(p.base_url, "twilio edge/region");
-    } else {
-      p.base_url = "https://chat.twilio.com";
-    }
-  }
-  // ---- OpenAI ----
-  {
-    auto &p = cfg.providers[IK_PROVIDER_OPENAI];
-    auto key = pick(o->openai_admin_key, "openai_admin_key", no_env, {"OPENAI_ADMIN_KEY"});
-    auto org = pick(o->openai_organization, "openai_organization", no_env, {"OPENAI_ORG_ID"});
-    auto project = pick(o->openai_project, "openai_project", no_env, {"OPENAI_PROJECT_ID"});
-    auto base = pick(o->openai_base_url, "openai_base_url", no_env, {"OPENAI_BASE_URL"});
-    if (key) {
-      p.auth_header = "Authorization: Bearer " + *key;
-      wipe(*key);
-      p.has_credentials = true;
-    }
-    if (org) p.static_headers.push_back("OpenAI-Organization: " + *org);
-    if (project) p.static_headers.push_back("OpenAI-Project: " + *project);
-    p.base_url = normalise_base_url(base ? *base : std::string("https://api.openai.com/v1"), "openai_base_url");
-  }
-  // ---- Fastly ----
-  {
-    auto &p = cfg.providers[IK_PROVIDER_FASTLY];
-    auto token = pick(o->fastly_api_token, "fastly_api_token", no_env, {"FASTLY_API_TOKEN", "FASTLY_API_KEY"});
-    auto base = pick(o->fastly_base_url, "fastly_base_url", no_env, {"FASTLY_API_URL"});
-    if (token) {
-      p.auth_header = "Fastly-Key: " + *token;
-      wipe(*token);
-      p.has_credentials = true;
-    }
-    p.base_url = normalise_base_url(base ? *base : std::string("https://api.fastly.com"), "fastly_base_url");
+  // ---- each provider's credentials, endpoints and headers (its descriptor) ----
+  for (size_t id = 0; id < cfg.providers.size(); ++id) {
+    const ProviderTraits &traits = provider_traits(static_cast<int32_t>(id));
+    if (traits.resolve && traits.id == static_cast<int32_t>(id)) traits.resolve(*o, no_env, cfg.providers[id]);
   }
   for (auto &p : cfg.providers) {
     for (const auto &h : p.static_headers) {

@@ -39,6 +39,17 @@ void check_optbool(ik_optbool v, const char *what);
 // True when v (not NULL) equals one of the allowed values.
 bool one_of(const char *v, std::initializer_list<const char *> allowed);
 
+// Configuration helpers for the providers' resolve functions
+// (ProviderTraits::resolve). pick: the explicit option (checked as UTF-8), else
+// the first set environment variable (unless ignore_env), else nothing.
+std::optional<std::string> pick(const char *explicit_value, const char *what, bool ignore_env,
+                                std::initializer_list<const char *> env_names);
+// An http(s) base URL without credentials, query or fragment, trailing '/' removed.
+std::string normalise_base_url(const std::string &url, const char *what);
+// A strict DNS label (letters, digits, inner '-', 1..63); the value is never echoed.
+void check_host_label(const std::string &v, const char *what);
+
+// One provider's resolved configuration (ClientConfig::providers[IK_PROVIDER_*]).
 struct ProviderConfig {
   std::string base_url;     // without trailing slash
   std::string auth_header;  // full "Name: value" line, computed once; wiped on free

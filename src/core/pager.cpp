@@ -131,6 +131,7 @@ Request page_request(const ListSpec &spec, const std::string &raw) {
   Request req;
   req.ep = spec.ep;
   FormBuilder q;
+  const PagingNames &names = provider_traits(spec.ep->provider).paging;
   switch (spec.scheme) {
     case Scheme::NextUrl:
       if (!raw.empty() && raw[0] == '/') {
@@ -139,16 +140,16 @@ Request page_request(const ListSpec &spec, const std::string &raw) {
         req.absolute_url = raw;
       } else {
         for (const auto &f : spec.filters) q.add(f.first, f.second);
-        if (spec.page_size > 0) q.add("PageSize", std::to_string(spec.page_size));
+        if (spec.page_size > 0) q.add(names.page_size, std::to_string(spec.page_size), names.literal);
       }
       break;
     case Scheme::AfterId:
-      if (spec.page_size > 0) q.add("limit", std::to_string(spec.page_size));
-      if (!raw.empty()) q.add("after", raw);
+      if (spec.page_size > 0) q.add(names.page_size, std::to_string(spec.page_size), names.literal);
+      if (!raw.empty()) q.add(names.cursor, raw, names.literal);
       break;
     case Scheme::PageNumber:
-      if (!raw.empty()) q.add("page[number]", raw, true);
-      if (spec.page_size > 0) q.add("page[size]", std::to_string(spec.page_size), true);
+      if (!raw.empty()) q.add(names.cursor, raw, names.literal);
+      if (spec.page_size > 0) q.add(names.page_size, std::to_string(spec.page_size), names.literal);
       break;
   }
   if (req.absolute_url.empty() && req.path_query.empty()) {

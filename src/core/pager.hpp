@@ -11,7 +11,7 @@
 #include "core/call.hpp"
 #include "core/client.hpp"
 #include "core/types.hpp"
-#include "providers/provider.hpp"
+#include "core/provider.hpp"
 
 namespace ik::detail {
 

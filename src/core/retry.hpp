@@ -11,7 +11,7 @@
 #include <string>
 
 #include "core/error.hpp"
-#include "providers/provider.hpp"
+#include "core/provider.hpp"
 
 namespace ik::detail {
 

@@ -19,12 +19,10 @@ int64_t now_us() {
   return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now().time_since_epoch()).count();
 }
 
-const char *const kRequestIdHeaders[] = {"x-request-id", "twilio-request-id", "t-request-id", "fastly-request-id",
-                                         "x-fastly-request-id"};
-
-const char *request_id_of(const Headers &h) {
-  for (const char *n : kRequestIdHeaders) {
-    if (const char *v = h.find(n)) return v;
+// The first of the provider's request-id headers that the response has.
+const char *request_id_of(const Headers &h, const ProviderTraits &traits) {
+  for (const char *const *n = traits.request_id_headers; n && *n; ++n) {
+    if (const char *v = h.find(*n)) return v;
   }
   return nullptr;
 }
@@ -424,8 +422,9 @@ int64_t server_delay_ms(const Headers &h, int32_t http_status, int32_t provider)
     if (auto n = parse_number(trim(v))) return clamp_ms(*n * 1000.0);
     if (auto t = parse_http_date(v)) return ms_until(*t);
   }
-  if (provider == IK_PROVIDER_FASTLY && http_status == 429) {
-    if (const char *v = h.find("fastly-ratelimit-reset")) {
+  const char *reset = provider_traits(provider).rate_limit_reset_header;
+  if (reset && http_status == 429) {
+    if (const char *v = h.find(reset)) {
       if (auto t = parse_int(trim(v))) return ms_until(*t);
     }
   }
@@ -459,10 +458,7 @@ void Transport::begin(Exchange &x, const Request &req, const CallSettings &cs) c
 
   if (!pc.has_credentials) {
     throw op_error(ep, IK_STATUS_NO_CREDENTIALS,
-                x.prefix + "no credentials configured for " + traits.name +
-                    (ep.provider == IK_PROVIDER_OPENAI   ? " (set openai_admin_key or OPENAI_ADMIN_KEY)"
-                     : ep.provider == IK_PROVIDER_TWILIO ? " (set the account SID and auth token, or an API key and secret, or TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN)"
-                                                         : " (set fastly_api_token or FASTLY_API_TOKEN)"));
+                   x.prefix + "no credentials configured for " + traits.name + traits.credential_hint);
   }
   if (!req.absolute_url.empty()) {
     if (!same_origin(req.absolute_url, pc.base_url)) {
@@ -533,7 +529,7 @@ std::unique_ptr<ik_response> Transport::conclude(Exchange &x, Attempt &a, int64_
   const Logger &log = cfg_.logger;
   const std::string &prefix = x.prefix;
   const int attempt = x.attempt;
-  const char *rid = request_id_of(a.headers);
+  const char *rid = request_id_of(a.headers, traits);
 
   LogFields lf;
   lf.provider = ep.provider;

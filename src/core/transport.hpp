@@ -14,7 +14,7 @@
 
 #include "core/client.hpp"
 #include "core/types.hpp"
-#include "providers/provider.hpp"
+#include "core/provider.hpp"
 
 namespace ik::detail {
 

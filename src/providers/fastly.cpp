@@ -1,6 +1,7 @@
 // Fastly invitations (JSON:API): endpoint table, request encoding, response
 // mapping and the error bodies. No transport code here.
 #include "providers/fastly.hpp"
+#include "providers/provider.hpp"
 
 #include "core/call.hpp"
 #include "core/ensure.hpp"
@@ -284,5 +285,27 @@ void fastly_parse_error(ErrorInfo &info, std::string_view, const std::string &bo
     }
   });
 }
+
+
+// Configuration and environment (ProviderTraits::resolve; client.h documents the order).
+void fastly_resolve(const ik_client_options &o, bool no_env, ProviderConfig &p) {
+  auto token = pick(o.fastly_api_token, "fastly_api_token", no_env, {"FASTLY_API_TOKEN", "FASTLY_API_KEY"});
+  auto base = pick(o.fastly_base_url, "fastly_base_url", no_env, {"FASTLY_API_URL"});
+  if (token) {
+    p.auth_header = "Fastly-Key: " + *token;
+    wipe(*token);
+    p.has_credentials = true;
+  }
+  p.base_url = normalise_base_url(base ? *base : std::string("https://api.fastly.com"), "fastly_base_url");
+}
+
+namespace {
+const char *const kFastlyRequestIds[] = {"fastly-request-id", "x-fastly-request-id", "x-request-id", nullptr};
+}  // namespace
+
+const ProviderTraits kFastlyTraits = {
+    IK_PROVIDER_FASTLY, "fastly", fastly_resolve, " (set fastly_api_token or FASTLY_API_TOKEN)",
+    fastly_parse_error, false, nullptr, "fastly-ratelimit-reset", kFastlyRequestIds,
+    {"page[size]", "page[number]", true}};
 
 }  // namespace ik::detail

@@ -1,6 +1,7 @@
 // OpenAI organization invites: endpoint table, request encoding, response
 // mapping and the error body. No transport code here.
 #include "providers/openai.hpp"
+#include "providers/provider.hpp"
 
 #include "core/call.hpp"
 #include "core/ensure.hpp"
@@ -196,5 +197,31 @@ bool openai_non_retryable_429(const ErrorInfo &info) {
   const std::string *type = info.field("type");
   return (code && *code == "insufficient_quota") || (type && *type == "insufficient_quota");
 }
+
+
+// Configuration and environment (ProviderTraits::resolve; client.h documents the order).
+void openai_resolve(const ik_client_options &o, bool no_env, ProviderConfig &p) {
+  auto key = pick(o.openai_admin_key, "openai_admin_key", no_env, {"OPENAI_ADMIN_KEY"});
+  auto org = pick(o.openai_organization, "openai_organization", no_env, {"OPENAI_ORG_ID"});
+  auto project = pick(o.openai_project, "openai_project", no_env, {"OPENAI_PROJECT_ID"});
+  auto base = pick(o.openai_base_url, "openai_base_url", no_env, {"OPENAI_BASE_URL"});
+  if (key) {
+    p.auth_header = "Authorization: Bearer " + *key;
+    wipe(*key);
+    p.has_credentials = true;
+  }
+  if (org) p.static_headers.push_back("OpenAI-Organization: " + *org);
+  if (project) p.static_headers.push_back("OpenAI-Project: " + *project);
+  p.base_url = normalise_base_url(base ? *base : std::string("https://api.openai.com/v1"), "openai_base_url");
+}
+
+namespace {
+const char *const kOpenAIRequestIds[] = {"x-request-id", nullptr};
+}  // namespace
+
+const ProviderTraits kOpenAITraits = {
+    IK_PROVIDER_OPENAI, "openai", openai_resolve, " (set openai_admin_key or OPENAI_ADMIN_KEY)",
+    openai_parse_error, true, openai_non_retryable_429, nullptr, kOpenAIRequestIds,
+    {"limit", "after", false}};
 
 }  // namespace ik::detail

@@ -1,6 +1,7 @@
 // Twilio Chat v1 Channel Invites and Chat v2 Users: endpoint table, request
 // encoding, response mapping and the error body. No transport code here.
 #include "providers/twilio.hpp"
+#include "providers/provider.hpp"
 
 #include <cctype>
 
@@ -310,5 +311,57 @@ void twilio_parse_error(ErrorInfo &info, std::string_view, const std::string &bo
     }
   });
 }
+
+
+// Configuration and environment (ProviderTraits::resolve; client.h documents the order).
+void twilio_resolve(const ik_client_options &o, bool no_env, ProviderConfig &p) {
+  auto sid = pick(o.twilio_account_sid, "twilio_account_sid", no_env, {"TWILIO_ACCOUNT_SID"});
+  auto token = pick(o.twilio_auth_token, "twilio_auth_token", no_env, {"TWILIO_AUTH_TOKEN"});
+  auto key = pick(o.twilio_api_key, "twilio_api_key", no_env, {"TWILIO_API_KEY"});
+  auto secret = pick(o.twilio_api_secret, "twilio_api_secret", no_env, {"TWILIO_API_SECRET"});
+  auto edge = pick(o.twilio_edge, "twilio_edge", no_env, {"TWILIO_EDGE"});
+  auto region = pick(o.twilio_region, "twilio_region", no_env, {"TWILIO_REGION"});
+  auto base = pick(o.twilio_base_url, "twilio_base_url", true, {});
+  std::string user, pass;
+  if (key && secret) {
+    user = *key;
+    pass = *secret;
+  } else if (sid && token) {
+    user = *sid;
+    pass = *token;
+  }
+  if (!user.empty()) {
+    std::string cred = user + ":" + pass;
+    p.auth_header = "Authorization: Basic " + base64_encode(cred);
+    wipe(cred);
+    wipe(pass);
+    p.has_credentials = true;
+  }
+  if (secret) wipe(*secret);
+  if (token) wipe(*token);
+  if (base) {
+    p.base_url = normalise_base_url(*base, "twilio_base_url");
+  } else if (edge || region) {
+    if (edge) check_host_label(*edge, o.twilio_edge ? "twilio_edge" : "TWILIO_EDGE (environment)");
+    if (region) check_host_label(*region, o.twilio_region ? "twilio_region" : "TWILIO_REGION (environment)");
+    std::string host = "chat";
+    if (edge) host += "." + *edge;
+    host += "." + (region ? *region : std::string("us1"));
+    p.base_url = "https://" + host + ".twilio.com";
+    normalise_base_url(p.base_url, "twilio edge/region");
+  } else {
+    p.base_url = "https://chat.twilio.com";
+  }
+}
+
+namespace {
+const char *const kTwilioRequestIds[] = {"twilio-request-id", "t-request-id", "x-request-id", nullptr};
+}  // namespace
+
+const ProviderTraits kTwilioTraits = {
+    IK_PROVIDER_TWILIO, "twilio", twilio_resolve,
+    " (set the account SID and auth token, or an API key and secret, or TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN)",
+    twilio_parse_error, false, nullptr, nullptr, kTwilioRequestIds,
+    {"PageSize", nullptr, false}};
 
 }  // namespace ik::detail
