@@ -12,6 +12,10 @@
  *   ik_bench create PROVIDER BASE_URL THREADS N PREFIX WARMUP
  *       WARMUP untimed creates (they open the pooled connections), then N timed
  *       creates, from THREADS threads sharing one ik_client.
+ *   ik_bench create_async PROVIDER BASE_URL IN_FLIGHT N PREFIX WARMUP
+ *       The same on the non-blocking engine (ik_*_create_start): IN_FLIGHT creates
+ *       are started, and each completion starts the next one from its callback.
+ *       Also reports the process's thread count while the run is going.
  *
  * Prints one JSON object on stdout: counts, wall_us and cpu_us of the timed
  * part, and maxrss_kb (peak RSS of the whole process). Exit 1 on any error.
@@ -70,6 +74,8 @@ static int provider_of(const char *s) {
   fprintf(stderr, "ik_bench: unknown provider %s\n", s);
   exit(2);
 }
+
+static long threads_now(void);
 
 static volatile size_t sink; /* keeps the reads of results from being optimised away */
 
@@ -250,15 +256,135 @@ static int cmd_create(int argc, char **argv) {
   pthread_barrier_wait(&ctx.go); /* end of the warm-up */
   int64_t conns_warm = ik_client_connections_opened(c);
   int64_t w0 = now_us(), c0 = cpu_us();
+  long peak = threads_now(); /* every worker is running */
   for (int t = 0; t < threads; t++) pthread_join(tids[t], NULL);
   int64_t w1 = now_us(), c1 = cpu_us();
   printf("{\"created\":%ld,\"warmup\":%ld,\"wall_us\":%lld,\"cpu_us\":%lld,\"maxrss_kb\":%ld,"
-         "\"connections_after_warmup\":%lld,\"connections\":%lld}\n",
+         "\"connections_after_warmup\":%lld,\"connections\":%lld,\"threads_peak\":%ld}\n",
          ctx.n, ctx.warm, (long long)(w1 - w0), (long long)(c1 - c0), maxrss_kb(), (long long)conns_warm,
-         (long long)ik_client_connections_opened(c));
+         (long long)ik_client_connections_opened(c), peak);
   free(tids);
   pthread_barrier_destroy(&ctx.go);
   ik_client_free(c);
+  return 0;
+}
+
+/* Threads of this process now (/proc/self/status). */
+static long threads_now(void) {
+  FILE *f = fopen("/proc/self/status", "r");
+  char line[256];
+  long n = -1;
+  if (!f) return -1;
+  while (fgets(line, sizeof line, f))
+    if (!strncmp(line, "Threads:", 8)) n = atol(line + 8);
+  fclose(f);
+  return n;
+}
+
+struct async_ctx {
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  const ik_client *client;
+  int prov;
+  const char *prefix, *tag;
+  long next, n;   /* next index to start, how many in this phase */
+  long in_flight;
+  long failed;
+};
+
+static void start_create(struct async_ctx *a, long i);
+
+/* A completion starts the next create itself (on the client's I/O thread), as
+ * an event-driven program would; the main thread only waits for the end. */
+static void on_created(ik_op *op, void *user_data) {
+  struct async_ctx *a = user_data;
+  if (ik_op_status(op) != IK_STATUS_OK) {
+    ik_error *err = NULL;
+    ik_op_take_error(op, &err, NULL);
+    fprintf(stderr, "ik_bench: create failed: %s\n", err ? ik_error_message(err) : "?");
+    ik_error_free(err);
+  }
+  /* Results not taken are freed with the operation. */
+  long i = -1;
+  pthread_mutex_lock(&a->mu);
+  if (ik_op_status(op) != IK_STATUS_OK) a->failed++;
+  if (a->next < a->n) {
+    i = a->next++;
+  } else {
+    a->in_flight--;
+    pthread_cond_signal(&a->cv);
+  }
+  pthread_mutex_unlock(&a->mu);
+  if (i >= 0) start_create(a, i);
+}
+
+static void start_create(struct async_ctx *a, long i) {
+  char buf[256];
+  ik_error *err = NULL;
+  ik_status st;
+  if (a->prov == P_OPENAI) {
+    snprintf(buf, sizeof buf, "%s%s-%ld@example.com", a->prefix, a->tag, i);
+    ik_openai_invite_create_params p = IK_OPENAI_INVITE_CREATE_PARAMS_INIT;
+    p.email = buf;
+    p.role = "reader";
+    st = ik_openai_invite_create_start(a->client, &p, NULL, on_created, a, NULL, &err);
+  } else if (a->prov == P_TWILIO) {
+    snprintf(buf, sizeof buf, "%s%s-%ld", a->prefix, a->tag, i);
+    ik_twilio_user_params p = IK_TWILIO_USER_PARAMS_INIT;
+    p.identity = buf;
+    st = ik_twilio_user_create_start(a->client, TWILIO_SERVICE, &p, NULL, on_created, a, NULL, &err);
+  } else {
+    snprintf(buf, sizeof buf, "%s%s-%ld@example.com", a->prefix, a->tag, i);
+    ik_fastly_invitation_create_params p = IK_FASTLY_INVITATION_CREATE_PARAMS_INIT;
+    p.email = buf;
+    p.role = "engineer";
+    st = ik_fastly_invitation_create_start(a->client, &p, NULL, on_created, a, NULL, &err);
+  }
+  if (st != IK_STATUS_OK) die("create_start", st, err);
+}
+
+/* n creates with at most limit in flight; returns the thread count seen mid-run. */
+static long run_async(struct async_ctx *a, const char *tag, long n, long limit) {
+  long first = n < limit ? n : limit;
+  pthread_mutex_lock(&a->mu);
+  a->tag = tag;
+  a->n = n;
+  a->next = first;
+  a->in_flight = first;
+  pthread_mutex_unlock(&a->mu);
+  for (long i = 0; i < first; i++) start_create(a, i);
+  long peak = threads_now();
+  pthread_mutex_lock(&a->mu);
+  while (a->in_flight > 0) pthread_cond_wait(&a->cv, &a->mu);
+  pthread_mutex_unlock(&a->mu);
+  return peak;
+}
+
+static int cmd_create_async(int argc, char **argv) {
+  if (argc != 8) return 2;
+  long limit = atol(argv[4]), n = atol(argv[5]), warm = atol(argv[7]);
+  if (limit < 1 || limit > 4096) return 2;
+  struct async_ctx a;
+  memset(&a, 0, sizeof a);
+  pthread_mutex_init(&a.mu, NULL);
+  pthread_cond_init(&a.cv, NULL);
+  a.prov = provider_of(argv[2]);
+  a.prefix = argv[6];
+  ik_client *c = make_client(argv[3]);
+  a.client = c;
+  run_async(&a, "-warm", warm, limit);
+  int64_t conns_warm = ik_client_connections_opened(c);
+  int64_t w0 = now_us(), c0 = cpu_us();
+  long peak = run_async(&a, "", n, limit);
+  int64_t w1 = now_us(), c1 = cpu_us();
+  if (a.failed) die("creates failed", IK_STATUS_INTERNAL, NULL);
+  printf("{\"created\":%ld,\"warmup\":%ld,\"wall_us\":%lld,\"cpu_us\":%lld,\"maxrss_kb\":%ld,"
+         "\"connections_after_warmup\":%lld,\"connections\":%lld,\"threads_peak\":%ld}\n",
+         n, warm, (long long)(w1 - w0), (long long)(c1 - c0), maxrss_kb(), (long long)conns_warm,
+         (long long)ik_client_connections_opened(c), peak);
+  ik_client_free(c);
+  pthread_cond_destroy(&a.cv);
+  pthread_mutex_destroy(&a.mu);
   return 0;
 }
 
@@ -267,10 +393,12 @@ int main(int argc, char **argv) {
   if (argc >= 2 && !strcmp(argv[1], "fetch")) rc = cmd_fetch(argc, argv);
   else if (argc >= 2 && !strcmp(argv[1], "list")) rc = cmd_list(argc, argv);
   else if (argc >= 2 && !strcmp(argv[1], "create")) rc = cmd_create(argc, argv);
+  else if (argc >= 2 && !strcmp(argv[1], "create_async")) rc = cmd_create_async(argc, argv);
   if (rc == 2)
     fprintf(stderr,
             "usage: ik_bench fetch PROVIDER BASE_URL ID WARMUP N\n"
             "       ik_bench list PROVIDER BASE_URL PAGE_SIZE MAX_ITEMS\n"
-            "       ik_bench create PROVIDER BASE_URL THREADS N PREFIX WARMUP\n");
+            "       ik_bench create PROVIDER BASE_URL THREADS N PREFIX WARMUP\n"
+            "       ik_bench create_async PROVIDER BASE_URL IN_FLIGHT N PREFIX WARMUP\n");
   return rc;
 }

@@ -58,7 +58,8 @@ TARGETS = {
     "list_vs_sdk": 8.0,          # every SDK / invitekit, wall time (at least)
     "list_peak_kb": 16 * 1024,   # invitekit peak RSS
     "list_flat_kb": 1024,        # invitekit peak RSS growth from 10k to 100k items (at most)
-    "create_wall": 1.3,          # invitekit / raw libcurl (best of multi/threads), wall time
+    "create_wall": 1.3,
+    "create64_wall": 1.15,       # non-blocking engine, 64 in flight / raw libcurl multi, wall time          # invitekit / raw libcurl (best of multi/threads), wall time
 }
 
 
@@ -116,13 +117,13 @@ def run_json(cmd: list[str], timeout: float, env: dict | None = None, cwd: str |
 class Emulator:
     """invitekit-emulator on an ephemeral port; stopped by PID."""
 
-    def __init__(self, exe: str, seed: int, start_timeout: float = 120.0):
-        self.exe, self.seed, self.start_timeout = exe, seed, start_timeout
+    def __init__(self, exe: str, seed: int, start_timeout: float = 120.0, extra: tuple = ()):
+        self.exe, self.seed, self.start_timeout, self.extra = exe, seed, start_timeout, list(extra)
         self.proc = None
         self.url = None
 
     def __enter__(self):
-        cmd = [self.exe, "--port", "0", "--quiet", "--seed", str(self.seed)]
+        cmd = [self.exe, "--port", "0", "--quiet", "--seed", str(self.seed), *self.extra]
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True)
         deadline = time.monotonic() + self.start_timeout
         buf = b""
@@ -557,6 +558,40 @@ class Runner:
                     one("sdk", lambda base, prefix: self.node_cmd("create", prov, base, a.create_conc, a.create_n,
                                                                   prefix, a.create_warmup), rep)
 
+    # ---- 3b. create with 64 in flight: the non-blocking engine -----------------
+    def bench_create64(self):
+        a = self.args
+        res = {"n": a.create_n, "in_flight": 64, "warmup": a.create_warmup, "providers": {}}
+        self.results["create64"] = res
+        for prov in a.providers:
+            runs = res["providers"].setdefault(prov, {})
+
+            def one(name, cmd_of, rep):
+                # 128 emulator workers: 64 keep-alive connections hold 64 of them.
+                with Emulator(self.emulator, 0, extra=("--threads", "128")) as emu:
+                    r = self.attempt(f"create64 {prov} {name}", run_json, cmd_of(emu.url, f"b64-{name}-{rep}"),
+                                     timeout=a.timeout)
+                    if r:
+                        r.pop("_stderr", None)
+                        runs.setdefault(name, []).append(r)
+
+            def raw_multi(base, prefix):
+                url, ct, fmt, hdrs = self.raw_create_args(prov, base)
+                return [self.raw, "create", "multi", url, "64", str(a.create_n), str(a.create_warmup), prefix, ct,
+                        fmt, *hdrs]
+
+            variants = {
+                "invitekit_async": lambda base, prefix: [self.ik, "create_async", prov, base, "64", str(a.create_n),
+                                                         prefix, str(a.create_warmup)],
+                "raw_multi": raw_multi,
+                "invitekit_16_threads": lambda base, prefix: [self.ik, "create", prov, base, "16", str(a.create_n),
+                                                              prefix, str(a.create_warmup)],
+            }
+            for rep in range(a.repeat):
+                log(f"create64/{prov}: round {rep + 1}/{a.repeat} ...")
+                for name, mk in variants.items():
+                    one(name, mk, rep)
+
     # ---- report ----------------------------------------------------------------
     def summarize(self) -> list[str]:
         r = self.results
@@ -661,6 +696,29 @@ class Runner:
                              verdict(None if q is None else q <= TARGETS["create_wall"])))
             lines.append("")
 
+        c64 = r.get("create64")
+        if c64 and c64["providers"]:
+            lines.append(f"3b. create {c64['n']} objects with 64 in flight after {c64['warmup']} untimed: the "
+                         f"non-blocking engine from one thread, raw libcurl multi (64 handles), the blocking API "
+                         f"from 16 threads (wall best of runs, median in brackets)")
+            lines.append(f"   {'provider':8} {'variant':22} {'wall ms':>9} {'(median)':>9} {'CPU ms':>8} "
+                         f"{'RSS MB':>7} {'threads':>7} {'vs raw multi':>12}")
+            for prov, runs in c64["providers"].items():
+                wall = {k: best(v, "wall_us") for k, v in runs.items()}
+                floor = wall.get("raw_multi")
+                for name, v in runs.items():
+                    rss = max(x.get("maxrss_kb", 0) for x in v) / 1024
+                    thr = max((x.get("threads_peak", 0) for x in v), default=0)
+                    lines.append(f"   {prov:8} {name:22} {wall[name] / 1000:>9.1f} {med(v, 'wall_us') / 1000:>9.1f} "
+                                 f"{best(v, 'cpu_us') / 1000:>8.1f} {rss:>7.1f} {thr or '-':>7} "
+                                 f"{fmt_ratio(ratio(wall[name], floor)):>12}")
+                q = ratio(wall.get("invitekit_async"), floor)
+                summary[f"create64_{prov}_wall_ratio"] = q
+                rows.append((f"create64 {prov}", "engine wall vs raw libcurl multi", fmt_ratio(q),
+                             f"<= {TARGETS['create64_wall']}x",
+                             verdict(None if q is None else q <= TARGETS["create64_wall"])))
+            lines.append("")
+
         lines.append("Targets (docs/DESIGN.md §5, reported, never asserted):")
         w = max((len(x[0]) + len(x[1]) for x in rows), default=20) + 3
         for bench, measure, value, target, v in rows:
@@ -691,7 +749,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("builddir")
     ap.add_argument("--emulator", help="invitekit-emulator to use (default: the one in the build)")
-    ap.add_argument("--only", default="fetch,list,create", help="comma list of fetch,list,create")
+    ap.add_argument("--only", default="fetch,list,create,create64",
+                    help="comma list of fetch,list,create,create64")
     ap.add_argument("--providers", default=",".join(PROVIDERS), help="comma list of openai,twilio,fastly")
     ap.add_argument("--repeat", type=int, default=5, help="runs of every native wall/CPU measurement (best is used)")
     ap.add_argument("--sdk-repeat", type=int, default=1, help="runs of every npm SDK measurement")
@@ -740,6 +799,8 @@ def main() -> int:
             runner.bench_list()
         if "create" in only:
             runner.bench_create()
+        if "create64" in only:
+            runner.bench_create64()
     except BenchError as e:
         runner.failures.append(str(e).splitlines()[0])
         log(f"run.py: {e}")

@@ -76,7 +76,9 @@ void Engine::submit(ik_op *op) {
     incoming_.push_back(op);
     in_flight_.fetch_add(1, std::memory_order_relaxed);
   }
-  curl_multi_wakeup(multi_);
+  // From a callback on the I/O thread the loop looks at incoming_ again
+  // before it sleeps: no wake-up needed.
+  if (!on_io_thread()) curl_multi_wakeup(multi_);
 }
 
 void Engine::cancel(ik_op *op, int32_t by) {
@@ -122,6 +124,10 @@ void Engine::loop() {
       if (stopping_.load()) break;
     }
     if (stopping_.load()) continue;
+    {
+      std::lock_guard<std::mutex> lk(mu_);
+      if (!incoming_.empty()) continue;  // started by a callback: begin them before sleeping
+    }
     int timeout_ms = 1000;
     if (!timers_.empty()) {
       const int64_t wait = (timers_.begin()->first - now_us() + 999) / 1000;
@@ -294,12 +300,13 @@ void Engine::run_callback(ik_op *op) {
   } catch (...) {
     // async.h: callbacks must not throw; a C++ one that does is contained here.
   }
+  // Counted out before anyone waiting on the op can see it done.
+  in_flight_.fetch_sub(1, std::memory_order_relaxed);
   {
     std::lock_guard<std::mutex> lk(op->mu);
     op->done = true;
   }
   op->cv.notify_all();
-  in_flight_.fetch_sub(1, std::memory_order_relaxed);
   ik_op::release(op);
 }
 
