@@ -34,11 +34,11 @@
 
 #include "measure.h"
 
-#define TWILIO_SID "AC00000000000000000000000000000000"
-#define TWILIO_TOKEN "emulator-twilio-token"
+#define TWILIO_SID     "AC00000000000000000000000000000000"
+#define TWILIO_TOKEN   "emulator-twilio-token"
 #define TWILIO_SERVICE "IS00000000000000000000000000000000"
-#define OPENAI_KEY "sk-admin-emulator"
-#define FASTLY_TOKEN "emulator-fastly-token"
+#define OPENAI_KEY     "sk-admin-emulator"
+#define FASTLY_TOKEN   "emulator-fastly-token"
 
 static void die(const char *what, ik_status st, ik_error *err) {
   fprintf(stderr, "ik_bench: %s failed: %s: %s\n", what, ik_status_name(st), err ? ik_error_message(err) : "");
@@ -259,10 +259,11 @@ static int cmd_create(int argc, char **argv) {
   long peak = threads_now(); /* every worker is running */
   for (int t = 0; t < threads; t++) pthread_join(tids[t], NULL);
   int64_t w1 = now_us(), c1 = cpu_us();
-  printf("{\"created\":%ld,\"warmup\":%ld,\"wall_us\":%lld,\"cpu_us\":%lld,\"maxrss_kb\":%ld,"
-         "\"connections_after_warmup\":%lld,\"connections\":%lld,\"threads_peak\":%ld}\n",
-         ctx.n, ctx.warm, (long long)(w1 - w0), (long long)(c1 - c0), maxrss_kb(), (long long)conns_warm,
-         (long long)ik_client_connections_opened(c), peak);
+  printf(
+      "{\"created\":%ld,\"warmup\":%ld,\"wall_us\":%lld,\"cpu_us\":%lld,\"maxrss_kb\":%ld,"
+      "\"connections_after_warmup\":%lld,\"connections\":%lld,\"threads_peak\":%ld}\n",
+      ctx.n, ctx.warm, (long long)(w1 - w0), (long long)(c1 - c0), maxrss_kb(), (long long)conns_warm,
+      (long long)ik_client_connections_opened(c), peak);
   free(tids);
   pthread_barrier_destroy(&ctx.go);
   ik_client_free(c);
@@ -287,7 +288,7 @@ struct async_ctx {
   const ik_client *client;
   int prov;
   const char *prefix, *tag;
-  long next, n;   /* next index to start, how many in this phase */
+  long next, n; /* next index to start, how many in this phase */
   long in_flight;
   long failed;
 };
@@ -378,10 +379,11 @@ static int cmd_create_async(int argc, char **argv) {
   long peak = run_async(&a, "", n, limit);
   int64_t w1 = now_us(), c1 = cpu_us();
   if (a.failed) die("creates failed", IK_STATUS_INTERNAL, NULL);
-  printf("{\"created\":%ld,\"warmup\":%ld,\"wall_us\":%lld,\"cpu_us\":%lld,\"maxrss_kb\":%ld,"
-         "\"connections_after_warmup\":%lld,\"connections\":%lld,\"threads_peak\":%ld}\n",
-         n, warm, (long long)(w1 - w0), (long long)(c1 - c0), maxrss_kb(), (long long)conns_warm,
-         (long long)ik_client_connections_opened(c), peak);
+  printf(
+      "{\"created\":%ld,\"warmup\":%ld,\"wall_us\":%lld,\"cpu_us\":%lld,\"maxrss_kb\":%ld,"
+      "\"connections_after_warmup\":%lld,\"connections\":%lld,\"threads_peak\":%ld}\n",
+      n, warm, (long long)(w1 - w0), (long long)(c1 - c0), maxrss_kb(), (long long)conns_warm,
+      (long long)ik_client_connections_opened(c), peak);
   ik_client_free(c);
   pthread_cond_destroy(&a.cv);
   pthread_mutex_destroy(&a.mu);
@@ -390,10 +392,14 @@ static int cmd_create_async(int argc, char **argv) {
 
 int main(int argc, char **argv) {
   int rc = 2;
-  if (argc >= 2 && !strcmp(argv[1], "fetch")) rc = cmd_fetch(argc, argv);
-  else if (argc >= 2 && !strcmp(argv[1], "list")) rc = cmd_list(argc, argv);
-  else if (argc >= 2 && !strcmp(argv[1], "create")) rc = cmd_create(argc, argv);
-  else if (argc >= 2 && !strcmp(argv[1], "create_async")) rc = cmd_create_async(argc, argv);
+  if (argc >= 2 && !strcmp(argv[1], "fetch"))
+    rc = cmd_fetch(argc, argv);
+  else if (argc >= 2 && !strcmp(argv[1], "list"))
+    rc = cmd_list(argc, argv);
+  else if (argc >= 2 && !strcmp(argv[1], "create"))
+    rc = cmd_create(argc, argv);
+  else if (argc >= 2 && !strcmp(argv[1], "create_async"))
+    rc = cmd_create_async(argc, argv);
   if (rc == 2)
     fprintf(stderr,
             "usage: ik_bench fetch PROVIDER BASE_URL ID WARMUP N\n"

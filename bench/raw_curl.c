@@ -11,9 +11,9 @@
  *         credential is needed for a 200), a write callback that discards.
  *   raw_curl create MODE URL CONC N WARMUP PREFIX CONTENT_TYPE BODY_FMT [HEADER ...]
  *       WARMUP untimed POSTs (they open the connections), then N timed POSTs
- *       of BODY_FMT (printf format: %s = PREFIX, %ld = index), CONC in flight. MODE multi: one curl multi handle driving CONC
- *       reused easy handles; MODE threads: CONC threads with an easy handle
- *       each. Every response status must be 2xx.
+ *       of BODY_FMT (printf format: %s = PREFIX, %ld = index), CONC in flight. MODE multi: one curl multi handle
+ * driving CONC reused easy handles; MODE threads: CONC threads with an easy handle each. Every response status must be
+ * 2xx.
  *
  * Prints one JSON object on stdout (wall_us, cpu_us, maxrss_kb, ...).
  */
@@ -270,8 +270,8 @@ static int cmd_create(int argc, char **argv) {
     pthread_barrier_destroy(&ctx.go);
   }
   int64_t w1 = now_us(), c1 = cpu_us();
-  printf("{\"created\":%ld,\"warmup\":%ld,\"wall_us\":%lld,\"cpu_us\":%lld,\"maxrss_kb\":%ld}\n", ctx.timed,
-         ctx.warm, (long long)(w1 - w0), (long long)(c1 - c0), maxrss_kb());
+  printf("{\"created\":%ld,\"warmup\":%ld,\"wall_us\":%lld,\"cpu_us\":%lld,\"maxrss_kb\":%ld}\n", ctx.timed, ctx.warm,
+         (long long)(w1 - w0), (long long)(c1 - c0), maxrss_kb());
   free(xs);
   curl_slist_free_all(ctx.hdrs);
   return 0;
@@ -280,8 +280,10 @@ static int cmd_create(int argc, char **argv) {
 int main(int argc, char **argv) {
   curl_global_init(CURL_GLOBAL_DEFAULT);
   int rc = 2;
-  if (argc >= 2 && !strcmp(argv[1], "fetch")) rc = cmd_fetch(argc, argv);
-  else if (argc >= 2 && !strcmp(argv[1], "create")) rc = cmd_create(argc, argv);
+  if (argc >= 2 && !strcmp(argv[1], "fetch"))
+    rc = cmd_fetch(argc, argv);
+  else if (argc >= 2 && !strcmp(argv[1], "create"))
+    rc = cmd_create(argc, argv);
   if (rc == 2)
     fprintf(stderr,
             "usage: raw_curl fetch prod|bare URL WARMUP N [HEADER ...]\n"

@@ -39,7 +39,10 @@ static void on_invite(ik_op *op, void *user_data) {
   }
   pthread_mutex_lock(&b->mu);
   b->completed++;
-  if (inv) b->ok++; else b->failed++;
+  if (inv)
+    b->ok++;
+  else
+    b->failed++;
   pthread_cond_signal(&b->cv);
   pthread_mutex_unlock(&b->mu);
   ik_openai_invite_free(inv);

@@ -52,8 +52,8 @@ static void print_invitation(const char *prefix, const ik_fastly_invitation *inv
   size_t i;
   const int has_status = ik_fastly_invitation_status_code(inv, &status);
   printf("%s%s  email=%s role=%s limit_services=%s status_code=%s created_at=%s", prefix,
-         show(ik_fastly_invitation_id(inv)), show(ik_fastly_invitation_email(inv)), show(ik_fastly_invitation_role(inv)),
-         optbool_name(ik_fastly_invitation_limit_services(inv)),
+         show(ik_fastly_invitation_id(inv)), show(ik_fastly_invitation_email(inv)),
+         show(ik_fastly_invitation_role(inv)), optbool_name(ik_fastly_invitation_limit_services(inv)),
          opt_int(status_text, sizeof status_text, has_status, status), show(ik_fastly_invitation_created_at(inv)));
   for (i = 0; i < ik_fastly_invitation_role_count(inv); ++i)
     printf("%s%s", i == 0 ? " roles=" : ",", ik_fastly_invitation_role_at(inv, i));

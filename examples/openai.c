@@ -95,7 +95,9 @@ int main(int argc, char **argv) {
   if (ik_openai_invite_delete(client, id, NULL, &del, &err) == IK_STATUS_OK) {
     const ik_optbool deleted = ik_deletion_deleted(del);
     printf("deleted %s: deleted=%s, object %s\n", ik_deletion_id(del) ? ik_deletion_id(del) : "-",
-           deleted == IK_OPTBOOL_TRUE ? "true" : deleted == IK_OPTBOOL_FALSE ? "false" : "null",
+           deleted == IK_OPTBOOL_TRUE    ? "true"
+           : deleted == IK_OPTBOOL_FALSE ? "false"
+                                         : "null",
            ik_deletion_object(del) ? ik_deletion_object(del) : "-");
     if (deleted != IK_OPTBOOL_TRUE) {
       fprintf(stderr, "the server did not confirm the deletion\n");
@@ -114,7 +116,10 @@ int main(int argc, char **argv) {
     ik_error_free(err);
   } else {
     fprintf(stderr, "expected not found\n");
-    if (err) ik_error_free(err); else ik_openai_invite_free(inv);
+    if (err)
+      ik_error_free(err);
+    else
+      ik_openai_invite_free(inv);
     rc = 1;
   }
   ik_client_free(client);

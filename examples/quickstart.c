@@ -43,8 +43,8 @@ static const char *optbool_name(ik_optbool v) {
 
 /* Prints a deletion result: the same for every provider. */
 static void print_deletion(const ik_deletion *del) {
-  printf("  deleted  %s  deleted=%s (HTTP %d)\n", or_dash(ik_deletion_id(del)),
-         optbool_name(ik_deletion_deleted(del)), ik_response_http_status(ik_deletion_response(del)));
+  printf("  deleted  %s  deleted=%s (HTTP %d)\n", or_dash(ik_deletion_id(del)), optbool_name(ik_deletion_deleted(del)),
+         ik_response_http_status(ik_deletion_response(del)));
 }
 
 /* Prints the items of any page without looking at their kind: the id and the
@@ -150,7 +150,10 @@ static void openai_demo(const ik_client *client) {
       ik_error_free(err);
     } else {
       fprintf(stderr, "  FAILED refetch after delete gave %s\n", ik_status_name(st));
-      if (st == IK_STATUS_OK) ik_openai_invite_free(inv); else ik_error_free(err);
+      if (st == IK_STATUS_OK)
+        ik_openai_invite_free(inv);
+      else
+        ik_error_free(err);
       failures++;
     }
   }
@@ -166,8 +169,7 @@ static void twilio_invites_demo(const ik_client *client) {
   int i;
 
   printf("\n== Twilio Chat v1 channel invites ==\n");
-  if (!ok("invites.create",
-          ik_twilio_invite_create(client, SERVICE, CHANNEL, "grace", NULL, NULL, &inv, &err), err))
+  if (!ok("invites.create", ik_twilio_invite_create(client, SERVICE, CHANNEL, "grace", NULL, NULL, &inv, &err), err))
     return;
   snprintf(sid, sizeof sid, "%s", ik_twilio_invite_sid(inv));
   printf("  created  %s  identity=%s created %s\n", sid, ik_twilio_invite_identity(inv),

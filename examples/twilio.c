@@ -103,7 +103,8 @@ static int invites_demo(const ik_client *client) {
   if (st != IK_STATUS_OK) return report("fetch invite", st, err);
   print_invite("fetched  ", fetched);
   if (strcmp(show(ik_twilio_invite_identity(fetched)), "alice") != 0) {
-    fprintf(stderr, "FAILED: fetched invite has identity %s, expected alice\n", show(ik_twilio_invite_identity(fetched)));
+    fprintf(stderr, "FAILED: fetched invite has identity %s, expected alice\n",
+            show(ik_twilio_invite_identity(fetched)));
     rc = 1;
   }
   ik_twilio_invite_free(fetched);
@@ -247,8 +248,8 @@ static int users_demo(const ik_client *client) {
     }
     return report("fetch deleted user (expected NOT_FOUND)", st, err);
   }
-  printf("fetch after delete: %s, HTTP %d, Twilio code %s: %s\n", ik_status_name(st),
-         (int)ik_error_http_status(err), show(ik_error_provider_code(err)), show(ik_error_provider_message(err)));
+  printf("fetch after delete: %s, HTTP %d, Twilio code %s: %s\n", ik_status_name(st), (int)ik_error_http_status(err),
+         show(ik_error_provider_code(err)), show(ik_error_provider_message(err)));
   ik_error_free(err);
   return 0;
 }

@@ -136,16 +136,14 @@ IK_API ik_status ik_twilio_invite_create_start(const ik_client *client, const ch
                                                const ik_call_options *call_opts, ik_op_cb cb, void *user_data,
                                                ik_op **out_op, ik_error **out_err);
 /** ik_twilio_invite_fetch() without blocking; result: IK_RESULT_TWILIO_INVITE. */
-IK_API ik_status ik_twilio_invite_fetch_start(const ik_client *client, const char *service_sid,
-                                              const char *channel_sid, const char *invite_sid,
-                                              const ik_call_options *call_opts, ik_op_cb cb, void *user_data,
-                                              ik_op **out_op, ik_error **out_err);
+IK_API ik_status ik_twilio_invite_fetch_start(const ik_client *client, const char *service_sid, const char *channel_sid,
+                                              const char *invite_sid, const ik_call_options *call_opts, ik_op_cb cb,
+                                              void *user_data, ik_op **out_op, ik_error **out_err);
 /** ik_twilio_invite_list() (one page) without blocking; result: IK_RESULT_PAGE. */
-IK_API ik_status ik_twilio_invite_list_start(const ik_client *client, const char *service_sid,
-                                             const char *channel_sid, const char *const *identities,
-                                             size_t identity_count, const ik_list_options *list_opts,
-                                             const ik_call_options *call_opts, ik_op_cb cb, void *user_data,
-                                             ik_op **out_op, ik_error **out_err);
+IK_API ik_status ik_twilio_invite_list_start(const ik_client *client, const char *service_sid, const char *channel_sid,
+                                             const char *const *identities, size_t identity_count,
+                                             const ik_list_options *list_opts, const ik_call_options *call_opts,
+                                             ik_op_cb cb, void *user_data, ik_op **out_op, ik_error **out_err);
 /** ik_twilio_invite_delete() without blocking; result: IK_RESULT_DELETION. */
 IK_API ik_status ik_twilio_invite_delete_start(const ik_client *client, const char *service_sid,
                                                const char *channel_sid, const char *invite_sid,
@@ -158,8 +156,8 @@ IK_API ik_status ik_twilio_user_create_start(const ik_client *client, const char
                                              ik_op_cb cb, void *user_data, ik_op **out_op, ik_error **out_err);
 /** ik_twilio_user_fetch() without blocking; result: IK_RESULT_TWILIO_USER. */
 IK_API ik_status ik_twilio_user_fetch_start(const ik_client *client, const char *service_sid,
-                                            const char *sid_or_identity, const ik_call_options *call_opts,
-                                            ik_op_cb cb, void *user_data, ik_op **out_op, ik_error **out_err);
+                                            const char *sid_or_identity, const ik_call_options *call_opts, ik_op_cb cb,
+                                            void *user_data, ik_op **out_op, ik_error **out_err);
 /** ik_twilio_user_list() (one page) without blocking; result: IK_RESULT_PAGE. */
 IK_API ik_status ik_twilio_user_list_start(const ik_client *client, const char *service_sid,
                                            const ik_list_options *list_opts, const ik_call_options *call_opts,
@@ -171,8 +169,8 @@ IK_API ik_status ik_twilio_user_update_start(const ik_client *client, const char
                                              ik_op **out_op, ik_error **out_err);
 /** ik_twilio_user_delete() without blocking; result: IK_RESULT_DELETION. */
 IK_API ik_status ik_twilio_user_delete_start(const ik_client *client, const char *service_sid,
-                                             const char *sid_or_identity, const ik_call_options *call_opts,
-                                             ik_op_cb cb, void *user_data, ik_op **out_op, ik_error **out_err);
+                                             const char *sid_or_identity, const ik_call_options *call_opts, ik_op_cb cb,
+                                             void *user_data, ik_op **out_op, ik_error **out_err);
 
 /** ik_fastly_invitation_create() without blocking; result: IK_RESULT_FASTLY_INVITATION. */
 IK_API ik_status ik_fastly_invitation_create_start(const ik_client *client,
@@ -242,9 +240,8 @@ IK_API ik_status ik_op_take_twilio_user(ik_op *op, ik_twilio_user **out,
 IK_API ik_status ik_op_take_fastly_invitation(ik_op *op, ik_fastly_invitation **out,
                                               ik_error **out_err); /**< See ik_op_take_openai_invite(). */
 IK_API ik_status ik_op_take_deletion(ik_op *op, ik_deletion **out,
-                                     ik_error **out_err); /**< See ik_op_take_openai_invite(). */
-IK_API ik_status ik_op_take_page(ik_op *op, ik_page **out,
-                                 ik_error **out_err); /**< See ik_op_take_openai_invite(). */
+                                     ik_error **out_err);                       /**< See ik_op_take_openai_invite(). */
+IK_API ik_status ik_op_take_page(ik_op *op, ik_page **out, ik_error **out_err); /**< See ik_op_take_openai_invite(). */
 
 /**
  * Requests cancellation, from any thread; returns at once. The callback still

@@ -54,12 +54,12 @@ IK_BEGIN_DECLS
 /* ------------------------------------------------------------------------ */
 /* Logging                                                                   */
 /* ------------------------------------------------------------------------ */
-#define IK_LOG_OFF   0  /**< no logging */
-#define IK_LOG_ERROR 1  /**< errors only */
-#define IK_LOG_WARN  2  /**< warnings and errors */
-#define IK_LOG_INFO  3  /**< informational events, warnings and errors */
-#define IK_LOG_DEBUG 4  /**< debugging details as well */
-#define IK_LOG_TRACE 5  /**< also logs request and response bodies (still redacted) */
+#define IK_LOG_OFF   0 /**< no logging */
+#define IK_LOG_ERROR 1 /**< errors only */
+#define IK_LOG_WARN  2 /**< warnings and errors */
+#define IK_LOG_INFO  3 /**< informational events, warnings and errors */
+#define IK_LOG_DEBUG 4 /**< debugging details as well */
+#define IK_LOG_TRACE 5 /**< also logs request and response bodies (still redacted) */
 
 /** "error", "warn", "info", "debug", "trace" or "off"; never NULL. */
 IK_API const char *ik_log_level_name(int32_t level);
@@ -72,17 +72,17 @@ IK_API const char *ik_log_level_name(int32_t level);
  * fields added later.
  */
 typedef struct ik_log_record {
-  uint32_t version;        /**< IK_LOG_RECORD_VERSION of the library that wrote it */
-  int32_t level;           /**< IK_LOG_* */
-  const char *message;     /**< one line, human readable */
-  int32_t provider;        /**< IK_PROVIDER_* */
-  const char *operation;   /**< e.g. "invites.create" */
-  const char *method;      /**< "GET", "POST", "DELETE" */
-  const char *url;         /**< full URL with secrets redacted */
-  int32_t http_status;     /**< 0 if no response (yet) */
-  int32_t attempt;         /**< 1-based attempt number, 0 if not tied to an attempt */
-  int64_t latency_us;      /**< duration of the attempt, -1 if not applicable */
-  const char *request_id;  /**< provider request id header, if any */
+  uint32_t version;       /**< IK_LOG_RECORD_VERSION of the library that wrote it */
+  int32_t level;          /**< IK_LOG_* */
+  const char *message;    /**< one line, human readable */
+  int32_t provider;       /**< IK_PROVIDER_* */
+  const char *operation;  /**< e.g. "invites.create" */
+  const char *method;     /**< "GET", "POST", "DELETE" */
+  const char *url;        /**< full URL with secrets redacted */
+  int32_t http_status;    /**< 0 if no response (yet) */
+  int32_t attempt;        /**< 1-based attempt number, 0 if not tied to an attempt */
+  int64_t latency_us;     /**< duration of the attempt, -1 if not applicable */
+  const char *request_id; /**< provider request id header, if any */
 } ik_log_record;
 /** Version of the ik_log_record layout declared by this header. */
 #define IK_LOG_RECORD_VERSION 1
@@ -122,18 +122,18 @@ typedef int32_t (*ik_retry_cb)(const ik_retry_info *info, void *user_data);
 /* Client options                                                            */
 /* ------------------------------------------------------------------------ */
 /** Backoff jitter */
-#define IK_JITTER_FULL         0  /**< delay = random(0, min(cap, base * 2^(attempt-1))) (default) */
-#define IK_JITTER_DECORRELATED 1  /**< delay = min(cap, random(base, previous * 3)) */
-#define IK_JITTER_NONE         2  /**< delay = min(cap, base * 2^(attempt-1)); for tests */
+#define IK_JITTER_FULL         0 /**< delay = random(0, min(cap, base * 2^(attempt-1))) (default) */
+#define IK_JITTER_DECORRELATED 1 /**< delay = min(cap, random(base, previous * 3)) */
+#define IK_JITTER_NONE         2 /**< delay = min(cap, base * 2^(attempt-1)); for tests */
 
 /** What to do when a server asks to wait longer than max_server_wait_ms. */
-#define IK_SERVER_WAIT_GIVE_UP 0  /**< fail now with the rate-limit error (default) */
-#define IK_SERVER_WAIT_CAP     1  /**< wait max_server_wait_ms, then retry */
+#define IK_SERVER_WAIT_GIVE_UP 0 /**< fail now with the rate-limit error (default) */
+#define IK_SERVER_WAIT_CAP     1 /**< wait max_server_wait_ms, then retry */
 
 /** Client flags */
-#define IK_CLIENT_IGNORE_ENV        0x1u /**< do not read any environment variable */
-#define IK_CLIENT_INSECURE_NO_VERIFY 0x2u /**< disable TLS peer and host verification (never do this in production) */
-#define IK_CLIENT_NO_PROXY_ENV      0x4u /**< ignore http_proxy/https_proxy/no_proxy */
+#define IK_CLIENT_IGNORE_ENV            0x1u /**< do not read any environment variable */
+#define IK_CLIENT_INSECURE_NO_VERIFY    0x2u /**< disable TLS peer and host verification (never do this in production) */
+#define IK_CLIENT_NO_PROXY_ENV          0x4u /**< ignore http_proxy/https_proxy/no_proxy */
 #define IK_CLIENT_RETRY_AMBIGUOUS_POSTS 0x8u /**< also retry a create whose outcome is ambiguous (may duplicate it) */
 
 /**
@@ -181,17 +181,17 @@ typedef int32_t (*ik_retry_cb)(const ik_retry_info *info, void *user_data);
  * library's time arithmetic.
  */
 typedef struct ik_client_options {
-  uint32_t version;                /**< IK_CLIENT_OPTIONS_VERSION */
-  uint32_t flags;                  /**< IK_CLIENT_* */
+  uint32_t version; /**< IK_CLIENT_OPTIONS_VERSION */
+  uint32_t flags;   /**< IK_CLIENT_* */
 
   /* Twilio */
-  const char *twilio_account_sid;  /**< Twilio account SID (TWILIO_ACCOUNT_SID) */
-  const char *twilio_auth_token;   /**< Twilio auth token (TWILIO_AUTH_TOKEN) */
-  const char *twilio_api_key;      /**< Twilio API key "SK..." (TWILIO_API_KEY) */
-  const char *twilio_api_secret;   /**< Twilio API key secret (TWILIO_API_SECRET) */
-  const char *twilio_edge;         /**< Twilio edge, one DNS label (TWILIO_EDGE) */
-  const char *twilio_region;       /**< Twilio region, one DNS label (TWILIO_REGION) */
-  const char *twilio_base_url;     /**< replaces "https://chat.twilio.com" */
+  const char *twilio_account_sid; /**< Twilio account SID (TWILIO_ACCOUNT_SID) */
+  const char *twilio_auth_token;  /**< Twilio auth token (TWILIO_AUTH_TOKEN) */
+  const char *twilio_api_key;     /**< Twilio API key "SK..." (TWILIO_API_KEY) */
+  const char *twilio_api_secret;  /**< Twilio API key secret (TWILIO_API_SECRET) */
+  const char *twilio_edge;        /**< Twilio edge, one DNS label (TWILIO_EDGE) */
+  const char *twilio_region;      /**< Twilio region, one DNS label (TWILIO_REGION) */
+  const char *twilio_base_url;    /**< replaces "https://chat.twilio.com" */
 
   /* OpenAI */
   const char *openai_admin_key;    /**< OpenAI admin key (OPENAI_ADMIN_KEY) */
@@ -200,17 +200,17 @@ typedef struct ik_client_options {
   const char *openai_base_url;     /**< replaces "https://api.openai.com/v1" (OPENAI_BASE_URL) */
 
   /* Fastly */
-  const char *fastly_api_token;    /**< Fastly API token (FASTLY_API_TOKEN, then FASTLY_API_KEY) */
-  const char *fastly_base_url;     /**< replaces "https://api.fastly.com" (FASTLY_API_URL) */
+  const char *fastly_api_token; /**< Fastly API token (FASTLY_API_TOKEN, then FASTLY_API_KEY) */
+  const char *fastly_base_url;  /**< replaces "https://api.fastly.com" (FASTLY_API_URL) */
 
   /* Transport */
-  const char *user_agent_suffix;   /**< appended to "invitekit/<version> libcurl/<version>" */
-  int64_t connect_timeout_ms;      /**< default 10000 */
-  int64_t attempt_timeout_ms;      /**< per attempt, default 60000 */
-  int64_t deadline_ms;             /**< whole call incl. retries and backoff; default 0 = none */
-  const char *ca_file;             /**< PEM bundle replacing the system CAs */
-  const char *proxy;               /**< e.g. "http://proxy:3128"; overrides the environment */
-  int64_t max_response_bytes;      /**< default ik_default_max_response_bytes() (16 MiB) */
+  const char *user_agent_suffix; /**< appended to "invitekit/<version> libcurl/<version>" */
+  int64_t connect_timeout_ms;    /**< default 10000 */
+  int64_t attempt_timeout_ms;    /**< per attempt, default 60000 */
+  int64_t deadline_ms;           /**< whole call incl. retries and backoff; default 0 = none */
+  const char *ca_file;           /**< PEM bundle replacing the system CAs */
+  const char *proxy;             /**< e.g. "http://proxy:3128"; overrides the environment */
+  int64_t max_response_bytes;    /**< default ik_default_max_response_bytes() (16 MiB) */
 
   /* Retries (see docs/DESIGN.md "Retries") */
   int32_t max_retries;             /**< retries after the first attempt; default 2; -1 = none */
@@ -219,19 +219,19 @@ typedef struct ik_client_options {
   int64_t retry_max_delay_ms;      /**< default 8000 */
   int64_t max_server_wait_ms;      /**< cap on server-directed waits; default 60000 */
   int32_t server_wait_policy;      /**< IK_SERVER_WAIT_* */
-  ik_retry_cb retry_cb;             /**< called before each retry; NULL = none */
+  ik_retry_cb retry_cb;            /**< called before each retry; NULL = none */
   void *retry_user_data;           /**< passed to retry_cb; owned by the client after ik_client_new succeeds */
   ik_free_cb retry_user_data_free; /**< releases retry_user_data when the client is freed; may be NULL */
 
   /* Logging */
-  int32_t log_level;               /**< IK_LOG_*; default IK_LOG_INFO when log_cb is set */
-  ik_log_cb log_cb;                /**< receives log events; NULL = none (environment logging applies) */
-  void *log_user_data;             /**< passed to log_cb; owned by the client after ik_client_new succeeds */
-  ik_free_cb log_user_data_free;   /**< releases log_user_data when the client is freed; may be NULL */
+  int32_t log_level;             /**< IK_LOG_*; default IK_LOG_INFO when log_cb is set */
+  ik_log_cb log_cb;              /**< receives log events; NULL = none (environment logging applies) */
+  void *log_user_data;           /**< passed to log_cb; owned by the client after ik_client_new succeeds */
+  ik_free_cb log_user_data_free; /**< releases log_user_data when the client is freed; may be NULL */
 
   /* Non-blocking calls (version 2, since 0.2.1; async.h) */
-  int32_t completion_mode;         /**< IK_COMPLETIONS_*; default IK_COMPLETIONS_IO_THREAD */
-  int32_t max_connections;         /**< open connections of the non-blocking engine; 0 = default (64), max 4096 */
+  int32_t completion_mode; /**< IK_COMPLETIONS_*; default IK_COMPLETIONS_IO_THREAD */
+  int32_t max_connections; /**< open connections of the non-blocking engine; 0 = default (64), max 4096 */
 } ik_client_options;
 
 /** Where the completion callbacks of non-blocking calls run (async.h). */
@@ -241,9 +241,11 @@ typedef struct ik_client_options {
 /** Version of the ik_client_options layout declared by this header. */
 #define IK_CLIENT_OPTIONS_VERSION 2
 /** Static initialiser: version set, every other field zero (default). */
-#define IK_CLIENT_OPTIONS_INIT { IK_CLIENT_OPTIONS_VERSION, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, \
-  NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, NULL, NULL, 0, \
-  0, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0, 0 }
+#define IK_CLIENT_OPTIONS_INIT                                                                                        \
+  {                                                                                                                   \
+    IK_CLIENT_OPTIONS_VERSION, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, \
+        0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0, 0                         \
+  }
 
 /**
  * Zero-fills *opts and sets opts->version = version.
@@ -295,9 +297,9 @@ IK_API int64_t ik_client_connections_opened(const ik_client *client);
  * The token stays cancelled until ik_cancel_token_reset(). Thread-safe.
  */
 IK_API ik_status ik_cancel_token_new(ik_cancel_token **out, ik_error **out_err);
-IK_API void ik_cancel_token_cancel(ik_cancel_token *token);   /**< NULL-safe, async-signal-unsafe */
+IK_API void ik_cancel_token_cancel(ik_cancel_token *token);                /**< NULL-safe, async-signal-unsafe */
 IK_API int32_t ik_cancel_token_is_cancelled(const ik_cancel_token *token); /**< 1 if the token is cancelled, else 0 */
-IK_API void ik_cancel_token_reset(ik_cancel_token *token);    /**< NULL-safe */
+IK_API void ik_cancel_token_reset(ik_cancel_token *token);                 /**< NULL-safe */
 /** Frees the token. It must not be in use by a call. NULL-safe. */
 IK_API void ik_cancel_token_free(ik_cancel_token *token);
 
@@ -308,24 +310,25 @@ IK_API void ik_cancel_token_free(ik_cancel_token *token);
  * `const ik_call_options *` that may be NULL (client defaults). Zero means
  * "use the client's value". */
 typedef struct ik_call_options {
-  uint32_t version;                /**< IK_CALL_OPTIONS_VERSION */
-  int64_t connect_timeout_ms;      /**< 0 = the client's value */
-  int64_t attempt_timeout_ms;      /**< per attempt; 0 = the client's value */
-  int64_t deadline_ms;             /**< overall deadline for this call, measured from its start */
-  int32_t max_retries;             /**< -1 = no retries */
+  uint32_t version;                 /**< IK_CALL_OPTIONS_VERSION */
+  int64_t connect_timeout_ms;       /**< 0 = the client's value */
+  int64_t attempt_timeout_ms;       /**< per attempt; 0 = the client's value */
+  int64_t deadline_ms;              /**< overall deadline for this call, measured from its start */
+  int32_t max_retries;              /**< -1 = no retries */
   ik_optbool retry_ambiguous_posts; /**< IK_OPTBOOL_UNSET = the client's IK_CLIENT_RETRY_AMBIGUOUS_POSTS flag */
-  ik_cancel_token *cancel;         /**< borrowed for the duration of the call */
+  ik_cancel_token *cancel;          /**< borrowed for the duration of the call */
   /** Extra request headers, each "Name: value" (e.g. "Prefer: example=full").
    * They cannot replace Authorization, Fastly-Key, Content-Type or Host
    * (IK_STATUS_INVALID_ARGUMENT). Copied for the call. */
   const char *const *extra_headers;
-  size_t extra_headers_count;      /**< number of entries in extra_headers */
+  size_t extra_headers_count; /**< number of entries in extra_headers */
 } ik_call_options;
 
 /** Version of the ik_call_options layout declared by this header. */
 #define IK_CALL_OPTIONS_VERSION 1
 /** Static initialiser: version set, every other field zero (the client's values). */
-#define IK_CALL_OPTIONS_INIT { IK_CALL_OPTIONS_VERSION, 0, 0, 0, 0, 0, NULL, NULL, 0 }
+#define IK_CALL_OPTIONS_INIT \
+  { IK_CALL_OPTIONS_VERSION, 0, 0, 0, 0, 0, NULL, NULL, 0 }
 
 /** Zero-fills *opts and sets its version. Errors as ik_client_options_init. */
 IK_API ik_status ik_call_options_init(ik_call_options *opts, uint32_t version, ik_error **out_err);

@@ -63,16 +63,16 @@
 IK_BEGIN_DECLS
 
 /** Opaque handle types (defined by the library; see the topic headers). */
-typedef struct ik_error ik_error;                 /**< error.h */
-typedef struct ik_client ik_client;               /**< client.h */
-typedef struct ik_cancel_token ik_cancel_token;   /**< client.h */
-typedef struct ik_response ik_response;           /**< response.h */
-typedef struct ik_page ik_page;                   /**< pager.h */
-typedef struct ik_pager ik_pager;                 /**< pager.h */
-typedef struct ik_openai_invite ik_openai_invite; /**< openai.h */
-typedef struct ik_deletion ik_deletion;           /**< response.h */
-typedef struct ik_twilio_invite ik_twilio_invite; /**< twilio.h */
-typedef struct ik_twilio_user ik_twilio_user;     /**< twilio.h */
+typedef struct ik_error ik_error;                         /**< error.h */
+typedef struct ik_client ik_client;                       /**< client.h */
+typedef struct ik_cancel_token ik_cancel_token;           /**< client.h */
+typedef struct ik_response ik_response;                   /**< response.h */
+typedef struct ik_page ik_page;                           /**< pager.h */
+typedef struct ik_pager ik_pager;                         /**< pager.h */
+typedef struct ik_openai_invite ik_openai_invite;         /**< openai.h */
+typedef struct ik_deletion ik_deletion;                   /**< response.h */
+typedef struct ik_twilio_invite ik_twilio_invite;         /**< twilio.h */
+typedef struct ik_twilio_user ik_twilio_user;             /**< twilio.h */
 typedef struct ik_fastly_invitation ik_fastly_invitation; /**< fastly.h */
 
 /* ------------------------------------------------------------------------ */
@@ -92,19 +92,21 @@ typedef int32_t ik_status;
 #define IK_STATUS_CANCELLED          7  /**< cancel token triggered or a callback asked to stop */
 #define IK_STATUS_BAD_REQUEST        8  /**< HTTP 400 */
 #define IK_STATUS_AUTHENTICATION     9  /**< HTTP 401 */
-#define IK_STATUS_PERMISSION_DENIED 10  /**< HTTP 403 */
-#define IK_STATUS_NOT_FOUND         11  /**< HTTP 404 */
-#define IK_STATUS_CONFLICT          12  /**< HTTP 409 */
-#define IK_STATUS_UNPROCESSABLE     13  /**< HTTP 422 */
-#define IK_STATUS_RATE_LIMITED      14  /**< HTTP 429 */
-#define IK_STATUS_SERVER_ERROR      15  /**< HTTP 5xx */
-#define IK_STATUS_HTTP_OTHER        16  /**< any other unexpected HTTP status (incl. refused redirects) */
-#define IK_STATUS_PARSE             17  /**< malformed or unexpected response body */
+#define IK_STATUS_PERMISSION_DENIED  10 /**< HTTP 403 */
+#define IK_STATUS_NOT_FOUND          11 /**< HTTP 404 */
+#define IK_STATUS_CONFLICT           12 /**< HTTP 409 */
+#define IK_STATUS_UNPROCESSABLE      13 /**< HTTP 422 */
+#define IK_STATUS_RATE_LIMITED       14 /**< HTTP 429 */
+#define IK_STATUS_SERVER_ERROR       15 /**< HTTP 5xx */
+#define IK_STATUS_HTTP_OTHER         16 /**< any other unexpected HTTP status (incl. refused redirects) */
+#define IK_STATUS_PARSE              17 /**< malformed or unexpected response body */
 #define IK_STATUS_RESPONSE_TOO_LARGE 18 /**< response exceeded max_response_bytes */
-#define IK_STATUS_NO_CREDENTIALS    19  /**< no credentials configured for the provider */
-#define IK_STATUS_UNSUPPORTED       20  /**< feature not available in this build */
-#define IK_STATUS_INTERNAL          21  /**< a bug in invitekit; the message says more */
-#define IK_STATUS_WOULD_BLOCK       22  /**< a blocking call or wait on the client's own I/O thread (async.h); an operation not complete yet (since 0.2.1) */
+#define IK_STATUS_NO_CREDENTIALS     19 /**< no credentials configured for the provider */
+#define IK_STATUS_UNSUPPORTED        20 /**< feature not available in this build */
+#define IK_STATUS_INTERNAL           21 /**< a bug in invitekit; the message says more */
+#define IK_STATUS_WOULD_BLOCK                                                                                    \
+  22 /**< a blocking call or wait on the client's own I/O thread (async.h); an operation not complete yet (since \
+        0.2.1) */
 
 /** Static English text for a status; never NULL (unknown values give "unknown status"). */
 IK_API const char *ik_status_str(ik_status status);
@@ -130,7 +132,7 @@ typedef int32_t ik_optbool;
 /** Input: not set (not sent / the default applies). Output: absent or JSON null. */
 #define IK_OPTBOOL_UNSET 0
 /** true */
-#define IK_OPTBOOL_TRUE  1
+#define IK_OPTBOOL_TRUE 1
 /** false */
 #define IK_OPTBOOL_FALSE 2
 
@@ -145,13 +147,13 @@ typedef int32_t ik_optbool;
  * They report what happened through `int32_t *out_outcome`:
  */
 /** Already there before the call, and it matches what was asked (role, attributes given). */
-#define IK_ENSURE_PRESENT           1
+#define IK_ENSURE_PRESENT 1
 /** Already there before the call, but with another role or other attributes (left unchanged). */
 #define IK_ENSURE_PRESENT_DIFFERENT 2
 /** Absent; this call created it. */
-#define IK_ENSURE_CREATED           3
+#define IK_ENSURE_CREATED 3
 /** Absent; this call's create failed ambiguously, and a second lookup found the object it created. */
-#define IK_ENSURE_RECOVERED         4
+#define IK_ENSURE_RECOVERED 4
 
 /** "present", "present_different", "created", "recovered", or "unknown"; never NULL. */
 IK_API const char *ik_ensure_outcome_name(int32_t outcome);
@@ -173,13 +175,14 @@ typedef void (*ik_free_cb)(void *user_data);
  * with ik_buf_dispose(). On failure the buffer is left empty.
  */
 typedef struct ik_buf {
-  uint8_t *data; /**< library-allocated contents, followed by a NUL byte; NULL when empty */
-  size_t len;    /**< length of data in bytes, not counting the trailing NUL */
+  uint8_t *data;   /**< library-allocated contents, followed by a NUL byte; NULL when empty */
+  size_t len;      /**< length of data in bytes, not counting the trailing NUL */
   size_t reserved; /**< library use; do not touch */
 } ik_buf;
 
 /** Static initialiser for an empty ik_buf. */
-#define IK_BUF_INIT { NULL, 0, 0 }
+#define IK_BUF_INIT \
+  { NULL, 0, 0 }
 
 /** Zero-initialises *buf. NULL-safe. */
 IK_API void ik_buf_init(ik_buf *buf);
@@ -199,9 +202,9 @@ IK_API void ik_version(int32_t *major, int32_t *minor, int32_t *patch);
  * header and library agree. Bindings check it once at start-up. */
 IK_API const char *ik_abi_version(void);
 
-#define IK_FEATURE_THREADS 0x1u /**< ik_client may be used from many threads at once */
-#define IK_FEATURE_HTTPS   0x2u /**< libcurl was built with TLS support */
-#define IK_FEATURE_HTTP2   0x4u /**< libcurl supports HTTP/2 */
+#define IK_FEATURE_THREADS    0x1u /**< ik_client may be used from many threads at once */
+#define IK_FEATURE_HTTPS      0x2u /**< libcurl was built with TLS support */
+#define IK_FEATURE_HTTP2      0x4u /**< libcurl supports HTTP/2 */
 #define IK_FEATURE_ASYNCH_DNS 0x8u /**< DNS resolution is cancellable (threaded resolver) */
 /** Bitmask of IK_FEATURE_* for this build and the libcurl it runs on. */
 IK_API uint32_t ik_features(void);

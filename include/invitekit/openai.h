@@ -55,7 +55,8 @@ typedef struct ik_openai_invite_create_params {
 /** Version of the ik_openai_invite_create_params layout declared by this header. */
 #define IK_OPENAI_INVITE_CREATE_PARAMS_VERSION 1
 /** Static initialiser: version set, every other field zero (unset). */
-#define IK_OPENAI_INVITE_CREATE_PARAMS_INIT { IK_OPENAI_INVITE_CREATE_PARAMS_VERSION, NULL, NULL, 0, NULL, 0 }
+#define IK_OPENAI_INVITE_CREATE_PARAMS_INIT \
+  { IK_OPENAI_INVITE_CREATE_PARAMS_VERSION, NULL, NULL, 0, NULL, 0 }
 /** Zero-fills *params and sets its version. Errors: IK_STATUS_INVALID_ARGUMENT
  * (NULL params, version 0 or newer than ik_openai_invite_create_params_version()). */
 IK_API ik_status ik_openai_invite_create_params_init(ik_openai_invite_create_params *params, uint32_t version,
@@ -67,8 +68,7 @@ IK_API uint32_t ik_openai_invite_create_params_version(void);
  * invite (ik_openai_invite_free). This POST is not retried after an ambiguous
  * failure unless enabled (see client.h). */
 IK_API ik_status ik_openai_invite_create(const ik_client *client, const ik_openai_invite_create_params *params,
-                                         const ik_call_options *call_opts, ik_openai_invite **out,
-                                         ik_error **out_err);
+                                         const ik_call_options *call_opts, ik_openai_invite **out, ik_error **out_err);
 
 /** Retrieves an invite by id (GET /organization/invites/{invite_id}). */
 IK_API ik_status ik_openai_invite_retrieve(const ik_client *client, const char *invite_id,
@@ -111,22 +111,24 @@ IK_API ik_status ik_openai_invite_delete(const ik_client *client, const char *in
  * Errors: as ik_openai_invite_create and ik_openai_invite_list; an error of a
  * lookup after an ambiguous create is returned with ik_error_is_ambiguous() = 1. */
 IK_API ik_status ik_openai_invite_ensure(const ik_client *client, const ik_openai_invite_create_params *params,
-                                         const ik_call_options *call_opts, ik_openai_invite **out,
-                                         int32_t *out_outcome, ik_error **out_err);
+                                         const ik_call_options *call_opts, ik_openai_invite **out, int32_t *out_outcome,
+                                         ik_error **out_err);
 
 /* --- Invite accessors (strings borrowed from the invite; NULL if absent) --- */
-IK_API const char *ik_openai_invite_object(const ik_openai_invite *inv);   /**< "organization.invite" */
-IK_API const char *ik_openai_invite_id(const ik_openai_invite *inv); /**< Borrowed; NULL when absent. */
-IK_API const char *ik_openai_invite_email(const ik_openai_invite *inv); /**< Borrowed; NULL when absent. */
-IK_API const char *ik_openai_invite_role(const ik_openai_invite *inv);     /**< "owner" | "reader" */
-IK_API const char *ik_openai_invite_status(const ik_openai_invite *inv);   /**< "accepted" | "expired" | "pending" */
+IK_API const char *ik_openai_invite_object(const ik_openai_invite *inv); /**< "organization.invite" */
+IK_API const char *ik_openai_invite_id(const ik_openai_invite *inv);     /**< Borrowed; NULL when absent. */
+IK_API const char *ik_openai_invite_email(const ik_openai_invite *inv);  /**< Borrowed; NULL when absent. */
+IK_API const char *ik_openai_invite_role(const ik_openai_invite *inv);   /**< "owner" | "reader" */
+IK_API const char *ik_openai_invite_status(const ik_openai_invite *inv); /**< "accepted" | "expired" | "pending" */
 /** Timestamps in Unix seconds (the API sends numbers). Each returns 1 and sets
  * *out when the field is a number, 0 when it is null or absent (null is thus
  * distinguishable from 0). created_at also reads the older field name
  * `invited_at` (the spec's name until mid-2025) when `created_at` is absent. */
 IK_API int32_t ik_openai_invite_created_at_unix(const ik_openai_invite *inv, int64_t *out);
-IK_API int32_t ik_openai_invite_expires_at_unix(const ik_openai_invite *inv, int64_t *out); /**< 1 and *out when present, else 0. */
-IK_API int32_t ik_openai_invite_accepted_at_unix(const ik_openai_invite *inv, int64_t *out); /**< 1 and *out when present, else 0. */
+IK_API int32_t ik_openai_invite_expires_at_unix(const ik_openai_invite *inv,
+                                                int64_t *out); /**< 1 and *out when present, else 0. */
+IK_API int32_t ik_openai_invite_accepted_at_unix(const ik_openai_invite *inv,
+                                                 int64_t *out); /**< 1 and *out when present, else 0. */
 /** Projects (an absent "projects" field reads as an empty list; see
  * ik_openai_invite_has_projects). ik_openai_invite_project_at returns 1 and
  * sets *id and *role (borrowed; NULL when absent; either pointer may be NULL)

@@ -59,10 +59,10 @@ IK_BEGIN_DECLS
 
 /** Options for list operations and pagers. Zero means default. */
 typedef struct ik_list_options {
-  uint32_t version;      /**< IK_LIST_OPTIONS_VERSION */
-  int32_t page_size;     /**< items per request; 0 = server default; clamped to the endpoint maximum; < 0 is invalid */
-  int64_t max_items;     /**< pagers stop after this many items; 0 = no limit; < 0 is invalid */
-  const char *cursor;    /**< resume point from ik_pager_cursor() or ik_page_next_cursor(); NULL = start */
+  uint32_t version;   /**< IK_LIST_OPTIONS_VERSION */
+  int32_t page_size;  /**< items per request; 0 = server default; clamped to the endpoint maximum; < 0 is invalid */
+  int64_t max_items;  /**< pagers stop after this many items; 0 = no limit; < 0 is invalid */
+  const char *cursor; /**< resume point from ik_pager_cursor() or ik_page_next_cursor(); NULL = start */
   /** Start from a cursor in the provider's own terms instead (not with `cursor`):
    * OpenAI: the invite id to list after (after=); Fastly: the page number
    * (page[number]=); Twilio: a next_page_url on the configured host, or a
@@ -73,7 +73,8 @@ typedef struct ik_list_options {
 /** Version of the ik_list_options layout declared by this header. */
 #define IK_LIST_OPTIONS_VERSION 1
 /** Static initialiser: version set, every other field zero (default). */
-#define IK_LIST_OPTIONS_INIT { IK_LIST_OPTIONS_VERSION, 0, 0, NULL, NULL }
+#define IK_LIST_OPTIONS_INIT \
+  { IK_LIST_OPTIONS_VERSION, 0, 0, NULL, NULL }
 
 /** Zero-fills *opts and sets its version.
  * Errors: IK_STATUS_INVALID_ARGUMENT (NULL opts, version 0 or newer than
@@ -103,9 +104,12 @@ IK_API const ik_response *ik_page_response(const ik_page *page);
 /** Typed items, BORROWED from the page (valid until ik_page_free). NULL when
  * the index is out of range or the page holds another kind. */
 IK_API const ik_openai_invite *ik_page_openai_invite_at(const ik_page *page, size_t i);
-IK_API const ik_twilio_invite *ik_page_twilio_invite_at(const ik_page *page, size_t i); /**< Borrowed; NULL when out of range or another kind. */
-IK_API const ik_twilio_user *ik_page_twilio_user_at(const ik_page *page, size_t i); /**< Borrowed; NULL when out of range or another kind. */
-IK_API const ik_fastly_invitation *ik_page_fastly_invitation_at(const ik_page *page, size_t i); /**< Borrowed; NULL when out of range or another kind. */
+IK_API const ik_twilio_invite *ik_page_twilio_invite_at(
+    const ik_page *page, size_t i); /**< Borrowed; NULL when out of range or another kind. */
+IK_API const ik_twilio_user *ik_page_twilio_user_at(const ik_page *page,
+                                                    size_t i); /**< Borrowed; NULL when out of range or another kind. */
+IK_API const ik_fastly_invitation *ik_page_fastly_invitation_at(
+    const ik_page *page, size_t i); /**< Borrowed; NULL when out of range or another kind. */
 
 /** Kind-generic item access, so that a caller that only prints or forwards
  * items never switches on the kind.
@@ -115,7 +119,9 @@ IK_API const ik_fastly_invitation *ik_page_fastly_invitation_at(const ik_page *p
  * page body; returns 1 and sets *data and *len (borrowed from the page; not
  * guaranteed to be NUL-terminated: always use len), 0 when i is out of range. */
 IK_API const char *ik_page_item_id(const ik_page *page, size_t i);
-IK_API int32_t ik_page_item_raw_json(const ik_page *page, size_t i, const uint8_t **data, size_t *len); /**< 1 and *data, *len (borrowed; not guaranteed to be NUL-terminated) when i is in range, else 0. */
+IK_API int32_t ik_page_item_raw_json(
+    const ik_page *page, size_t i, const uint8_t **data,
+    size_t *len); /**< 1 and *data, *len (borrowed; not guaranteed to be NUL-terminated) when i is in range, else 0. */
 
 /** OpenAI list metadata (NULL for other kinds). */
 IK_API const char *ik_page_openai_first_id(const ik_page *page);
@@ -123,22 +129,35 @@ IK_API const char *ik_page_openai_last_id(const ik_page *page); /**< Borrowed; N
 
 /** Twilio `meta` (NULL / 0 for other kinds or absent fields). */
 IK_API int32_t ik_page_twilio_page(const ik_page *page, int64_t *out);
-IK_API int32_t ik_page_twilio_page_size(const ik_page *page, int64_t *out); /**< 1 and *out when present; 0 for other kinds or when absent. */
-IK_API const char *ik_page_twilio_key(const ik_page *page); /**< Borrowed from the page; NULL for other kinds or when absent. */
-IK_API const char *ik_page_twilio_url(const ik_page *page); /**< Borrowed from the page; NULL for other kinds or when absent. */
-IK_API const char *ik_page_twilio_first_page_url(const ik_page *page); /**< Borrowed from the page; NULL for other kinds or when absent. */
-IK_API const char *ik_page_twilio_previous_page_url(const ik_page *page); /**< Borrowed from the page; NULL for other kinds or when absent. */
-IK_API const char *ik_page_twilio_next_page_url(const ik_page *page); /**< Borrowed from the page; NULL for other kinds or when absent. */
+IK_API int32_t ik_page_twilio_page_size(
+    const ik_page *page, int64_t *out); /**< 1 and *out when present; 0 for other kinds or when absent. */
+IK_API const char *ik_page_twilio_key(
+    const ik_page *page); /**< Borrowed from the page; NULL for other kinds or when absent. */
+IK_API const char *ik_page_twilio_url(
+    const ik_page *page); /**< Borrowed from the page; NULL for other kinds or when absent. */
+IK_API const char *ik_page_twilio_first_page_url(
+    const ik_page *page); /**< Borrowed from the page; NULL for other kinds or when absent. */
+IK_API const char *ik_page_twilio_previous_page_url(
+    const ik_page *page); /**< Borrowed from the page; NULL for other kinds or when absent. */
+IK_API const char *ik_page_twilio_next_page_url(
+    const ik_page *page); /**< Borrowed from the page; NULL for other kinds or when absent. */
 
 /** Fastly `links` and `meta` (NULL / 0 for other kinds or absent fields). */
 IK_API const char *ik_page_fastly_link_first(const ik_page *page);
-IK_API const char *ik_page_fastly_link_last(const ik_page *page); /**< Borrowed from the page; NULL for other kinds or when absent. */
-IK_API const char *ik_page_fastly_link_prev(const ik_page *page); /**< Borrowed from the page; NULL for other kinds or when absent. */
-IK_API const char *ik_page_fastly_link_next(const ik_page *page); /**< Borrowed from the page; NULL for other kinds or when absent. */
-IK_API int32_t ik_page_fastly_current_page(const ik_page *page, int64_t *out); /**< 1 and *out when present; 0 for other kinds or when absent. */
-IK_API int32_t ik_page_fastly_per_page(const ik_page *page, int64_t *out); /**< 1 and *out when present; 0 for other kinds or when absent. */
-IK_API int32_t ik_page_fastly_record_count(const ik_page *page, int64_t *out); /**< 1 and *out when present; 0 for other kinds or when absent. */
-IK_API int32_t ik_page_fastly_total_pages(const ik_page *page, int64_t *out); /**< 1 and *out when present; 0 for other kinds or when absent. */
+IK_API const char *ik_page_fastly_link_last(
+    const ik_page *page); /**< Borrowed from the page; NULL for other kinds or when absent. */
+IK_API const char *ik_page_fastly_link_prev(
+    const ik_page *page); /**< Borrowed from the page; NULL for other kinds or when absent. */
+IK_API const char *ik_page_fastly_link_next(
+    const ik_page *page); /**< Borrowed from the page; NULL for other kinds or when absent. */
+IK_API int32_t ik_page_fastly_current_page(
+    const ik_page *page, int64_t *out); /**< 1 and *out when present; 0 for other kinds or when absent. */
+IK_API int32_t ik_page_fastly_per_page(const ik_page *page,
+                                       int64_t *out); /**< 1 and *out when present; 0 for other kinds or when absent. */
+IK_API int32_t ik_page_fastly_record_count(
+    const ik_page *page, int64_t *out); /**< 1 and *out when present; 0 for other kinds or when absent. */
+IK_API int32_t ik_page_fastly_total_pages(
+    const ik_page *page, int64_t *out); /**< 1 and *out when present; 0 for other kinds or when absent. */
 
 /** Frees the page and every item borrowed from it. NULL-safe. */
 IK_API void ik_page_free(ik_page *page);
@@ -167,14 +186,17 @@ IK_API ik_status ik_pager_next_page(ik_pager *pager, const ik_call_options *call
  * only when the current one is used up. IK_STATUS_INVALID_ARGUMENT if the
  * pager yields another kind.
  */
-IK_API ik_status ik_pager_next_openai_invite(ik_pager *pager, const ik_call_options *call_opts,
-                                             ik_openai_invite **out, ik_error **out_err);
-IK_API ik_status ik_pager_next_twilio_invite(ik_pager *pager, const ik_call_options *call_opts,
-                                             ik_twilio_invite **out, ik_error **out_err); /**< Next Twilio invite, owned (ik_twilio_invite_free); NULL when over. */
-IK_API ik_status ik_pager_next_twilio_user(ik_pager *pager, const ik_call_options *call_opts,
-                                           ik_twilio_user **out, ik_error **out_err); /**< Next Twilio user, owned (ik_twilio_user_free); NULL when over. */
-IK_API ik_status ik_pager_next_fastly_invitation(ik_pager *pager, const ik_call_options *call_opts,
-                                                 ik_fastly_invitation **out, ik_error **out_err); /**< Next Fastly invitation, owned (ik_fastly_invitation_free); NULL when over. */
+IK_API ik_status ik_pager_next_openai_invite(ik_pager *pager, const ik_call_options *call_opts, ik_openai_invite **out,
+                                             ik_error **out_err);
+IK_API ik_status ik_pager_next_twilio_invite(
+    ik_pager *pager, const ik_call_options *call_opts, ik_twilio_invite **out,
+    ik_error **out_err); /**< Next Twilio invite, owned (ik_twilio_invite_free); NULL when over. */
+IK_API ik_status
+ik_pager_next_twilio_user(ik_pager *pager, const ik_call_options *call_opts, ik_twilio_user **out,
+                          ik_error **out_err); /**< Next Twilio user, owned (ik_twilio_user_free); NULL when over. */
+IK_API ik_status ik_pager_next_fastly_invitation(
+    ik_pager *pager, const ik_call_options *call_opts, ik_fastly_invitation **out,
+    ik_error **out_err); /**< Next Fastly invitation, owned (ik_fastly_invitation_free); NULL when over. */
 
 /** Items delivered so far (by pages and by items). */
 IK_API int64_t ik_pager_items_delivered(const ik_pager *pager);

@@ -51,9 +51,9 @@ inline const ik_response *response_of(const ItemBase *item) { return item ? item
 #define IK_UNIX_ACCESSOR(NAME, TYPE, FIELD) \
   IK_API int32_t NAME(const TYPE *o, int64_t *out) { return o ? ik::detail::unix_of(o->FIELD, out) : 0; }
 // raw JSON, response and free for an item type
-#define IK_ITEM_COMMON(PREFIX, TYPE)                                                                       \
-  IK_API int32_t PREFIX##_raw_json(const TYPE *o, const uint8_t **data, size_t *len) {                    \
-    return ik::detail::json_of(o, data, len);                                                              \
-  }                                                                                                        \
-  IK_API const ik_response *PREFIX##_response(const TYPE *o) { return ik::detail::response_of(o); }       \
+#define IK_ITEM_COMMON(PREFIX, TYPE)                                                                \
+  IK_API int32_t PREFIX##_raw_json(const TYPE *o, const uint8_t **data, size_t *len) {              \
+    return ik::detail::json_of(o, data, len);                                                       \
+  }                                                                                                 \
+  IK_API const ik_response *PREFIX##_response(const TYPE *o) { return ik::detail::response_of(o); } \
   IK_API void PREFIX##_free(TYPE *o) { delete o; }

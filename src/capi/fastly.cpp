@@ -14,15 +14,12 @@ extern "C" {
 
 IK_API ik_status ik_fastly_invitation_create_params_init(ik_fastly_invitation_create_params *params, uint32_t version,
                                                          ik_error **out_err) {
-  return init_struct(params, version, IK_FASTLY_INVITATION_CREATE_PARAMS_VERSION,
-                     "ik_fastly_invitation_create_params", out_err);
+  return init_struct(params, version, IK_FASTLY_INVITATION_CREATE_PARAMS_VERSION, "ik_fastly_invitation_create_params",
+                     out_err);
 }
-IK_API uint32_t ik_fastly_invitation_create_params_version(void) {
-  return IK_FASTLY_INVITATION_CREATE_PARAMS_VERSION;
-}
+IK_API uint32_t ik_fastly_invitation_create_params_version(void) { return IK_FASTLY_INVITATION_CREATE_PARAMS_VERSION; }
 
-IK_API ik_status ik_fastly_invitation_create(const ik_client *client,
-                                             const ik_fastly_invitation_create_params *params,
+IK_API ik_status ik_fastly_invitation_create(const ik_client *client, const ik_fastly_invitation_create_params *params,
                                              const ik_call_options *call_opts, ik_fastly_invitation **out,
                                              ik_error **out_err) {
   return guard(out_err, [&] {
@@ -38,14 +35,13 @@ IK_API ik_status ik_fastly_invitation_list(const ik_client *client, const ik_lis
   return list_page(client, make_list, nullptr, list_opts, call_opts, out, out_err);
 }
 
-IK_API ik_status ik_fastly_invitation_pager(const ik_client *client, const ik_list_options *list_opts,
-                                            ik_pager **out, ik_error **out_err) {
+IK_API ik_status ik_fastly_invitation_pager(const ik_client *client, const ik_list_options *list_opts, ik_pager **out,
+                                            ik_error **out_err) {
   return new_pager(client, make_list, nullptr, list_opts, out, out_err);
 }
 
 IK_API ik_status ik_fastly_invitation_delete(const ik_client *client, const char *invitation_id,
-                                             const ik_call_options *call_opts, ik_deletion **out,
-                                             ik_error **out_err) {
+                                             const ik_call_options *call_opts, ik_deletion **out, ik_error **out_err) {
   return guard(out_err, [&] {
     if (out) *out = nullptr;
     CallSettings cs = settings(client, call_opts);
@@ -53,8 +49,7 @@ IK_API ik_status ik_fastly_invitation_delete(const ik_client *client, const char
   });
 }
 
-IK_API ik_status ik_fastly_invitation_ensure(const ik_client *client,
-                                             const ik_fastly_invitation_create_params *params,
+IK_API ik_status ik_fastly_invitation_ensure(const ik_client *client, const ik_fastly_invitation_create_params *params,
                                              const ik_call_options *call_opts, ik_fastly_invitation **out,
                                              int32_t *out_outcome, ik_error **out_err) {
   return ensure_call(client, call_opts, out, out_outcome, out_err, [&](const CallSettings &cs, int32_t &outcome) {
@@ -94,7 +89,8 @@ IK_ITEM_COMMON(ik_fastly_invitation, ik_fastly_invitation)
 
 IK_API ik_status ik_fastly_invitation_create_start(const ik_client *client,
                                                    const ik_fastly_invitation_create_params *params,
-                                                   const ik_call_options *call_opts, ik_op_cb cb, void *user_data, ik_op **out_op, ik_error **out_err) {
+                                                   const ik_call_options *call_opts, ik_op_cb cb, void *user_data,
+                                                   ik_op **out_op, ik_error **out_err) {
   return start_call(client, call_opts, cb, user_data, out_op, out_err, [&] {
     require(params, "params");
     return fastly::create(*params);
@@ -102,12 +98,15 @@ IK_API ik_status ik_fastly_invitation_create_start(const ik_client *client,
 }
 
 IK_API ik_status ik_fastly_invitation_list_start(const ik_client *client, const ik_list_options *list_opts,
-                                                 const ik_call_options *call_opts, ik_op_cb cb, void *user_data, ik_op **out_op, ik_error **out_err) {
-  return start_call(client, call_opts, cb, user_data, out_op, out_err, [&] { return list_call(make_list, nullptr, list_opts); });
+                                                 const ik_call_options *call_opts, ik_op_cb cb, void *user_data,
+                                                 ik_op **out_op, ik_error **out_err) {
+  return start_call(client, call_opts, cb, user_data, out_op, out_err,
+                    [&] { return list_call(make_list, nullptr, list_opts); });
 }
 
 IK_API ik_status ik_fastly_invitation_delete_start(const ik_client *client, const char *invitation_id,
-                                                   const ik_call_options *call_opts, ik_op_cb cb, void *user_data, ik_op **out_op, ik_error **out_err) {
+                                                   const ik_call_options *call_opts, ik_op_cb cb, void *user_data,
+                                                   ik_op **out_op, ik_error **out_err) {
   return start_call(client, call_opts, cb, user_data, out_op, out_err, [&] { return fastly::remove(invitation_id); });
 }
 

@@ -18,13 +18,10 @@ IK_API ik_status ik_openai_invite_create_params_init(ik_openai_invite_create_par
   return init_struct(params, version, IK_OPENAI_INVITE_CREATE_PARAMS_VERSION, "ik_openai_invite_create_params",
                      out_err);
 }
-IK_API uint32_t ik_openai_invite_create_params_version(void) {
-  return IK_OPENAI_INVITE_CREATE_PARAMS_VERSION;
-}
+IK_API uint32_t ik_openai_invite_create_params_version(void) { return IK_OPENAI_INVITE_CREATE_PARAMS_VERSION; }
 
 IK_API ik_status ik_openai_invite_create(const ik_client *client, const ik_openai_invite_create_params *params,
-                                         const ik_call_options *call_opts, ik_openai_invite **out,
-                                         ik_error **out_err) {
+                                         const ik_call_options *call_opts, ik_openai_invite **out, ik_error **out_err) {
   return guard(out_err, [&] {
     clear_out(out);
     CallSettings cs = settings(client, call_opts);
@@ -63,8 +60,8 @@ IK_API ik_status ik_openai_invite_delete(const ik_client *client, const char *in
 }
 
 IK_API ik_status ik_openai_invite_ensure(const ik_client *client, const ik_openai_invite_create_params *params,
-                                         const ik_call_options *call_opts, ik_openai_invite **out,
-                                         int32_t *out_outcome, ik_error **out_err) {
+                                         const ik_call_options *call_opts, ik_openai_invite **out, int32_t *out_outcome,
+                                         ik_error **out_err) {
   return ensure_call(client, call_opts, out, out_outcome, out_err, [&](const CallSettings &cs, int32_t &outcome) {
     require(params, "params");
     return openai::ensure(*client, *params, cs, outcome);
@@ -92,7 +89,8 @@ IK_ITEM_COMMON(ik_openai_invite, ik_openai_invite)
 // ---- non-blocking twins (async.h) ----
 
 IK_API ik_status ik_openai_invite_create_start(const ik_client *client, const ik_openai_invite_create_params *params,
-                                               const ik_call_options *call_opts, ik_op_cb cb, void *user_data, ik_op **out_op, ik_error **out_err) {
+                                               const ik_call_options *call_opts, ik_op_cb cb, void *user_data,
+                                               ik_op **out_op, ik_error **out_err) {
   return start_call(client, call_opts, cb, user_data, out_op, out_err, [&] {
     require(params, "params");
     return openai::create(*params);
@@ -100,17 +98,21 @@ IK_API ik_status ik_openai_invite_create_start(const ik_client *client, const ik
 }
 
 IK_API ik_status ik_openai_invite_retrieve_start(const ik_client *client, const char *invite_id,
-                                                 const ik_call_options *call_opts, ik_op_cb cb, void *user_data, ik_op **out_op, ik_error **out_err) {
+                                                 const ik_call_options *call_opts, ik_op_cb cb, void *user_data,
+                                                 ik_op **out_op, ik_error **out_err) {
   return start_call(client, call_opts, cb, user_data, out_op, out_err, [&] { return openai::retrieve(invite_id); });
 }
 
 IK_API ik_status ik_openai_invite_list_start(const ik_client *client, const ik_list_options *list_opts,
-                                             const ik_call_options *call_opts, ik_op_cb cb, void *user_data, ik_op **out_op, ik_error **out_err) {
-  return start_call(client, call_opts, cb, user_data, out_op, out_err, [&] { return list_call(make_list, nullptr, list_opts); });
+                                             const ik_call_options *call_opts, ik_op_cb cb, void *user_data,
+                                             ik_op **out_op, ik_error **out_err) {
+  return start_call(client, call_opts, cb, user_data, out_op, out_err,
+                    [&] { return list_call(make_list, nullptr, list_opts); });
 }
 
 IK_API ik_status ik_openai_invite_delete_start(const ik_client *client, const char *invite_id,
-                                               const ik_call_options *call_opts, ik_op_cb cb, void *user_data, ik_op **out_op, ik_error **out_err) {
+                                               const ik_call_options *call_opts, ik_op_cb cb, void *user_data,
+                                               ik_op **out_op, ik_error **out_err) {
   return start_call(client, call_opts, cb, user_data, out_op, out_err, [&] { return openai::remove(invite_id); });
 }
 

@@ -124,9 +124,7 @@ IK_API const char *ik_page_openai_last_id(const ik_page *p) {
 }
 
 namespace {
-bool is_twilio(const ik_page *p) {
-  return p && (p->kind == IK_KIND_TWILIO_INVITE || p->kind == IK_KIND_TWILIO_USER);
-}
+bool is_twilio(const ik_page *p) { return p && (p->kind == IK_KIND_TWILIO_INVITE || p->kind == IK_KIND_TWILIO_USER); }
 bool is_fastly(const ik_page *p) { return p && p->kind == IK_KIND_FASTLY_INVITATION; }
 }  // namespace
 IK_API int32_t ik_page_twilio_page(const ik_page *p, int64_t *out) {

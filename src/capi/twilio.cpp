@@ -26,9 +26,8 @@ extern "C" {
 // ---- v1 Channel Invites ----
 
 IK_API ik_status ik_twilio_invite_create(const ik_client *client, const char *service_sid, const char *channel_sid,
-                                         const char *identity, const char *role_sid,
-                                         const ik_call_options *call_opts, ik_twilio_invite **out,
-                                         ik_error **out_err) {
+                                         const char *identity, const char *role_sid, const ik_call_options *call_opts,
+                                         ik_twilio_invite **out, ik_error **out_err) {
   return guard(out_err, [&] {
     clear_out(out);
     CallSettings cs = settings(client, call_opts);
@@ -62,8 +61,8 @@ IK_API ik_status ik_twilio_invite_pager(const ik_client *client, const char *ser
 }
 
 IK_API ik_status ik_twilio_invite_delete(const ik_client *client, const char *service_sid, const char *channel_sid,
-                                         const char *invite_sid, const ik_call_options *call_opts,
-                                         ik_deletion **out, ik_error **out_err) {
+                                         const char *invite_sid, const ik_call_options *call_opts, ik_deletion **out,
+                                         ik_error **out_err) {
   return guard(out_err, [&] {
     if (out) *out = nullptr;
     CallSettings cs = settings(client, call_opts);
@@ -72,9 +71,8 @@ IK_API ik_status ik_twilio_invite_delete(const ik_client *client, const char *se
 }
 
 IK_API ik_status ik_twilio_invite_ensure(const ik_client *client, const char *service_sid, const char *channel_sid,
-                                         const char *identity, const char *role_sid,
-                                         const ik_call_options *call_opts, ik_twilio_invite **out,
-                                         int32_t *out_outcome, ik_error **out_err) {
+                                         const char *identity, const char *role_sid, const ik_call_options *call_opts,
+                                         ik_twilio_invite **out, int32_t *out_outcome, ik_error **out_err) {
   return ensure_call(client, call_opts, out, out_outcome, out_err, [&](const CallSettings &cs, int32_t &outcome) {
     return twilio::invite_ensure(*client, service_sid, channel_sid, identity, role_sid, cs, outcome);
   });
@@ -121,9 +119,8 @@ IK_API ik_status ik_twilio_user_fetch(const ik_client *client, const char *servi
   });
 }
 
-IK_API ik_status ik_twilio_user_list(const ik_client *client, const char *service_sid,
-                                     const ik_list_options *list_opts, const ik_call_options *call_opts,
-                                     ik_page **out, ik_error **out_err) {
+IK_API ik_status ik_twilio_user_list(const ik_client *client, const char *service_sid, const ik_list_options *list_opts,
+                                     const ik_call_options *call_opts, ik_page **out, ik_error **out_err) {
   return list_page(client, make_user_list, const_cast<char *>(service_sid), list_opts, call_opts, out, out_err);
 }
 
@@ -186,28 +183,34 @@ IK_ITEM_COMMON(ik_twilio_user, ik_twilio_user)
 
 IK_API ik_status ik_twilio_invite_create_start(const ik_client *client, const char *service_sid,
                                                const char *channel_sid, const char *identity, const char *role_sid,
-                                               const ik_call_options *call_opts, ik_op_cb cb, void *user_data, ik_op **out_op, ik_error **out_err) {
-  return start_call(client, call_opts, cb, user_data, out_op, out_err, [&] { return twilio::invite_create(service_sid, channel_sid, identity, role_sid); });
+                                               const ik_call_options *call_opts, ik_op_cb cb, void *user_data,
+                                               ik_op **out_op, ik_error **out_err) {
+  return start_call(client, call_opts, cb, user_data, out_op, out_err,
+                    [&] { return twilio::invite_create(service_sid, channel_sid, identity, role_sid); });
 }
 
-IK_API ik_status ik_twilio_invite_fetch_start(const ik_client *client, const char *service_sid,
-                                              const char *channel_sid, const char *invite_sid,
-                                              const ik_call_options *call_opts, ik_op_cb cb, void *user_data, ik_op **out_op, ik_error **out_err) {
-  return start_call(client, call_opts, cb, user_data, out_op, out_err, [&] { return twilio::invite_fetch(service_sid, channel_sid, invite_sid); });
+IK_API ik_status ik_twilio_invite_fetch_start(const ik_client *client, const char *service_sid, const char *channel_sid,
+                                              const char *invite_sid, const ik_call_options *call_opts, ik_op_cb cb,
+                                              void *user_data, ik_op **out_op, ik_error **out_err) {
+  return start_call(client, call_opts, cb, user_data, out_op, out_err,
+                    [&] { return twilio::invite_fetch(service_sid, channel_sid, invite_sid); });
 }
 
-IK_API ik_status ik_twilio_invite_list_start(const ik_client *client, const char *service_sid,
-                                             const char *channel_sid, const char *const *identities,
-                                             size_t identity_count, const ik_list_options *list_opts,
-                                             const ik_call_options *call_opts, ik_op_cb cb, void *user_data, ik_op **out_op, ik_error **out_err) {
+IK_API ik_status ik_twilio_invite_list_start(const ik_client *client, const char *service_sid, const char *channel_sid,
+                                             const char *const *identities, size_t identity_count,
+                                             const ik_list_options *list_opts, const ik_call_options *call_opts,
+                                             ik_op_cb cb, void *user_data, ik_op **out_op, ik_error **out_err) {
   InviteListArgs args{service_sid, channel_sid, identities, identity_count};
-  return start_call(client, call_opts, cb, user_data, out_op, out_err, [&] { return list_call(make_invite_list, &args, list_opts); });
+  return start_call(client, call_opts, cb, user_data, out_op, out_err,
+                    [&] { return list_call(make_invite_list, &args, list_opts); });
 }
 
 IK_API ik_status ik_twilio_invite_delete_start(const ik_client *client, const char *service_sid,
                                                const char *channel_sid, const char *invite_sid,
-                                               const ik_call_options *call_opts, ik_op_cb cb, void *user_data, ik_op **out_op, ik_error **out_err) {
-  return start_call(client, call_opts, cb, user_data, out_op, out_err, [&] { return twilio::invite_delete(service_sid, channel_sid, invite_sid); });
+                                               const ik_call_options *call_opts, ik_op_cb cb, void *user_data,
+                                               ik_op **out_op, ik_error **out_err) {
+  return start_call(client, call_opts, cb, user_data, out_op, out_err,
+                    [&] { return twilio::invite_delete(service_sid, channel_sid, invite_sid); });
 }
 
 IK_API ik_status ik_twilio_user_create_start(const ik_client *client, const char *service_sid,
@@ -220,20 +223,23 @@ IK_API ik_status ik_twilio_user_create_start(const ik_client *client, const char
 }
 
 IK_API ik_status ik_twilio_user_fetch_start(const ik_client *client, const char *service_sid,
-                                            const char *sid_or_identity, const ik_call_options *call_opts,
-                                            ik_op_cb cb, void *user_data, ik_op **out_op, ik_error **out_err) {
-  return start_call(client, call_opts, cb, user_data, out_op, out_err, [&] { return twilio::user_fetch(service_sid, sid_or_identity); });
+                                            const char *sid_or_identity, const ik_call_options *call_opts, ik_op_cb cb,
+                                            void *user_data, ik_op **out_op, ik_error **out_err) {
+  return start_call(client, call_opts, cb, user_data, out_op, out_err,
+                    [&] { return twilio::user_fetch(service_sid, sid_or_identity); });
 }
 
 IK_API ik_status ik_twilio_user_list_start(const ik_client *client, const char *service_sid,
                                            const ik_list_options *list_opts, const ik_call_options *call_opts,
                                            ik_op_cb cb, void *user_data, ik_op **out_op, ik_error **out_err) {
-  return start_call(client, call_opts, cb, user_data, out_op, out_err, [&] { return list_call(make_user_list, const_cast<char *>(service_sid), list_opts); });
+  return start_call(client, call_opts, cb, user_data, out_op, out_err,
+                    [&] { return list_call(make_user_list, const_cast<char *>(service_sid), list_opts); });
 }
 
 IK_API ik_status ik_twilio_user_update_start(const ik_client *client, const char *service_sid,
                                              const char *sid_or_identity, const ik_twilio_user_params *params,
-                                             const ik_call_options *call_opts, ik_op_cb cb, void *user_data, ik_op **out_op, ik_error **out_err) {
+                                             const ik_call_options *call_opts, ik_op_cb cb, void *user_data,
+                                             ik_op **out_op, ik_error **out_err) {
   return start_call(client, call_opts, cb, user_data, out_op, out_err, [&] {
     require(params, "params");
     return twilio::user_update(service_sid, sid_or_identity, *params);
@@ -241,9 +247,10 @@ IK_API ik_status ik_twilio_user_update_start(const ik_client *client, const char
 }
 
 IK_API ik_status ik_twilio_user_delete_start(const ik_client *client, const char *service_sid,
-                                             const char *sid_or_identity, const ik_call_options *call_opts,
-                                             ik_op_cb cb, void *user_data, ik_op **out_op, ik_error **out_err) {
-  return start_call(client, call_opts, cb, user_data, out_op, out_err, [&] { return twilio::user_delete(service_sid, sid_or_identity); });
+                                             const char *sid_or_identity, const ik_call_options *call_opts, ik_op_cb cb,
+                                             void *user_data, ik_op **out_op, ik_error **out_err) {
+  return start_call(client, call_opts, cb, user_data, out_op, out_err,
+                    [&] { return twilio::user_delete(service_sid, sid_or_identity); });
 }
 
 }  // extern "C"

@@ -22,7 +22,7 @@ struct RowOutcome {
   std::string provider_code;  // empty = absent
   std::string request_id;     // empty = absent
   int64_t retry_after_ms = -1;
-  std::string outcome;  // ok rows of an ensure: "created", "recovered", ... (empty = none)
+  std::string outcome;     // ok rows of an ensure: "created", "recovered", ... (empty = none)
   bool ambiguous = false;  // failed rows: the request may have taken effect (ik_error_is_ambiguous)
 
   static RowOutcome success(std::string id);
@@ -84,9 +84,9 @@ struct MemoryInput {
 
 struct BulkOptions {
   std::string input_path;
-  bool input_is_csv = true;  // false: one id per line (--from-file)
+  bool input_is_csv = true;             // false: one id per line (--from-file)
   const MemoryInput *memory = nullptr;  // when set: the rows to run (input_path only names them)
-  std::string results_path;  // empty: result lines go to stdout
+  std::string results_path;             // empty: result lines go to stdout
   bool resume = false;
   bool resume_skips = true;  // false: --resume only appends to the results file (sync: the plan decides)
   int concurrency = 4;

@@ -61,9 +61,8 @@ struct CreateInputs {
     p.role = a.role.empty() ? nullptr : a.role.c_str();
     p.roles = roles.empty() ? nullptr : roles.data();
     p.roles_count = roles.size();
-    p.limit_services = (a.limit_opt && a.limit_opt->count())
-                           ? (a.limit_services ? IK_OPTBOOL_TRUE : IK_OPTBOOL_FALSE)
-                           : IK_OPTBOOL_UNSET;
+    p.limit_services = (a.limit_opt && a.limit_opt->count()) ? (a.limit_services ? IK_OPTBOOL_TRUE : IK_OPTBOOL_FALSE)
+                                                             : IK_OPTBOOL_UNSET;
     p.customer_id = a.customer.empty() ? nullptr : a.customer.c_str();
     p.services = grants.refs.empty() ? nullptr : grants.refs.data();
     p.services_count = grants.refs.size();
@@ -110,9 +109,11 @@ BulkSpec create_spec(const Context &ctx) {
     }
     p.services = g.refs.empty() ? nullptr : g.refs.data();
     p.services_count = g.refs.size();
-    start_row_op([&](ik_op_cb cb, void *ud, ik_error **err) {
-      return ik_fastly_invitation_create_start(ctx.client, &p, &co, cb, ud, nullptr, err);
-    }, std::move(done));
+    start_row_op(
+        [&](ik_op_cb cb, void *ud, ik_error **err) {
+          return ik_fastly_invitation_create_start(ctx.client, &p, &co, cb, ud, nullptr, err);
+        },
+        std::move(done));
   };
   return spec;
 }
@@ -297,22 +298,22 @@ void add_fastly_commands(CLI::App &app, Runner &runner) {
       };
     });
   }
-  add_delete_command(inv, runner,
-                     {"Delete an invitation (DELETE /invitations/{id})", "Invitation id", "fastly invitations delete",
-                      IK_PROVIDER_FASTLY,
-                      [](const Context &ctx, const std::string &id, const ik_call_options &co, ik_op_cb cb,
-                         void *ud, ik_error **err) {
-                        return ik_fastly_invitation_delete_start(ctx.client, id.c_str(), &co, cb, ud, nullptr, err);
-                      },
-                      [](Context &ctx, const std::string &id) {
-                        ik_deletion *del = nullptr;
-                        ik_error *err = nullptr;
-                        const ik_call_options co = ctx.call_options();
-                        check(ik_fastly_invitation_delete(ctx.client, id.c_str(), &co, &del, &err), &err);
-                        DeletionPtr owned(del);
-                        print_deletion(ctx, "invitation", owned.get());
-                        return kExitOk;
-                      }});
+  add_delete_command(
+      inv, runner,
+      {"Delete an invitation (DELETE /invitations/{id})", "Invitation id", "fastly invitations delete",
+       IK_PROVIDER_FASTLY,
+       [](const Context &ctx, const std::string &id, const ik_call_options &co, ik_op_cb cb, void *ud, ik_error **err) {
+         return ik_fastly_invitation_delete_start(ctx.client, id.c_str(), &co, cb, ud, nullptr, err);
+       },
+       [](Context &ctx, const std::string &id) {
+         ik_deletion *del = nullptr;
+         ik_error *err = nullptr;
+         const ik_call_options co = ctx.call_options();
+         check(ik_fastly_invitation_delete(ctx.client, id.c_str(), &co, &del, &err), &err);
+         DeletionPtr owned(del);
+         print_deletion(ctx, "invitation", owned.get());
+         return kExitOk;
+       }});
 }
 
 }  // namespace ikcli

@@ -98,9 +98,11 @@ BulkSpec create_spec(const Context &ctx) {
     ik_openai_invite_create_params p = IK_OPENAI_INVITE_CREATE_PARAMS_INIT;
     ProjectList pl;
     if (std::string e = params_from_row(row, &p, &pl); !e.empty()) return done(RowOutcome::invalid(e));
-    start_row_op([&](ik_op_cb cb, void *ud, ik_error **err) {
-      return ik_openai_invite_create_start(ctx.client, &p, &co, cb, ud, nullptr, err);
-    }, std::move(done));
+    start_row_op(
+        [&](ik_op_cb cb, void *ud, ik_error **err) {
+          return ik_openai_invite_create_start(ctx.client, &p, &co, cb, ud, nullptr, err);
+        },
+        std::move(done));
   };
   return spec;
 }
@@ -326,8 +328,9 @@ void add_openai_commands(CLI::App &app, Runner &runner) {
   add_delete_command(
       invites, runner,
       {"Delete an invite (DELETE /organization/invites/{id})", "Invite id", "openai invites delete", IK_PROVIDER_OPENAI,
-       [](const Context &ctx, const std::string &id, const ik_call_options &co, ik_op_cb cb, void *ud,
-          ik_error **err) { return ik_openai_invite_delete_start(ctx.client, id.c_str(), &co, cb, ud, nullptr, err); },
+       [](const Context &ctx, const std::string &id, const ik_call_options &co, ik_op_cb cb, void *ud, ik_error **err) {
+         return ik_openai_invite_delete_start(ctx.client, id.c_str(), &co, cb, ud, nullptr, err);
+       },
        delete_one});
 
   // ---- the seed's verbs ----

@@ -279,16 +279,17 @@ BulkSpec user_create_spec(const Context &ctx, const std::shared_ptr<UserArgs> &a
     p.friendly_name = row.get_nonempty("friendly_name");
     p.attributes = row.get_nonempty("attributes");
     p.role_sid = row.get_nonempty("role");
-    start_row_op([&](ik_op_cb cb, void *ud, ik_error **err) {
-      return ik_twilio_user_create_start(ctx.client, a->service.c_str(), &p, &co, cb, ud, nullptr, err);
-    }, std::move(done));
+    start_row_op(
+        [&](ik_op_cb cb, void *ud, ik_error **err) {
+          return ik_twilio_user_create_start(ctx.client, a->service.c_str(), &p, &co, cb, ud, nullptr, err);
+        },
+        std::move(done));
   };
   return spec;
 }
 
 void add_user_commands(CLI::App *twilio, Runner &runner) {
-  CLI::App *users =
-      twilio->add_subcommand("users", "Chat v2 Users: create, ensure, get, list, update, delete, sync");
+  CLI::App *users = twilio->add_subcommand("users", "Chat v2 Users: create, ensure, get, list, update, delete, sync");
   users->require_subcommand(1);
   auto add_service = [](CLI::App *c, UserArgs &a) {
     c->add_option("--service", a.service, "Chat Service SID (IS...)")->required()->type_name("IS...");
@@ -410,7 +411,8 @@ void add_user_commands(CLI::App *twilio, Runner &runner) {
           std::string d;
           for (const auto &[col, have] : e.fields) {
             const char *want = row.get_nonempty(col);
-            if (want && have != want) d += (d.empty() ? "" : "; ") + col + " is '" + have + "', the file says '" + want + "'";
+            if (want && have != want)
+              d += (d.empty() ? "" : "; ") + col + " is '" + have + "', the file says '" + want + "'";
           }
           return d;
         };
@@ -517,15 +519,14 @@ void add_user_commands(CLI::App *twilio, Runner &runner) {
           validate_bulk_options(a->bulk);
           a->bulk.input_path = a->from_file;
           a->bulk.input_is_csv = false;
-          return run_bulk(
-              ctx,
-              delete_by_id_spec("twilio users delete", IK_PROVIDER_TWILIO,
-                                [&ctx, a](const std::string &id, const ik_call_options &co, ik_op_cb cb, void *ud,
-                                          ik_error **err) {
-                                  return ik_twilio_user_delete_start(ctx.client, a->service.c_str(), id.c_str(), &co,
-                                                                     cb, ud, nullptr, err);
-                                }),
-              a->bulk, runner.set_cancel_hook);
+          return run_bulk(ctx,
+                          delete_by_id_spec("twilio users delete", IK_PROVIDER_TWILIO,
+                                            [&ctx, a](const std::string &id, const ik_call_options &co, ik_op_cb cb,
+                                                      void *ud, ik_error **err) {
+                                              return ik_twilio_user_delete_start(ctx.client, a->service.c_str(),
+                                                                                 id.c_str(), &co, cb, ud, nullptr, err);
+                                            }),
+                          a->bulk, runner.set_cancel_hook);
         }
         if (who.empty()) throw CliError(kExitUsage, "twilio users delete: a user SID or identity is required");
         ik_deletion *del = nullptr;

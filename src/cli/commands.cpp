@@ -65,8 +65,9 @@ void add_delete_command(CLI::App *parent, Runner &runner, DeleteCommand d) {
         validate_bulk_options(st->bulk);
         st->bulk.input_path = st->from_file;
         st->bulk.input_is_csv = false;
-        auto del = [st, &ctx](const std::string &id, const ik_call_options &co, ik_op_cb cb, void *ud,
-                              ik_error **err) { return st->d.bulk_start(ctx, id, co, cb, ud, err); };
+        auto del = [st, &ctx](const std::string &id, const ik_call_options &co, ik_op_cb cb, void *ud, ik_error **err) {
+          return st->d.bulk_start(ctx, id, co, cb, ud, err);
+        };
         return run_bulk(ctx, delete_by_id_spec(st->d.operation, st->d.provider, del), st->bulk, runner.set_cancel_hook);
       }
       if (st->id.empty()) throw CliError(kExitUsage, st->d.operation + ": an ID is required (or --from-file FILE)");

@@ -32,11 +32,10 @@ void add_bulk_options(CLI::App *cmd, BulkOptions &opts);
 void validate_bulk_options(const BulkOptions &opts);
 
 // A bulk delete over a file of ids: `del` deletes one id with the given call options.
-BulkSpec delete_by_id_spec(
-    std::string operation, int32_t provider,
-    std::function<ik_status(const std::string &id, const ik_call_options &co, ik_op_cb cb, void *user_data,
-                            ik_error **err)>
-        start_delete);
+BulkSpec delete_by_id_spec(std::string operation, int32_t provider,
+                           std::function<ik_status(const std::string &id, const ik_call_options &co, ik_op_cb cb,
+                                                   void *user_data, ik_error **err)>
+                               start_delete);
 
 // `delete ID` or `delete --from-file FILE [bulk options]` for resources addressed by one id.
 struct DeleteCommand {

@@ -11,36 +11,26 @@ namespace ikcli {
 
 int exit_code_for(ik_status status, int32_t http_status) {
   switch (status) {
-    case IK_STATUS_OK:
-      return kExitOk;
+    case IK_STATUS_OK: return kExitOk;
     case IK_STATUS_INVALID_ARGUMENT:
-    case IK_STATUS_INVALID_UTF8:
-      return kExitUsage;
+    case IK_STATUS_INVALID_UTF8: return kExitUsage;
     case IK_STATUS_AUTHENTICATION:
     case IK_STATUS_PERMISSION_DENIED:
-    case IK_STATUS_NO_CREDENTIALS:
-      return kExitAuth;
-    case IK_STATUS_NOT_FOUND:
-      return kExitNotFound;
-    case IK_STATUS_RATE_LIMITED:
-      return kExitRateLimited;
-    case IK_STATUS_SERVER_ERROR:
-      return kExitServer;
+    case IK_STATUS_NO_CREDENTIALS: return kExitAuth;
+    case IK_STATUS_NOT_FOUND: return kExitNotFound;
+    case IK_STATUS_RATE_LIMITED: return kExitRateLimited;
+    case IK_STATUS_SERVER_ERROR: return kExitServer;
     case IK_STATUS_TRANSPORT:
     case IK_STATUS_TLS:
-    case IK_STATUS_TIMEOUT:
-      return kExitNetwork;
-    case IK_STATUS_CANCELLED:
-      return kExitCancelled;
+    case IK_STATUS_TIMEOUT: return kExitNetwork;
+    case IK_STATUS_CANCELLED: return kExitCancelled;
     case IK_STATUS_BAD_REQUEST:
     case IK_STATUS_CONFLICT:
-    case IK_STATUS_UNPROCESSABLE:
-      return kExitRejected;
+    case IK_STATUS_UNPROCESSABLE: return kExitRejected;
     case IK_STATUS_HTTP_OTHER:
       // Any other 4xx the API answered is a rejected request; 3xx etc. are "other".
       return (http_status >= 400 && http_status < 500) ? kExitRejected : kExitOther;
-    default:
-      return kExitOther;
+    default: return kExitOther;
   }
 }
 
@@ -104,9 +94,7 @@ ik_call_options Context::call_options() const {
   return o;
 }
 
-bool Context::deadline_passed() const {
-  return deadline && std::chrono::steady_clock::now() >= *deadline;
-}
+bool Context::deadline_passed() const { return deadline && std::chrono::steady_clock::now() >= *deadline; }
 
 std::string read_secret_file(const std::string &path) {
   std::ifstream in(path, std::ios::binary);

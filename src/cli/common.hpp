@@ -110,7 +110,7 @@ struct Context {
   ik_client *client = nullptr;        // owned by main
   ik_cancel_token *cancel = nullptr;  // owned by main
   Format format = Format::Json;
-  bool pretty = false;  // pretty-print JSON (stdout is a terminal)
+  bool pretty = false;        // pretty-print JSON (stdout is a terminal)
   bool format_given = false;  // -o/--output was given (else sync plans are tables on a terminal)
   int verbosity = 0;
   std::optional<std::chrono::steady_clock::time_point> deadline;

@@ -76,8 +76,7 @@ void append_string(std::string &out, std::string_view s) {
         out += "\\f";
         ++i;
         continue;
-      default:
-        break;
+      default: break;
     }
     if (c < 0x20 || c == 0x7F) {
       char buf[8];
@@ -128,8 +127,7 @@ std::string reformat(std::string_view text, bool pretty) {
       case ' ':
       case '\t':
       case '\n':
-      case '\r':
-        break;  // insignificant whitespace
+      case '\r': break;  // insignificant whitespace
       case '"':
         in_string = true;
         out.push_back(c);
@@ -164,9 +162,7 @@ std::string reformat(std::string_view text, bool pretty) {
         out.push_back(c);
         if (pretty) out.push_back(' ');
         break;
-      default:
-        out.push_back(c);
-        break;
+      default: out.push_back(c); break;
     }
   }
   return out;

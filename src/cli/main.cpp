@@ -200,9 +200,10 @@ int main(int argc, char **argv) {
       ->group(creds)
       ->type_name("FILE");
 
-  CLI::Option *output_opt = app.add_option("-o,--output", g.output, "json (default; pretty on a terminal, compact otherwise), ndjson or table")
-      ->group(out)
-      ->check(CLI::IsMember({"json", "ndjson", "table"}));
+  CLI::Option *output_opt = app.add_option("-o,--output", g.output,
+                                           "json (default; pretty on a terminal, compact otherwise), ndjson or table")
+                                ->group(out)
+                                ->check(CLI::IsMember({"json", "ndjson", "table"}));
   app.add_flag("-v,--verbose", g.verbosity, "Log requests (redacted) on stderr; -vv debug, -vvv trace")->group(out);
 
   add_openai_commands(app, runner);

@@ -10,13 +10,9 @@ namespace ikcli {
 
 namespace {
 
-std::string s(const char *p) {
-  return p ? std::string(p) : std::string();
-}
+std::string s(const char *p) { return p ? std::string(p) : std::string(); }
 
-std::string unix_or_empty(int32_t present, int64_t v) {
-  return present ? iso8601(v) : std::string();
-}
+std::string unix_or_empty(int32_t present, int64_t v) { return present ? iso8601(v) : std::string(); }
 
 std::string tri(int32_t v) {
   if (v == IK_OPTBOOL_TRUE) return "true";
@@ -109,14 +105,12 @@ std::vector<std::string> table_headers(int32_t kind) {
   switch (kind) {
     case IK_KIND_OPENAI_INVITE:
       return {"ID", "EMAIL", "ROLE", "STATUS", "CREATED_AT", "EXPIRES_AT", "ACCEPTED_AT", "PROJECTS"};
-    case IK_KIND_TWILIO_INVITE:
-      return {"SID", "IDENTITY", "ROLE_SID", "CHANNEL_SID", "CREATED_BY", "DATE_CREATED"};
+    case IK_KIND_TWILIO_INVITE: return {"SID", "IDENTITY", "ROLE_SID", "CHANNEL_SID", "CREATED_BY", "DATE_CREATED"};
     case IK_KIND_TWILIO_USER:
       return {"SID", "IDENTITY", "FRIENDLY_NAME", "ROLE_SID", "JOINED_CHANNELS", "ONLINE", "DATE_CREATED"};
     case IK_KIND_FASTLY_INVITATION:
       return {"ID", "EMAIL", "ROLE", "ROLES", "LIMIT_SERVICES", "STATUS_CODE", "CUSTOMER_ID", "CREATED_AT"};
-    default:
-      return {};
+    default: return {};
   }
 }
 
@@ -181,8 +175,7 @@ std::vector<std::string> table_row(const Item &item) {
            s(ik_fastly_invitation_created_at(inv))};
       break;
     }
-    default:
-      break;
+    default: break;
   }
   for (auto &v : r) v = cell(std::move(v));
   return r;

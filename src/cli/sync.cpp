@@ -59,8 +59,10 @@ class LineParser {
         const size_t start = i_;
         if (!skip_value()) return "bad value";
         value = std::string(s_.substr(start, i_ - start));
-        if (value == "null") value.clear();
-        else value = json::reformat(value, false);
+        if (value == "null")
+          value.clear();
+        else
+          value = json::reformat(value, false);
       }
       out->emplace_back(std::move(key), std::move(value));
       ws();
@@ -107,10 +109,14 @@ class LineParser {
     for (int k = 0; k < 4; ++k) {
       const char c = s_[i_++];
       v <<= 4;
-      if (c >= '0' && c <= '9') v |= static_cast<unsigned>(c - '0');
-      else if (c >= 'a' && c <= 'f') v |= static_cast<unsigned>(c - 'a' + 10);
-      else if (c >= 'A' && c <= 'F') v |= static_cast<unsigned>(c - 'A' + 10);
-      else return false;
+      if (c >= '0' && c <= '9')
+        v |= static_cast<unsigned>(c - '0');
+      else if (c >= 'a' && c <= 'f')
+        v |= static_cast<unsigned>(c - 'a' + 10);
+      else if (c >= 'A' && c <= 'F')
+        v |= static_cast<unsigned>(c - 'A' + 10);
+      else
+        return false;
     }
     *cp = v;
     return true;
@@ -246,8 +252,8 @@ Desired read_desired(const SyncResource &res, const SyncArgs &args) {
         const std::string name = lower(k);
         auto it = std::find(d.header.begin(), d.header.end(), name);
         if (it == d.header.end())
-          throw CliError(kExitUsage,
-                         path + ":" + std::to_string(lineno) + ": unknown key '" + k + "' (expected: " + known_list() + ")");
+          throw CliError(kExitUsage, path + ":" + std::to_string(lineno) + ": unknown key '" + k +
+                                         "' (expected: " + known_list() + ")");
         r.values[static_cast<size_t>(it - d.header.begin())] = v;
       }
       d.rows.push_back(std::move(r));
@@ -301,7 +307,7 @@ struct Entry {
   std::string id;
   std::string role;
   std::string detail;
-  long row = 0;       // desired file row (0: not in the file)
+  long row = 0;        // desired file row (0: not in the file)
   size_t desired = 0;  // index into Desired::rows (create)
 };
 
@@ -329,16 +335,22 @@ std::string entry_json(const Entry &e, const std::string &key_column) {
   j += ":";
   json::append_string(j, e.key);
   j += ",\"id\":";
-  if (e.id.empty()) j += "null";
-  else json::append_string(j, e.id);
+  if (e.id.empty())
+    j += "null";
+  else
+    json::append_string(j, e.id);
   j += ",\"role\":";
-  if (e.role.empty()) j += "null";
-  else json::append_string(j, e.role);
+  if (e.role.empty())
+    j += "null";
+  else
+    json::append_string(j, e.role);
   j += ",\"row\":";
   j += e.row ? std::to_string(e.row) : "null";
   j += ",\"detail\":";
-  if (e.detail.empty()) j += "null";
-  else json::append_string(j, e.detail);
+  if (e.detail.empty())
+    j += "null";
+  else
+    json::append_string(j, e.detail);
   j += "}";
   return j;
 }
@@ -359,14 +371,16 @@ void print_plan(const Context &ctx, const SyncResource &res, const std::vector<E
       }
       std::string key_header = res.key_column;
       for (char &ch : key_header) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-      std::string out = entries.empty() ? std::string() : render_table({"ACTION", key_header, "ID", "ROLE", "ROW", "DETAIL"}, rows);
+      std::string out =
+          entries.empty() ? std::string() : render_table({"ACTION", key_header, "ID", "ROLE", "ROW", "DETAIL"}, rows);
       char buf[400];
       std::snprintf(buf, sizeof buf,
                     "Plan: %ld to create, %ld to delete, %ld present, %ld present with a different %s (left "
                     "unchanged), %ld not in the file (%s).\n",
                     c.create, c.del, c.present, c.different, res.role_column.empty() ? "value" : "role/value", c.keep,
-                    res.prune_refusal.empty() ? (prune ? "kept: not pending" : "kept: add --prune to delete pending ones")
-                                              : "kept: never pruned");
+                    res.prune_refusal.empty()
+                        ? (prune ? "kept: not pending" : "kept: add --prune to delete pending ones")
+                        : "kept: never pruned");
       out += buf;
       write_stdout(out);
       return;
@@ -436,14 +450,16 @@ void add_sync_options(CLI::App *cmd, SyncArgs &args) {
   auto *apply = cmd->add_flag("--apply", args.apply, "Carry out the plan (default: only print it)");
   auto *dry = cmd->add_flag("--dry-run", args.dry_run, "Only print the plan (the default); exit 11 if it has changes");
   apply->excludes(dry);
-  cmd->add_flag("--prune", args.prune, "Also delete pending invitations that are not in the file (never accepted members)");
+  cmd->add_flag("--prune", args.prune,
+                "Also delete pending invitations that are not in the file (never accepted members)");
   add_bulk_options(cmd, args.bulk);
 }
 
 int run_sync(const Context &ctx, const SyncResource &res, SyncArgs &args,
              const std::function<void(std::function<void()>)> &set_cancel_hook) {
   const std::string op = res.operation + " sync";
-  if (args.prune && !res.prune_refusal.empty()) throw CliError(kExitUsage, op + ": --prune refused: " + res.prune_refusal);
+  if (args.prune && !res.prune_refusal.empty())
+    throw CliError(kExitUsage, op + ": --prune refused: " + res.prune_refusal);
   if (!args.apply && (args.bulk.resume || !args.bulk.results_path.empty()))
     throw CliError(kExitUsage, op + ": --results and --resume need --apply");
   validate_bulk_options(args.bulk);
@@ -473,7 +489,8 @@ int run_sync(const Context &ctx, const SyncResource &res, SyncArgs &args,
 
   std::vector<Entry> entries;
   Counts c;
-  const size_t role_col = static_cast<size_t>(std::find(d.header.begin(), d.header.end(), res.role_column) - d.header.begin());
+  const size_t role_col =
+      static_cast<size_t>(std::find(d.header.begin(), d.header.end(), res.role_column) - d.header.begin());
   for (size_t i = 0; i < d.rows.size(); ++i) {
     const MemoryRow &r = d.rows[i];
     Entry e;
@@ -491,9 +508,12 @@ int run_sync(const Context &ctx, const SyncResource &res, SyncArgs &args,
       e.role = it->second->role;
       e.detail = res.difference(row, *it->second);
       e.action = e.detail.empty() ? "present" : "present_different";
-      if (e.detail.empty()) ++c.present;
-      else ++c.different;
-      if (!it->second->pending && res.prune_refusal.empty()) e.detail += std::string(e.detail.empty() ? "" : "; ") + "accepted";
+      if (e.detail.empty())
+        ++c.present;
+      else
+        ++c.different;
+      if (!it->second->pending && res.prune_refusal.empty())
+        e.detail += std::string(e.detail.empty() ? "" : "; ") + "accepted";
     }
     entries.push_back(std::move(e));
   }
@@ -510,7 +530,9 @@ int run_sync(const Context &ctx, const SyncResource &res, SyncArgs &args,
       ++c.del;
     } else {
       e.action = "keep";
-      e.detail = x.pending ? "pending, not in the file" : "not in the file; " + (res.prune_refusal.empty() ? std::string("not pending") : "never pruned");
+      e.detail = x.pending
+                     ? "pending, not in the file"
+                     : "not in the file; " + (res.prune_refusal.empty() ? std::string("not pending") : "never pruned");
       ++c.keep;
     }
     entries.push_back(std::move(e));

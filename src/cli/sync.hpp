@@ -28,7 +28,7 @@ struct Existing {
 struct SyncResource {
   std::string operation;  // "openai invites"
   int32_t provider = IK_PROVIDER_NONE;
-  std::string key_column;         // "email" or "identity"
+  std::string key_column;  // "email" or "identity"
   bool key_case_insensitive = false;
   std::vector<std::string> columns;   // accepted columns/keys of the desired file
   std::vector<std::string> required;  // required columns/keys

@@ -40,7 +40,8 @@ bool one_of(const char *v, std::initializer_list<const char *> allowed) {
 
 void check_optbool(ik_optbool v, const char *what) {
   if (v != IK_OPTBOOL_UNSET && v != IK_OPTBOOL_TRUE && v != IK_OPTBOOL_FALSE)
-    fail(IK_STATUS_INVALID_ARGUMENT, std::string(what) + " must be IK_OPTBOOL_UNSET, IK_OPTBOOL_TRUE or IK_OPTBOOL_FALSE");
+    fail(IK_STATUS_INVALID_ARGUMENT,
+         std::string(what) + " must be IK_OPTBOOL_UNSET, IK_OPTBOOL_TRUE or IK_OPTBOOL_FALSE");
 }
 
 namespace {
@@ -63,7 +64,8 @@ std::optional<std::string> pick(const char *explicit_value, const char *what, bo
   }
   for (const char *n : env_names) {
     if (auto v = env(n, ignore_env)) {
-      if (!valid_utf8(*v)) fail(IK_STATUS_INVALID_UTF8, std::string("environment variable ") + n + " is not valid UTF-8");
+      if (!valid_utf8(*v))
+        fail(IK_STATUS_INVALID_UTF8, std::string("environment variable ") + n + " is not valid UTF-8");
       return v;
     }
   }
@@ -133,7 +135,8 @@ ClientConfig resolve_config(const ik_client_options *o) {
   }
   for (auto &p : cfg.providers) {
     for (const auto &h : p.static_headers) {
-      if (h.find_first_of("\r\n") != std::string::npos) fail(IK_STATUS_INVALID_ARGUMENT, "header values must not contain line breaks");
+      if (h.find_first_of("\r\n") != std::string::npos)
+        fail(IK_STATUS_INVALID_ARGUMENT, "header values must not contain line breaks");
     }
     if (p.auth_header.find_first_of("\r\n") != std::string::npos)
       fail(IK_STATUS_INVALID_ARGUMENT, "credentials must not contain line breaks");
@@ -141,9 +144,11 @@ ClientConfig resolve_config(const ik_client_options *o) {
 
   // ---- Transport ----
   check_text(o->user_agent_suffix, "user_agent_suffix", false);
-  cfg.user_agent = std::string("invitekit/") + IK_VERSION_STRING + " libcurl/" + curl_version_info(CURLVERSION_NOW)->version;
+  cfg.user_agent =
+      std::string("invitekit/") + IK_VERSION_STRING + " libcurl/" + curl_version_info(CURLVERSION_NOW)->version;
   if (o->user_agent_suffix && *o->user_agent_suffix) {
-    if (std::strpbrk(o->user_agent_suffix, "\r\n")) fail(IK_STATUS_INVALID_ARGUMENT, "user_agent_suffix must not contain line breaks");
+    if (std::strpbrk(o->user_agent_suffix, "\r\n"))
+      fail(IK_STATUS_INVALID_ARGUMENT, "user_agent_suffix must not contain line breaks");
     cfg.user_agent += " ";
     cfg.user_agent += o->user_agent_suffix;
   }
@@ -163,7 +168,8 @@ ClientConfig resolve_config(const ik_client_options *o) {
   auto &r = cfg.retry;
   if (o->max_retries < -1) fail(IK_STATUS_INVALID_ARGUMENT, "max_retries must be -1 (none), 0 (default) or positive");
   r.max_retries = o->max_retries == 0 ? 2 : (o->max_retries < 0 ? 0 : std::min(o->max_retries, kMaxRetries));
-  if (o->jitter < IK_JITTER_FULL || o->jitter > IK_JITTER_NONE) fail(IK_STATUS_INVALID_ARGUMENT, "jitter is not an IK_JITTER_* value");
+  if (o->jitter < IK_JITTER_FULL || o->jitter > IK_JITTER_NONE)
+    fail(IK_STATUS_INVALID_ARGUMENT, "jitter is not an IK_JITTER_* value");
   r.jitter = o->jitter;
   r.base_delay_ms = positive_or(o->retry_base_delay_ms, 500, "retry_base_delay_ms");
   r.max_delay_ms = positive_or(o->retry_max_delay_ms, 8000, "retry_max_delay_ms");
@@ -178,7 +184,8 @@ ClientConfig resolve_config(const ik_client_options *o) {
 
   // ---- Logging ----
   auto &lg = cfg.logger;
-  if (o->log_level < IK_LOG_OFF || o->log_level > IK_LOG_TRACE) fail(IK_STATUS_INVALID_ARGUMENT, "log_level is not an IK_LOG_* value");
+  if (o->log_level < IK_LOG_OFF || o->log_level > IK_LOG_TRACE)
+    fail(IK_STATUS_INVALID_ARGUMENT, "log_level is not an IK_LOG_* value");
   if (o->log_cb) {
     lg.cb = o->log_cb;
     lg.user_data = o->log_user_data;

@@ -52,8 +52,7 @@ bool read_digits(std::string_view s, size_t &pos, size_t n, int &out) {
 }
 
 int month_from_name(std::string_view m) {
-  static const char *names[] = {"jan", "feb", "mar", "apr", "may", "jun",
-                                "jul", "aug", "sep", "oct", "nov", "dec"};
+  static const char *names[] = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
   if (m.size() < 3) return 0;
   for (int i = 0; i < 12; ++i) {
     if (strncasecmp(m.data(), names[i], 3) == 0) return i + 1;
@@ -65,8 +64,7 @@ int month_from_name(std::string_view m) {
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
   }
   return true;
 }
@@ -276,8 +274,8 @@ bool same_origin(std::string_view a, std::string_view b) {
 namespace {
 bool secret_param(std::string_view key) {
   std::string k = to_lower(percent_decode(key));
-  static const char *needles[] = {"token", "key", "secret", "password", "passwd", "auth", "signature",
-                                  "sig", "credential", "session", "code"};
+  static const char *needles[] = {"token",     "key", "secret",     "password", "passwd", "auth",
+                                  "signature", "sig", "credential", "session",  "code"};
   for (const char *n : needles) {
     if (k.find(n) != std::string::npos) return true;
   }
@@ -382,8 +380,8 @@ std::optional<int64_t> parse_iso8601(std::string_view s) {
     if (pos != s.size()) return std::nullopt;
   }
   if (h > 23 || mi > 59 || sec > 60) return std::nullopt;
-  return days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 + h * 3600 + mi * 60 +
-         sec - offset;
+  return days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 + h * 3600 + mi * 60 + sec -
+         offset;
 }
 
 std::optional<int64_t> parse_http_date(std::string_view s) {
@@ -400,8 +398,8 @@ std::optional<int64_t> parse_http_date(std::string_view s) {
   int day = 0, mon = 0, year = 0, hh = 0, mm = 0, ss = 0;
   auto parse_time = [&](std::string_view tv) {
     size_t p = 0;
-    return read_digits(tv, p, 2, hh) && p < tv.size() && tv[p++] == ':' && read_digits(tv, p, 2, mm) &&
-           p < tv.size() && tv[p++] == ':' && read_digits(tv, p, 2, ss) && p == tv.size();
+    return read_digits(tv, p, 2, hh) && p < tv.size() && tv[p++] == ':' && read_digits(tv, p, 2, mm) && p < tv.size() &&
+           tv[p++] == ':' && read_digits(tv, p, 2, ss) && p == tv.size();
   };
   if (t.size() >= 5 && t[1].size() <= 2 && month_from_name(t[2])) {
     // IMF-fixdate: Sun, 06 Nov 1994 08:49:37 GMT
@@ -433,8 +431,8 @@ std::optional<int64_t> parse_http_date(std::string_view s) {
     return std::nullopt;
   }
   if (mon < 1 || day < 1 || day > 31 || hh > 23 || mm > 59 || ss > 60) return std::nullopt;
-  return days_from_civil(year, static_cast<unsigned>(mon), static_cast<unsigned>(day)) * 86400 + hh * 3600 +
-         mm * 60 + ss;
+  return days_from_civil(year, static_cast<unsigned>(mon), static_cast<unsigned>(day)) * 86400 + hh * 3600 + mm * 60 +
+         ss;
 }
 
 std::optional<int64_t> parse_int(std::string_view s) {

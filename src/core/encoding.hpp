@@ -43,10 +43,10 @@ std::string base64_encode(std::string_view in, bool url_safe = false, bool pad =
 std::optional<std::string> base64_decode(std::string_view in);  // accepts both alphabets, padding optional
 
 struct UrlParts {
-  std::string scheme;     // lower-case
-  std::string host;       // lower-case, without brackets
-  int port = 0;           // explicit or the scheme default
-  std::string path_query; // from the first '/' after the authority ("/" if empty)
+  std::string scheme;      // lower-case
+  std::string host;        // lower-case, without brackets
+  int port = 0;            // explicit or the scheme default
+  std::string path_query;  // from the first '/' after the authority ("/" if empty)
   bool has_userinfo = false;
 };
 std::optional<UrlParts> parse_url(std::string_view url);

@@ -22,16 +22,13 @@ namespace ik::detail {
 
 namespace {
 int64_t now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch())
       .count();
 }
 }  // namespace
 
 Engine::Engine(const ik_client &client)
-    : client_(client),
-      transport_(*client.transport),
-      queued_(client.cfg.completion_mode == IK_COMPLETIONS_QUEUED) {
+    : client_(client), transport_(*client.transport), queued_(client.cfg.completion_mode == IK_COMPLETIONS_QUEUED) {
   multi_ = curl_multi_init();
   if (!multi_) throw std::bad_alloc();
   curl_multi_setopt(multi_, CURLMOPT_MAX_TOTAL_CONNECTIONS, static_cast<long>(client.cfg.max_connections));
@@ -167,7 +164,8 @@ void Engine::attempt(ik_op *op) {
     CURL *e = transport_.easy_of(op->slot);
     curl_easy_setopt(e, CURLOPT_PRIVATE, op);
     const CURLMcode mc = curl_multi_add_handle(multi_, e);
-    if (mc != CURLM_OK) ik::detail::fail(IK_STATUS_INTERNAL, std::string("curl_multi_add_handle: ") + curl_multi_strerror(mc));
+    if (mc != CURLM_OK)
+      ik::detail::fail(IK_STATUS_INTERNAL, std::string("curl_multi_add_handle: ") + curl_multi_strerror(mc));
     op->transferring = true;
   } catch (...) {
     fail_current(op);
@@ -231,10 +229,11 @@ void Engine::cancel_now(ik_op *op, int32_t by) {
       break;
     }
   }
-  fail_op(op, transport_.cancelled(*op->ex, by,
-                                by == IK_CANCELLED_BY_CLIENT_FREE ? "cancelled: the client was freed"
-                                                                  : "cancelled during backoff")
-               .info());
+  fail_op(op, transport_
+                  .cancelled(*op->ex, by,
+                             by == IK_CANCELLED_BY_CLIENT_FREE ? "cancelled: the client was freed"
+                                                               : "cancelled during backoff")
+                  .info());
 }
 
 void Engine::fail_op(ik_op *op, ErrorInfo info) {

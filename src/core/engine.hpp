@@ -49,7 +49,7 @@ struct ik_op {
   ik::detail::Transport::Slot *slot = nullptr;
   bool transferring = false;
   bool token_attached = false;  // cs.cancel wakes the engine's multi handle
-  ik_pager *pager = nullptr;  // ik_pager_next_page_start: busy until completion
+  ik_pager *pager = nullptr;    // ik_pager_next_page_start: busy until completion
   std::atomic<int32_t> cancel_by{IK_CANCELLED_BY_NONE};
 
   // ---- the outcome (written once by the engine before the callback) ----
@@ -76,17 +76,29 @@ namespace ik::detail {
 template <class T>
 constexpr int32_t result_type_of();
 template <>
-constexpr int32_t result_type_of<ik_openai_invite>() { return IK_RESULT_OPENAI_INVITE; }
+constexpr int32_t result_type_of<ik_openai_invite>() {
+  return IK_RESULT_OPENAI_INVITE;
+}
 template <>
-constexpr int32_t result_type_of<ik_twilio_invite>() { return IK_RESULT_TWILIO_INVITE; }
+constexpr int32_t result_type_of<ik_twilio_invite>() {
+  return IK_RESULT_TWILIO_INVITE;
+}
 template <>
-constexpr int32_t result_type_of<ik_twilio_user>() { return IK_RESULT_TWILIO_USER; }
+constexpr int32_t result_type_of<ik_twilio_user>() {
+  return IK_RESULT_TWILIO_USER;
+}
 template <>
-constexpr int32_t result_type_of<ik_fastly_invitation>() { return IK_RESULT_FASTLY_INVITATION; }
+constexpr int32_t result_type_of<ik_fastly_invitation>() {
+  return IK_RESULT_FASTLY_INVITATION;
+}
 template <>
-constexpr int32_t result_type_of<ik_deletion>() { return IK_RESULT_DELETION; }
+constexpr int32_t result_type_of<ik_deletion>() {
+  return IK_RESULT_DELETION;
+}
 template <>
-constexpr int32_t result_type_of<ik_page>() { return IK_RESULT_PAGE; }
+constexpr int32_t result_type_of<ik_page>() {
+  return IK_RESULT_PAGE;
+}
 
 class Engine {
  public:

@@ -29,8 +29,8 @@ std::unique_lock<std::mutex> lock_ensure_key(const ik_client &client, std::strin
 // lookup() -> unique_ptr<T> (nullptr when absent); create() -> unique_ptr<T>;
 // matches(const T &) -> bool. Writes IK_ENSURE_* to *outcome.
 template <class T, class Lookup, class Create, class Matches>
-std::unique_ptr<T> ensure(const ik_client &client, std::string_view key, Lookup lookup, Create create,
-                          Matches matches, int32_t &outcome) {
+std::unique_ptr<T> ensure(const ik_client &client, std::string_view key, Lookup lookup, Create create, Matches matches,
+                          int32_t &outcome) {
   auto lock = lock_ensure_key(client, key);
   bool ambiguous = false;  // a create of ours may have taken effect
   std::optional<Error> last;

@@ -45,8 +45,8 @@ struct ErrorInfo {
   std::string provider_code;
   bool has_provider_message = false;
   std::string provider_message;
-  HeaderList fields;   // provider-specific extras (ik_error_field)
-  Headers headers;     // response headers of the last attempt
+  HeaderList fields;  // provider-specific extras (ik_error_field)
+  Headers headers;    // response headers of the last attempt
   bool has_request_id = false;
   std::string request_id;
   int64_t retry_after_ms = -1;  // -1 = none

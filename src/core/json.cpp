@@ -19,8 +19,7 @@ JsonElement parse_json(simdjson::dom::parser &parser, const std::string &body, s
   JsonElement root;
   auto err = parser.parse(body.data(), body.size(), false).get(root);
   if (err) {
-    fail(IK_STATUS_PARSE, std::string("malformed JSON in ") + std::string(what) + ": " +
-                              simdjson::error_message(err));
+    fail(IK_STATUS_PARSE, std::string("malformed JSON in ") + std::string(what) + ": " + simdjson::error_message(err));
   }
   return root;
 }

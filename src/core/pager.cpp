@@ -8,8 +8,7 @@
 
 namespace ik::detail {
 
-ListSpec make_list_spec(const Endpoint &ep, Scheme scheme, int32_t max_page_size, std::string path,
-                        PageParser parse) {
+ListSpec make_list_spec(const Endpoint &ep, Scheme scheme, int32_t max_page_size, std::string path, PageParser parse) {
   ListSpec s;
   s.ep = &ep;
   s.scheme = scheme;
@@ -350,8 +349,8 @@ std::unique_ptr<ik_page> ik_pager::follow_finish(const Request &req, ResponsePtr
   if (p->count() > 0) {
     const uint64_t ih = items_hash_of(*p);
     if (have_items_hash && ih == items_hash)
-      pagination_error(spec, "the server's pagination did not advance: the page at cursor '" +
-                                 shown_cursor(next_raw) + "' repeats the items of the previous page");
+      pagination_error(spec, "the server's pagination did not advance: the page at cursor '" + shown_cursor(next_raw) +
+                                 "' repeats the items of the previous page");
     have_items_hash = true;
     items_hash = ih;
   }

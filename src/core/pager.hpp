@@ -30,9 +30,9 @@ struct ListSpec {
   Scheme scheme = Scheme::AfterId;
   int32_t kind = IK_KIND_NONE;
   int32_t max_page_size = 100;
-  std::string path;                     // encoded path of the first page
+  std::string path;                                          // encoded path of the first page
   std::vector<std::pair<std::string, std::string>> filters;  // repeated query keys (Twilio Identity)
-  int32_t page_size = 0;                // 0 = server default (already clamped)
+  int32_t page_size = 0;                                     // 0 = server default (already clamped)
   PageParser parse = nullptr;
 };
 

@@ -23,8 +23,8 @@ const char *method_name(Method m);
 
 // One row of a provider's endpoint table.
 struct Endpoint {
-  int32_t provider;          // IK_PROVIDER_*
-  const char *operation;     // "invites.create"
+  int32_t provider;       // IK_PROVIDER_*
+  const char *operation;  // "invites.create"
   Method method;
   const char *path;          // template, "{}" marks an encoded path segment
   const char *accept;        // Accept header, nullptr for none

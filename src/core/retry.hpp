@@ -39,12 +39,12 @@ struct RetryInput {
   bool retry_ambiguous_posts = false;  // the caller allows repeating an ambiguous create
   int attempt = 1;                     // attempts made so far (1 = the first failed)
   int max_retries = 0;
-  int64_t server_delay_ms = -1;        // server-directed wait (server_delay_ms()), -1 = none
-  int64_t backoff_ms = 0;              // this attempt's jittered exponential backoff
+  int64_t server_delay_ms = -1;  // server-directed wait (server_delay_ms()), -1 = none
+  int64_t backoff_ms = 0;        // this attempt's jittered exponential backoff
   int64_t max_server_wait_ms = 0;
   int32_t server_wait_policy = IK_SERVER_WAIT_GIVE_UP;
   int64_t now_us = 0;
-  int64_t deadline_us = INT64_MAX;     // INT64_MAX = no deadline
+  int64_t deadline_us = INT64_MAX;  // INT64_MAX = no deadline
   int32_t http_status = 0;
 };
 

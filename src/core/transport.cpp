@@ -103,7 +103,7 @@ struct Transport::Slot {
   CURL *easy = nullptr;
   CURLM *multi = nullptr;  // blocking calls only, created on first use
   char errbuf[CURL_ERROR_SIZE] = {0};
-  int64_t t0_us = 0;       // when the attempt's transfer started
+  int64_t t0_us = 0;  // when the attempt's transfer started
   std::string body;
   Headers headers;
   int64_t max_bytes = 0;
@@ -119,7 +119,6 @@ struct Transport::Slot {
     if (easy) curl_easy_cleanup(easy);
   }
 };
-
 
 namespace {
 size_t write_cb(char *ptr, size_t size, size_t nmemb, void *ud) {
@@ -431,7 +430,6 @@ int64_t server_delay_ms(const Headers &h, int32_t http_status, int32_t provider)
   return -1;
 }
 
-
 namespace {
 // An error of the operation (provider and operation set).
 Error op_error(const Endpoint &ep, ik_status status, std::string message) {
@@ -462,9 +460,9 @@ void Transport::begin(Exchange &x, const Request &req, const CallSettings &cs) c
   }
   if (!req.absolute_url.empty()) {
     if (!same_origin(req.absolute_url, pc.base_url)) {
-      throw op_error(ep, IK_STATUS_INVALID_ARGUMENT, x.prefix + "refusing to send credentials to " +
-                                                  redact_url(req.absolute_url) +
-                                                  ": it is not on the configured base URL " + pc.base_url);
+      throw op_error(ep, IK_STATUS_INVALID_ARGUMENT,
+                     x.prefix + "refusing to send credentials to " + redact_url(req.absolute_url) +
+                         ": it is not on the configured base URL " + pc.base_url);
     }
     x.url = req.absolute_url;
   } else {
@@ -594,8 +592,8 @@ std::unique_ptr<ik_response> Transport::conclude(Exchange &x, Attempt &a, int64_
   if (a.cancelled_by != IK_CANCELLED_BY_NONE) {
     info.status = IK_STATUS_CANCELLED;
     info.cancelled_by = a.cancelled_by;
-    info.message = prefix + (a.cancelled_by == IK_CANCELLED_BY_CLIENT_FREE ? "cancelled: the client was freed"
-                                                                          : "cancelled");
+    info.message =
+        prefix + (a.cancelled_by == IK_CANCELLED_BY_CLIENT_FREE ? "cancelled: the client was freed" : "cancelled");
     info.ambiguous = ep.method == Method::Post && a.sent;
     info.headers = std::move(a.headers);
     throw Error(std::move(info));
@@ -744,9 +742,9 @@ void log_attempt(const Logger &log, const Exchange &x, const Transport::Attempt 
 std::unique_ptr<ik_response> Transport::execute(const Request &req, const CallSettings &cs) const {
   if (io_thread == this) {
     throw op_error(*req.ep, IK_STATUS_WOULD_BLOCK,
-                std::string(provider_traits(req.ep->provider).name) + " " + req.ep->operation +
-                    ": a blocking call on the client's own I/O thread (from a completion callback) would stall "
-                    "every non-blocking call of the client; use the _start variant there");
+                   std::string(provider_traits(req.ep->provider).name) + " " + req.ep->operation +
+                       ": a blocking call on the client's own I/O thread (from a completion callback) would stall "
+                       "every non-blocking call of the client; use the _start variant there");
   }
   Exchange x;
   begin(x, req, cs);

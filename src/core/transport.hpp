@@ -31,8 +31,8 @@ struct Exchange {
   const Request *req = nullptr;      // borrowed: outlives the exchange
   const CallSettings *cs = nullptr;  // borrowed: outlives the exchange
   std::string url;
-  std::string prefix;      // "OpenAI invites.create: "
-  std::string shown_url;   // the redacted URL, computed only when something shows it
+  std::string prefix;                 // "OpenAI invites.create: "
+  std::string shown_url;              // the redacted URL, computed only when something shows it
   curl_slist *headers = nullptr;      // what is sent: the endpoint's shared list or own_headers
   curl_slist *own_headers = nullptr;  // per-request copy (extra headers); wiped and freed by the destructor
   int64_t start_us = 0;

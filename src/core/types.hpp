@@ -28,8 +28,8 @@ using ResponsePtr = std::shared_ptr<const ik_response>;
 // Common part of every item: exchange metadata and the item's JSON.
 struct ItemBase {
   ResponsePtr resp;
-  std::string raw;          // item JSON for page items
-  bool raw_is_body = false; // single-object results: the JSON is resp->body
+  std::string raw;           // item JSON for page items
+  bool raw_is_body = false;  // single-object results: the JSON is resp->body
   const std::string &json() const { return raw_is_body ? resp->body : raw; }
 };
 }  // namespace ik::detail

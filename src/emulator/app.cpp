@@ -120,40 +120,43 @@ void deliver(const httplib::Request &req, httplib::Response &res, Reply reply, c
   auto body = std::make_shared<std::string>(std::move(reply.body));
   const std::string &type = reply.content_type;
   switch (action) {
-  case FaultAction::Reset:
-    abort_connection(req);
-    res.set_content_provider(1, "application/octet-stream", [](std::size_t, std::size_t, httplib::DataSink &) { return false; });
-    return;
-  case FaultAction::Truncate:
-    // Announce 64 bytes more than exist, send the body, then close (FIN).
-    res.set_content_provider(body->size() + 64, type, [body](std::size_t offset, std::size_t, httplib::DataSink &sink) {
-      return offset < body->size() && sink.write(body->data() + offset, body->size() - offset);
-    });
-    return;
-  case FaultAction::ResetMidBody:
-    // Full Content-Length, half of the body, then a RST.
-    res.set_content_provider(std::max<std::size_t>(body->size(), 1), type,
-                             [body, &req](std::size_t offset, std::size_t, httplib::DataSink &sink) {
-                               if (offset == 0 && body->size() >= 2) return sink.write(body->data(), body->size() / 2);
-                               abort_connection(req);
-                               return false;
-                             });
-    return;
-  case FaultAction::SlowBody:
-    if (!body->empty()) {
-      // At most 10 chunks, spread evenly over the requested time.
-      const std::size_t chunks = std::min<std::size_t>(10, body->size());
-      const std::size_t chunk = (body->size() + chunks - 1) / chunks;
-      const std::int64_t pause = fault->number / static_cast<std::int64_t>(chunks);
-      res.set_content_provider(body->size(), type, [body, chunk, pause](std::size_t offset, std::size_t length, httplib::DataSink &sink) {
-        sleep_ms(pause);
-        return sink.write(body->data() + offset, std::min(chunk, length));
-      });
+    case FaultAction::Reset:
+      abort_connection(req);
+      res.set_content_provider(1, "application/octet-stream",
+                               [](std::size_t, std::size_t, httplib::DataSink &) { return false; });
       return;
-    }
-    break;
-  default:
-    break;
+    case FaultAction::Truncate:
+      // Announce 64 bytes more than exist, send the body, then close (FIN).
+      res.set_content_provider(
+          body->size() + 64, type, [body](std::size_t offset, std::size_t, httplib::DataSink &sink) {
+            return offset < body->size() && sink.write(body->data() + offset, body->size() - offset);
+          });
+      return;
+    case FaultAction::ResetMidBody:
+      // Full Content-Length, half of the body, then a RST.
+      res.set_content_provider(std::max<std::size_t>(body->size(), 1), type,
+                               [body, &req](std::size_t offset, std::size_t, httplib::DataSink &sink) {
+                                 if (offset == 0 && body->size() >= 2)
+                                   return sink.write(body->data(), body->size() / 2);
+                                 abort_connection(req);
+                                 return false;
+                               });
+      return;
+    case FaultAction::SlowBody:
+      if (!body->empty()) {
+        // At most 10 chunks, spread evenly over the requested time.
+        const std::size_t chunks = std::min<std::size_t>(10, body->size());
+        const std::size_t chunk = (body->size() + chunks - 1) / chunks;
+        const std::int64_t pause = fault->number / static_cast<std::int64_t>(chunks);
+        res.set_content_provider(body->size(), type,
+                                 [body, chunk, pause](std::size_t offset, std::size_t length, httplib::DataSink &sink) {
+                                   sleep_ms(pause);
+                                   return sink.write(body->data() + offset, std::min(chunk, length));
+                                 });
+        return;
+      }
+      break;
+    default: break;
   }
   if (!type.empty()) res.set_content(*body, type);
 }
@@ -192,7 +195,7 @@ std::optional<std::string> write_atomically(const std::string &path, const std::
   return std::nullopt;
 }
 
-} // namespace
+}  // namespace
 
 void RequestLog::add(Entry entry) {
   std::lock_guard lock(mutex_);
@@ -277,11 +280,11 @@ std::optional<std::string> App::persist() {
 Reply App::respond(Vendor vendor, const Call &call, const Fault *fault) {
   const auto dispatch = [&]() -> Reply {
     switch (vendor) {
-    case Vendor::Twilio: return handle_twilio(*this, call);
-    case Vendor::OpenAI: return handle_openai(*this, call);
-    case Vendor::Fastly: return handle_fastly(*this, call);
-    case Vendor::Control: return handle_control(*this, call);
-    case Vendor::Unknown: break;
+      case Vendor::Twilio: return handle_twilio(*this, call);
+      case Vendor::OpenAI: return handle_openai(*this, call);
+      case Vendor::Fastly: return handle_fastly(*this, call);
+      case Vendor::Control: return handle_control(*this, call);
+      case Vendor::Unknown: break;
     }
     return emulator_error(404, "no emulated API at " + std::string(call.raw_path));
   };
@@ -290,22 +293,17 @@ Reply App::respond(Vendor vendor, const Call &call, const Fault *fault) {
     reply = dispatch();
   } else {
     switch (fault->action) {
-    case FaultAction::Reset:
-      return reply; // nothing is processed or sent
-    case FaultAction::Status:
-      reply = vendor_error(vendor, static_cast<int>(fault->number));
-      break;
-    case FaultAction::Redirect:
-      reply.status = fault->redirect_status;
-      reply.headers.emplace_back("Location", fault->text);
-      break;
-    case FaultAction::Latency:
-      sleep_ms(fault->number);
-      reply = dispatch();
-      break;
-    default:
-      reply = dispatch();
-      break;
+      case FaultAction::Reset: return reply;  // nothing is processed or sent
+      case FaultAction::Status: reply = vendor_error(vendor, static_cast<int>(fault->number)); break;
+      case FaultAction::Redirect:
+        reply.status = fault->redirect_status;
+        reply.headers.emplace_back("Location", fault->text);
+        break;
+      case FaultAction::Latency:
+        sleep_ms(fault->number);
+        reply = dispatch();
+        break;
+      default: reply = dispatch(); break;
     }
     for (const auto &h : fault->headers) reply.headers.push_back(h);
     if (fault->action == FaultAction::Malformed) {
@@ -368,4 +366,4 @@ void App::handle(const httplib::Request &req, httplib::Response &res) {
   deliver(req, res, std::move(reply), f);
 }
 
-} // namespace emu
+}  // namespace emu

@@ -41,7 +41,7 @@ enum class Vendor { Twilio, OpenAI, Fastly, Control, Unknown };
 // A response as produced by a handler, before fault delivery.
 struct Reply {
   int status = 200;
-  std::string content_type; // empty: no body
+  std::string content_type;  // empty: no body
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
 };
@@ -49,10 +49,10 @@ struct Reply {
 // One request as seen by the handlers.
 struct Call {
   const httplib::Request &req;
-  std::string_view raw_path;         // exactly as sent, without the query
-  std::vector<std::string> segments; // raw path split on '/', each percent-decoded
-  Params query;                      // decoded query parameters, in order
-  std::string base_url;              // http://<Host header>, for absolute URLs
+  std::string_view raw_path;          // exactly as sent, without the query
+  std::vector<std::string> segments;  // raw path split on '/', each percent-decoded
+  Params query;                       // decoded query parameters, in order
+  std::string base_url;               // http://<Host header>, for absolute URLs
 };
 
 // Vendor content types.
@@ -60,14 +60,14 @@ inline constexpr const char *kJson = "application/json";
 inline constexpr const char *kJsonApi = "application/vnd.api+json";
 
 class RequestLog {
-public:
+ public:
   struct Entry {
     std::uint64_t id = 0;
     std::string method;
     std::string target;
-    std::vector<std::pair<std::string, std::string>> headers; // secrets redacted
+    std::vector<std::pair<std::string, std::string>> headers;  // secrets redacted
     std::string body;
-    int status = 0; // 0: the connection was reset without a response
+    int status = 0;  // 0: the connection was reset without a response
     std::optional<std::string> fault;
     double duration_ms = 0;
   };
@@ -77,14 +77,14 @@ public:
   void clear();
   std::string to_json() const;
 
-private:
+ private:
   mutable std::mutex mutex_;
   std::deque<Entry> entries_;
   std::uint64_t next_id_ = 1;
 };
 
 class App {
-public:
+ public:
   explicit App(Config config);
 
   const Config &config() const { return config_; }
@@ -100,7 +100,7 @@ public:
   // Writes the state file (atomically) if --state is set and it is behind the store.
   std::optional<std::string> persist();
 
-private:
+ private:
   Reply respond(Vendor vendor, const Call &call, const Fault *fault);
   void log_line(const Call &call, int status, const Fault *fault, double ms) const;
 
@@ -134,4 +134,4 @@ Reply vendor_error(Vendor vendor, int status);
 Reply json_reply(int status, std::string body, const char *content_type = kJson);
 Reply method_not_allowed(Vendor vendor, std::string_view allow);
 
-} // namespace emu
+}  // namespace emu

@@ -49,7 +49,8 @@ Reply add_faults(App &app, const std::string &body) {
   std::vector<Fault> parsed;
   for (const auto &spec : specs) {
     auto result = parse_fault(spec);
-    if (auto *err = std::get_if<std::string>(&result)) return emulator_error(400, "invalid fault '" + spec + "': " + *err);
+    if (auto *err = std::get_if<std::string>(&result))
+      return emulator_error(400, "invalid fault '" + spec + "': " + *err);
     parsed.push_back(std::get<Fault>(std::move(result)));
   }
   for (auto &f : parsed) app.faults().add(std::move(f));
@@ -73,10 +74,10 @@ Reply reset(App &app, const Call &call) {
   return json_reply(200, health_json(app.store()));
 }
 
-} // namespace
+}  // namespace
 
 Reply handle_control(App &app, const Call &call) {
-  const auto &s = call.segments; // [__emulator, …]
+  const auto &s = call.segments;  // [__emulator, …]
   const std::string &method = call.req.method;
   const std::string what = s.size() >= 2 ? s[1] : std::string();
   if (s.size() == 2 && what == "health") {
@@ -110,4 +111,4 @@ Reply handle_control(App &app, const Call &call) {
   return emulator_error(404, "unknown control endpoint " + std::string(call.raw_path));
 }
 
-} // namespace emu
+}  // namespace emu

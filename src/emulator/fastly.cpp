@@ -15,7 +15,8 @@ namespace {
 
 constexpr std::int64_t kDefaultPageSize = 20;
 constexpr std::int64_t kMaxPageSize = 100;
-constexpr std::array<std::string_view, 6> kRoles = {"user", "tls_viewer", "tls_admin", "billing", "engineer", "superuser"};
+constexpr std::array<std::string_view, 6> kRoles = {"user",    "tls_viewer", "tls_admin",
+                                                    "billing", "engineer",   "superuser"};
 constexpr std::array<std::string_view, 4> kPermissions = {"full", "read_only", "purge_select", "purge_all"};
 
 std::int64_t now() {
@@ -24,19 +25,22 @@ std::int64_t now() {
 
 Reply bad_request(std::string_view detail) { return fastly_error(400, "Bad request", detail); }
 
-template <std::size_t N> bool one_of(const std::array<std::string_view, N> &set, std::string_view v) {
+template <std::size_t N>
+bool one_of(const std::array<std::string_view, N> &set, std::string_view v) {
   return std::find(set.begin(), set.end(), v) != set.end();
 }
 
 bool is_alnum_id(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)); });
+  return !s.empty() &&
+         std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)); });
 }
 
 std::string invitation_json(const FastlyInvitation &r) {
   json::Array roles;
   for (const auto &x : r.roles) roles.str(x);
   json::Array sis;
-  for (const auto &x : r.service_invitation_ids) sis.raw(json::Object().str("id", x).str("type", "service_invitation").done());
+  for (const auto &x : r.service_invitation_ids)
+    sis.raw(json::Object().str("id", x).str("type", "service_invitation").done());
   const std::string attributes = json::Object()
                                      .str("email", r.email)
                                      .boolean("limit_services", r.limit_services)
@@ -49,7 +53,9 @@ std::string invitation_json(const FastlyInvitation &r) {
                                      .done();
   const std::string relationships =
       json::Object()
-          .raw("customer", json::Object().raw("data", json::Object().str("id", r.customer_id).str("type", "customer").done()).done())
+          .raw(
+              "customer",
+              json::Object().raw("data", json::Object().str("id", r.customer_id).str("type", "customer").done()).done())
           .raw("service_invitations", json::Object().raw("data", sis.done()).done())
           .done();
   return json::Object()
@@ -71,24 +77,29 @@ std::variant<FastlyInvitation, Reply> parse_invitation_request(const std::string
     return bad_request("The request body is not a valid JSON:API document");
   if (root["data"].get(data) != simdjson::SUCCESS || !data.is_object()) return bad_request("Missing /data object");
   std::string_view text;
-  if (data["type"].error() == simdjson::SUCCESS && (data["type"].get(text) != simdjson::SUCCESS || text != "invitation"))
+  if (data["type"].error() == simdjson::SUCCESS &&
+      (data["type"].get(text) != simdjson::SUCCESS || text != "invitation"))
     return bad_request("Invalid /data/type: must be 'invitation'");
   if (data["attributes"].get(attributes) != simdjson::SUCCESS || !attributes.is_object())
     return bad_request("Missing /data/attributes/email");
   FastlyInvitation r;
-  if (attributes["email"].get(text) != simdjson::SUCCESS || text.empty()) return bad_request("Missing /data/attributes/email");
+  if (attributes["email"].get(text) != simdjson::SUCCESS || text.empty())
+    return bad_request("Missing /data/attributes/email");
   r.email = text;
   r.role = "user";
   if (attributes["role"].error() == simdjson::SUCCESS) {
     if (attributes["role"].get(text) != simdjson::SUCCESS || !one_of(kRoles, text))
-      return bad_request("Invalid /data/attributes/role: must be one of user, tls_viewer, tls_admin, billing, engineer, superuser");
+      return bad_request(
+          "Invalid /data/attributes/role: must be one of user, tls_viewer, tls_admin, billing, engineer, superuser");
     r.role = text;
   }
   if (attributes["roles"].error() == simdjson::SUCCESS) {
     simdjson::dom::array arr;
-    if (attributes["roles"].get(arr) != simdjson::SUCCESS) return bad_request("Invalid /data/attributes/roles: must be an array of strings");
+    if (attributes["roles"].get(arr) != simdjson::SUCCESS)
+      return bad_request("Invalid /data/attributes/roles: must be an array of strings");
     for (const element x : arr) {
-      if (x.get(text) != simdjson::SUCCESS) return bad_request("Invalid /data/attributes/roles: must be an array of strings");
+      if (x.get(text) != simdjson::SUCCESS)
+        return bad_request("Invalid /data/attributes/roles: must be an array of strings");
       r.roles.emplace_back(text);
     }
   }
@@ -108,8 +119,9 @@ std::variant<FastlyInvitation, Reply> parse_invitation_request(const std::string
         return bad_request("Invalid service_invitations type: must be 'service_invitation'");
       if (inner.at_pointer("/attributes/permission").error() == simdjson::SUCCESS &&
           (inner.at_pointer("/attributes/permission").get(text) != simdjson::SUCCESS || !one_of(kPermissions, text)))
-        return bad_request("Invalid service invitation permission: must be one of full, read_only, purge_select, purge_all");
-      r.service_invitation_ids.emplace_back(); // ids are assigned under the store lock
+        return bad_request(
+            "Invalid service invitation permission: must be one of full, read_only, purge_select, purge_all");
+      r.service_invitation_ids.emplace_back();  // ids are assigned under the store lock
     }
   }
   return r;
@@ -134,7 +146,8 @@ Reply list(Store &store, const Call &call) {
   const auto count = static_cast<std::int64_t>(rows.size());
   const std::int64_t total_pages = std::max<std::int64_t>(1, (count + size - 1) / size);
   const auto link = [&](std::int64_t page) {
-    return call.base_url + "/invitations?page%5Bnumber%5D=" + std::to_string(page) + "&page%5Bsize%5D=" + std::to_string(size);
+    return call.base_url + "/invitations?page%5Bnumber%5D=" + std::to_string(page) +
+           "&page%5Bsize%5D=" + std::to_string(size);
   };
   json::Array data;
   if (number <= total_pages) {
@@ -152,7 +165,8 @@ Reply list(Store &store, const Call &call) {
                                .num("record_count", count)
                                .num("total_pages", total_pages)
                                .done();
-  return json_reply(200, json::Object().raw("data", data.done()).raw("links", links.done()).raw("meta", meta).done(), kJsonApi);
+  return json_reply(200, json::Object().raw("data", data.done()).raw("links", links.done()).raw("meta", meta).done(),
+                    kJsonApi);
 }
 
 Reply create(App &app, const Call &call) {
@@ -175,12 +189,12 @@ Reply create(App &app, const Call &call) {
   return json_reply(200, json::Object().raw("data", body).done(), kJsonApi);
 }
 
-} // namespace
+}  // namespace
 
 Reply handle_fastly(App &app, const Call &call) {
   if (call.req.get_header_value("Fastly-Key") != app.config().fastly_api_token || !call.req.has_header("Fastly-Key"))
     return fastly_error(401, "Unauthorized", "Provided credentials are missing or invalid");
-  const auto &s = call.segments; // [invitations, {id}?]
+  const auto &s = call.segments;  // [invitations, {id}?]
   const std::string &method = call.req.method;
   if (s.size() == 1) {
     if (method == "GET") return list(app.store(), call);
@@ -192,7 +206,8 @@ Reply handle_fastly(App &app, const Call &call) {
   {
     Store &store = app.store();
     std::unique_lock lock(store.mutex);
-    if (!store.fastly_invitations.erase(s[1])) return fastly_error(404, "Not found", "Invitation " + s[1] + " not found");
+    if (!store.fastly_invitations.erase(s[1]))
+      return fastly_error(404, "Not found", "Invitation " + s[1] + " not found");
     store.touch();
   }
   app.persist();
@@ -201,4 +216,4 @@ Reply handle_fastly(App &app, const Call &call) {
   return r;
 }
 
-} // namespace emu
+}  // namespace emu

@@ -21,9 +21,12 @@ std::optional<std::vector<std::string>> tokenize(std::string_view s) {
     for (; i < s.size(); ++i) {
       const char c = s[i];
       if (quoted) {
-        if (c == '\\' && i + 1 < s.size() && s[i + 1] == '"') tok.push_back(s[++i]);
-        else if (c == '"') quoted = false;
-        else tok.push_back(c);
+        if (c == '\\' && i + 1 < s.size() && s[i + 1] == '"')
+          tok.push_back(s[++i]);
+        else if (c == '"')
+          quoted = false;
+        else
+          tok.push_back(c);
       } else if (c == '"') {
         quoted = true;
       } else if (std::isspace(static_cast<unsigned char>(c))) {
@@ -46,19 +49,19 @@ std::optional<std::int64_t> non_negative(std::string_view v) {
 
 bool is_glob(std::string_view pattern) { return pattern.find_first_of("*?") != std::string_view::npos; }
 
-} // namespace
+}  // namespace
 
 const char *action_name(FaultAction action) {
   switch (action) {
-  case FaultAction::Latency: return "latency";
-  case FaultAction::Status: return "status";
-  case FaultAction::Reset: return "reset";
-  case FaultAction::ResetMidBody: return "reset-mid-body";
-  case FaultAction::Truncate: return "truncate";
-  case FaultAction::Malformed: return "malformed";
-  case FaultAction::SlowBody: return "slow-body";
-  case FaultAction::ContentType: return "content-type";
-  case FaultAction::Redirect: return "redirect";
+    case FaultAction::Latency: return "latency";
+    case FaultAction::Status: return "status";
+    case FaultAction::Reset: return "reset";
+    case FaultAction::ResetMidBody: return "reset-mid-body";
+    case FaultAction::Truncate: return "truncate";
+    case FaultAction::Malformed: return "malformed";
+    case FaultAction::SlowBody: return "slow-body";
+    case FaultAction::ContentType: return "content-type";
+    case FaultAction::Redirect: return "redirect";
   }
   return "?";
 }
@@ -99,7 +102,9 @@ std::variant<Fault, std::string> parse_fault(std::string_view spec) {
     const std::string key = tok.substr(0, eq);
     const bool has_value = eq != std::string::npos;
     const std::string value = has_value ? tok.substr(eq + 1) : std::string();
-    const auto need_number = [&]() -> std::optional<std::int64_t> { return has_value ? non_negative(value) : std::nullopt; };
+    const auto need_number = [&]() -> std::optional<std::int64_t> {
+      return has_value ? non_negative(value) : std::nullopt;
+    };
     bool ok = true;
     if (key == "count") {
       const auto n = need_number();
@@ -153,9 +158,12 @@ std::variant<Fault, std::string> parse_fault(std::string_view spec) {
     }
     if (!ok) return "invalid or repeated option '" + tok + "'";
   }
-  if (!have_action) return std::string("a fault needs one action: latency=MS, status=CODE, reset, reset-mid-body, "
-                                       "truncate, malformed, slow-body=MS, content-type=TYPE or redirect=URL");
-  if (have_redirect_status && f.action != FaultAction::Redirect) return std::string("redirect-status needs redirect=URL");
+  if (!have_action)
+    return std::string(
+        "a fault needs one action: latency=MS, status=CODE, reset, reset-mid-body, "
+        "truncate, malformed, slow-body=MS, content-type=TYPE or redirect=URL");
+  if (have_redirect_status && f.action != FaultAction::Redirect)
+    return std::string("redirect-status needs redirect=URL");
   return f;
 }
 
@@ -211,4 +219,4 @@ std::string FaultSet::to_json() const {
   return json::Object().raw("faults", arr.done()).done();
 }
 
-} // namespace emu
+}  // namespace emu

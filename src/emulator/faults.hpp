@@ -33,16 +33,16 @@ enum class FaultAction { Latency, Status, Reset, ResetMidBody, Truncate, Malform
 
 struct Fault {
   std::uint64_t id = 0;
-  std::string spec;    // the text it was parsed from
-  std::string method;  // upper case, or "*"
-  std::string pattern; // glob or prefix over the raw path
+  std::string spec;     // the text it was parsed from
+  std::string method;   // upper case, or "*"
+  std::string pattern;  // glob or prefix over the raw path
   std::uint64_t count = 0;
   std::uint64_t used = 0;
-  std::uint64_t every = 1;   // applies to the every-th, 2*every-th, ... matching request
-  std::uint64_t matched = 0; // matching requests seen (for every=)
+  std::uint64_t every = 1;    // applies to the every-th, 2*every-th, ... matching request
+  std::uint64_t matched = 0;  // matching requests seen (for every=)
   FaultAction action = FaultAction::Latency;
-  std::int64_t number = 0; // MS for latency/slow-body, CODE for status
-  std::string text;        // TYPE for content-type, URL for redirect
+  std::int64_t number = 0;  // MS for latency/slow-body, CODE for status
+  std::string text;         // TYPE for content-type, URL for redirect
   int redirect_status = 307;
   std::vector<std::pair<std::string, std::string>> headers;
 
@@ -55,7 +55,7 @@ std::variant<Fault, std::string> parse_fault(std::string_view spec);
 const char *action_name(FaultAction action);
 
 class FaultSet {
-public:
+ public:
   std::uint64_t add(Fault fault);
   void clear();
   // Finds the first active fault matching the request, consumes one use of
@@ -63,11 +63,11 @@ public:
   std::optional<Fault> take(std::string_view method, std::string_view raw_path);
   std::string to_json() const;
 
-private:
+ private:
   mutable std::mutex mutex_;
   std::vector<Fault> faults_;
   std::uint64_t next_id_ = 1;
   std::atomic<std::size_t> active_{0};
 };
 
-} // namespace emu
+}  // namespace emu

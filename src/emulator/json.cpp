@@ -11,10 +11,17 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
   std::size_t len = 0;
   std::uint32_t cp = 0;
   if (c < 0x80) return 1;
-  if ((c & 0xE0) == 0xC0) { len = 2; cp = c & 0x1F; }
-  else if ((c & 0xF0) == 0xE0) { len = 3; cp = c & 0x0F; }
-  else if ((c & 0xF8) == 0xF0) { len = 4; cp = c & 0x07; }
-  else return 0;
+  if ((c & 0xE0) == 0xC0) {
+    len = 2;
+    cp = c & 0x1F;
+  } else if ((c & 0xF0) == 0xE0) {
+    len = 3;
+    cp = c & 0x0F;
+  } else if ((c & 0xF8) == 0xF0) {
+    len = 4;
+    cp = c & 0x07;
+  } else
+    return 0;
   if (i + len > s.size()) return 0;
   for (std::size_t k = 1; k < len; ++k) {
     if ((byte(i + k) & 0xC0) != 0x80) return 0;
@@ -26,7 +33,7 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
   return len;
 }
 
-} // namespace
+}  // namespace
 
 void append_quoted(std::string &out, std::string_view s) {
   static constexpr char hex[] = "0123456789abcdef";
@@ -35,14 +42,35 @@ void append_quoted(std::string &out, std::string_view s) {
   while (i < s.size()) {
     const auto c = static_cast<unsigned char>(s[i]);
     switch (c) {
-    case '"': out += "\\\""; ++i; continue;
-    case '\\': out += "\\\\"; ++i; continue;
-    case '\n': out += "\\n"; ++i; continue;
-    case '\r': out += "\\r"; ++i; continue;
-    case '\t': out += "\\t"; ++i; continue;
-    case '\b': out += "\\b"; ++i; continue;
-    case '\f': out += "\\f"; ++i; continue;
-    default: break;
+      case '"':
+        out += "\\\"";
+        ++i;
+        continue;
+      case '\\':
+        out += "\\\\";
+        ++i;
+        continue;
+      case '\n':
+        out += "\\n";
+        ++i;
+        continue;
+      case '\r':
+        out += "\\r";
+        ++i;
+        continue;
+      case '\t':
+        out += "\\t";
+        ++i;
+        continue;
+      case '\b':
+        out += "\\b";
+        ++i;
+        continue;
+      case '\f':
+        out += "\\f";
+        ++i;
+        continue;
+      default: break;
     }
     if (c < 0x20) {
       out += "\\u00";
@@ -140,4 +168,4 @@ std::string Array::done() {
   return std::move(buf_);
 }
 
-} // namespace emu::json
+}  // namespace emu::json

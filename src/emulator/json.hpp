@@ -16,7 +16,7 @@ std::string quote(std::string_view s);
 
 // Builds one JSON object. Member names are written as given (quoted).
 class Object {
-public:
+ public:
   Object &str(std::string_view key, std::string_view value);
   Object &opt_str(std::string_view key, const std::optional<std::string> &value);
   Object &num(std::string_view key, std::int64_t value);
@@ -26,21 +26,21 @@ public:
   Object &raw(std::string_view key, std::string_view json_text);
   std::string done();
 
-private:
+ private:
   void key(std::string_view k);
   std::string buf_ = "{";
 };
 
 // Builds one JSON array.
 class Array {
-public:
+ public:
   Array &str(std::string_view value);
   Array &raw(std::string_view json_text);
   std::string done();
 
-private:
+ private:
   void sep();
   std::string buf_ = "[";
 };
 
-} // namespace emu::json
+}  // namespace emu::json

@@ -70,7 +70,8 @@ Control endpoints (no auth): GET /__emulator/health, POST /__emulator/reset[?see
 
 std::int64_t int_option(const std::string &name, const std::string &value, std::int64_t lo, std::int64_t hi) {
   const auto n = emu::parse_int(value);
-  if (!n || *n < lo || *n > hi) usage_error(name + " expects an integer in " + std::to_string(lo) + ".." + std::to_string(hi));
+  if (!n || *n < lo || *n > hi)
+    usage_error(name + " expects an integer in " + std::to_string(lo) + ".." + std::to_string(hi));
   return *n;
 }
 
@@ -133,7 +134,7 @@ emu::Config parse_args(int argc, char **argv) {
   return cfg;
 }
 
-} // namespace
+}  // namespace
 
 int main(int argc, char **argv) {
   const emu::Config cfg = parse_args(argc, argv);
@@ -179,7 +180,8 @@ int main(int argc, char **argv) {
     httplib::default_socket_options(sock);
     listen_fd = sock;
   });
-  const int port = cfg.port == 0 ? server.bind_to_any_port("127.0.0.1") : (server.bind_to_port("127.0.0.1", cfg.port) ? cfg.port : -1);
+  const int port = cfg.port == 0 ? server.bind_to_any_port("127.0.0.1")
+                                 : (server.bind_to_port("127.0.0.1", cfg.port) ? cfg.port : -1);
   if (port > 0 && listen_fd >= 0) ::listen(listen_fd, 1024);
   if (port <= 0) {
     std::fprintf(stderr, "invitekit-emulator: cannot listen on 127.0.0.1:%d\n", cfg.port);

@@ -20,25 +20,31 @@ std::int64_t now() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-Reply bad_request(std::string_view message, std::optional<std::string_view> param, std::optional<std::string_view> code) {
+Reply bad_request(std::string_view message, std::optional<std::string_view> param,
+                  std::optional<std::string_view> code) {
   return openai_error(400, message, "invalid_request_error", param, code);
 }
 
-Reply invite_not_found() { return openai_error(404, "Invite not found", "invalid_request_error", std::nullopt, std::nullopt); }
+Reply invite_not_found() {
+  return openai_error(404, "Invite not found", "invalid_request_error", std::nullopt, std::nullopt);
+}
 
 std::optional<Reply> authenticate(const Config &cfg, const httplib::Request &req) {
   const std::string header = req.get_header_value("Authorization");
   constexpr std::string_view scheme = "Bearer ";
-  const bool bearer = header.size() > scheme.size() && iequals(std::string_view(header).substr(0, scheme.size()), scheme);
+  const bool bearer =
+      header.size() > scheme.size() && iequals(std::string_view(header).substr(0, scheme.size()), scheme);
   if (bearer && std::string_view(header).substr(scheme.size()) == cfg.openai_admin_key) return std::nullopt;
   std::string message;
   if (!bearer) {
-    message = "You didn't provide an API key. You need to provide your API key in an Authorization header using "
-              "Bearer auth (i.e. Authorization: Bearer YOUR_KEY).";
+    message =
+        "You didn't provide an API key. You need to provide your API key in an Authorization header using "
+        "Bearer auth (i.e. Authorization: Bearer YOUR_KEY).";
   } else {
     const std::string key = header.substr(scheme.size());
     const std::string shown = key.size() > 8 ? key.substr(0, 3) + "*****" + key.substr(key.size() - 4) : "*****";
-    message = "Incorrect API key provided: " + shown + ". You can find your API key at "
+    message = "Incorrect API key provided: " + shown +
+              ". You can find your API key at "
               "https://platform.openai.com/account/api-keys.";
   }
   return openai_error(401, message, "invalid_request_error", std::nullopt, "invalid_api_key");
@@ -89,7 +95,8 @@ std::variant<OpenAIInvite, Reply> parse_invite_request(const std::string &body) 
       const std::string where = "projects[" + std::to_string(i++) + "]";
       std::string_view id, role;
       if (p["id"].get(id) != simdjson::SUCCESS || id.empty())
-        return bad_request("Missing required parameter: '" + where + ".id'.", where + ".id", "missing_required_parameter");
+        return bad_request("Missing required parameter: '" + where + ".id'.", where + ".id",
+                           "missing_required_parameter");
       if (p["role"].get(role) != simdjson::SUCCESS || (role != "member" && role != "owner"))
         return bad_request("Invalid value for '" + where + ".role': expected one of 'member' or 'owner'.",
                            where + ".role", "invalid_value");
@@ -113,7 +120,8 @@ Reply list(Store &store, const Call &call) {
   auto it = rows.begin();
   if (const auto after = param(call.query, "after")) {
     const OpenAIInvite *cursor = store.openai_invites.find(*after);
-    if (cursor == nullptr) return bad_request("Invalid 'after': no invite with id '" + *after + "'.", "after", "invalid_value");
+    if (cursor == nullptr)
+      return bad_request("Invalid 'after': no invite with id '" + *after + "'.", "after", "invalid_value");
     it = rows.upper_bound(cursor->seq);
   }
   json::Array data;
@@ -163,11 +171,11 @@ Reply remove(App &app, const std::string &id) {
     store.touch();
   }
   app.persist();
-  return json_reply(200,
-                    json::Object().str("object", "organization.invite.deleted").str("id", id).boolean("deleted", true).done());
+  return json_reply(
+      200, json::Object().str("object", "organization.invite.deleted").str("id", id).boolean("deleted", true).done());
 }
 
-} // namespace
+}  // namespace
 
 Reply handle_openai(App &app, const Call &call) {
   if (auto denied = authenticate(app.config(), call.req)) return *denied;
@@ -211,4 +219,4 @@ std::optional<std::string> accept_openai_invite(App &app, const std::string &id)
   return body;
 }
 
-} // namespace emu
+}  // namespace emu

@@ -39,7 +39,8 @@ std::uint64_t random_seed() {
   return (static_cast<std::uint64_t>(rd()) << 32) ^ rd();
 }
 
-template <class Row, class Make> std::string unique_id(const Table<Row> &table, Make make) {
+template <class Row, class Make>
+std::string unique_id(const Table<Row> &table, Make make) {
   for (int attempt = 0; attempt < 64; ++attempt) {
     std::string id = make();
     if (table.find(id) == nullptr) return id;
@@ -50,7 +51,8 @@ template <class Row, class Make> std::string unique_id(const Table<Row> &table, 
 constexpr const char *kFastlyRoles[] = {"user", "tls_viewer", "tls_admin", "billing", "engineer", "superuser"};
 
 // The seq following the newest row (0 for an empty table).
-template <class Row> std::uint64_t after_last(const Table<Row> &table) {
+template <class Row>
+std::uint64_t after_last(const Table<Row> &table) {
   return table.rows().empty() ? 0 : table.rows().rbegin()->first + 1;
 }
 
@@ -60,7 +62,7 @@ std::string numbered(const char *prefix, std::uint64_t i, const char *suffix = "
   return buf;
 }
 
-} // namespace
+}  // namespace
 
 Store::Store() : rng_(random_seed()) {}
 
@@ -72,7 +74,8 @@ std::string Store::identity_key(std::string_view service_sid, std::string_view i
 }
 
 const TwilioUser *Store::twilio_user(std::string_view service_sid, const std::string &sid_or_identity) const {
-  if (const TwilioUser *u = twilio_users_.find(sid_or_identity); u != nullptr && u->service_sid == service_sid) return u;
+  if (const TwilioUser *u = twilio_users_.find(sid_or_identity); u != nullptr && u->service_sid == service_sid)
+    return u;
   const auto it = twilio_user_by_identity_.find(identity_key(service_sid, sid_or_identity));
   return it == twilio_user_by_identity_.end() ? nullptr : twilio_users_.find(it->second);
 }
@@ -246,7 +249,9 @@ std::string Store::serialize() const {
 
 std::optional<std::string> Store::deserialize(std::string_view json_text) {
   using simdjson::dom::element;
-  const auto str = [](element e, const char *key) { return std::string(std::string_view(e[key].get_string().value())); };
+  const auto str = [](element e, const char *key) {
+    return std::string(std::string_view(e[key].get_string().value()));
+  };
   const auto i64 = [](element e, const char *key) { return e[key].get_int64().value(); };
   const auto seq_of = [](element e) { return e["seq"].get_uint64().value(); };
   const auto array = [](element e, const char *key) {
@@ -317,8 +322,7 @@ std::optional<std::string> Store::deserialize(std::string_view json_text) {
       r.status_code = static_cast<int>(i64(e, "status_code"));
       r.customer_id = str(e, "customer_id");
       const simdjson::dom::array sis = array(e, "service_invitation_ids");
-      for (const element x : sis)
-        r.service_invitation_ids.emplace_back(std::string_view(x.get_string().value()));
+      for (const element x : sis) r.service_invitation_ids.emplace_back(std::string_view(x.get_string().value()));
       r.created_at = i64(e, "created_at");
       r.updated_at = i64(e, "updated_at");
       loaded.fastly_invitations.insert(std::move(r));
@@ -338,4 +342,4 @@ std::optional<std::string> Store::deserialize(std::string_view json_text) {
   }
 }
 
-} // namespace emu
+}  // namespace emu

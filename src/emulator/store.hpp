@@ -25,18 +25,18 @@ inline constexpr std::int64_t kSeedEpoch = 1704067200;
 
 // splitmix64: small, fast and fully determined by its seed.
 class Rng {
-public:
+ public:
   explicit Rng(std::uint64_t seed) : state_(seed) {}
   std::uint64_t next();
-  std::string hex(std::size_t n);   // lowercase hex digits
-  std::string alnum(std::size_t n); // [A-Za-z0-9]
+  std::string hex(std::size_t n);    // lowercase hex digits
+  std::string alnum(std::size_t n);  // [A-Za-z0-9]
 
-private:
+ private:
   std::uint64_t state_;
 };
 
 struct TwilioInvite {
-  std::string id; // IN…
+  std::string id;  // IN…
   std::uint64_t seq = 0;
   std::string service_sid;
   std::string channel_sid;
@@ -47,7 +47,7 @@ struct TwilioInvite {
 };
 
 struct TwilioUser {
-  std::string id; // US…
+  std::string id;  // US…
   std::uint64_t seq = 0;
   std::string service_sid;
   std::string identity;
@@ -64,7 +64,7 @@ struct OpenAIProject {
 };
 
 struct OpenAIInvite {
-  std::string id; // invite-…
+  std::string id;  // invite-…
   std::uint64_t seq = 0;
   std::string email;
   std::string role;
@@ -74,7 +74,7 @@ struct OpenAIInvite {
 };
 
 struct FastlyInvitation {
-  std::string id; // 22 alphanumerics
+  std::string id;  // 22 alphanumerics
   std::uint64_t seq = 0;
   std::string email;
   bool limit_services = false;
@@ -88,8 +88,9 @@ struct FastlyInvitation {
 };
 
 // Rows kept in creation order (by seq) with an id index.
-template <class Row> class Table {
-public:
+template <class Row>
+class Table {
+ public:
   const Row *find(const std::string &id) const {
     const auto it = index_.find(id);
     return it == index_.end() ? nullptr : &rows_.at(it->second);
@@ -116,13 +117,13 @@ public:
   const std::map<std::uint64_t, Row> &rows() const { return rows_; }
   std::size_t size() const { return rows_.size(); }
 
-private:
+ private:
   std::map<std::uint64_t, Row> rows_;
   std::unordered_map<std::string, std::uint64_t> index_;
 };
 
 class Store {
-public:
+ public:
   Store();
 
   // Guards everything below. Handlers take it shared for reads and unique
@@ -160,7 +161,7 @@ public:
   // Replaces the contents with a serialised state; returns an error message on failure.
   std::optional<std::string> deserialize(std::string_view json_text);
 
-private:
+ private:
   static std::string identity_key(std::string_view service_sid, std::string_view identity);
 
   Table<TwilioUser> twilio_users_;
@@ -170,4 +171,4 @@ private:
   Rng rng_;
 };
 
-} // namespace emu
+}  // namespace emu

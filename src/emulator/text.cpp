@@ -15,7 +15,7 @@ int hex_value(char c) {
   return -1;
 }
 
-} // namespace
+}  // namespace
 
 std::string percent_decode(std::string_view s, bool plus_is_space) {
   std::string out;
@@ -198,4 +198,4 @@ bool is_twilio_sid(std::string_view s, std::string_view prefix) {
   return true;
 }
 
-} // namespace emu
+}  // namespace emu

@@ -54,4 +54,4 @@ bool iequals(std::string_view a, std::string_view b);
 // ^PP[0-9a-fA-F]{32}$ for the two-letter prefix PP.
 bool is_twilio_sid(std::string_view s, std::string_view prefix);
 
-} // namespace emu
+}  // namespace emu

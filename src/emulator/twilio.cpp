@@ -25,7 +25,8 @@ std::int64_t now() {
 bool authenticated(const Config &cfg, const httplib::Request &req) {
   const std::string header = req.get_header_value("Authorization");
   constexpr std::string_view scheme = "Basic ";
-  if (header.size() <= scheme.size() || !iequals(std::string_view(header).substr(0, scheme.size()), scheme)) return false;
+  if (header.size() <= scheme.size() || !iequals(std::string_view(header).substr(0, scheme.size()), scheme))
+    return false;
   const auto decoded = base64_decode(std::string_view(header).substr(scheme.size()));
   if (!decoded) return false;
   const std::size_t colon = decoded->find(':');
@@ -114,7 +115,8 @@ std::string user_json(const Config &cfg, const std::string &base, const TwilioUs
       .str("date_created", iso8601(r.date_created))
       .str("date_updated", iso8601(r.date_updated))
       .num("joined_channels_count", 0)
-      .raw("links", json::Object().str("user_channels", url + "/Channels").str("user_bindings", url + "/Bindings").done())
+      .raw("links",
+           json::Object().str("user_channels", url + "/Channels").str("user_bindings", url + "/Bindings").done())
       .str("url", url)
       .done();
 }
@@ -123,8 +125,9 @@ std::string user_json(const Config &cfg, const std::string &base, const TwilioUs
 Reply with_cors(Reply r) {
   r.headers.emplace_back("Access-Control-Allow-Origin", "*");
   r.headers.emplace_back("Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS");
-  r.headers.emplace_back("Access-Control-Allow-Headers", "Accept, Authorization, Content-Type, If-Match, "
-                                                         "If-Modified-Since, If-None-Match, If-Unmodified-Since");
+  r.headers.emplace_back("Access-Control-Allow-Headers",
+                         "Accept, Authorization, Content-Type, If-Match, "
+                         "If-Modified-Since, If-None-Match, If-Unmodified-Since");
   r.headers.emplace_back("Access-Control-Allow-Credentials", "true");
   r.headers.emplace_back("Access-Control-Expose-Headers", "ETag");
   return r;
@@ -190,14 +193,16 @@ Reply twilio_list(const Call &call, std::string_view key, const std::string &pat
   json::Object meta;
   meta.num("page", page).num("page_size", page_size).str("first_page_url", page_url(0, std::nullopt));
   if (page > 0) {
-    meta.str("previous_page_url", page_url(page - 1, begin < n ? std::optional("PB" + std::to_string(seqs[begin]))
-                                                                 : std::nullopt));
+    meta.str("previous_page_url",
+             page_url(page - 1, begin < n ? std::optional("PB" + std::to_string(seqs[begin])) : std::nullopt));
   } else {
     meta.null("previous_page_url");
   }
   meta.str("url", page_url(page, token));
-  if (end > begin && end < n) meta.str("next_page_url", page_url(page + 1, "PA" + std::to_string(seqs[end - 1])));
-  else meta.null("next_page_url");
+  if (end > begin && end < n)
+    meta.str("next_page_url", page_url(page + 1, "PA" + std::to_string(seqs[end - 1])));
+  else
+    meta.null("next_page_url");
   meta.str("key", key);
   return with_cors(json_reply(200, json::Object().raw(key, items.done()).raw("meta", meta.done()).done()));
 }
@@ -221,7 +226,8 @@ Reply invites(App &app, const Call &call, const std::string &service) {
       std::vector<const TwilioInvite *> rows;
       for (const auto &[seq, r] : store.twilio_invites.rows()) {
         if (r.service_sid != service || r.channel_sid != channel) continue;
-        if (!identities.empty() && std::find(identities.begin(), identities.end(), r.identity) == identities.end()) continue;
+        if (!identities.empty() && std::find(identities.begin(), identities.end(), r.identity) == identities.end())
+          continue;
         rows.push_back(&r);
       }
       std::vector<std::uint64_t> seqs;
@@ -341,7 +347,7 @@ Reply users(App &app, const Call &call, const std::string &service) {
     return method_not_allowed(Vendor::Twilio, "GET, POST");
   }
 
-  const std::string &key = s[4]; // sid or identity, already percent-decoded
+  const std::string &key = s[4];  // sid or identity, already percent-decoded
   if (method == "GET") {
     std::shared_lock lock(store.mutex);
     const TwilioUser *u = store.twilio_user(service, key);
@@ -378,7 +384,7 @@ Reply users(App &app, const Call &call, const std::string &service) {
   return method_not_allowed(Vendor::Twilio, "GET, POST, DELETE");
 }
 
-} // namespace
+}  // namespace
 
 Reply handle_twilio(App &app, const Call &call) {
   if (!authenticated(app.config(), call.req)) {
@@ -386,11 +392,12 @@ Reply handle_twilio(App &app, const Call &call) {
     r.headers.emplace_back("WWW-Authenticate", "Basic realm=\"Twilio API\"");
     return r;
   }
-  const auto &s = call.segments; // [v1|v2, Services, {ServiceSid}, …]
+  const auto &s = call.segments;  // [v1|v2, Services, {ServiceSid}, …]
   if (s.size() < 4) return not_found(call);
   const std::string &service = s[2];
-  if (!is_twilio_sid(service, "IS")) return invalid("Invalid ServiceSid: " + service + " must match ^IS[0-9a-fA-F]{32}$");
+  if (!is_twilio_sid(service, "IS"))
+    return invalid("Invalid ServiceSid: " + service + " must match ^IS[0-9a-fA-F]{32}$");
   return s[0] == "v1" ? invites(app, call, service) : users(app, call, service);
 }
 
-} // namespace emu
+}  // namespace emu

@@ -12,12 +12,18 @@ namespace ik::detail::fastly {
 namespace {
 constexpr const char *kJsonApi = "application/vnd.api+json";
 
-const Endpoint kCreate{IK_PROVIDER_FASTLY, "invitations.create", Method::Post, "/invitations", kJsonApi, kJsonApi,
-                       IK_KIND_FASTLY_INVITATION, true};
-const Endpoint kList{IK_PROVIDER_FASTLY, "invitations.list", Method::Get, "/invitations", kJsonApi, nullptr,
-                     IK_KIND_FASTLY_INVITATION, false};
-const Endpoint kDelete{IK_PROVIDER_FASTLY, "invitations.delete", Method::Delete, "/invitations/{}", nullptr, nullptr,
-                       IK_KIND_NONE, false};
+const Endpoint kCreate{IK_PROVIDER_FASTLY, "invitations.create",      Method::Post, "/invitations", kJsonApi,
+                       kJsonApi,           IK_KIND_FASTLY_INVITATION, true};
+const Endpoint kList{IK_PROVIDER_FASTLY,
+                     "invitations.list",
+                     Method::Get,
+                     "/invitations",
+                     kJsonApi,
+                     nullptr,
+                     IK_KIND_FASTLY_INVITATION,
+                     false};
+const Endpoint kDelete{
+    IK_PROVIDER_FASTLY, "invitations.delete", Method::Delete, "/invitations/{}", nullptr, nullptr, IK_KIND_NONE, false};
 constexpr int32_t kMaxPageSize = 100;
 
 void map_invitation(JsonObject o, ik_fastly_invitation &inv) {
@@ -120,8 +126,8 @@ void parse_list(ik_page &page, JsonElement root) {
   // otherwise keep growing while the server serves the same page).
   if (more && page.fl_next.set) {
     if (auto n = next_link_page_number(page.fl_next.s); n && *n <= current)
-      fail(IK_STATUS_PARSE, "the server's pagination did not advance: links.next points at page " +
-                                std::to_string(*n) + " from page " + std::to_string(current));
+      fail(IK_STATUS_PARSE, "the server's pagination did not advance: links.next points at page " + std::to_string(*n) +
+                                " from page " + std::to_string(current));
   }
   page.has_more = more;
   page.has_next = more;
@@ -286,7 +292,6 @@ void fastly_parse_error(ErrorInfo &info, std::string_view, const std::string &bo
   });
 }
 
-
 // Configuration and environment (ProviderTraits::resolve; client.h documents the order).
 void fastly_resolve(const ik_client_options &o, bool no_env, ProviderConfig &p) {
   auto token = pick(o.fastly_api_token, "fastly_api_token", no_env, {"FASTLY_API_TOKEN", "FASTLY_API_KEY"});
@@ -303,9 +308,15 @@ namespace {
 const char *const kFastlyRequestIds[] = {"fastly-request-id", "x-fastly-request-id", "x-request-id", nullptr};
 }  // namespace
 
-const ProviderTraits kFastlyTraits = {
-    IK_PROVIDER_FASTLY, "fastly", fastly_resolve, " (set fastly_api_token or FASTLY_API_TOKEN)",
-    fastly_parse_error, false, nullptr, "fastly-ratelimit-reset", kFastlyRequestIds,
-    {"page[size]", "page[number]", true}};
+const ProviderTraits kFastlyTraits = {IK_PROVIDER_FASTLY,
+                                      "fastly",
+                                      fastly_resolve,
+                                      " (set fastly_api_token or FASTLY_API_TOKEN)",
+                                      fastly_parse_error,
+                                      false,
+                                      nullptr,
+                                      "fastly-ratelimit-reset",
+                                      kFastlyRequestIds,
+                                      {"page[size]", "page[number]", true}};
 
 }  // namespace ik::detail

@@ -12,14 +12,32 @@ namespace ik::detail::openai {
 namespace {
 constexpr const char *kJson = "application/json";
 
-const Endpoint kCreate{IK_PROVIDER_OPENAI, "invites.create", Method::Post, "/organization/invites", kJson, kJson,
-                       IK_KIND_OPENAI_INVITE, true};
-const Endpoint kRetrieve{IK_PROVIDER_OPENAI, "invites.retrieve", Method::Get, "/organization/invites/{}", kJson,
-                         nullptr, IK_KIND_OPENAI_INVITE, false};
-const Endpoint kList{IK_PROVIDER_OPENAI, "invites.list", Method::Get, "/organization/invites", kJson, nullptr,
+const Endpoint kCreate{IK_PROVIDER_OPENAI,
+                       "invites.create",
+                       Method::Post,
+                       "/organization/invites",
+                       kJson,
+                       kJson,
+                       IK_KIND_OPENAI_INVITE,
+                       true};
+const Endpoint kRetrieve{IK_PROVIDER_OPENAI,
+                         "invites.retrieve",
+                         Method::Get,
+                         "/organization/invites/{}",
+                         kJson,
+                         nullptr,
+                         IK_KIND_OPENAI_INVITE,
+                         false};
+const Endpoint kList{IK_PROVIDER_OPENAI,    "invites.list", Method::Get, "/organization/invites", kJson, nullptr,
                      IK_KIND_OPENAI_INVITE, false};
-const Endpoint kDelete{IK_PROVIDER_OPENAI, "invites.delete", Method::Delete, "/organization/invites/{}", kJson,
-                       nullptr, IK_KIND_NONE, false};
+const Endpoint kDelete{IK_PROVIDER_OPENAI,
+                       "invites.delete",
+                       Method::Delete,
+                       "/organization/invites/{}",
+                       kJson,
+                       nullptr,
+                       IK_KIND_NONE,
+                       false};
 constexpr int32_t kMaxPageSize = 100;
 
 }  // namespace
@@ -134,8 +152,7 @@ std::unique_ptr<ik_openai_invite> ensure(const ik_client &c, const ik_openai_inv
       },
       [&] { return run(c, object_call<ik_openai_invite>(req, map_invite_object), cs); },
       [&](const ik_openai_invite &inv) {
-        return inv.role.set && inv.role.s == p.role &&
-               (p.send_projects != IK_OPTBOOL_TRUE || same_projects(inv, p));
+        return inv.role.set && inv.role.s == p.role && (p.send_projects != IK_OPTBOOL_TRUE || same_projects(inv, p));
       },
       outcome);
 }
@@ -144,7 +161,6 @@ Prepared<ik_openai_invite> retrieve(const char *invite_id) {
   check_text(invite_id, "invite_id", true);
   return object_call<ik_openai_invite>(make_request(kRetrieve, {invite_id}), map_invite_object);
 }
-
 
 ListSpec list_spec() { return make_list_spec(kList, Scheme::AfterId, kMaxPageSize, kList.path, parse_list); }
 
@@ -198,7 +214,6 @@ bool openai_non_retryable_429(const ErrorInfo &info) {
   return (code && *code == "insufficient_quota") || (type && *type == "insufficient_quota");
 }
 
-
 // Configuration and environment (ProviderTraits::resolve; client.h documents the order).
 void openai_resolve(const ik_client_options &o, bool no_env, ProviderConfig &p) {
   auto key = pick(o.openai_admin_key, "openai_admin_key", no_env, {"OPENAI_ADMIN_KEY"});
@@ -219,9 +234,10 @@ namespace {
 const char *const kOpenAIRequestIds[] = {"x-request-id", nullptr};
 }  // namespace
 
-const ProviderTraits kOpenAITraits = {
-    IK_PROVIDER_OPENAI, "openai", openai_resolve, " (set openai_admin_key or OPENAI_ADMIN_KEY)",
-    openai_parse_error, true, openai_non_retryable_429, nullptr, kOpenAIRequestIds,
-    {"limit", "after", false}};
+const ProviderTraits kOpenAITraits = {IK_PROVIDER_OPENAI,       "openai",
+                                      openai_resolve,           " (set openai_admin_key or OPENAI_ADMIN_KEY)",
+                                      openai_parse_error,       true,
+                                      openai_non_retryable_429, nullptr,
+                                      kOpenAIRequestIds,        {"limit", "after", false}};
 
 }  // namespace ik::detail

@@ -8,7 +8,7 @@ namespace {
 const char *const kNoRequestIds[] = {nullptr};
 void no_error_body(ErrorInfo &, std::string_view, const std::string &) {}
 const ProviderTraits kNoProvider = {
-    IK_PROVIDER_NONE, "invitekit", nullptr, "", no_error_body, false, nullptr, nullptr, kNoRequestIds,
+    IK_PROVIDER_NONE,         "invitekit", nullptr, "", no_error_body, false, nullptr, nullptr, kNoRequestIds,
     {nullptr, nullptr, false}};
 }  // namespace
 

@@ -16,24 +16,44 @@ constexpr const char *kJson = "application/json";
 constexpr const char *kForm = "application/x-www-form-urlencoded";
 
 // provider, operation, method, path, Accept, Content-Type, result kind, create
-const Endpoint kInviteCreate{IK_PROVIDER_TWILIO, "invites.create", Method::Post,
-                             "/v1/Services/{}/Channels/{}/Invites", kJson, kForm, IK_KIND_TWILIO_INVITE, true};
-const Endpoint kInviteFetch{IK_PROVIDER_TWILIO, "invites.fetch", Method::Get,
-                            "/v1/Services/{}/Channels/{}/Invites/{}", kJson, nullptr, IK_KIND_TWILIO_INVITE, false};
-const Endpoint kInviteList{IK_PROVIDER_TWILIO, "invites.list", Method::Get, "/v1/Services/{}/Channels/{}/Invites",
-                           kJson, nullptr, IK_KIND_TWILIO_INVITE, false};
-const Endpoint kInviteDelete{IK_PROVIDER_TWILIO, "invites.delete", Method::Delete,
-                             "/v1/Services/{}/Channels/{}/Invites/{}", nullptr, nullptr, IK_KIND_NONE, false};
-const Endpoint kUserCreate{IK_PROVIDER_TWILIO, "users.create", Method::Post, "/v2/Services/{}/Users", kJson, kForm,
-                           IK_KIND_TWILIO_USER, true};
-const Endpoint kUserFetch{IK_PROVIDER_TWILIO, "users.fetch", Method::Get, "/v2/Services/{}/Users/{}", kJson, nullptr,
+const Endpoint kInviteCreate{IK_PROVIDER_TWILIO,
+                             "invites.create",
+                             Method::Post,
+                             "/v1/Services/{}/Channels/{}/Invites",
+                             kJson,
+                             kForm,
+                             IK_KIND_TWILIO_INVITE,
+                             true};
+const Endpoint kInviteFetch{IK_PROVIDER_TWILIO,
+                            "invites.fetch",
+                            Method::Get,
+                            "/v1/Services/{}/Channels/{}/Invites/{}",
+                            kJson,
+                            nullptr,
+                            IK_KIND_TWILIO_INVITE,
+                            false};
+const Endpoint kInviteList{
+    IK_PROVIDER_TWILIO,    "invites.list", Method::Get, "/v1/Services/{}/Channels/{}/Invites", kJson, nullptr,
+    IK_KIND_TWILIO_INVITE, false};
+const Endpoint kInviteDelete{IK_PROVIDER_TWILIO,
+                             "invites.delete",
+                             Method::Delete,
+                             "/v1/Services/{}/Channels/{}/Invites/{}",
+                             nullptr,
+                             nullptr,
+                             IK_KIND_NONE,
+                             false};
+const Endpoint kUserCreate{
+    IK_PROVIDER_TWILIO, "users.create", Method::Post, "/v2/Services/{}/Users", kJson, kForm, IK_KIND_TWILIO_USER, true};
+const Endpoint kUserFetch{IK_PROVIDER_TWILIO,  "users.fetch", Method::Get, "/v2/Services/{}/Users/{}", kJson, nullptr,
                           IK_KIND_TWILIO_USER, false};
-const Endpoint kUserList{IK_PROVIDER_TWILIO, "users.list", Method::Get, "/v2/Services/{}/Users", kJson, nullptr,
+const Endpoint kUserList{IK_PROVIDER_TWILIO,  "users.list", Method::Get, "/v2/Services/{}/Users", kJson, nullptr,
                          IK_KIND_TWILIO_USER, false};
-const Endpoint kUserUpdate{IK_PROVIDER_TWILIO, "users.update", Method::Post, "/v2/Services/{}/Users/{}", kJson, kForm,
+const Endpoint kUserUpdate{IK_PROVIDER_TWILIO,  "users.update", Method::Post, "/v2/Services/{}/Users/{}", kJson, kForm,
                            IK_KIND_TWILIO_USER, false};
-const Endpoint kUserDelete{IK_PROVIDER_TWILIO, "users.delete", Method::Delete, "/v2/Services/{}/Users/{}", nullptr,
-                           nullptr, IK_KIND_NONE, false};
+const Endpoint kUserDelete{
+    IK_PROVIDER_TWILIO, "users.delete", Method::Delete, "/v2/Services/{}/Users/{}", nullptr, nullptr,
+    IK_KIND_NONE,       false};
 constexpr int32_t kInvitePageMax = 1000;
 constexpr int32_t kUserPageMax = 100;
 
@@ -44,8 +64,7 @@ void check_sid(const char *sid, const char *prefix, const char *what) {
   bool ok = v.size() == 34 && v.substr(0, 2) == prefix;
   for (size_t i = 2; ok && i < v.size(); ++i) ok = std::isxdigit(static_cast<unsigned char>(v[i])) != 0;
   if (!ok) {
-    fail(IK_STATUS_INVALID_ARGUMENT,
-         std::string(what) + " must be '" + prefix + "' followed by 32 hexadecimal digits");
+    fail(IK_STATUS_INVALID_ARGUMENT, std::string(what) + " must be '" + prefix + "' followed by 32 hexadecimal digits");
   }
 }
 
@@ -196,10 +215,9 @@ std::unique_ptr<ik_twilio_invite> invite_ensure(const ik_client &c, const char *
   return ik::detail::ensure<ik_twilio_invite>(
       c, "twilio/invite/" + std::string(service_sid) + "/" + channel_sid + "/" + who,
       [&] {
-        return find_item<ik_twilio_invite>(c, invite_list_spec(service_sid, channel_sid, &identity, 1), cs,
-                                           [&](const ik_twilio_invite &inv) {
-          return inv.identity.set && inv.identity.s == who;
-        });
+        return find_item<ik_twilio_invite>(
+            c, invite_list_spec(service_sid, channel_sid, &identity, 1), cs,
+            [&](const ik_twilio_invite &inv) { return inv.identity.set && inv.identity.s == who; });
       },
       [&] { return run(c, object_call<ik_twilio_invite>(req, map_invite_object), cs); },
       [&](const ik_twilio_invite &inv) { return same_if_set(role_sid, inv.role_sid); }, outcome);
@@ -231,8 +249,8 @@ Prepared<ik_deletion> invite_delete(const char *service_sid, const char *channel
   check_sid(service_sid, "IS", "service_sid");
   check_text(channel_sid, "channel_sid", true);
   check_sid(invite_sid, "IN", "invite_sid");
-  return delete_no_body_call(make_request(kInviteDelete, {service_sid, channel_sid, invite_sid}),
-                             IK_KIND_TWILIO_INVITE, invite_sid);
+  return delete_no_body_call(make_request(kInviteDelete, {service_sid, channel_sid, invite_sid}), IK_KIND_TWILIO_INVITE,
+                             invite_sid);
 }
 
 // ---- v2 Users ----
@@ -252,8 +270,8 @@ Prepared<ik_twilio_user> user_fetch(const char *service_sid, const char *sid_or_
   return object_call<ik_twilio_user>(make_request(kUserFetch, {service_sid, sid_or_identity}), map_user_object);
 }
 
-std::unique_ptr<ik_twilio_user> user_ensure(const ik_client &c, const char *service_sid,
-                                            const ik_twilio_user_params &p, const CallSettings &cs, int32_t &outcome) {
+std::unique_ptr<ik_twilio_user> user_ensure(const ik_client &c, const char *service_sid, const ik_twilio_user_params &p,
+                                            const CallSettings &cs, int32_t &outcome) {
   const Request req = user_write(kUserCreate, service_sid, nullptr, p);  // validates first
   return ik::detail::ensure<ik_twilio_user>(
       c, "twilio/user/" + std::string(service_sid) + "/" + p.identity,
@@ -312,7 +330,6 @@ void twilio_parse_error(ErrorInfo &info, std::string_view, const std::string &bo
   });
 }
 
-
 // Configuration and environment (ProviderTraits::resolve; client.h documents the order).
 void twilio_resolve(const ik_client_options &o, bool no_env, ProviderConfig &p) {
   auto sid = pick(o.twilio_account_sid, "twilio_account_sid", no_env, {"TWILIO_ACCOUNT_SID"});
@@ -359,9 +376,15 @@ const char *const kTwilioRequestIds[] = {"twilio-request-id", "t-request-id", "x
 }  // namespace
 
 const ProviderTraits kTwilioTraits = {
-    IK_PROVIDER_TWILIO, "twilio", twilio_resolve,
+    IK_PROVIDER_TWILIO,
+    "twilio",
+    twilio_resolve,
     " (set the account SID and auth token, or an API key and secret, or TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN)",
-    twilio_parse_error, false, nullptr, nullptr, kTwilioRequestIds,
+    twilio_parse_error,
+    false,
+    nullptr,
+    nullptr,
+    kTwilioRequestIds,
     {"PageSize", nullptr, false}};
 
 }  // namespace ik::detail

@@ -19,8 +19,8 @@ Prepared<ik_deletion> invite_delete(const char *service_sid, const char *channel
 
 Prepared<ik_twilio_user> user_create(const char *service_sid, const ik_twilio_user_params &p);
 Prepared<ik_twilio_user> user_fetch(const char *service_sid, const char *sid_or_identity);
-std::unique_ptr<ik_twilio_user> user_ensure(const ik_client &c, const char *service_sid,
-                                            const ik_twilio_user_params &p, const CallSettings &cs, int32_t &outcome);
+std::unique_ptr<ik_twilio_user> user_ensure(const ik_client &c, const char *service_sid, const ik_twilio_user_params &p,
+                                            const CallSettings &cs, int32_t &outcome);
 ListSpec user_list_spec(const char *service_sid);
 // The mapping of one invite / user object (as in fetch/create), for the fuzz
 // harnesses and tests; throws Error(IK_STATUS_PARSE).

@@ -13,13 +13,20 @@
 
 #include <stdio.h>
 
-#define ALIGNOF(T) offsetof(struct { char c; T t; }, t)
+#define ALIGNOF(T) \
+  offsetof(        \
+      struct {     \
+        char c;    \
+        T t;       \
+      },           \
+      t)
 #define STRUCT(T) printf("struct %s size %lu align %lu\n", #T, (unsigned long)sizeof(T), (unsigned long)ALIGNOF(T))
 #define FIELD(T, f) \
   printf("field %s.%s offset %lu size %lu\n", #T, #f, (unsigned long)offsetof(T, f), (unsigned long)sizeof(((T *)0)->f))
 
 int main(void) {
-  printf("# invitekit %s ABI %s, sizeof(void *) %lu\n", IK_VERSION_STRING, IK_ABI_VERSION, (unsigned long)sizeof(void *));
+  printf("# invitekit %s ABI %s, sizeof(void *) %lu\n", IK_VERSION_STRING, IK_ABI_VERSION,
+         (unsigned long)sizeof(void *));
 
   STRUCT(ik_buf);
   FIELD(ik_buf, data);

@@ -149,8 +149,8 @@ TEST_F(AsyncTest, EveryOperationAndTheNextPageCompleteWithTheBlockingResults) {
   EXPECT_EQ(ik_deletion_kind(d), IK_KIND_OPENAI_INVITE);
 
   // Twilio v1 invites: create, fetch, list, delete.
-  ASSERT_EQ(ik_twilio_invite_create_start(c, kService, kChannel, "async-ann", nullptr, nullptr, &Completions::cb,
-                                          &done, &op, err.out()),
+  ASSERT_EQ(ik_twilio_invite_create_start(c, kService, kChannel, "async-ann", nullptr, nullptr, &Completions::cb, &done,
+                                          &op, err.out()),
             IK_STATUS_OK);
   ++expected_calls;
   OpPtr tcreate(op);
@@ -206,9 +206,9 @@ TEST_F(AsyncTest, EveryOperationAndTheNextPageCompleteWithTheBlockingResults) {
   ASSERT_EQ(wait_status(op), IK_STATUS_OK) << op_error(op);
   ik_twilio_user_params upd = IK_TWILIO_USER_PARAMS_INIT;
   upd.friendly_name = "Bob";
-  ASSERT_EQ(ik_twilio_user_update_start(c, kService, "async-bob", &upd, nullptr, &Completions::cb, &done, &op,
-                                        err.out()),
-            IK_STATUS_OK);
+  ASSERT_EQ(
+      ik_twilio_user_update_start(c, kService, "async-bob", &upd, nullptr, &Completions::cb, &done, &op, err.out()),
+      IK_STATUS_OK);
   ++expected_calls;
   OpPtr uupdate(op);
   ASSERT_EQ(wait_status(op), IK_STATUS_OK) << op_error(op);
@@ -230,8 +230,7 @@ TEST_F(AsyncTest, EveryOperationAndTheNextPageCompleteWithTheBlockingResults) {
   ik_fastly_invitation_create_params fp = IK_FASTLY_INVITATION_CREATE_PARAMS_INIT;
   fp.email = "async-fastly@example.com";
   fp.role = "engineer";
-  ASSERT_EQ(ik_fastly_invitation_create_start(c, &fp, nullptr, &Completions::cb, &done, &op, err.out()),
-            IK_STATUS_OK);
+  ASSERT_EQ(ik_fastly_invitation_create_start(c, &fp, nullptr, &Completions::cb, &done, &op, err.out()), IK_STATUS_OK);
   ++expected_calls;
   OpPtr fcreate(op);
   ASSERT_EQ(wait_status(op), IK_STATUS_OK) << op_error(op);
@@ -273,8 +272,8 @@ TEST_F(AsyncTest, InvalidArgumentsAreReportedAtStartAndNoCallbackRuns) {
             IK_STATUS_INVALID_UTF8);
   EXPECT_EQ(ik_openai_invite_create_start(tc->get(), nullptr, nullptr, &Completions::cb, &done, &op, err.out()),
             IK_STATUS_INVALID_ARGUMENT);
-  EXPECT_EQ(ik_twilio_invite_fetch_start(tc->get(), "not-a-sid", kChannel, "IN0", nullptr, &Completions::cb, &done,
-                                         &op, err.out()),
+  EXPECT_EQ(ik_twilio_invite_fetch_start(tc->get(), "not-a-sid", kChannel, "IN0", nullptr, &Completions::cb, &done, &op,
+                                         err.out()),
             IK_STATUS_INVALID_ARGUMENT);
   // NULL-safe accessors.
   EXPECT_EQ(ik_op_status(nullptr), IK_STATUS_INVALID_ARGUMENT);
@@ -367,11 +366,11 @@ TEST_F(AsyncTest, FaultMatrixGivesTheBlockingCallsOutcomes) {
       {"503 on a create (not processed)", "POST /v1/organization/invites count=1 status=503", true, IK_STATUS_OK, 2,
        false},
       {"500 on a list", "GET /v1/organization/invites count=1 status=500", false, IK_STATUS_OK, 2, false},
-      {"500 on a create is ambiguous", "POST /v1/organization/invites count=1 status=500", true,
-       IK_STATUS_SERVER_ERROR, 1, true},
+      {"500 on a create is ambiguous", "POST /v1/organization/invites count=1 status=500", true, IK_STATUS_SERVER_ERROR,
+       1, true},
       {"reset on a list", "GET /v1/organization/invites count=1 reset", false, IK_STATUS_OK, 0, false},
-      {"reset mid-body on a create", "POST /v1/organization/invites count=1 reset-mid-body", true,
-       IK_STATUS_TRANSPORT, 1, true},
+      {"reset mid-body on a create", "POST /v1/organization/invites count=1 reset-mid-body", true, IK_STATUS_TRANSPORT,
+       1, true},
       {"truncated list", "GET /v1/organization/invites count=1 truncate", false, IK_STATUS_OK, 2, false},
       {"malformed list", "GET /v1/organization/invites count=1 malformed", false, IK_STATUS_PARSE, 1, false},
       {"404", "GET /v1/organization/invites count=1 status=404", false, IK_STATUS_NOT_FOUND, 1, false},
@@ -586,9 +585,9 @@ TEST_F(AsyncTest, ClientFreeFromItsOwnCallbackRunsTheRestBeforeReturning) {
   for (int i = 0; i < 10; ++i)
     ASSERT_EQ(ik_openai_invite_list_start(ff.client, nullptr, nullptr, &Completions::cb, &others, nullptr, err.out()),
               IK_STATUS_OK);
-  ASSERT_EQ(ik_openai_invite_retrieve_start(ff.client, "missing", nullptr, &FreeFromCallback::cb, &ff, nullptr,
-                                            err.out()),
-            IK_STATUS_OK);
+  ASSERT_EQ(
+      ik_openai_invite_retrieve_start(ff.client, "missing", nullptr, &FreeFromCallback::cb, &ff, nullptr, err.out()),
+      IK_STATUS_OK);
   for (int i = 0; i < 500 && ff.calls.load() == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   ASSERT_EQ(ff.calls.load(), 1);
   for (int i = 0; i < 100 && ff.others_at_free < 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));

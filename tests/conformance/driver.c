@@ -93,8 +93,10 @@ static void sb_json_strn(sb *b, const char *s, size_t n) {
       case '\r': sb_puts(b, "\\r"); break;
       case '\t': sb_puts(b, "\\t"); break;
       default:
-        if (c < 0x20) sb_printf(b, "\\u%04x", c);
-        else sb_putn(b, (const char *)&s[i], 1);
+        if (c < 0x20)
+          sb_printf(b, "\\u%04x", c);
+        else
+          sb_putn(b, (const char *)&s[i], 1);
     }
   }
   sb_putn(b, "\"", 1);
@@ -132,13 +134,17 @@ static void j_arr_end(void) {
 }
 static void j_str(const char *key, const char *v) {
   j_pre(key);
-  if (v) sb_json_strn(&out_line, v, strlen(v));
-  else sb_puts(&out_line, "null");
+  if (v)
+    sb_json_strn(&out_line, v, strlen(v));
+  else
+    sb_puts(&out_line, "null");
 }
 static void j_strn(const char *key, const char *v, size_t n) {
   j_pre(key);
-  if (v) sb_json_strn(&out_line, v, n);
-  else sb_puts(&out_line, "null");
+  if (v)
+    sb_json_strn(&out_line, v, n);
+  else
+    sb_puts(&out_line, "null");
 }
 static void j_int(const char *key, long long v) {
   j_pre(key);
@@ -155,39 +161,49 @@ static void j_bool(const char *key, int v) {
 /* IK_OPTBOOL_* -> true/false/null; anything else is printed as a number so
  * the runner reports it. */
 static void j_optbool(const char *key, ik_optbool v) {
-  if (v == IK_OPTBOOL_TRUE) j_bool(key, 1);
-  else if (v == IK_OPTBOOL_FALSE) j_bool(key, 0);
-  else if (v == IK_OPTBOOL_UNSET) j_null(key);
-  else j_int(key, v);
+  if (v == IK_OPTBOOL_TRUE)
+    j_bool(key, 1);
+  else if (v == IK_OPTBOOL_FALSE)
+    j_bool(key, 0);
+  else if (v == IK_OPTBOOL_UNSET)
+    j_null(key);
+  else
+    j_int(key, v);
 }
 /* An "int32 has + int64 *out" accessor. */
 static void j_opt_int(const char *key, int32_t has, int64_t v) {
-  if (has == 1) j_int(key, (long long)v);
-  else if (has == 0) j_null(key);
-  else j_str(key, "<accessor returned neither 0 nor 1>");
+  if (has == 1)
+    j_int(key, (long long)v);
+  else if (has == 0)
+    j_null(key);
+  else
+    j_str(key, "<accessor returned neither 0 nor 1>");
 }
 /* The same for an optional-integer accessor called here: int32_t f(obj, int64_t *out). */
-#define J_OPT_INT(key, fn, obj)                 \
-  do {                                          \
-    int64_t v_ = 0;                             \
-    int32_t has_ = fn((obj), &v_);              \
-    j_opt_int((key), has_, v_);                 \
+#define J_OPT_INT(key, fn, obj)    \
+  do {                             \
+    int64_t v_ = 0;                \
+    int32_t has_ = fn((obj), &v_); \
+    j_opt_int((key), has_, v_);    \
   } while (0)
 /* A borrowed-bytes accessor's result: the bytes as a JSON string (exactly len
  * bytes: item slices are not NUL-terminated), or null when it returned 0. A
  * return value other than 0/1, or 1 without data, is printed so the runner
  * reports it. */
 static void j_bytes(const char *key, int32_t has, const uint8_t *data, size_t len) {
-  if (has == 1 && data) j_strn(key, (const char *)data, len);
-  else if (has == 0 && !data && len == 0) j_null(key);
-  else j_str(key, "<bytes accessor returned an inconsistent result>");
+  if (has == 1 && data)
+    j_strn(key, (const char *)data, len);
+  else if (has == 0 && !data && len == 0)
+    j_null(key);
+  else
+    j_str(key, "<bytes accessor returned an inconsistent result>");
 }
-#define J_RAW_JSON(key, fn, obj)                \
-  do {                                          \
-    const uint8_t *d_ = NULL;                   \
-    size_t n_ = 0;                              \
-    int32_t has_ = fn((obj), &d_, &n_);         \
-    j_bytes((key), has_, d_, n_);               \
+#define J_RAW_JSON(key, fn, obj)        \
+  do {                                  \
+    const uint8_t *d_ = NULL;           \
+    size_t n_ = 0;                      \
+    int32_t has_ = fn((obj), &d_, &n_); \
+    j_bytes((key), has_, d_, n_);       \
   } while (0)
 static void j_strs(const char *key, const char *const *v, size_t n) {
   j_arr(key);
@@ -345,8 +361,10 @@ static const ik_call_options *call_opts(call_ctx *cc, const char *prefer, const 
   ik_call_options_init(&cc->opts, IK_CALL_OPTIONS_VERSION, NULL);
   size_t n = 0;
   if (prefer && *prefer && strcmp(prefer, "-") != 0) {
-    if (strchr(prefer, '=')) snprintf(cc->prefer_buf, sizeof cc->prefer_buf, "Prefer: %s", prefer);
-    else snprintf(cc->prefer_buf, sizeof cc->prefer_buf, "Prefer: example=%s", prefer);
+    if (strchr(prefer, '='))
+      snprintf(cc->prefer_buf, sizeof cc->prefer_buf, "Prefer: %s", prefer);
+    else
+      snprintf(cc->prefer_buf, sizeof cc->prefer_buf, "Prefer: example=%s", prefer);
     cc->hdrs[n++] = cc->prefer_buf;
   }
   if (extra) cc->hdrs[n++] = extra;
@@ -382,8 +400,10 @@ static void emit_outcome(ik_status st, const ik_error *err, const ik_response *r
     j_int("attempts", ik_error_attempts(err));
     const uint8_t *body = NULL;
     size_t blen = 0;
-    if (ik_error_body(err, &body, &blen) && body) j_strn("body", (const char *)body, blen);
-    else j_null("body");
+    if (ik_error_body(err, &body, &blen) && body)
+      j_strn("body", (const char *)body, blen);
+    else
+      j_null("body");
     j_obj_end();
   } else {
     j_null("error");
@@ -731,7 +751,7 @@ static void j_user_params(const ik_twilio_user_params *p) {
   j_str("friendly_name", p->friendly_name);
   j_str("webhook", p->webhook_enabled == IK_OPTBOOL_TRUE    ? "true"
                    : p->webhook_enabled == IK_OPTBOOL_FALSE ? "false"
-                                                               : NULL);
+                                                            : NULL);
 }
 
 static char *tw2_create(const char *cs, const char *svc, const ik_twilio_user_params *p, const char *prefer) {
@@ -957,7 +977,7 @@ static char *fa_create(const char *cs, const ik_fastly_invitation_create_params 
   j_strs("roles", p->roles, p->roles_count);
   j_str("limit_services", p->limit_services == IK_OPTBOOL_TRUE    ? "true"
                           : p->limit_services == IK_OPTBOOL_FALSE ? "false"
-                                                                      : NULL);
+                                                                  : NULL);
   j_str("customer_id", p->customer_id);
   j_arr("services");
   for (size_t i = 0; i < p->services_count; i++) {
@@ -1104,8 +1124,10 @@ static void run_pager(const char *cs, int which, const char *svc, const char *ch
       }
       if (!first) sb_puts(&keys, ",");
       first = 0;
-      if (k) sb_json_strn(&keys, k, strlen(k));
-      else sb_puts(&keys, "null");
+      if (k)
+        sb_json_strn(&keys, k, strlen(k));
+      else
+        sb_puts(&keys, "null");
     }
     ik_page_free(pg);
   }
@@ -1120,8 +1142,10 @@ static void run_pager(const char *cs, int which, const char *svc, const char *ch
     j_str("message", ik_error_message(last_err));
     const uint8_t *body = NULL;
     size_t blen = 0;
-    if (ik_error_body(last_err, &body, &blen) && body) j_strn("body", (const char *)body, blen);
-    else j_null("body");
+    if (ik_error_body(last_err, &body, &blen) && body)
+      j_strn("body", (const char *)body, blen);
+    else
+      j_null("body");
     j_obj_end();
   } else {
     j_null("error");
@@ -1168,37 +1192,50 @@ static void run_example(const char *op, const char *name) {
   char cs[160];
   snprintf(cs, sizeof cs, "example:%s:%s", op, name);
   const char *pref = name;
-  if (strcmp(op, "tw1.create") == 0) free(tw1_create(cs, SVC, CH, "identity", ROLE, pref));
-  else if (strcmp(op, "tw1.list") == 0) free(tw1_list(cs, SVC, CH, NULL, 0, NULL, pref, NULL));
-  else if (strcmp(op, "tw1.fetch") == 0) tw1_fetch(cs, SVC, CH, INV_SID, pref);
-  else if (strcmp(op, "tw1.delete") == 0) tw1_delete(cs, SVC, CH, INV_SID, pref);
+  if (strcmp(op, "tw1.create") == 0)
+    free(tw1_create(cs, SVC, CH, "identity", ROLE, pref));
+  else if (strcmp(op, "tw1.list") == 0)
+    free(tw1_list(cs, SVC, CH, NULL, 0, NULL, pref, NULL));
+  else if (strcmp(op, "tw1.fetch") == 0)
+    tw1_fetch(cs, SVC, CH, INV_SID, pref);
+  else if (strcmp(op, "tw1.delete") == 0)
+    tw1_delete(cs, SVC, CH, INV_SID, pref);
   else if (strcmp(op, "tw2.create") == 0) {
     ik_twilio_user_params p = IK_TWILIO_USER_PARAMS_INIT;
     p.identity = "jing";
     free(tw2_create(cs, SVC, &p, pref));
-  } else if (strcmp(op, "tw2.list") == 0) free(tw2_list(cs, SVC, NULL, pref, NULL));
-  else if (strcmp(op, "tw2.fetch") == 0) tw2_fetch(cs, SVC, US_SID, pref);
+  } else if (strcmp(op, "tw2.list") == 0)
+    free(tw2_list(cs, SVC, NULL, pref, NULL));
+  else if (strcmp(op, "tw2.fetch") == 0)
+    tw2_fetch(cs, SVC, US_SID, pref);
   else if (strcmp(op, "tw2.update") == 0) {
     ik_twilio_user_params p = IK_TWILIO_USER_PARAMS_INIT;
     p.friendly_name = "name";
     tw2_update(cs, SVC, US_SID, &p, pref);
-  } else if (strcmp(op, "tw2.delete") == 0) tw2_delete(cs, SVC, US_SID, pref);
+  } else if (strcmp(op, "tw2.delete") == 0)
+    tw2_delete(cs, SVC, US_SID, pref);
   else if (strcmp(op, "oa.create") == 0) {
     ik_openai_invite_create_params p = IK_OPENAI_INVITE_CREATE_PARAMS_INIT;
     p.email = "user@example.com";
     p.role = "reader";
     free(oa_create(cs, &p, pref));
-  } else if (strcmp(op, "oa.list") == 0) free(oa_list(cs, NULL, pref, NULL));
-  else if (strcmp(op, "oa.retrieve") == 0) oa_retrieve(cs, "invite-abc", pref);
-  else if (strcmp(op, "oa.delete") == 0) oa_delete(cs, "invite-abc", pref);
+  } else if (strcmp(op, "oa.list") == 0)
+    free(oa_list(cs, NULL, pref, NULL));
+  else if (strcmp(op, "oa.retrieve") == 0)
+    oa_retrieve(cs, "invite-abc", pref);
+  else if (strcmp(op, "oa.delete") == 0)
+    oa_delete(cs, "invite-abc", pref);
   else if (strcmp(op, "fa.create") == 0) {
     ik_fastly_invitation_create_params p = IK_FASTLY_INVITATION_CREATE_PARAMS_INIT;
     p.email = "thelma@example.com";
     p.role = "engineer";
     free(fa_create(cs, &p, pref));
-  } else if (strcmp(op, "fa.list") == 0) free(fa_list(cs, NULL, pref, NULL));
-  else if (strcmp(op, "fa.delete") == 0) fa_delete(cs, "7Lq2Zy5mW3nB8vR1tK6pXc", pref);
-  else check(cs, "known operation", 0, "unknown operation '%s' in --example", op);
+  } else if (strcmp(op, "fa.list") == 0)
+    free(fa_list(cs, NULL, pref, NULL));
+  else if (strcmp(op, "fa.delete") == 0)
+    fa_delete(cs, "7Lq2Zy5mW3nB8vR1tK6pXc", pref);
+  else
+    check(cs, "known operation", 0, "unknown operation '%s' in --example", op);
 }
 
 static void mock_twilio_v1(void) {
@@ -1343,7 +1380,8 @@ static void mock_fastly(void) {
   p.role = "engineer";
   free(fa_create("fa.create.role", &p, NULL));
   const char *roles[] = {"Q4rXe9vN1szK8a2fUjYtWp", "Zr8nB2xV7cM4qL1kT9pWsd"};
-  ik_fastly_service_grant grants[2] = {{"6yrrdleXQ9QDtum9rMB0nr", "purge_all"}, {"7zzsemfYR0REuvn0sNC1os", "read_only"}};
+  ik_fastly_service_grant grants[2] = {{"6yrrdleXQ9QDtum9rMB0nr", "purge_all"},
+                                       {"7zzsemfYR0REuvn0sNC1os", "read_only"}};
   ik_fastly_invitation_create_params q = IK_FASTLY_INVITATION_CREATE_PARAMS_INIT;
   q.email = "louise@example.com";
   q.roles = roles;
@@ -1572,16 +1610,26 @@ int main(int argc, char **argv) {
       return 2;
     }
     i++;
-    if (strcmp(a, "--mode") == 0) mode = v;
-    else if (strcmp(a, "--tw1") == 0) url_tw1 = v;
-    else if (strcmp(a, "--tw2") == 0) url_tw2 = v;
-    else if (strcmp(a, "--openai") == 0) url_oa = v;
-    else if (strcmp(a, "--fastly") == 0) url_fa = v;
-    else if (strcmp(a, "--twilio-sid") == 0) twilio_sid = v;
-    else if (strcmp(a, "--twilio-token") == 0) twilio_token = v;
-    else if (strcmp(a, "--openai-key") == 0) openai_key = v;
-    else if (strcmp(a, "--fastly-key") == 0) fastly_key = v;
-    else if (strcmp(a, "--only") == 0) only = v;
+    if (strcmp(a, "--mode") == 0)
+      mode = v;
+    else if (strcmp(a, "--tw1") == 0)
+      url_tw1 = v;
+    else if (strcmp(a, "--tw2") == 0)
+      url_tw2 = v;
+    else if (strcmp(a, "--openai") == 0)
+      url_oa = v;
+    else if (strcmp(a, "--fastly") == 0)
+      url_fa = v;
+    else if (strcmp(a, "--twilio-sid") == 0)
+      twilio_sid = v;
+    else if (strcmp(a, "--twilio-token") == 0)
+      twilio_token = v;
+    else if (strcmp(a, "--openai-key") == 0)
+      openai_key = v;
+    else if (strcmp(a, "--fastly-key") == 0)
+      fastly_key = v;
+    else if (strcmp(a, "--only") == 0)
+      only = v;
     else if (strcmp(a, "--example") == 0) {
       const char *eq = strchr(v, '=');
       if (!eq || n_examples >= sizeof examples / sizeof examples[0]) {

@@ -62,7 +62,7 @@ Exit wait_bounded(pid_t pid, Clock::time_point deadline) {
   if (waitpid(pid, &status, WNOHANG) != pid) {
     kill(pid, SIGKILL);
     waitpid(pid, &status, 0);
-    return e; // did not stop in time
+    return e;  // did not stop in time
   }
   if (WIFEXITED(status)) {
     e.exited = true;
@@ -107,7 +107,7 @@ std::size_t collect_header(char *data, std::size_t size, std::size_t n, void *us
   return size * n;
 }
 
-} // namespace
+}  // namespace
 
 std::string emulator_path() {
   const char *p = std::getenv("INVITEKIT_EMULATOR");
@@ -290,7 +290,9 @@ std::string Json::str(const std::string &pointer) const { return std::string(at(
 std::int64_t Json::num(const std::string &pointer) const { return at(pointer).get_int64().value(); }
 bool Json::boolean(const std::string &pointer) const { return at(pointer).get_bool().value(); }
 bool Json::is_null(const std::string &pointer) const { return at(pointer).is_null(); }
-bool Json::has(const std::string &pointer) const { return valid() && root_.at_pointer(pointer).error() == simdjson::SUCCESS; }
+bool Json::has(const std::string &pointer) const {
+  return valid() && root_.at_pointer(pointer).error() == simdjson::SUCCESS;
+}
 std::size_t Json::size(const std::string &pointer) const { return at(pointer).get_array().value().size(); }
 
-} // namespace emutest
+}  // namespace emutest

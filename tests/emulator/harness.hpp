@@ -20,7 +20,7 @@ namespace emutest {
 std::string emulator_path();
 
 struct Exit {
-  bool exited = false; // false: killed by a signal or did not stop in time
+  bool exited = false;  // false: killed by a signal or did not stop in time
   int code = -1;
   int signal = 0;
 };
@@ -33,7 +33,7 @@ struct CommandResult {
 CommandResult run_emulator_command(const std::vector<std::string> &args, std::chrono::milliseconds timeout);
 
 class Emulator {
-public:
+ public:
   // Starts `invitekit-emulator --port 0 [--quiet] ARGS…` and waits (at most
   // 10 s) for the first stdout line with the base URL.
   explicit Emulator(const std::vector<std::string> &args = {}, bool quiet = true);
@@ -47,7 +47,7 @@ public:
   // (SIGKILL after that). Returns how it ended.
   Exit stop(int sig = SIGTERM, std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
-private:
+ private:
   pid_t pid_ = -1;
   int stdout_fd_ = -1;
   std::string url_;
@@ -57,7 +57,7 @@ struct Response {
   CURLcode curl = CURLE_OK;
   long status = 0;
   std::string body;
-  std::map<std::string, std::string> headers; // names lower-cased
+  std::map<std::string, std::string> headers;  // names lower-cased
   double seconds = 0;
 
   std::string header(const std::string &lower_name) const;
@@ -67,8 +67,8 @@ struct Request {
   std::string method = "GET";
   std::string url;
   std::optional<std::string> body;
-  std::vector<std::string> headers; // "Name: value"
-  std::optional<std::string> basic_auth; // "user:password"
+  std::vector<std::string> headers;       // "Name: value"
+  std::optional<std::string> basic_auth;  // "user:password"
   long timeout_ms = 15000;
 };
 
@@ -90,7 +90,7 @@ std::string json_string(const std::string &s);
 
 // A parsed JSON document that owns its parser.
 class Json {
-public:
+ public:
   explicit Json(const std::string &text);
   bool valid() const { return error_ == simdjson::SUCCESS; }
   simdjson::dom::element root() const { return root_; }
@@ -100,9 +100,9 @@ public:
   bool boolean(const std::string &pointer) const;
   bool is_null(const std::string &pointer) const;
   bool has(const std::string &pointer) const;
-  std::size_t size(const std::string &pointer) const; // array length
+  std::size_t size(const std::string &pointer) const;  // array length
 
-private:
+ private:
   simdjson::dom::parser parser_;
   simdjson::dom::element root_;
   simdjson::error_code error_ = simdjson::SUCCESS;
@@ -113,4 +113,4 @@ inline const std::string kChannel = "CH00000000000000000000000000000000";
 inline const std::string kUsers = "/v2/Services/" + kService + "/Users";
 inline const std::string kInvites = "/v1/Services/" + kService + "/Channels/" + kChannel + "/Invites";
 
-} // namespace emutest
+}  // namespace emutest

@@ -31,8 +31,10 @@ void expect_openai_error(const Response &r, long status, const char *param) {
   ASSERT_TRUE(j.valid()) << r.body;
   EXPECT_EQ(j.str("/error/type"), "invalid_request_error");
   EXPECT_FALSE(j.str("/error/message").empty());
-  if (param == nullptr) EXPECT_TRUE(j.is_null("/error/param"));
-  else EXPECT_EQ(j.str("/error/param"), param);
+  if (param == nullptr)
+    EXPECT_TRUE(j.is_null("/error/param"));
+  else
+    EXPECT_EQ(j.str("/error/param"), param);
   EXPECT_TRUE(j.has("/error/code"));
 }
 
@@ -50,7 +52,7 @@ std::string fastly_body(const std::string &email, const std::string &extra_attri
   return R"({"data":{"type":"invitation","attributes":{"email":")" + email + "\"" + extra_attributes + "}}}";
 }
 
-} // namespace
+}  // namespace
 
 TEST(EmulatorTwilioInvites, CreateFetchListDelete) {
   Emulator emu;
@@ -110,8 +112,9 @@ TEST(EmulatorTwilioInvites, ValidationAndImplicitChannels) {
   const Json j(r.body);
   EXPECT_TRUE(matches(j.str("/channel_sid"), "CH[0-9a-f]{32}"));
   EXPECT_EQ(Json(twilio(emu, "GET", other).body).size("/invites"), 1u);
-  EXPECT_EQ(twilio(emu, "GET", "/v1/Services/IS" + std::string(32, 'b') + "/Channels/" + j.str("/channel_sid") + "/Invites/" +
-                                   j.str("/sid"))
+  EXPECT_EQ(twilio(emu, "GET",
+                   "/v1/Services/IS" + std::string(32, 'b') + "/Channels/" + j.str("/channel_sid") + "/Invites/" +
+                       j.str("/sid"))
                 .status,
             200);
   EXPECT_EQ(Json(twilio(emu, "GET", kInvites).body).size("/invites"), 0u);
@@ -119,7 +122,8 @@ TEST(EmulatorTwilioInvites, ValidationAndImplicitChannels) {
 
 TEST(EmulatorTwilioInvites, RepeatedIdentityFilter) {
   Emulator emu;
-  for (const char *id : {"a", "b%20c", "d", "a"}) ASSERT_EQ(twilio(emu, "POST", kInvites, std::string("Identity=") + id).status, 201);
+  for (const char *id : {"a", "b%20c", "d", "a"})
+    ASSERT_EQ(twilio(emu, "POST", kInvites, std::string("Identity=") + id).status, 201);
   const Response r = twilio(emu, "GET", kInvites + "?Identity=a&Identity=b%20c");
   ASSERT_EQ(r.status, 200) << r.body;
   const Json j(r.body);
@@ -218,7 +222,8 @@ TEST(EmulatorTwilioAuth, BasicAuthWithAccountOrApiKey) {
 
 TEST(EmulatorTwilioPagination, FollowsNextPageUrlAcrossPages) {
   Emulator emu({"--seed", "23"});
-  for (const auto &[path, key] : {std::pair{kUsers, std::string("users")}, std::pair{kInvites, std::string("invites")}}) {
+  for (const auto &[path, key] :
+       {std::pair{kUsers, std::string("users")}, std::pair{kInvites, std::string("invites")}}) {
     SCOPED_TRACE(key);
     std::vector<std::string> sids;
     std::string next = emu.url() + path + "?PageSize=10";
@@ -234,7 +239,8 @@ TEST(EmulatorTwilioPagination, FollowsNextPageUrlAcrossPages) {
       EXPECT_EQ(j.num("/meta/page_size"), 10);
       EXPECT_EQ(j.str("/meta/key"), key);
       EXPECT_EQ(j.is_null("/meta/previous_page_url"), pages == 0);
-      for (std::size_t i = 0; i < j.size("/" + key); ++i) sids.push_back(j.str("/" + key + "/" + std::to_string(i) + "/sid"));
+      for (std::size_t i = 0; i < j.size("/" + key); ++i)
+        sids.push_back(j.str("/" + key + "/" + std::to_string(i) + "/sid"));
       next = j.is_null("/meta/next_page_url") ? "" : j.str("/meta/next_page_url");
       if (!next.empty()) {
         EXPECT_EQ(next.rfind(emu.url(), 0), 0u) << next;
@@ -264,7 +270,8 @@ TEST(EmulatorOpenAI, CreateRetrieveListDeleteOnBothPrefixes) {
   for (const std::string prefix : {"/v1", ""}) {
     SCOPED_TRACE(prefix);
     const std::string base = prefix + "/organization/invites";
-    Response r = openai(emu, "POST", base, R"({"email":"a@b.c","role":"reader","projects":[{"id":"proj_1","role":"member"}]})");
+    Response r =
+        openai(emu, "POST", base, R"({"email":"a@b.c","role":"reader","projects":[{"id":"proj_1","role":"member"}]})");
     ASSERT_EQ(r.status, 200) << r.body;
     EXPECT_EQ(r.header("content-type"), "application/json");
     EXPECT_FALSE(r.header("x-request-id").empty());
@@ -314,7 +321,8 @@ TEST(EmulatorOpenAI, CreateRetrieveListDeleteOnBothPrefixes) {
 
 TEST(EmulatorOpenAI, AcceptedInviteCannotBeDeleted) {
   Emulator emu;
-  const std::string id = Json(openai(emu, "POST", "/v1/organization/invites", R"({"email":"x@y.z","role":"reader"})").body).str("/id");
+  const std::string id =
+      Json(openai(emu, "POST", "/v1/organization/invites", R"({"email":"x@y.z","role":"reader"})").body).str("/id");
   Response r = control(emu, "POST", "/__emulator/openai/invites/" + id + "/accept");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(Json(r.body).str("/status"), "accepted");
@@ -332,8 +340,9 @@ TEST(EmulatorOpenAI, ValidationAndAuth) {
   expect_openai_error(openai(emu, "POST", base, R"({"role":"reader"})"), 400, "email");
   expect_openai_error(openai(emu, "POST", base, R"({"email":"a@b.c"})"), 400, "role");
   expect_openai_error(openai(emu, "POST", base, R"({"email":"a@b.c","role":"admin"})"), 400, "role");
-  expect_openai_error(openai(emu, "POST", base, R"({"email":"a@b.c","role":"reader","projects":[{"id":"p","role":"boss"}]})"),
-                      400, "projects[0].role");
+  expect_openai_error(
+      openai(emu, "POST", base, R"({"email":"a@b.c","role":"reader","projects":[{"id":"p","role":"boss"}]})"), 400,
+      "projects[0].role");
   expect_openai_error(openai(emu, "POST", base, "{not json"), 400, nullptr);
   expect_openai_error(openai(emu, "GET", base + "?limit=0"), 400, "limit");
   expect_openai_error(openai(emu, "GET", base + "?limit=101"), 400, "limit");
@@ -430,11 +439,13 @@ TEST(EmulatorFastly, CreateListDelete) {
 TEST(EmulatorFastly, ValidationAndAuth) {
   Emulator emu;
   expect_fastly_error(fastly(emu, "POST", "/invitations", R"({"data":{"type":"invitation","attributes":{}}})"), 400);
-  expect_fastly_error(fastly(emu, "POST", "/invitations", R"({"data":{"type":"user","attributes":{"email":"a@b.c"}}})"), 400);
+  expect_fastly_error(fastly(emu, "POST", "/invitations", R"({"data":{"type":"user","attributes":{"email":"a@b.c"}}})"),
+                      400);
   expect_fastly_error(fastly(emu, "POST", "/invitations", fastly_body("a@b.c", R"(,"role":"boss")")), 400);
   expect_fastly_error(
-      fastly(emu, "POST", "/invitations",
-             R"({"data":{"type":"invitation","attributes":{"email":"a@b.c"},"relationships":{"service_invitations":{"data":[{"type":"service_invitation","attributes":{"permission":"everything"}}]}}}})"),
+      fastly(
+          emu, "POST", "/invitations",
+          R"({"data":{"type":"invitation","attributes":{"email":"a@b.c"},"relationships":{"service_invitations":{"data":[{"type":"service_invitation","attributes":{"permission":"everything"}}]}}}})"),
       400);
   expect_fastly_error(fastly(emu, "POST", "/invitations", "nope"), 400);
   expect_fastly_error(fastly(emu, "GET", "/invitations?page[size]=101"), 400);
@@ -469,7 +480,8 @@ TEST(EmulatorFastly, PaginationWithBothBracketForms) {
       EXPECT_EQ(j.is_null("/links/prev"), page == 1);
       for (std::size_t i = 0; i < j.size("/data"); ++i) ids.push_back(j.str("/data/" + std::to_string(i) + "/id"));
       if (j.is_null("/links/next")) break;
-      EXPECT_EQ(j.str("/links/next"), emu.url() + "/invitations?page%5Bnumber%5D=" + std::to_string(page + 1) + "&page%5Bsize%5D=10");
+      EXPECT_EQ(j.str("/links/next"),
+                emu.url() + "/invitations?page%5Bnumber%5D=" + std::to_string(page + 1) + "&page%5Bsize%5D=10");
     }
     EXPECT_EQ(page, 3);
     ASSERT_EQ(ids.size(), 25u);

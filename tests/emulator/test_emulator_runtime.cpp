@@ -20,7 +20,8 @@ std::string read_file(const std::string &path) {
 }
 
 std::string replace_all(std::string s, const std::string &from, const std::string &to) {
-  for (std::size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) s.replace(at, from.size(), to);
+  for (std::size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
+    s.replace(at, from.size(), to);
   return s;
 }
 
@@ -32,21 +33,23 @@ std::string fresh_dir(const char *name) {
 
 // Everything the emulator serves, with its own base URL replaced.
 std::string snapshot(const Emulator &emu) {
-  std::string all = twilio(emu, "GET", kUsers + "?PageSize=100").body + twilio(emu, "GET", kInvites + "?PageSize=1000").body +
+  std::string all = twilio(emu, "GET", kUsers + "?PageSize=100").body +
+                    twilio(emu, "GET", kInvites + "?PageSize=1000").body +
                     openai(emu, "GET", "/v1/organization/invites?limit=100").body +
                     fastly(emu, "GET", "/invitations?page[size]=100").body;
   return replace_all(all, emu.url(), "BASE");
 }
 
-} // namespace
+}  // namespace
 
 TEST(EmulatorCli, HelpVersionAndBadArguments) {
   const CommandResult help = run_emulator_command({"--help"}, std::chrono::seconds(10));
   EXPECT_TRUE(help.exit.exited);
   EXPECT_EQ(help.exit.code, 0);
-  for (const char *text : {"AC00000000000000000000000000000000", "emulator-twilio-token", "SK00000000000000000000000000000000",
-                           "emulator-twilio-secret", "sk-admin-emulator", "emulator-fastly-token", "--fault", "count=N",
-                           "reset-mid-body", "slow-body=MS", "/__emulator/faults"}) {
+  for (const char *text :
+       {"AC00000000000000000000000000000000", "emulator-twilio-token", "SK00000000000000000000000000000000",
+        "emulator-twilio-secret", "sk-admin-emulator", "emulator-fastly-token", "--fault", "count=N", "reset-mid-body",
+        "slow-body=MS", "/__emulator/faults"}) {
     EXPECT_NE(help.out.find(text), std::string::npos) << text;
   }
   const CommandResult version = run_emulator_command({"--version"}, std::chrono::seconds(10));
@@ -101,16 +104,20 @@ TEST(EmulatorState, SavedOnShutdownAndLoadedAtStart) {
     Emulator emu({"--state", state});
     user_sid = Json(twilio(emu, "POST", kUsers, "Identity=x%2Fy&FriendlyName=%C3%A9").body).str("/sid");
     invite_sid = Json(twilio(emu, "POST", kInvites, "Identity=x%2Fy").body).str("/sid");
-    const std::string oa = Json(openai(emu, "POST", "/v1/organization/invites", R"({"email":"s@t.u","role":"owner"})").body).str("/id");
-    openai_id = Json(openai(emu, "POST", "/v1/organization/invites", R"({"email":"v@w.x","role":"reader"})").body).str("/id");
+    const std::string oa =
+        Json(openai(emu, "POST", "/v1/organization/invites", R"({"email":"s@t.u","role":"owner"})").body).str("/id");
+    openai_id =
+        Json(openai(emu, "POST", "/v1/organization/invites", R"({"email":"v@w.x","role":"reader"})").body).str("/id");
     ASSERT_EQ(control(emu, "POST", "/__emulator/openai/invites/" + oa + "/accept").status, 200);
-    fastly_id = Json(fastly(emu, "POST", "/invitations", R"({"data":{"type":"invitation","attributes":{"email":"f@g.h"}}})").body)
-                    .str("/data/id");
+    fastly_id =
+        Json(fastly(emu, "POST", "/invitations", R"({"data":{"type":"invitation","attributes":{"email":"f@g.h"}}})")
+                 .body)
+            .str("/data/id");
     const Exit e = emu.stop(SIGTERM);
     EXPECT_EQ(e.code, 0);
   }
   ASSERT_TRUE(Json(read_file(state)).valid());
-  Emulator again({"--state", state, "--seed", "5"}); // an existing state file wins over --seed
+  Emulator again({"--state", state, "--seed", "5"});  // an existing state file wins over --seed
   const Json user(twilio(again, "GET", kUsers + "/x%2Fy").body);
   EXPECT_EQ(user.str("/sid"), user_sid);
   EXPECT_EQ(user.str("/friendly_name"), "\xC3\xA9");
@@ -134,7 +141,8 @@ TEST(EmulatorState, SigkillLeavesAValidFile) {
   {
     Emulator emu({"--state", state, "--seed", "3"});
     for (int i = 0; i < 20; ++i) {
-      const Response r = openai(emu, "POST", "/organization/invites", R"({"email":"k)" + std::to_string(i) + R"(@x.y","role":"reader"})");
+      const Response r = openai(emu, "POST", "/organization/invites",
+                                R"({"email":"k)" + std::to_string(i) + R"(@x.y","role":"reader"})");
       ASSERT_EQ(r.status, 200);
       ids.push_back(Json(r.body).str("/id"));
     }
@@ -164,7 +172,8 @@ namespace {
 std::vector<std::string> one_of_each_kind(const std::string &method, const std::string &pattern) {
   const std::string m = method + " " + pattern + " count=1 ";
   return {m + "latency=300",
-          m + "status=503 retry-after=1 retry-after-ms=1000 x-should-retry=true fastly-ratelimit-remaining=0 fastly-ratelimit-reset=1700000000",
+          m + "status=503 retry-after=1 retry-after-ms=1000 x-should-retry=true fastly-ratelimit-remaining=0 "
+              "fastly-ratelimit-reset=1700000000",
           m + "reset",
           m + "reset-mid-body",
           m + "truncate",
@@ -175,7 +184,8 @@ std::vector<std::string> one_of_each_kind(const std::string &method, const std::
 }
 
 // Issues one request per fault of one_of_each_kind() and checks what the client saw.
-void expect_each_fault_kind(const std::function<Response()> &send, const std::function<void(const Response &)> &vendor_503) {
+void expect_each_fault_kind(const std::function<Response()> &send,
+                            const std::function<void(const Response &)> &vendor_503) {
   Response r = send();
   EXPECT_EQ(r.curl, CURLE_OK);
   EXPECT_EQ(r.status, 200) << "latency";
@@ -195,7 +205,8 @@ void expect_each_fault_kind(const std::function<Response()> &send, const std::fu
   EXPECT_EQ(r.status, 0);
 
   r = send();
-  EXPECT_TRUE(r.curl == CURLE_RECV_ERROR || r.curl == CURLE_PARTIAL_FILE) << "reset-mid-body: " << curl_easy_strerror(r.curl);
+  EXPECT_TRUE(r.curl == CURLE_RECV_ERROR || r.curl == CURLE_PARTIAL_FILE)
+      << "reset-mid-body: " << curl_easy_strerror(r.curl);
   EXPECT_EQ(r.status, 200);
   EXPECT_FALSE(Json(r.body).valid());
 
@@ -230,7 +241,7 @@ void expect_each_fault_kind(const std::function<Response()> &send, const std::fu
   EXPECT_TRUE(Json(r.body).valid());
 }
 
-} // namespace
+}  // namespace
 
 TEST(EmulatorFaults, EachKindFromTheCommandLine) {
   std::vector<std::string> args = {"--seed", "3"};
@@ -255,7 +266,8 @@ TEST(EmulatorFaults, EachKindFromTheCommandLine) {
 TEST(EmulatorFaults, EachKindFromTheControlEndpoint) {
   Emulator emu({"--seed", "3"});
   std::string specs;
-  for (const auto &spec : one_of_each_kind("get", "/invitations")) specs += (specs.empty() ? "" : ",") + json_string(spec);
+  for (const auto &spec : one_of_each_kind("get", "/invitations"))
+    specs += (specs.empty() ? "" : ",") + json_string(spec);
   const Response added = control(emu, "POST", "/__emulator/faults", "{\"specs\":[" + specs + "]}");
   ASSERT_EQ(added.status, 201) << added.body;
   EXPECT_EQ(Json(added.body).size("/faults"), 9u);
@@ -268,7 +280,9 @@ TEST(EmulatorFaults, EachKindFromTheControlEndpoint) {
 
 TEST(EmulatorFaults, StatusBodiesPerVendorCountsAndClearing) {
   Emulator emu;
-  ASSERT_EQ(control(emu, "POST", "/__emulator/faults", R"({"spec":"* /v2/Services/* status=429 retry-after=2"})").status, 201);
+  ASSERT_EQ(
+      control(emu, "POST", "/__emulator/faults", R"({"spec":"* /v2/Services/* status=429 retry-after=2"})").status,
+      201);
   for (int i = 0; i < 3; ++i) {
     const Response r = twilio(emu, "GET", kUsers);
     EXPECT_EQ(r.status, 429);
@@ -282,7 +296,10 @@ TEST(EmulatorFaults, StatusBodiesPerVendorCountsAndClearing) {
   ASSERT_EQ(control(emu, "DELETE", "/__emulator/faults").status, 200);
   EXPECT_EQ(twilio(emu, "GET", kUsers).status, 200);
 
-  ASSERT_EQ(control(emu, "POST", "/__emulator/faults", R"({"spec":"POST /organization/invites count=2 status=429 x-should-retry=false"})").status, 201);
+  ASSERT_EQ(control(emu, "POST", "/__emulator/faults",
+                    R"({"spec":"POST /organization/invites count=2 status=429 x-should-retry=false"})")
+                .status,
+            201);
   for (int i = 0; i < 2; ++i) {
     const Response r = openai(emu, "POST", "/organization/invites", R"({"email":"a@b.c","role":"reader"})");
     EXPECT_EQ(r.status, 429);
@@ -295,7 +312,8 @@ TEST(EmulatorFaults, StatusBodiesPerVendorCountsAndClearing) {
   EXPECT_EQ(control(emu, "POST", "/__emulator/faults", R"({"spec":"GET /x"})").status, 400);
   EXPECT_EQ(control(emu, "POST", "/__emulator/faults", R"({"spec":"GET x status=500"})").status, 400);
   EXPECT_EQ(control(emu, "POST", "/__emulator/faults", R"({"spec":"GET /x status=200"})").status, 400);
-  EXPECT_EQ(control(emu, "POST", "/__emulator/faults", R"({"specs":["GET /x reset","GET /y latency=1 reset"]})").status, 400);
+  EXPECT_EQ(control(emu, "POST", "/__emulator/faults", R"({"specs":["GET /x reset","GET /y latency=1 reset"]})").status,
+            400);
   EXPECT_EQ(Json(control(emu, "GET", "/__emulator/faults").body).size("/faults"), 0u) << "a bad spec adds nothing";
   EXPECT_EQ(control(emu, "POST", "/__emulator/faults", "not json").status, 400);
 }

@@ -87,33 +87,31 @@ std::vector<Resource> resources() {
                  ik_pager *pager = nullptr;
                  Err err;
                  EXPECT_EQ(ik_openai_invite_pager(c, nullptr, &pager, err.out()), IK_STATUS_OK) << err.what();
-                 return count_items<ik_openai_invite>(pager, ik_pager_next_openai_invite, ik_openai_invite_free,
-                                                      [&](const ik_openai_invite *i) {
-                                                        return str(ik_openai_invite_email(i)) == who;
-                                                      });
+                 return count_items<ik_openai_invite>(
+                     pager, ik_pager_next_openai_invite, ik_openai_invite_free,
+                     [&](const ik_openai_invite *i) { return str(ik_openai_invite_email(i)) == who; });
                },
                "reader", "owner"});
-  r.push_back({"twilio channel invite", std::string("POST /v1/Services/") + kService + "/Channels/" + kChannel + "/Invites",
-               [](const ik_client *c, const std::string &who, const char *role, const ik_call_options *co) {
-                 ik_twilio_invite *inv = nullptr;
-                 int32_t outcome = 0;
-                 Err err;
-                 ik_status st = ik_twilio_invite_ensure(c, kService, kChannel, who.c_str(), role, co, &inv, &outcome,
-                                                        err.out());
-                 return outcome_of(st, inv, outcome, err.get(), ik_twilio_invite_sid, ik_twilio_invite_free);
-               },
-               [](const ik_client *c, const std::string &who) {
-                 ik_pager *pager = nullptr;
-                 Err err;
-                 EXPECT_EQ(ik_twilio_invite_pager(c, kService, kChannel, nullptr, 0, nullptr, &pager, err.out()),
-                           IK_STATUS_OK)
-                     << err.what();
-                 return count_items<ik_twilio_invite>(pager, ik_pager_next_twilio_invite, ik_twilio_invite_free,
-                                                      [&](const ik_twilio_invite *i) {
-                                                        return str(ik_twilio_invite_identity(i)) == who;
-                                                      });
-               },
-               "RL00000000000000000000000000000001", "RL00000000000000000000000000000002"});
+  r.push_back(
+      {"twilio channel invite", std::string("POST /v1/Services/") + kService + "/Channels/" + kChannel + "/Invites",
+       [](const ik_client *c, const std::string &who, const char *role, const ik_call_options *co) {
+         ik_twilio_invite *inv = nullptr;
+         int32_t outcome = 0;
+         Err err;
+         ik_status st =
+             ik_twilio_invite_ensure(c, kService, kChannel, who.c_str(), role, co, &inv, &outcome, err.out());
+         return outcome_of(st, inv, outcome, err.get(), ik_twilio_invite_sid, ik_twilio_invite_free);
+       },
+       [](const ik_client *c, const std::string &who) {
+         ik_pager *pager = nullptr;
+         Err err;
+         EXPECT_EQ(ik_twilio_invite_pager(c, kService, kChannel, nullptr, 0, nullptr, &pager, err.out()), IK_STATUS_OK)
+             << err.what();
+         return count_items<ik_twilio_invite>(
+             pager, ik_pager_next_twilio_invite, ik_twilio_invite_free,
+             [&](const ik_twilio_invite *i) { return str(ik_twilio_invite_identity(i)) == who; });
+       },
+       "RL00000000000000000000000000000001", "RL00000000000000000000000000000002"});
   r.push_back({"twilio user", std::string("POST /v2/Services/") + kService + "/Users",
                [](const ik_client *c, const std::string &who, const char *role, const ik_call_options *co) {
                  ik_twilio_user_params p = IK_TWILIO_USER_PARAMS_INIT;
@@ -129,10 +127,9 @@ std::vector<Resource> resources() {
                  ik_pager *pager = nullptr;
                  Err err;
                  EXPECT_EQ(ik_twilio_user_pager(c, kService, nullptr, &pager, err.out()), IK_STATUS_OK) << err.what();
-                 return count_items<ik_twilio_user>(pager, ik_pager_next_twilio_user, ik_twilio_user_free,
-                                                    [&](const ik_twilio_user *u) {
-                                                      return str(ik_twilio_user_identity(u)) == who;
-                                                    });
+                 return count_items<ik_twilio_user>(
+                     pager, ik_pager_next_twilio_user, ik_twilio_user_free,
+                     [&](const ik_twilio_user *u) { return str(ik_twilio_user_identity(u)) == who; });
                },
                "RL00000000000000000000000000000001", "RL00000000000000000000000000000002"});
   r.push_back({"fastly invitation", "POST /invitations",
@@ -150,11 +147,9 @@ std::vector<Resource> resources() {
                  ik_pager *pager = nullptr;
                  Err err;
                  EXPECT_EQ(ik_fastly_invitation_pager(c, nullptr, &pager, err.out()), IK_STATUS_OK) << err.what();
-                 return count_items<ik_fastly_invitation>(pager, ik_pager_next_fastly_invitation,
-                                                          ik_fastly_invitation_free,
-                                                          [&](const ik_fastly_invitation *i) {
-                                                            return str(ik_fastly_invitation_email(i)) == who;
-                                                          });
+                 return count_items<ik_fastly_invitation>(
+                     pager, ik_pager_next_fastly_invitation, ik_fastly_invitation_free,
+                     [&](const ik_fastly_invitation *i) { return str(ik_fastly_invitation_email(i)) == who; });
                },
                "engineer", "billing"});
   return r;
@@ -282,8 +277,7 @@ TEST_F(EnsureTest, InvalidInputIsRejectedBeforeAnythingIsSent) {
   ik_openai_invite *inv = nullptr;
   int32_t outcome = 42;
   Err err;
-  EXPECT_EQ(ik_openai_invite_ensure(c->get(), nullptr, nullptr, &inv, &outcome, err.out()),
-            IK_STATUS_INVALID_ARGUMENT);
+  EXPECT_EQ(ik_openai_invite_ensure(c->get(), nullptr, nullptr, &inv, &outcome, err.out()), IK_STATUS_INVALID_ARGUMENT);
   EXPECT_EQ(inv, nullptr);
   EXPECT_EQ(outcome, 0);
   ik_openai_invite_create_params p = IK_OPENAI_INVITE_CREATE_PARAMS_INIT;
@@ -295,9 +289,9 @@ TEST_F(EnsureTest, InvalidInputIsRejectedBeforeAnythingIsSent) {
   EXPECT_EQ(ik_twilio_user_ensure(c->get(), kService, &up, nullptr, &u, &outcome, err.out()),
             IK_STATUS_INVALID_ARGUMENT);
   ik_twilio_invite *ti = nullptr;
-  EXPECT_EQ(ik_twilio_invite_ensure(c->get(), "not-a-service", kChannel, "a", nullptr, nullptr, &ti, nullptr,
-                                    err.out()),
-            IK_STATUS_INVALID_ARGUMENT);
+  EXPECT_EQ(
+      ik_twilio_invite_ensure(c->get(), "not-a-service", kChannel, "a", nullptr, nullptr, &ti, nullptr, err.out()),
+      IK_STATUS_INVALID_ARGUMENT);
   ik_fastly_invitation *fi = nullptr;
   EXPECT_EQ(ik_fastly_invitation_ensure(nullptr, nullptr, nullptr, &fi, nullptr, err.out()),
             IK_STATUS_INVALID_ARGUMENT);

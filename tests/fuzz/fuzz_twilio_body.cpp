@@ -27,8 +27,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       twilio::map_user_object(as_object(parse_json(parser, resp->body, "response body"), "response body"), u);
       for (const auto *s : {&u.sid, &u.identity, &u.attributes, &u.friendly_name, &u.url}) fuzz::check_str(*s);
     } else if (mode == 2 || mode == 3) {
-      ListSpec spec = mode == 2 ? twilio::invite_list_spec(kService, "CHgeneral", nullptr, 0)
-                                : twilio::user_list_spec(kService);
+      ListSpec spec =
+          mode == 2 ? twilio::invite_list_spec(kService, "CHgeneral", nullptr, 0) : twilio::user_list_spec(kService);
       ik_page page;
       page.kind = spec.kind;
       page.resp = resp;

@@ -24,8 +24,7 @@ CurlOrigin curl_origin(const std::string &url) {
   if (!u) return o;
   if (curl_url_set(u, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK) {
     char *s = nullptr, *h = nullptr, *p = nullptr;
-    if (curl_url_get(u, CURLUPART_SCHEME, &s, 0) == CURLUE_OK &&
-        curl_url_get(u, CURLUPART_HOST, &h, 0) == CURLUE_OK &&
+    if (curl_url_get(u, CURLUPART_SCHEME, &s, 0) == CURLUE_OK && curl_url_get(u, CURLUPART_HOST, &h, 0) == CURLUE_OK &&
         curl_url_get(u, CURLUPART_PORT, &p, CURLU_DEFAULT_PORT) == CURLUE_OK) {
       o.scheme = to_lower(s);
       o.host = to_lower(h);
@@ -69,8 +68,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       ClientConfig cfg = resolve_config(&o);
       const std::string &base = cfg.provider(IK_PROVIDER_TWILIO).base_url;
       if (!edge.empty() || !region.empty()) {
-        std::string want = "https://chat." + (edge.empty() ? "" : edge + ".") + (region.empty() ? "us1" : region) +
-                           ".twilio.com";
+        std::string want =
+            "https://chat." + (edge.empty() ? "" : edge + ".") + (region.empty() ? "us1" : region) + ".twilio.com";
         FUZZ_CHECK(base == want);
         auto parts = parse_url(base);
         FUZZ_CHECK(parts && parts->host == to_lower(want.substr(8)) && parts->path_query == "/");

@@ -21,8 +21,8 @@ namespace fuzz {
   std::fprintf(stderr, "fuzz property violated at %s:%d: %s\n", file, line, what);
   std::abort();
 }
-#define FUZZ_CHECK(cond) \
-  do {                   \
+#define FUZZ_CHECK(cond)                                      \
+  do {                                                        \
     if (!(cond)) ::fuzz::violated(#cond, __FILE__, __LINE__); \
   } while (0)
 

@@ -253,8 +253,8 @@ inline std::vector<size_t> walk_pages(ik_pager *pager, const std::function<void(
 }
 
 // Creates an OpenAI "reader" invite for email.
-inline ik_status openai_create(const ik_client *c, const char *email, const ik_call_options *co,
-                               ik_openai_invite **out, ik_error **err) {
+inline ik_status openai_create(const ik_client *c, const char *email, const ik_call_options *co, ik_openai_invite **out,
+                               ik_error **err) {
   ik_openai_invite_create_params p = IK_OPENAI_INVITE_CREATE_PARAMS_INIT;
   p.email = email;
   p.role = "reader";
@@ -290,7 +290,7 @@ inline void drain_openai_emails(ik_pager *pager, std::vector<std::string> *email
 // 5 s, polling `ready`) until the call is where the test wants it, cancels the
 // token and reports how the call ended and how long after the cancel.
 struct CancelOutcome {
-  bool ready = false;        // `ready` became true before the cancel
+  bool ready = false;  // `ready` became true before the cancel
   ik_status status = IK_STATUS_OK;
   int64_t ms_after_cancel = -1;
 };

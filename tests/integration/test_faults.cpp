@@ -588,8 +588,7 @@ TEST_F(Faults, ServerWaitBeyondMaxServerWaitGivesUpOrIsCapped) {
     ik_twilio_user *raw = nullptr;
     Err err;
     const auto t0 = Clock::now();
-    EXPECT_EQ(ik_twilio_user_fetch(c->get(), kService, "user-0001", nullptr, &raw, err.out()),
-              IK_STATUS_RATE_LIMITED);
+    EXPECT_EQ(ik_twilio_user_fetch(c->get(), kService, "user-0001", nullptr, &raw, err.out()), IK_STATUS_RATE_LIMITED);
     EXPECT_LT(ms_since(t0), 1000);
     EXPECT_EQ(ik_error_attempts(err.get()), 1);
     EXPECT_EQ(opt_int(ik_error_retry_after_ms, err.get()), 30000);
@@ -624,8 +623,7 @@ TEST_F(Faults, ResponseLargerThanTheLimitIsRefused) {
   ASSERT_TRUE(c);
   ik_page *page = nullptr;
   Err err;
-  EXPECT_EQ(ik_twilio_user_list(c->get(), kService, nullptr, nullptr, &page, err.out()),
-            IK_STATUS_RESPONSE_TOO_LARGE);
+  EXPECT_EQ(ik_twilio_user_list(c->get(), kService, nullptr, nullptr, &page, err.out()), IK_STATUS_RESPONSE_TOO_LARGE);
   EXPECT_EQ(page, nullptr);
   EXPECT_EQ(ik_error_http_status(err.get()), 200);
   // A small answer still fits.

@@ -115,7 +115,8 @@ TEST(HostilePagination, FastlyNextBackToPageOneWithMeta) {
   const std::string base = server.base_url();
   server.set_handler([base](const RecordedRequest &) {
     return Reply::json(200, R"({"data":[{"id":"inv1","type":"invitation"}],
-        "links":{"next":")" + base + R"(/invitations?page[number]=1"},
+        "links":{"next":")" + base +
+                                R"(/invitations?page[number]=1"},
         "meta":{"current_page":1,"per_page":1,"record_count":5,"total_pages":5}})");
   });
   Client cl(base);
@@ -135,7 +136,8 @@ TEST(HostilePagination, FastlyNextBackToPageOneWithoutMeta) {
   const std::string base = server.base_url();
   server.set_handler([base](const RecordedRequest &) {
     return Reply::json(200, R"({"data":[{"id":"inv1","type":"invitation"}],
-        "links":{"next":")" + base + R"(/invitations?page%5Bnumber%5D=1"}})");
+        "links":{"next":")" + base +
+                                R"(/invitations?page%5Bnumber%5D=1"}})");
   });
   Client cl(base);
   ik_pager *pager = nullptr;

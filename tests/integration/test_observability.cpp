@@ -142,8 +142,7 @@ TEST_F(ClientBehaviour, SequentialCallsToAllProvidersReuseOneConnection) {
     ik_page *page = nullptr;
     ASSERT_EQ(ik_openai_invite_list(c->get(), nullptr, nullptr, &page, err.out()), IK_STATUS_OK) << err.what();
     ik_page_free(page);
-    ASSERT_EQ(ik_twilio_user_list(c->get(), kService, nullptr, nullptr, &page, err.out()), IK_STATUS_OK)
-        << err.what();
+    ASSERT_EQ(ik_twilio_user_list(c->get(), kService, nullptr, nullptr, &page, err.out()), IK_STATUS_OK) << err.what();
     ik_page_free(page);
     ASSERT_EQ(ik_fastly_invitation_list(c->get(), nullptr, nullptr, &page, err.out()), IK_STATUS_OK) << err.what();
     ik_page_free(page);

@@ -122,11 +122,14 @@ TEST_F(Operations, OpenAIPagerAcrossThreePages) {
   std::vector<std::string> emails;
   std::set<std::string> ids;
   std::string why;
-  const auto sizes = walk_pages(pager, [&](const ik_page *page, size_t i) {
-    const ik_openai_invite *inv = ik_page_openai_invite_at(page, i);
-    emails.push_back(str(ik_openai_invite_email(inv)));
-    ids.insert(str(ik_openai_invite_id(inv)));
-  }, &why);
+  const auto sizes = walk_pages(
+      pager,
+      [&](const ik_page *page, size_t i) {
+        const ik_openai_invite *inv = ik_page_openai_invite_at(page, i);
+        emails.push_back(str(ik_openai_invite_email(inv)));
+        ids.insert(str(ik_openai_invite_id(inv)));
+      },
+      &why);
   EXPECT_TRUE(why.empty()) << why;
   EXPECT_EQ(sizes, (std::vector<size_t>{3, 3, 1}));
   EXPECT_EQ(emails, seeded_emails(1, 7));
@@ -224,8 +227,7 @@ TEST_F(Operations, TwilioInviteLifecycle) {
 
   // delete
   ik_deletion *del = nullptr;
-  ASSERT_EQ(ik_twilio_invite_delete(c->get(), service, "general", sid.c_str(), nullptr, &del, err.out()),
-            IK_STATUS_OK)
+  ASSERT_EQ(ik_twilio_invite_delete(c->get(), service, "general", sid.c_str(), nullptr, &del, err.out()), IK_STATUS_OK)
       << err.what();
   DeletionPtr owned_del(del);
   EXPECT_EQ(ik_deletion_kind(del), IK_KIND_TWILIO_INVITE);
@@ -269,7 +271,8 @@ TEST_F(Operations, TwilioInviteListRepeatedIdentityFilter) {
       << err.what();
   PagePtr owned(page);
   std::set<std::string> got;
-  for (size_t i = 0; i < ik_page_count(page); ++i) got.insert(str(ik_twilio_invite_identity(ik_page_twilio_invite_at(page, i))));
+  for (size_t i = 0; i < ik_page_count(page); ++i)
+    got.insert(str(ik_twilio_invite_identity(ik_page_twilio_invite_at(page, i))));
   EXPECT_EQ(got, (std::set<std::string>{"alice", "carol", "a|b"}));
 
   const auto logged = requests_to("GET", "/v1/Services/");
@@ -303,11 +306,14 @@ TEST_F(Operations, TwilioInvitePagerAcrossThreePages) {
   std::vector<std::string> identities;
   std::set<std::string> sids;
   std::string why;
-  const auto sizes = walk_pages(pager, [&](const ik_page *page, size_t i) {
-    const ik_twilio_invite *inv = ik_page_twilio_invite_at(page, i);
-    identities.push_back(str(ik_twilio_invite_identity(inv)));
-    sids.insert(str(ik_twilio_invite_sid(inv)));
-  }, &why);
+  const auto sizes = walk_pages(
+      pager,
+      [&](const ik_page *page, size_t i) {
+        const ik_twilio_invite *inv = ik_page_twilio_invite_at(page, i);
+        identities.push_back(str(ik_twilio_invite_identity(inv)));
+        sids.insert(str(ik_twilio_invite_sid(inv)));
+      },
+      &why);
   EXPECT_TRUE(why.empty()) << why;
   EXPECT_EQ(sizes, (std::vector<size_t>{3, 3, 1}));
   EXPECT_EQ(identities, (std::vector<std::string>{"user-0001", "user-0002", "user-0003", "user-0004", "user-0005",
@@ -409,7 +415,7 @@ TEST_F(Operations, TwilioUserLifecycleByAwkwardIdentity) {
   ASSERT_TRUE(c);
   const std::vector<std::pair<std::string, std::string>> cases = {
       // identity, how its path segment must arrive (raw, percent-encoded)
-      {"a|b", "a%7Cb"}, {"x/y", "x%2Fy"}, {"name with spaces", "name%20with%20spaces"},
+      {"a|b", "a%7Cb"},       {"x/y", "x%2Fy"}, {"name with spaces", "name%20with%20spaces"},
       {"\xC3\xA9", "%C3%A9"}, {"..", "%2E%2E"}, {"ciao#hola", "ciao%23hola"}};
   const std::string users = std::string("/v2/Services/") + kService + "/Users/";
   for (const auto &[identity, encoded] : cases) {
@@ -434,8 +440,7 @@ TEST_F(Operations, TwilioUserLifecycleByAwkwardIdentity) {
     // update by identity
     ik_twilio_user_params u = IK_TWILIO_USER_PARAMS_INIT;
     u.friendly_name = "renamed";
-    ASSERT_EQ(ik_twilio_user_update(c->get(), kService, identity.c_str(), &u, nullptr, &raw, err.out()),
-              IK_STATUS_OK)
+    ASSERT_EQ(ik_twilio_user_update(c->get(), kService, identity.c_str(), &u, nullptr, &raw, err.out()), IK_STATUS_OK)
         << err.what();
     EXPECT_EQ(str(ik_twilio_user_sid(raw)), sid);
     EXPECT_EQ(str(ik_twilio_user_friendly_name(raw)), "renamed");
@@ -531,8 +536,7 @@ TEST_F(Operations, FastlyInvitationLifecycle) {
 
   // delete
   ik_deletion *del = nullptr;
-  ASSERT_EQ(ik_fastly_invitation_delete(c->get(), id.c_str(), nullptr, &del, err.out()), IK_STATUS_OK)
-      << err.what();
+  ASSERT_EQ(ik_fastly_invitation_delete(c->get(), id.c_str(), nullptr, &del, err.out()), IK_STATUS_OK) << err.what();
   DeletionPtr owned_del(del);
   EXPECT_EQ(ik_deletion_kind(del), IK_KIND_FASTLY_INVITATION);
   EXPECT_EQ(str(ik_deletion_id(del)), id);
@@ -570,16 +574,19 @@ TEST_F(Operations, FastlyPagerAcrossThreePages) {
   std::vector<std::string> emails;
   std::vector<int64_t> current_pages;
   std::string why;
-  const auto sizes = walk_pages(pager, [&](const ik_page *page, size_t i) {
-    emails.push_back(str(ik_fastly_invitation_email(ik_page_fastly_invitation_at(page, i))));
-    if (i == 0) {
-      int64_t current = -1;
-      EXPECT_EQ(ik_page_fastly_current_page(page, &current), 1);
-      current_pages.push_back(current);
-      EXPECT_EQ(opt_int(ik_page_fastly_total_pages, page), 3);
-      EXPECT_EQ(opt_int(ik_page_fastly_record_count, page), 7);
-    }
-  }, &why);
+  const auto sizes = walk_pages(
+      pager,
+      [&](const ik_page *page, size_t i) {
+        emails.push_back(str(ik_fastly_invitation_email(ik_page_fastly_invitation_at(page, i))));
+        if (i == 0) {
+          int64_t current = -1;
+          EXPECT_EQ(ik_page_fastly_current_page(page, &current), 1);
+          current_pages.push_back(current);
+          EXPECT_EQ(opt_int(ik_page_fastly_total_pages, page), 3);
+          EXPECT_EQ(opt_int(ik_page_fastly_record_count, page), 7);
+        }
+      },
+      &why);
   EXPECT_TRUE(why.empty()) << why;
   EXPECT_EQ(sizes, (std::vector<size_t>{3, 3, 1}));
   EXPECT_EQ(current_pages, (std::vector<int64_t>{1, 2, 3}));

@@ -165,11 +165,14 @@ inline bool json_equal(simdjson::dom::element a, simdjson::dom::element b, const
     if (ta == T::DOUBLE || tb == T::DOUBLE) return double(a) == double(b) ? true : fail("numbers differ");
     return simdjson::to_string(a) == simdjson::to_string(b) ? true : fail("numbers differ");
   }
-  if (ta != tb) return fail("types differ: " + std::string(simdjson::to_string(a)) + " vs " + std::string(simdjson::to_string(b)));
+  if (ta != tb)
+    return fail("types differ: " + std::string(simdjson::to_string(a)) + " vs " + std::string(simdjson::to_string(b)));
   switch (ta) {
     case T::OBJECT: {
       simdjson::dom::object oa = a, ob = b;
-      if (oa.size() != ob.size()) return fail("key count differs: " + std::string(simdjson::to_string(a)) + " vs " + std::string(simdjson::to_string(b)));
+      if (oa.size() != ob.size())
+        return fail("key count differs: " + std::string(simdjson::to_string(a)) + " vs " +
+                    std::string(simdjson::to_string(b)));
       for (auto field : oa) {
         simdjson::dom::element other;
         if (ob.at_key(field.key).get(other)) return fail("missing key '" + std::string(field.key) + "'");
@@ -237,7 +240,8 @@ inline ik_client_options env_options() {
 // with `free_fn` and collecting `name(item)`; stops at the end, on an error
 // (reported as a test failure) or after `limit` items.
 template <class T>
-std::vector<std::string> drain_items(ik_pager *p, ik_status (*next)(ik_pager *, const ik_call_options *, T **, ik_error **),
+std::vector<std::string> drain_items(ik_pager *p,
+                                     ik_status (*next)(ik_pager *, const ik_call_options *, T **, ik_error **),
                                      void (*free_fn)(T *), const char *(*name)(const T *), int limit = 100) {
   std::vector<std::string> out;
   for (int i = 0; i < limit; ++i) {

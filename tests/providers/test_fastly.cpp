@@ -73,7 +73,8 @@ ik_fastly_invitation_create_params create_params(const char *email) {
 
 class FastlyRequests : public ProvFixture {
  protected:
-  FlInvPtr create(const ik_fastly_invitation_create_params &p, Reply reply = Reply::json(200, "{\"data\":" + kFullInvitation + "}")) {
+  FlInvPtr create(const ik_fastly_invitation_create_params &p,
+                  Reply reply = Reply::json(200, "{\"data\":" + kFullInvitation + "}")) {
     server.enqueue(std::move(reply));
     ik_fastly_invitation *inv = nullptr;
     Err err;
@@ -103,9 +104,8 @@ TEST_F(FastlyRequests, CreateFullBodyMatchesTheOfficialExample) {
   EXPECT_EQ(r.header("Content-Type"), kJsonApi);
   EXPECT_EQ(r.header("Accept"), kJsonApi);
   // api-contract §4.2, the example embedded in the SDK docs.
-  EXPECT_TRUE(SameJson(
-      r.body,
-      R"({"data":{"type":"invitation",
+  EXPECT_TRUE(SameJson(r.body,
+                       R"({"data":{"type":"invitation",
            "attributes":{"email":"thelma@example.com","limit_services":true,"roles":["Q4rXe9vN1szK8a2fUjYtWp"]},
            "relationships":{
              "customer":{"data":{"id":"44tb1D3asjhhuh2SH8e8YD","type":"customer"}},
@@ -138,8 +138,9 @@ TEST_F(FastlyRequests, CreateWithLegacyRoleOnly) {
   auto inv = create(p);
   ASSERT_TRUE(inv);
   // As the SDK sends it (§7): no relationships, no limit_services.
-  EXPECT_TRUE(SameJson(server.last_request().body,
-                       R"({"data":{"type":"invitation","attributes":{"email":"thelma@example.com","role":"engineer"}}})"));
+  EXPECT_TRUE(
+      SameJson(server.last_request().body,
+               R"({"data":{"type":"invitation","attributes":{"email":"thelma@example.com","role":"engineer"}}})"));
 }
 
 TEST_F(FastlyRequests, CreateWithEverythingAndSeveralServices) {
@@ -235,8 +236,9 @@ TEST_F(FastlyRequests, CreateValidationSendsNothing) {
 }
 
 TEST_F(FastlyRequests, ListWithoutOptionsSendsNoQuery) {
-  server.enqueue(Reply::json(200, "{\"data\":[],\"links\":{\"next\":null},\"meta\":{\"current_page\":1,"
-                                  "\"per_page\":20,\"record_count\":0,\"total_pages\":0}}"));
+  server.enqueue(Reply::json(200,
+                             "{\"data\":[],\"links\":{\"next\":null},\"meta\":{\"current_page\":1,"
+                             "\"per_page\":20,\"record_count\":0,\"total_pages\":0}}"));
   ik_page *page = nullptr;
   Err err;
   ASSERT_EQ(ik_fastly_invitation_list(client.get(), nullptr, nullptr, &page, err.out()), IK_STATUS_OK) << err.what();
@@ -254,8 +256,11 @@ TEST_F(FastlyRequests, ListWithoutOptionsSendsNoQuery) {
 }
 
 TEST_F(FastlyRequests, ListPageSizeLiteralBracketsAndClamp) {
-  const std::pair<int32_t, const char *> cases[] = {
-      {20, "page[size]=20"}, {100, "page[size]=100"}, {101, "page[size]=100"}, {5000, "page[size]=100"}, {1, "page[size]=1"}};
+  const std::pair<int32_t, const char *> cases[] = {{20, "page[size]=20"},
+                                                    {100, "page[size]=100"},
+                                                    {101, "page[size]=100"},
+                                                    {5000, "page[size]=100"},
+                                                    {1, "page[size]=1"}};
   for (auto &c : cases) {
     server.clear();
     server.enqueue(Reply::json(200, "{\"data\":[]}"));
@@ -274,8 +279,7 @@ TEST_F(FastlyRequests, DeleteEncodesIdAndSendsNoAcceptOrContentType) {
   server.enqueue(Reply::text(204, "", ""));
   ik_deletion *del = nullptr;
   Err err;
-  ASSERT_EQ(ik_fastly_invitation_delete(client.get(), "abc/def", nullptr, &del, err.out()), IK_STATUS_OK)
-      << err.what();
+  ASSERT_EQ(ik_fastly_invitation_delete(client.get(), "abc/def", nullptr, &del, err.out()), IK_STATUS_OK) << err.what();
   DeletionPtr own(del);
   ASSERT_EQ(server.request_count(), 1u);
   const auto r = server.last_request();
@@ -312,8 +316,7 @@ TEST_F(FastlyRequests, DeletePathEncodingAndValidation) {
     server.clear();
     Err err;
     ik_deletion *del = nullptr;
-    ASSERT_EQ(ik_fastly_invitation_delete(client.get(), c.first, nullptr, &del, err.out()), IK_STATUS_OK)
-        << err.what();
+    ASSERT_EQ(ik_fastly_invitation_delete(client.get(), c.first, nullptr, &del, err.out()), IK_STATUS_OK) << err.what();
     DeletionPtr own(del);
     EXPECT_EQ(str(ik_deletion_id(del)), c.first);
     EXPECT_EQ(server.last_request().target, c.second);
@@ -322,7 +325,8 @@ TEST_F(FastlyRequests, DeletePathEncodingAndValidation) {
   server.clear();
   Err err;
   EXPECT_EQ(ik_fastly_invitation_delete(client.get(), "", nullptr, nullptr, err.out()), IK_STATUS_INVALID_ARGUMENT);
-  EXPECT_EQ(ik_fastly_invitation_delete(client.get(), nullptr, nullptr, nullptr, err.out()), IK_STATUS_INVALID_ARGUMENT);
+  EXPECT_EQ(ik_fastly_invitation_delete(client.get(), nullptr, nullptr, nullptr, err.out()),
+            IK_STATUS_INVALID_ARGUMENT);
   EXPECT_EQ(server.request_count(), 0u);
 }
 
@@ -333,7 +337,8 @@ class FastlyResults : public ProvFixture {};
 TEST_F(FastlyResults, CreateResultEveryFieldAndRateLimit) {
   const std::string body = "{\"data\":" + kFullInvitation + "}";
   server.enqueue(Reply{200,
-                       {{"Fastly-RateLimit-Remaining", "997"}, {"Fastly-RateLimit-Reset", "1700000000"},
+                       {{"Fastly-RateLimit-Remaining", "997"},
+                        {"Fastly-RateLimit-Reset", "1700000000"},
                         {"Fastly-Request-Id", "freq-1"}},
                        body,
                        kJsonApi});
@@ -410,12 +415,14 @@ TEST_F(FastlyResults, ListPageMetaLinksItemsAndRateLimit) {
   const std::string b = base;
   const std::string body =
       "{\"data\":[" + kFullInvitation + "," + item(7) + "],\"links\":{\"first\":\"" + b +
-      "/invitations?page[number]=1&page[size]=2\",\"last\":\"" + b + "/invitations?page[number]=3&page[size]=2\","
-      "\"prev\":\"" + b + "/invitations?page[number]=1&page[size]=2\",\"next\":\"" + b +
+      "/invitations?page[number]=1&page[size]=2\",\"last\":\"" + b +
+      "/invitations?page[number]=3&page[size]=2\","
+      "\"prev\":\"" +
+      b + "/invitations?page[number]=1&page[size]=2\",\"next\":\"" + b +
       "/invitations?page[number]=3&page[size]=2\"},\"meta\":{\"current_page\":2,\"per_page\":2,\"record_count\":6,"
       "\"total_pages\":3}}";
-  server.enqueue(Reply{200, {{"Fastly-RateLimit-Remaining", "42"}, {"Fastly-RateLimit-Reset", "1700000123"}}, body,
-                       kJsonApi});
+  server.enqueue(
+      Reply{200, {{"Fastly-RateLimit-Remaining", "42"}, {"Fastly-RateLimit-Reset", "1700000123"}}, body, kJsonApi});
   ik_page *page = nullptr;
   Err err;
   ASSERT_EQ(ik_fastly_invitation_list(client.get(), nullptr, nullptr, &page, err.out()), IK_STATUS_OK) << err.what();
@@ -532,10 +539,10 @@ TEST_F(FastlyErrors, JsonApiErrors) {
       "{\"errors\":[{\"id\":\"err-1\",\"title\":\"Invalid email\",\"detail\":\"email is not a valid address\","
       "\"status\":\"422\",\"code\":\"invalid_email\",\"meta\":{\"field\":\"email\"}},{\"title\":\"second\"}]}";
   Err err;
-  ASSERT_EQ(create_fails(Reply{422, {{"Fastly-RateLimit-Remaining", "996"}, {"Fastly-Request-Id", "fr-422"}}, body,
-                               kJsonApi},
-                         err),
-            IK_STATUS_UNPROCESSABLE);
+  ASSERT_EQ(
+      create_fails(Reply{422, {{"Fastly-RateLimit-Remaining", "996"}, {"Fastly-Request-Id", "fr-422"}}, body, kJsonApi},
+                   err),
+      IK_STATUS_UNPROCESSABLE);
   const ik_error *e = err.get();
   EXPECT_EQ(ik_error_http_status(e), 422);
   EXPECT_EQ(ik_error_provider(e), IK_PROVIDER_FASTLY);
@@ -560,8 +567,9 @@ TEST_F(FastlyErrors, JsonApiErrors) {
 }
 
 TEST_F(FastlyErrors, ProblemJson) {
-  const std::string body = "{\"type\":\"https://docs.fastly.com/errors/unauthorized\",\"title\":\"Unauthorized\","
-                           "\"status\":401,\"detail\":\"Provided credentials are missing or invalid\"}";
+  const std::string body =
+      "{\"type\":\"https://docs.fastly.com/errors/unauthorized\",\"title\":\"Unauthorized\","
+      "\"status\":401,\"detail\":\"Provided credentials are missing or invalid\"}";
   Err err;
   ASSERT_EQ(create_fails(Reply{401, {}, body, "application/problem+json"}, err), IK_STATUS_AUTHENTICATION);
   const ik_error *e = err.get();
@@ -600,9 +608,8 @@ TEST_F(FastlyErrors, LegacyErrorsArrayWithoutJsonApiContentType) {
 
 TEST_F(FastlyErrors, RawTextBody) {
   Err err;
-  ASSERT_EQ(create_fails(Reply{503, {{"Fastly-RateLimit-Remaining", "0"}}, "Service Unavailable: try later",
-                               "text/plain"},
-                         err),
+  ASSERT_EQ(create_fails(
+                Reply{503, {{"Fastly-RateLimit-Remaining", "0"}}, "Service Unavailable: try later", "text/plain"}, err),
             IK_STATUS_SERVER_ERROR);
   const ik_error *e = err.get();
   EXPECT_EQ(ik_error_http_status(e), 503);
@@ -684,11 +691,12 @@ struct FastlyPages {
     if (ending == Ending::NextSetButLastPage && n == total) next = "\"" + link(n + 1) + "\"";
     std::string out = "{\"data\":[" + items + "]";
     if (ending != Ending::MetaOnly) {
-      out += ",\"links\":{\"first\":\"" + link(1) + "\",\"last\":\"" + link(total) + "\",\"prev\":" +
-             (n > 1 ? "\"" + link(n - 1) + "\"" : std::string("null")) + ",\"next\":" + next + "}";
+      out += ",\"links\":{\"first\":\"" + link(1) + "\",\"last\":\"" + link(total) +
+             "\",\"prev\":" + (n > 1 ? "\"" + link(n - 1) + "\"" : std::string("null")) + ",\"next\":" + next + "}";
     }
-    out += ",\"meta\":{\"current_page\":" + std::to_string(n) + ",\"per_page\":2,\"record_count\":" +
-           std::to_string(records) + ",\"total_pages\":" + std::to_string(total) + "}}";
+    out += ",\"meta\":{\"current_page\":" + std::to_string(n) +
+           ",\"per_page\":2,\"record_count\":" + std::to_string(records) + ",\"total_pages\":" + std::to_string(total) +
+           "}}";
     return out;
   }
   std::function<Reply(const RecordedRequest &)> handler() const {
@@ -756,8 +764,8 @@ TEST_F(FastlyPaging, PageByPageUntilNextIsNull) {
   std::vector<size_t> counts;
   EXPECT_EQ(drain_pages(p.get(), &counts), ids(0, 5));
   EXPECT_EQ(counts, (std::vector<size_t>{2, 2, 1}));
-  EXPECT_EQ(queries(), (std::vector<std::string>{"page[size]=2", "page[number]=2&page[size]=2",
-                                                 "page[number]=3&page[size]=2"}));
+  EXPECT_EQ(queries(),
+            (std::vector<std::string>{"page[size]=2", "page[number]=2&page[size]=2", "page[number]=3&page[size]=2"}));
   for (auto &r : server.requests()) {
     EXPECT_EQ(r.method, "GET");
     EXPECT_EQ(r.path, "/invitations");
@@ -805,7 +813,8 @@ TEST_F(FastlyPaging, MetaOnlyPagination) {
 TEST_F(FastlyPaging, NextNullStopsBeforeTotalPages) {
   // links.next null wins even when meta claims more pages.
   server.set_handler([&](const RecordedRequest &r) {
-    return Reply{200, {},
+    return Reply{200,
+                 {},
                  "{\"data\":[" + item(0) + "],\"links\":{\"next\":null},\"meta\":{\"current_page\":" +
                      std::to_string(page_number_of(r.query)) + ",\"total_pages\":5}}",
                  kJsonApi};
@@ -958,8 +967,8 @@ TEST_F(FastlyPaging, ListWithPageCursor) {
     cursor = ik_page_next_cursor(page);
   }
   EXPECT_EQ(got, ids(0, 5));
-  EXPECT_EQ(queries(), (std::vector<std::string>{"page[size]=2", "page[number]=2&page[size]=2",
-                                                 "page[number]=3&page[size]=2"}));
+  EXPECT_EQ(queries(),
+            (std::vector<std::string>{"page[size]=2", "page[number]=2&page[size]=2", "page[number]=3&page[size]=2"}));
 }
 
 TEST_F(FastlyPaging, FailedPageIsRepeatedNotSkipped) {

@@ -54,8 +54,8 @@ struct TwilioPages {
     const bool last = k + 1 == sizes.size();
     std::string next = last ? "null" : "\"" + next_origin + page_target(k + 1) + "\"";
     std::string prev = k == 0 ? "null" : "\"" + next_origin + page_target(k - 1) + "\"";
-    return "{\"" + key + "\":[" + items + "],\"meta\":{\"page\":" + std::to_string(k) +
-           ",\"page_size\":2,\"key\":\"" + key + "\",\"first_page_url\":\"" + next_origin + path +
+    return "{\"" + key + "\":[" + items + "],\"meta\":{\"page\":" + std::to_string(k) + ",\"page_size\":2,\"key\":\"" +
+           key + "\",\"first_page_url\":\"" + next_origin + path +
            "?PageSize=2&Page=0\",\"previous_page_url\":" + prev + ",\"next_page_url\":" + next + ",\"url\":\"" +
            next_origin + page_target(k) + "\"}}";
   }
@@ -63,8 +63,7 @@ struct TwilioPages {
   std::function<Reply(const RecordedRequest &)> handler() const {
     return [this](const RecordedRequest &r) {
       for (size_t k = 0; k < sizes.size(); ++k) {
-        if (r.path == path && (k == 0 ? (r.query.find("PageToken") == std::string::npos)
-                                      : r.target == page_target(k)))
+        if (r.path == path && (k == 0 ? (r.query.find("PageToken") == std::string::npos) : r.target == page_target(k)))
           return Reply::json(200, body(k));
       }
       return Reply::json(404, "{\"code\":20404,\"message\":\"no such page " + r.target + "\",\"status\":404}");
@@ -146,8 +145,8 @@ TEST_F(TwilioPaging, InvitesPageByPageFollowsNextPageUrlExactly) {
   }
   EXPECT_EQ(counts, (std::vector<size_t>{2, 2, 1}));
   EXPECT_EQ(seen, names(0, 5));
-  EXPECT_EQ(targets(), (std::vector<std::string>{kInvitesPath + "?PageSize=2", pages.page_target(1),
-                                                 pages.page_target(2)}));
+  EXPECT_EQ(targets(),
+            (std::vector<std::string>{kInvitesPath + "?PageSize=2", pages.page_target(1), pages.page_target(2)}));
   for (auto &r : server.requests()) {
     EXPECT_EQ(r.header("Authorization"), basic(kAccountSid, kAuthToken)) << r.target;
     EXPECT_EQ(r.method, "GET");
@@ -498,6 +497,6 @@ TEST_F(TwilioPaging, ListNextCursorContinuesWithList) {
     cursor = ik_page_next_cursor(page);
   }
   EXPECT_EQ(got, names(0, 7));
-  EXPECT_EQ(targets(), (std::vector<std::string>{kUsersPath + "?PageSize=2", pages.page_target(1),
-                                                 pages.page_target(2), pages.page_target(3)}));
+  EXPECT_EQ(targets(), (std::vector<std::string>{kUsersPath + "?PageSize=2", pages.page_target(1), pages.page_target(2),
+                                                 pages.page_target(3)}));
 }

@@ -15,14 +15,16 @@ std::string invite_json(const std::string &sid = kInviteSid, const std::string &
   return "{\"sid\":\"" + sid + "\",\"account_sid\":\"" + kAccountSid + "\",\"channel_sid\":\"" + kChannel +
          "\",\"service_sid\":\"" + kService + "\",\"identity\":\"" + identity +
          "\",\"date_created\":\"2015-07-30T20:00:00Z\",\"date_updated\":\"2015-07-30T20:00:00Z\",\"role_sid\":null,"
-         "\"created_by\":\"system\",\"url\":\"https://chat.twilio.com" + kInvitesPath + "/" + sid + "\"}";
+         "\"created_by\":\"system\",\"url\":\"https://chat.twilio.com" +
+         kInvitesPath + "/" + sid + "\"}";
 }
 
 std::string user_json(const std::string &identity = "jing") {
   return "{\"sid\":\"US00000000000000000000000000000005\",\"account_sid\":\"" + std::string(kAccountSid) +
          "\",\"service_sid\":\"" + kService + "\",\"role_sid\":null,\"identity\":\"" + identity +
          "\",\"attributes\":\"{}\",\"is_online\":null,\"is_notifiable\":null,\"friendly_name\":null,"
-         "\"joined_channels_count\":0,\"date_created\":\"2016-03-24T21:05:19Z\",\"date_updated\":\"2016-03-24T21:05:19Z\","
+         "\"joined_channels_count\":0,\"date_created\":\"2016-03-24T21:05:19Z\",\"date_updated\":\"2016-03-24T21:05:"
+         "19Z\","
          "\"links\":{},\"url\":\"https://chat.twilio.com/v2/Services/IS/Users/US\"}";
 }
 
@@ -105,7 +107,7 @@ TEST_F(TwilioRequests, InviteCreateWithRole) {
   EXPECT_EQ(r.target, kInvitesPath);
   EXPECT_EQ(r.query, "");
   expect_post_headers(r);
-  EXPECT_FALSE(r.has_header("X-Twilio-Webhook-Enabled"));  // no such header on v1 invites (§1.6)
+  EXPECT_FALSE(r.has_header("X-Twilio-Webhook-Enabled"));                   // no such header on v1 invites (§1.6)
   EXPECT_EQ(r.body, std::string("Identity=bob%20smith&RoleSid=") + kRole);  // as twilio-node sends it (§7)
   EXPECT_EQ(str(ik_twilio_invite_sid(inv)), kInviteSid);
 }
@@ -131,7 +133,8 @@ TEST_F(TwilioRequests, InviteCreateWithAnyChannelNameEncodesIt) {
             IK_STATUS_OK)
       << err.what();
   TwInvitePtr own(inv);
-  EXPECT_EQ(server.last_request().path, std::string("/v1/Services/") + kService + "/Channels/general%2Froom%201/Invites");
+  EXPECT_EQ(server.last_request().path,
+            std::string("/v1/Services/") + kService + "/Channels/general%2Froom%201/Invites");
 }
 
 TEST_F(TwilioRequests, InviteFetch) {
@@ -295,7 +298,7 @@ TEST_F(TwilioRequests, UserCreateWebhookFalse) {
 TEST_F(TwilioRequests, UserCreateEmptyStringIsSentNullIsNot) {
   auto p = user_params();
   p.identity = "jing";
-  p.friendly_name = "";  // set to empty
+  p.friendly_name = "";    // set to empty
   p.attributes = nullptr;  // not set
   auto u = create_user(p);
   ASSERT_TRUE(u);
@@ -361,8 +364,8 @@ TEST_F(TwilioRequests, UserListDefaultAndPageSizeClampedTo100) {
     expect_get_headers(r);
     EXPECT_EQ(ik_page_kind(page), IK_KIND_TWILIO_USER);
   }
-  const std::pair<int32_t, const char *> cases[] = {{5000, "PageSize=100"}, {101, "PageSize=100"},
-                                                    {100, "PageSize=100"}, {7, "PageSize=7"}};
+  const std::pair<int32_t, const char *> cases[] = {
+      {5000, "PageSize=100"}, {101, "PageSize=100"}, {100, "PageSize=100"}, {7, "PageSize=7"}};
   for (auto &c : cases) {
     server.clear();
     server.enqueue(Reply::json(200, empty_list("users")));
@@ -513,8 +516,12 @@ class TwilioValidation : public ProvFixture {
 };
 
 TEST_F(TwilioValidation, BadServiceSids) {
-  const char *bad[] = {"", "IS123", "XX00000000000000000000000000000001", "IS0000000000000000000000000000000g",
-                       "IS000000000000000000000000000000011", "is00000000000000000000000000000001",
+  const char *bad[] = {"",
+                       "IS123",
+                       "XX00000000000000000000000000000001",
+                       "IS0000000000000000000000000000000g",
+                       "IS000000000000000000000000000000011",
+                       "is00000000000000000000000000000001",
                        "IS 0000000000000000000000000000001"};
   for (const char *svc : bad) {
     {
@@ -533,8 +540,8 @@ TEST_F(TwilioValidation, BadServiceSids) {
     {
       ik_page *page = nullptr;
       Err err;
-      expect_rejected(ik_twilio_invite_list(client.get(), svc, kChannel, nullptr, 0, nullptr, nullptr, &page, err.out()),
-                      err, svc);
+      expect_rejected(
+          ik_twilio_invite_list(client.get(), svc, kChannel, nullptr, 0, nullptr, nullptr, &page, err.out()), err, svc);
     }
     {
       ik_pager *pager = nullptr;
@@ -589,7 +596,8 @@ TEST_F(TwilioValidation, BadInviteSids) {
     {
       ik_twilio_invite *inv = nullptr;
       Err err;
-      expect_rejected(ik_twilio_invite_fetch(client.get(), kService, kChannel, sid, nullptr, &inv, err.out()), err, sid);
+      expect_rejected(ik_twilio_invite_fetch(client.get(), kService, kChannel, sid, nullptr, &inv, err.out()), err,
+                      sid);
     }
     {
       Err err;
@@ -661,8 +669,9 @@ TEST_F(TwilioValidation, RequiredTextAndOtherBadInputs) {
   {
     ik_twilio_invite *inv = nullptr;
     Err err;
-    expect_rejected(ik_twilio_invite_create(client.get(), kService, kChannel, nullptr, nullptr, nullptr, &inv, err.out()),
-                    err, "invite identity NULL");
+    expect_rejected(
+        ik_twilio_invite_create(client.get(), kService, kChannel, nullptr, nullptr, nullptr, &inv, err.out()), err,
+        "invite identity NULL");
   }
   {
     ik_twilio_invite *inv = nullptr;
@@ -701,8 +710,9 @@ TEST_F(TwilioValidation, RequiredTextAndOtherBadInputs) {
   {
     ik_page *page = nullptr;
     Err err;
-    expect_rejected(ik_twilio_invite_list(client.get(), kService, kChannel, nullptr, 2, nullptr, nullptr, &page, err.out()),
-                    err, "identities NULL with count 2");
+    expect_rejected(
+        ik_twilio_invite_list(client.get(), kService, kChannel, nullptr, 2, nullptr, nullptr, &page, err.out()), err,
+        "identities NULL with count 2");
   }
   {
     ik_list_options lo = IK_LIST_OPTIONS_INIT;

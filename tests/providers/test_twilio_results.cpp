@@ -12,23 +12,22 @@ const std::string kInvitesPath = std::string("/v1/Services/") + kService + "/Cha
 const std::string kUsersPath = std::string("/v2/Services/") + kService + "/Users";
 const char *kUserSid = "US0123456789abcdef0123456789ABCDEF";
 
-const std::string kFullInvite =
-    std::string("{\"account_sid\":\"") + kAccountSid + "\",\"channel_sid\":\"" + kChannel +
-    "\",\"created_by\":\"created_by\",\"date_created\":\"2015-07-30T20:00:00Z\","
-    "\"date_updated\":\"2015-07-30T20:00:01Z\",\"identity\":\"ident ity\",\"role_sid\":\"" + kRole +
-    "\",\"service_sid\":\"" + kService + "\",\"sid\":\"" + kInviteSid +
-    "\",\"url\":\"https://chat.twilio.com" + kInvitesPath + "/" + kInviteSid + "\"}";
+const std::string kFullInvite = std::string("{\"account_sid\":\"") + kAccountSid + "\",\"channel_sid\":\"" + kChannel +
+                                "\",\"created_by\":\"created_by\",\"date_created\":\"2015-07-30T20:00:00Z\","
+                                "\"date_updated\":\"2015-07-30T20:00:01Z\",\"identity\":\"ident ity\",\"role_sid\":\"" +
+                                kRole + "\",\"service_sid\":\"" + kService + "\",\"sid\":\"" + kInviteSid +
+                                "\",\"url\":\"https://chat.twilio.com" + kInvitesPath + "/" + kInviteSid + "\"}";
 
 std::string user_json(const std::string &online, const std::string &notifiable, const std::string &attributes,
                       const std::string &joined = "\"joined_channels_count\":3,") {
   return std::string("{\"sid\":\"") + kUserSid + "\",\"account_sid\":\"" + kAccountSid + "\",\"service_sid\":\"" +
          kService + "\",\"role_sid\":\"" + kRole + "\",\"identity\":\"jing\",\"attributes\":" + attributes +
-         ",\"is_online\":" + online + ",\"is_notifiable\":" + notifiable +
-         ",\"friendly_name\":\"Jing Li\"," + joined +
+         ",\"is_online\":" + online + ",\"is_notifiable\":" + notifiable + ",\"friendly_name\":\"Jing Li\"," + joined +
          "\"date_created\":\"2016-03-24T21:05:19Z\",\"date_updated\":\"2016-03-25T08:30:00Z\","
-         "\"links\":{\"user_channels\":\"https://chat.twilio.com/v2/Services/" + kService + "/Users/" + kUserSid +
-         "/Channels\",\"user_bindings\":\"https://chat.twilio.com/v2/Services/" + kService + "/Users/" + kUserSid +
-         "/Bindings\"},\"url\":\"https://chat.twilio.com/v2/Services/" + kService + "/Users/" + kUserSid + "\"}";
+         "\"links\":{\"user_channels\":\"https://chat.twilio.com/v2/Services/" +
+         kService + "/Users/" + kUserSid + "/Channels\",\"user_bindings\":\"https://chat.twilio.com/v2/Services/" +
+         kService + "/Users/" + kUserSid + "/Bindings\"},\"url\":\"https://chat.twilio.com/v2/Services/" + kService +
+         "/Users/" + kUserSid + "\"}";
 }
 
 void expect_full_invite(const ik_twilio_invite *inv) {
@@ -80,8 +79,8 @@ TEST_F(TwilioResults, InviteEveryField) {
 
 TEST_F(TwilioResults, InviteNullsAndAbsentFields) {
   // Every invite property is nullable and none is required (§1.6).
-  server.enqueue(Reply::json(200, "{\"sid\":\"" + std::string(kInviteSid) +
-                                      "\",\"role_sid\":null,\"date_created\":null,\"identity\":null}"));
+  server.enqueue(Reply::json(
+      200, "{\"sid\":\"" + std::string(kInviteSid) + "\",\"role_sid\":null,\"date_created\":null,\"identity\":null}"));
   ik_twilio_invite *inv = nullptr;
   Err err;
   ASSERT_EQ(ik_twilio_invite_fetch(client.get(), kService, kChannel, kInviteSid, nullptr, &inv, err.out()),
@@ -154,8 +153,10 @@ TEST_F(TwilioResults, InviteListItemsAndPageMeta) {
 
 TEST_F(TwilioResults, ItemsFoundThroughMetaKey) {
   // twilio-node finds the array through meta.key (§0.1).
-  const std::string body = "{\"meta\":{\"key\":\"invites\",\"page\":0,\"page_size\":50,\"next_page_url\":null},"
-                           "\"invites\":[" + kFullInvite + "]}";
+  const std::string body =
+      "{\"meta\":{\"key\":\"invites\",\"page\":0,\"page_size\":50,\"next_page_url\":null},"
+      "\"invites\":[" +
+      kFullInvite + "]}";
   server.enqueue(Reply::json(200, body));
   ik_page *page = nullptr;
   Err err;
@@ -172,8 +173,10 @@ TEST_F(TwilioResults, ItemsFoundThroughMetaKey) {
 }
 
 TEST_F(TwilioResults, AbsentPageMetaNumbersReadAsNotPresent) {
-  const std::string body = "{\"meta\":{\"key\":\"invites\",\"next_page_url\":null,\"page_size\":null},"
-                           "\"invites\":[" + kFullInvite + "]}";
+  const std::string body =
+      "{\"meta\":{\"key\":\"invites\",\"next_page_url\":null,\"page_size\":null},"
+      "\"invites\":[" +
+      kFullInvite + "]}";
   server.enqueue(Reply::json(200, body));
   ik_page *page = nullptr;
   Err err;
@@ -191,8 +194,7 @@ TEST_F(TwilioResults, UserEveryField) {
   server.enqueue(Reply::json(200, body, {{"Twilio-Request-Id", "RQuser"}}));
   ik_twilio_user *u = nullptr;
   Err err;
-  ASSERT_EQ(ik_twilio_user_fetch(client.get(), kService, kUserSid, nullptr, &u, err.out()), IK_STATUS_OK)
-      << err.what();
+  ASSERT_EQ(ik_twilio_user_fetch(client.get(), kService, kUserSid, nullptr, &u, err.out()), IK_STATUS_OK) << err.what();
   TwUserPtr own(u);
   EXPECT_EQ(str(ik_twilio_user_sid(u)), kUserSid);
   EXPECT_EQ(str(ik_twilio_user_account_sid(u)), kAccountSid);
@@ -280,10 +282,13 @@ TEST_F(TwilioResults, UserEmptyAttributesObjectAndCreateStatus) {
 
 TEST_F(TwilioResults, UserListItemsAreTypedAndOnlineIsNull) {
   const std::string u1 = user_json("null", "null", "\"{}\"");
-  const std::string body = "{\"users\":[" + u1 + "],\"meta\":{\"page\":0,\"page_size\":50,\"key\":\"users\","
-                           "\"first_page_url\":\"https://chat.twilio.com" + kUsersPath +
+  const std::string body = "{\"users\":[" + u1 +
+                           "],\"meta\":{\"page\":0,\"page_size\":50,\"key\":\"users\","
+                           "\"first_page_url\":\"https://chat.twilio.com" +
+                           kUsersPath +
                            "?PageSize=50&Page=0\",\"previous_page_url\":null,\"next_page_url\":null,"
-                           "\"url\":\"https://chat.twilio.com" + kUsersPath + "?PageSize=50&Page=0\"}}";
+                           "\"url\":\"https://chat.twilio.com" +
+                           kUsersPath + "?PageSize=50&Page=0\"}}";
   server.enqueue(Reply::json(200, body));
   ik_page *page = nullptr;
   Err err;
@@ -474,8 +479,9 @@ TEST_F(TwilioErrors, LegacyErrorBody) {
 
 TEST_F(TwilioErrors, LegacyErrorWithDetailsAnd400) {
   server.enqueue(Reply::json(
-      400, "{\"code\":21200,\"message\":\"Invalid parameter\",\"more_info\":\"https://www.twilio.com/docs/errors/21200\","
-           "\"status\":400,\"details\":{\"field\":\"Identity\"}}"));
+      400,
+      "{\"code\":21200,\"message\":\"Invalid parameter\",\"more_info\":\"https://www.twilio.com/docs/errors/21200\","
+      "\"status\":400,\"details\":{\"field\":\"Identity\"}}"));
   ik_twilio_invite *inv = nullptr;
   Err err;
   ASSERT_EQ(ik_twilio_invite_create(client.get(), kService, kChannel, "bob", nullptr, nullptr, &inv, err.out()),
@@ -491,12 +497,12 @@ TEST_F(TwilioErrors, LegacyErrorWithDetailsAnd400) {
 TEST_F(TwilioErrors, Rfc9457ProblemBody) {
   const std::string body =
       "{\"type\":\"https://www.twilio.com/docs/errors/20003\",\"title\":\"Authentication Error\",\"status\":401,"
-      "\"code\":20003,\"detail\":\"Your AccountSid or AuthToken was incorrect.\",\"instance\":\"/v2/Services/IS/Users\"}";
+      "\"code\":20003,\"detail\":\"Your AccountSid or AuthToken was "
+      "incorrect.\",\"instance\":\"/v2/Services/IS/Users\"}";
   server.enqueue(Reply{401, {{"Twilio-Request-Id", "RQ401"}}, body, "application/problem+json"});
   ik_page *page = nullptr;
   Err err;
-  ASSERT_EQ(ik_twilio_user_list(client.get(), kService, nullptr, nullptr, &page, err.out()),
-            IK_STATUS_AUTHENTICATION);
+  ASSERT_EQ(ik_twilio_user_list(client.get(), kService, nullptr, nullptr, &page, err.out()), IK_STATUS_AUTHENTICATION);
   EXPECT_EQ(page, nullptr);
   const ik_error *e = err.get();
   EXPECT_EQ(ik_error_http_status(e), 401);
@@ -512,8 +518,8 @@ TEST_F(TwilioErrors, Rfc9457ProblemBody) {
 }
 
 TEST_F(TwilioErrors, NonJsonBody) {
-  server.enqueue(Reply{502, {{"Twilio-Request-Id", "RQ502"}}, "<html><head><title>502 Bad Gateway</title></head></html>",
-                       "text/html"});
+  server.enqueue(Reply{
+      502, {{"Twilio-Request-Id", "RQ502"}}, "<html><head><title>502 Bad Gateway</title></head></html>", "text/html"});
   Err err;
   ASSERT_EQ(ik_twilio_invite_delete(client.get(), kService, kChannel, kInviteSid, nullptr, nullptr, err.out()),
             IK_STATUS_SERVER_ERROR);
@@ -675,9 +681,7 @@ TEST_F(TwilioEnv, IgnoreEnvFlag) {
   EXPECT_EQ(str(ik_client_base_url(c.get(), IK_PROVIDER_TWILIO)), "https://chat.twilio.com");
 }
 
-TEST_F(TwilioEnv, DefaultBaseUrl) {
-  EXPECT_EQ(twilio_base(env_options()), "https://chat.twilio.com");
-}
+TEST_F(TwilioEnv, DefaultBaseUrl) { EXPECT_EQ(twilio_base(env_options()), "https://chat.twilio.com"); }
 
 TEST_F(TwilioEnv, EdgeAndRegionFromEnvironment) {
   env.guard.set("TWILIO_EDGE", "sydney");

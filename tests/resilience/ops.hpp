@@ -12,9 +12,9 @@ enum class Verb { Get, Delete, Create, Update };
 
 struct Outcome {
   ik_status status = IK_STATUS_INTERNAL;
-  int32_t attempts = -1;     // from the response (success) or the error
+  int32_t attempts = -1;  // from the response (success) or the error
   int32_t http_status = 0;
-  std::string request_id;    // from the response or the error
+  std::string request_id;             // from the response or the error
   const ik_response *resp = nullptr;  // valid while `owner` lives
   std::shared_ptr<void> owner;        // keeps the result object alive
   Err err;
@@ -107,7 +107,8 @@ inline const std::vector<Op> &all_ops() {
          finish<ik_openai_invite, ik_openai_invite_free, ik_openai_invite_response>(st, x, o);
          settle(o);
        }},
-      {"twilio_user_fetch", IK_PROVIDER_TWILIO, Verb::Get, "users.fetch", [] { return json_reply(200, twilio_user_json()); },
+      {"twilio_user_fetch", IK_PROVIDER_TWILIO, Verb::Get, "users.fetch",
+       [] { return json_reply(200, twilio_user_json()); },
        [](const ik_client *c, const ik_call_options *co, Outcome &o) {
          ik_twilio_user *x = nullptr;
          ik_status st = ik_twilio_user_fetch(c, kService, "alice", co, &x, o.err.out());
@@ -165,8 +166,7 @@ inline const std::vector<Op> &all_ops() {
          finish<ik_page, ik_page_free, ik_page_response>(st, x, o);
          settle(o);
        }},
-      {"fastly_delete", IK_PROVIDER_FASTLY, Verb::Delete, "invitations.delete",
-       [] { return Reply::text(204, "", ""); },
+      {"fastly_delete", IK_PROVIDER_FASTLY, Verb::Delete, "invitations.delete", [] { return Reply::text(204, "", ""); },
        [](const ik_client *c, const ik_call_options *co, Outcome &o) {
          ik_deletion *x = nullptr;
          ik_status st = ik_fastly_invitation_delete(c, "fyinv1", co, &x, o.err.out());
@@ -221,8 +221,10 @@ inline Reply error_reply(int32_t provider, int status, HeaderList headers = {}, 
   switch (provider) {
     case IK_PROVIDER_OPENAI: body = openai_error_json("scripted failure", "server_error", nullptr, code); break;
     case IK_PROVIDER_TWILIO:
-      body = "{\"code\":20500,\"message\":\"scripted failure\",\"more_info\":\"https://www.twilio.com/docs/errors/20500\","
-             "\"status\":" + std::to_string(status) + "}";
+      body =
+          "{\"code\":20500,\"message\":\"scripted failure\",\"more_info\":\"https://www.twilio.com/docs/errors/20500\","
+          "\"status\":" +
+          std::to_string(status) + "}";
       break;
     default:
       body = "{\"errors\":[{\"title\":\"scripted failure\",\"detail\":\"scripted\",\"status\":\"" +

@@ -113,8 +113,10 @@ inline std::map<std::string, std::string> query_map(const std::string &q) {
     std::string kv = q.substr(start, amp - start);
     size_t eq = kv.find('=');
     if (!kv.empty()) {
-      if (eq == std::string::npos) out[pct_decode(kv)] = "";
-      else out[pct_decode(kv.substr(0, eq))] = pct_decode(kv.substr(eq + 1));
+      if (eq == std::string::npos)
+        out[pct_decode(kv)] = "";
+      else
+        out[pct_decode(kv.substr(0, eq))] = pct_decode(kv.substr(eq + 1));
     }
     start = amp + 1;
   }
@@ -224,10 +226,8 @@ inline std::string item_json(Kind k, long i) {
     case Kind::OpenAI:
       return "{\"object\":\"organization.invite\",\"id\":\"" + id + "\",\"email\":\"u" + std::to_string(i) +
              "@example.com\",\"role\":\"reader\",\"status\":\"pending\",\"created_at\":1711471533}";
-    case Kind::TwilioInvites:
-      return "{\"sid\":\"" + id + "\",\"identity\":\"id" + std::to_string(i) + "\"}";
-    case Kind::TwilioUsers:
-      return "{\"sid\":\"" + id + "\",\"identity\":\"id" + std::to_string(i) + "\"}";
+    case Kind::TwilioInvites: return "{\"sid\":\"" + id + "\",\"identity\":\"id" + std::to_string(i) + "\"}";
+    case Kind::TwilioUsers: return "{\"sid\":\"" + id + "\",\"identity\":\"id" + std::to_string(i) + "\"}";
     case Kind::Fastly:
       return "{\"id\":\"" + id + "\",\"type\":\"invitation\",\"attributes\":{\"email\":\"u" + std::to_string(i) +
              "@example.com\"}}";
@@ -287,8 +287,8 @@ struct PagedList {
     std::string body;
     switch (kind) {
       case Kind::OpenAI:
-        body = "{\"object\":\"list\",\"data\":[" + items + "],\"first_id\":" +
-               (end > start ? "\"" + item_id(kind, start) + "\"" : std::string("null")) +
+        body = "{\"object\":\"list\",\"data\":[" + items +
+               "],\"first_id\":" + (end > start ? "\"" + item_id(kind, start) + "\"" : std::string("null")) +
                ",\"last_id\":" + (end > start ? "\"" + item_id(kind, end - 1) + "\"" : std::string("null")) +
                ",\"has_more\":" + (more ? "true" : "false") + "}";
         break;
@@ -301,21 +301,22 @@ struct PagedList {
                                  "&PageToken=PT" + std::to_string(end) + extra_next_query;
         body = "{\"" + key + "\":[" + items + "],\"meta\":{\"page\":" + std::to_string(page_no) +
                ",\"page_size\":" + std::to_string(size) + ",\"first_page_url\":\"" + first +
-               "\",\"previous_page_url\":null,\"url\":\"" + base + r.target + "\",\"next_page_url\":" +
-               (more ? "\"" + next + "\"" : std::string("null")) + ",\"key\":\"" + key + "\"}}";
+               "\",\"previous_page_url\":null,\"url\":\"" + base + r.target +
+               "\",\"next_page_url\":" + (more ? "\"" + next + "\"" : std::string("null")) + ",\"key\":\"" + key +
+               "\"}}";
         break;
       }
       case Kind::Fastly: {
         const long pages = std::max<long>(1, (total + size - 1) / size);
         auto link = [&](long n) {
-          return "\"" + base + "/invitations?page%5Bnumber%5D=" + std::to_string(n) + "&page%5Bsize%5D=" +
-                 std::to_string(size) + "\"";
+          return "\"" + base + "/invitations?page%5Bnumber%5D=" + std::to_string(n) +
+                 "&page%5Bsize%5D=" + std::to_string(size) + "\"";
         };
         body = "{\"data\":[" + items + "],\"links\":{\"first\":" + link(1) + ",\"last\":" + link(pages) +
                ",\"prev\":" + (page_no > 1 ? link(page_no - 1) : std::string("null")) +
-               ",\"next\":" + (more ? link(page_no + 1) : std::string("null")) + "},\"meta\":{\"current_page\":" +
-               std::to_string(page_no) + ",\"per_page\":" + std::to_string(size) + ",\"record_count\":" +
-               std::to_string(total) + ",\"total_pages\":" + std::to_string(pages) + "}}";
+               ",\"next\":" + (more ? link(page_no + 1) : std::string("null")) +
+               "},\"meta\":{\"current_page\":" + std::to_string(page_no) + ",\"per_page\":" + std::to_string(size) +
+               ",\"record_count\":" + std::to_string(total) + ",\"total_pages\":" + std::to_string(pages) + "}}";
         break;
       }
     }

@@ -416,8 +416,8 @@ struct CallbackCounters {
   std::atomic<int> retry_calls{0};
   std::atomic<int> log_freed{0};
   std::atomic<int> retry_freed{0};
-  std::atomic<int> calls_after_free{0};      // a callback ran after ik_client_free returned
-  std::atomic<int> calls_after_release{0};   // a callback ran after its user data was released
+  std::atomic<int> calls_after_free{0};     // a callback ran after ik_client_free returned
+  std::atomic<int> calls_after_release{0};  // a callback ran after its user data was released
   std::atomic<bool> client_freed{false};
 };
 

@@ -85,9 +85,10 @@ TEST_P(PagerMemory, FlatWhileIterating200kItems) {
   ASSERT_GT(rss_warm, 0);
   RecordProperty("rss_warm_kb", std::to_string(rss_warm));
   RecordProperty("rss_end_kb", std::to_string(rss_end));
-  std::printf("[ memory ] %s %s: RSS %ld kB after %ld items, %ld kB after %ld (heap in use %zu -> %zu bytes), %lld ms\n",
-              kind_name(kind), by_items ? "items" : "pages", rss_warm, kWarm, rss_end, kTotal, heap_warm, heap_end,
-              static_cast<long long>(ms_since(t0)));
+  std::printf(
+      "[ memory ] %s %s: RSS %ld kB after %ld items, %ld kB after %ld (heap in use %zu -> %zu bytes), %lld ms\n",
+      kind_name(kind), by_items ? "items" : "pages", rss_warm, kWarm, rss_end, kTotal, heap_warm, heap_end,
+      static_cast<long long>(ms_since(t0)));
   EXPECT_LT(rss_end - rss_warm, kMaxGrowthKb) << "RSS grew from " << rss_warm << " kB to " << rss_end << " kB";
   EXPECT_LT(static_cast<long long>(heap_end) - static_cast<long long>(heap_warm), kMaxGrowthKb * 1024LL)
       << "heap in use grew from " << heap_warm << " to " << heap_end << " bytes";

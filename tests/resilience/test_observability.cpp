@@ -150,8 +150,7 @@ TEST_F(Logging, LevelFiltering) {
       << "with a callback, level 0 means the default (info)";
   EXPECT_EQ(levels_seen(IK_LOG_INFO, true), (std::set<int32_t>{IK_LOG_WARN, IK_LOG_INFO}));
   EXPECT_EQ(levels_seen(IK_LOG_DEBUG, true), (std::set<int32_t>{IK_LOG_WARN, IK_LOG_INFO, IK_LOG_DEBUG}));
-  EXPECT_EQ(levels_seen(IK_LOG_TRACE, true),
-            (std::set<int32_t>{IK_LOG_WARN, IK_LOG_INFO, IK_LOG_DEBUG, IK_LOG_TRACE}));
+  EXPECT_EQ(levels_seen(IK_LOG_TRACE, true), (std::set<int32_t>{IK_LOG_WARN, IK_LOG_INFO, IK_LOG_DEBUG, IK_LOG_TRACE}));
 }
 
 TEST_F(Logging, UserDataFreedWithTheClient) {
@@ -244,8 +243,8 @@ TEST(LoggingEnv, SilentByDefault) {
 
 TEST(LoggingEnv, OffValuesStaySilent) {
   MockServer server;
-  for (const EnvCase &ec : {EnvCase{"FASTLY_DEBUG_MODE", "false", "fastly_list"},
-                            EnvCase{"INVITEKIT_LOG", "off", "openai_retrieve"}}) {
+  for (const EnvCase &ec :
+       {EnvCase{"FASTLY_DEBUG_MODE", "false", "fastly_list"}, EnvCase{"INVITEKIT_LOG", "off", "openai_retrieve"}}) {
     SCOPED_TRACE(std::string(ec.var) + "=" + ec.value);
     EXPECT_EQ(stderr_of_call(server, ec, 0, false), "");
   }
@@ -318,8 +317,8 @@ struct Evidence {
     // Response headers are data as received (a Location the server sent is not
     // the library's to rewrite); the names a client could confuse with its own
     // credentials are checked.
-    for (const char *h : {"WWW-Authenticate", "Authorization", "Fastly-Key", "x-request-id", "Twilio-Request-Id",
-                          "Content-Type"})
+    for (const char *h :
+         {"WWW-Authenticate", "Authorization", "Fastly-Key", "x-request-id", "Twilio-Request-Id", "Content-Type"})
       add(where + " header " + h, ik_error_header(e, h));
   }
   void add_response(const std::string &where, const ik_response *r) {
@@ -403,8 +402,8 @@ void run_scenario(MockServer &server, MockServer &elsewhere, ik_log_cb cb, void 
   record(ev, "openai retry", oget, c.get(), nullptr, IK_STATUS_OK);
   server.enqueue(op("openai_create").success());
   record(ev, "openai create", op("openai_create"), c.get(), nullptr, IK_STATUS_OK);
-  server.enqueue(Reply::json(401, openai_error_json("Incorrect API key provided: sk-admi*****t-o1.", "invalid_request_error",
-                                                    nullptr, "invalid_api_key")));
+  server.enqueue(Reply::json(401, openai_error_json("Incorrect API key provided: sk-admi*****t-o1.",
+                                                    "invalid_request_error", nullptr, "invalid_api_key")));
   record(ev, "openai 401", oget, c.get(), nullptr, IK_STATUS_AUTHENTICATION);
   server.enqueue(Reply::redirect(base + "/v1/organization/invites/inv_1?moved=1&" + q, 307));
   server.enqueue(oget.success());
@@ -565,9 +564,7 @@ void expect_meta_on_response(const ik_response *r, int32_t provider, const std::
       EXPECT_EQ(ik_response_ratelimit_remaining(r, &v), 1);
       EXPECT_EQ(v, 42);
       break;
-    case IK_PROVIDER_TWILIO:
-      EXPECT_EQ(str(ik_response_header(r, "twilio-request-id")), rid);
-      break;
+    case IK_PROVIDER_TWILIO: EXPECT_EQ(str(ik_response_header(r, "twilio-request-id")), rid); break;
     default:
       EXPECT_EQ(str(ik_response_header(r, "fastly-ratelimit-remaining")), "41");
       EXPECT_EQ(ik_response_ratelimit_remaining(r, &v), 1);
@@ -620,9 +617,7 @@ TEST_F(Meta, OnEveryError) {
       EXPECT_EQ(str(ik_error_request_id(e)), rid);
       EXPECT_EQ(ik_error_http_status(e), status);
       switch (o.provider) {
-        case IK_PROVIDER_OPENAI:
-          EXPECT_EQ(str(ik_error_header(e, "X-RateLimit-Remaining-Requests")), "42");
-          break;
+        case IK_PROVIDER_OPENAI: EXPECT_EQ(str(ik_error_header(e, "X-RateLimit-Remaining-Requests")), "42"); break;
         case IK_PROVIDER_TWILIO: EXPECT_EQ(str(ik_error_header(e, "Twilio-Request-Id")), rid); break;
         default:
           EXPECT_EQ(str(ik_error_header(e, "Fastly-RateLimit-Remaining")), "41");
@@ -637,7 +632,7 @@ TEST_F(Meta, OnPagesAndTheirItems) {
   auto c = cfg.make();
   for (Kind k : {Kind::OpenAI, Kind::TwilioInvites, Kind::TwilioUsers, Kind::Fastly}) {
     SCOPED_TRACE(kind_name(k));
-    const int32_t provider = k == Kind::OpenAI ? IK_PROVIDER_OPENAI
+    const int32_t provider = k == Kind::OpenAI   ? IK_PROVIDER_OPENAI
                              : k == Kind::Fastly ? IK_PROVIDER_FASTLY
                                                  : IK_PROVIDER_TWILIO;
     PagedList m{k, 25, server.base_url()};

@@ -181,7 +181,8 @@ TEST_P(Pagination, PageSizeClampedToEndpointMaximum) {
   auto ids = drain_pages(p.get());
   EXPECT_EQ(ids, expected(0, 250));
   EXPECT_EQ(server.request_count(), static_cast<size_t>((250 + maxp - 1) / maxp));
-  for (const auto &r : server.requests()) EXPECT_EQ(qparam(r, size_param(GetParam())), std::to_string(maxp)) << r.target;
+  for (const auto &r : server.requests())
+    EXPECT_EQ(qparam(r, size_param(GetParam())), std::to_string(maxp)) << r.target;
 
   // The single-page list operation clamps too.
   server.clear();
@@ -356,8 +357,8 @@ TEST_P(Pagination, ResumeAfterMaxItemsStop) {
   ASSERT_TRUE(p2);
   auto ids = drain_items(p2.get());
   ASSERT_FALSE(ids.empty());
-  ASSERT_EQ(ids.front(), item_id(GetParam(), 25)) << "resumed at the wrong item (duplicates or gap); got "
-                                                  << ids.size() << " items";
+  ASSERT_EQ(ids.front(), item_id(GetParam(), 25))
+      << "resumed at the wrong item (duplicates or gap); got " << ids.size() << " items";
   EXPECT_EQ(ids, expected(25, 57));
 }
 
@@ -461,8 +462,10 @@ TEST_P(Pagination, FailedPageKeepsDeliveredAndRetriesSamePage) {
         std::string id;
         st = api.next_item(p.get(), &co, &id, err.out());
         if (st == IK_STATUS_OK) {
-          if (id.empty()) end = true;
-          else ids.push_back(id);
+          if (id.empty())
+            end = true;
+          else
+            ids.push_back(id);
         }
       } else {
         ik_page *pg = nullptr;
@@ -525,10 +528,9 @@ TEST(PaginationTwilio, InviteCursorIsRefusedByUserPager) {
   pg = nullptr;
   const ik_status st = ik_twilio_user_list(c.get(), kService, &lo, nullptr, &pg, err.out());
   PagePtr page(pg);
-  EXPECT_EQ(st, IK_STATUS_INVALID_ARGUMENT) << "an invites cursor used for users: "
-                                            << (st == IK_STATUS_OK ? "accepted, request sent to " +
-                                                                         server.last_request().path
-                                                                   : err.what());
+  EXPECT_EQ(st, IK_STATUS_INVALID_ARGUMENT)
+      << "an invites cursor used for users: "
+      << (st == IK_STATUS_OK ? "accepted, request sent to " + server.last_request().path : err.what());
 }
 
 }  // namespace

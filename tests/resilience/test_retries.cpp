@@ -273,9 +273,9 @@ TEST_F(Retries, RetryAfterMsHeader) {
   with_retry_sink();
   auto c = client();
   const auto t0 = Clock::now();
-  const ik_retry_info ri = retried_once(
-      c.get(), op("openai_retrieve"),
-      error_reply(IK_PROVIDER_OPENAI, 503, {{"retry-after-ms", "150"}, {"Retry-After", "5"}}));
+  const ik_retry_info ri =
+      retried_once(c.get(), op("openai_retrieve"),
+                   error_reply(IK_PROVIDER_OPENAI, 503, {{"retry-after-ms", "150"}, {"Retry-After", "5"}}));
   EXPECT_GE(ms_since(t0), 140);
   EXPECT_EQ(ri.delay_ms, 150) << "retry-after-ms wins over Retry-After";
   EXPECT_EQ(ri.server_directed, 1);
@@ -364,10 +364,9 @@ TEST_F(Retries, FastlyRateLimitResetOn429) {
   with_retry_sink();
   auto c = client();
   const std::string reset = std::to_string(static_cast<long long>(std::time(nullptr)) + 1);
-  const ik_retry_info ri =
-      retried_once(c.get(), op("fastly_list"),
-                   error_reply(IK_PROVIDER_FASTLY, 429,
-                               {{"Fastly-RateLimit-Remaining", "0"}, {"Fastly-RateLimit-Reset", reset}}));
+  const ik_retry_info ri = retried_once(
+      c.get(), op("fastly_list"),
+      error_reply(IK_PROVIDER_FASTLY, 429, {{"Fastly-RateLimit-Remaining", "0"}, {"Fastly-RateLimit-Reset", reset}}));
   EXPECT_EQ(ri.server_directed, 1);
   EXPECT_GE(ri.delay_ms, 0);
   EXPECT_LE(ri.delay_ms, 1000);
@@ -440,7 +439,8 @@ TEST_F(Retries, AbsurdServerWaitsMeetTheCap) {
     Outcome out;
     op(cs.op).run(c.get(), nullptr, out);
     for (const auto &ri : sink.snapshot()) EXPECT_GE(ri.delay_ms, 0) << "negative delay handed to the retry callback";
-    EXPECT_EQ(out.status, IK_STATUS_RATE_LIMITED) << "a wait beyond max_server_wait_ms gives up (IK_SERVER_WAIT_GIVE_UP)";
+    EXPECT_EQ(out.status, IK_STATUS_RATE_LIMITED)
+        << "a wait beyond max_server_wait_ms gives up (IK_SERVER_WAIT_GIVE_UP)";
     EXPECT_EQ(server.request_count(), 1u);
     if (out.err) {
       int64_t ms = -1;

@@ -219,7 +219,8 @@ class FullBacklogListener {
 TEST(TimeConnect, ConnectTimeoutOnAFullBacklog) {
   FullBacklogListener l;
   ASSERT_GT(l.port(), 0);
-  if (!l.connects_hang(300)) GTEST_SKIP() << "this kernel completes connects to a full backlog; cannot provoke a connect timeout";
+  if (!l.connects_hang(300))
+    GTEST_SKIP() << "this kernel completes connects to a full backlog; cannot provoke a connect timeout";
   Cfg cfg("http://127.0.0.1:" + std::to_string(l.port()));
   cfg.o.connect_timeout_ms = 300;
   cfg.o.attempt_timeout_ms = 10000;
@@ -305,8 +306,8 @@ TEST_F(Cancel, DuringASlowResponse) {
     server.enqueue(variant ? hang(8000) : slow_body(op("openai_retrieve").success(), 10, 1000));
     auto tok = new_token();
     CancelRun r;
-    run_and_cancel(c.get(), op("openai_retrieve"), tok.get(),
-                   [&] { return server.wait_for_requests(1, 5s); }, r);
+    run_and_cancel(
+        c.get(), op("openai_retrieve"), tok.get(), [&] { return server.wait_for_requests(1, 5s); }, r);
     EXPECT_EQ(r.out.status, IK_STATUS_CANCELLED) << r.out.err.what();
     EXPECT_EQ(ik_error_cancelled_by(r.out.err.get()), IK_CANCELLED_BY_TOKEN);
     EXPECT_LT(r.after_cancel_ms, 1000) << "cancel must be prompt";
@@ -319,7 +320,8 @@ TEST_F(Cancel, DuringASlowResponse) {
   server.enqueue(hang(8000));
   auto tok = new_token();
   CancelRun r;
-  run_and_cancel(c.get(), op("openai_create"), tok.get(), [&] { return server.wait_for_requests(1, 5s); }, r);
+  run_and_cancel(
+      c.get(), op("openai_create"), tok.get(), [&] { return server.wait_for_requests(1, 5s); }, r);
   EXPECT_EQ(r.out.status, IK_STATUS_CANCELLED) << r.out.err.what();
   EXPECT_EQ(ik_error_cancelled_by(r.out.err.get()), IK_CANCELLED_BY_TOKEN);
   EXPECT_LT(r.after_cancel_ms, 1000);
@@ -341,7 +343,8 @@ TEST_F(Cancel, DuringABackoffSleep) {
   auto tok = new_token();
   CancelRun r;
   // The retry callback runs right before the sleep.
-  run_and_cancel(c.get(), op("openai_retrieve"), tok.get(), [&] { return rs.wait_for(1, 5s); }, r);
+  run_and_cancel(
+      c.get(), op("openai_retrieve"), tok.get(), [&] { return rs.wait_for(1, 5s); }, r);
   EXPECT_EQ(r.out.status, IK_STATUS_CANCELLED) << r.out.err.what();
   EXPECT_EQ(ik_error_cancelled_by(r.out.err.get()), IK_CANCELLED_BY_TOKEN) << "cancelled during the backoff sleep";
   EXPECT_LT(r.after_cancel_ms, 1000) << "the 30 s wait must be interrupted";
@@ -478,13 +481,14 @@ TEST_F(Cancel, NoFdLeakAfter50CancelledCalls) {
       // During a response that never comes: the connection must be closed.
       const size_t n = server.request_count();
       server.enqueue(hang(300));
-      run_and_cancel(c.get(), op("openai_retrieve"), tok.get(), [&] { return server.wait_for_requests(n + 1, 5s); },
-                     r);
+      run_and_cancel(
+          c.get(), op("openai_retrieve"), tok.get(), [&] { return server.wait_for_requests(n + 1, 5s); }, r);
     } else {
       // During a backoff sleep.
       const size_t n = rs.snapshot().size();
       server.enqueue(error_reply(IK_PROVIDER_OPENAI, 503, {{"Retry-After", "30"}}));
-      run_and_cancel(c.get(), op("openai_retrieve"), tok.get(), [&] { return rs.wait_for(n + 1, 5s); }, r);
+      run_and_cancel(
+          c.get(), op("openai_retrieve"), tok.get(), [&] { return rs.wait_for(n + 1, 5s); }, r);
     }
     if (r.out.status == IK_STATUS_CANCELLED) ++cancelled;
     EXPECT_LT(r.after_cancel_ms, 1000) << "call " << i;

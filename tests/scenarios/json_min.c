@@ -102,22 +102,22 @@ jm_value *jm_clone(const jm_value *v) {
   size_t i;
   if (!v) return jm_null();
   switch (v->type) {
-  case JM_NULL: return jm_null();
-  case JM_BOOL: return jm_bool(v->boolean);
-  case JM_INT: return jm_int(v->integer);
-  case JM_DOUBLE:
-    c = jm_new(JM_DOUBLE);
-    c->number = v->number;
-    return c;
-  case JM_STRING: return jm_str(v->string);
-  case JM_ARRAY:
-    c = jm_array();
-    for (i = 0; i < v->count; i++) jm_push(c, jm_clone(v->items[i]));
-    return c;
-  case JM_OBJECT:
-    c = jm_object();
-    for (i = 0; i < v->count; i++) jm_set(c, v->keys[i], jm_clone(v->items[i]));
-    return c;
+    case JM_NULL: return jm_null();
+    case JM_BOOL: return jm_bool(v->boolean);
+    case JM_INT: return jm_int(v->integer);
+    case JM_DOUBLE:
+      c = jm_new(JM_DOUBLE);
+      c->number = v->number;
+      return c;
+    case JM_STRING: return jm_str(v->string);
+    case JM_ARRAY:
+      c = jm_array();
+      for (i = 0; i < v->count; i++) jm_push(c, jm_clone(v->items[i]));
+      return c;
+    case JM_OBJECT:
+      c = jm_object();
+      for (i = 0; i < v->count; i++) jm_set(c, v->keys[i], jm_clone(v->items[i]));
+      return c;
   }
   return jm_null();
 }
@@ -198,8 +198,10 @@ static void fail(parser *p, const char *fmt, ...) {
 static void skip_ws(parser *p) {
   while (p->pos < p->len) {
     const char c = p->s[p->pos];
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') p->pos++;
-    else break;
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+      p->pos++;
+    else
+      break;
   }
 }
 
@@ -217,9 +219,12 @@ static int hex4(parser *p, unsigned *out) {
   for (i = 0; i < 4; i++) {
     const char c = p->s[p->pos++];
     v <<= 4;
-    if (c >= '0' && c <= '9') v |= (unsigned)(c - '0');
-    else if (c >= 'a' && c <= 'f') v |= (unsigned)(c - 'a' + 10);
-    else if (c >= 'A' && c <= 'F') v |= (unsigned)(c - 'A' + 10);
+    if (c >= '0' && c <= '9')
+      v |= (unsigned)(c - '0');
+    else if (c >= 'a' && c <= 'f')
+      v |= (unsigned)(c - 'a' + 10);
+    else if (c >= 'A' && c <= 'F')
+      v |= (unsigned)(c - 'A' + 10);
     else {
       p->pos--;
       fail(p, "bad hex digit in \\u escape");
@@ -321,43 +326,43 @@ static char *parse_string_raw(parser *p) {
       e = peek(p);
       p->pos++;
       switch (e) {
-      case '"': sb_put(&b, "\"", 1); break;
-      case '\\': sb_put(&b, "\\", 1); break;
-      case '/': sb_put(&b, "/", 1); break;
-      case 'b': sb_put(&b, "\b", 1); break;
-      case 'f': sb_put(&b, "\f", 1); break;
-      case 'n': sb_put(&b, "\n", 1); break;
-      case 'r': sb_put(&b, "\r", 1); break;
-      case 't': sb_put(&b, "\t", 1); break;
-      case 'u': {
-        unsigned cp, lo;
-        if (!hex4(p, &cp)) goto bad;
-        if (cp >= 0xD800 && cp <= 0xDBFF) {
-          if (p->pos + 2 > p->len || p->s[p->pos] != '\\' || p->s[p->pos + 1] != 'u') {
-            fail(p, "high surrogate without a low surrogate");
+        case '"': sb_put(&b, "\"", 1); break;
+        case '\\': sb_put(&b, "\\", 1); break;
+        case '/': sb_put(&b, "/", 1); break;
+        case 'b': sb_put(&b, "\b", 1); break;
+        case 'f': sb_put(&b, "\f", 1); break;
+        case 'n': sb_put(&b, "\n", 1); break;
+        case 'r': sb_put(&b, "\r", 1); break;
+        case 't': sb_put(&b, "\t", 1); break;
+        case 'u': {
+          unsigned cp, lo;
+          if (!hex4(p, &cp)) goto bad;
+          if (cp >= 0xD800 && cp <= 0xDBFF) {
+            if (p->pos + 2 > p->len || p->s[p->pos] != '\\' || p->s[p->pos + 1] != 'u') {
+              fail(p, "high surrogate without a low surrogate");
+              goto bad;
+            }
+            p->pos += 2;
+            if (!hex4(p, &lo)) goto bad;
+            if (lo < 0xDC00 || lo > 0xDFFF) {
+              fail(p, "invalid low surrogate");
+              goto bad;
+            }
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+          } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+            fail(p, "lone low surrogate");
+            goto bad;
+          } else if (cp == 0) {
+            fail(p, "\\u0000 is not supported");
             goto bad;
           }
-          p->pos += 2;
-          if (!hex4(p, &lo)) goto bad;
-          if (lo < 0xDC00 || lo > 0xDFFF) {
-            fail(p, "invalid low surrogate");
-            goto bad;
-          }
-          cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-        } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-          fail(p, "lone low surrogate");
-          goto bad;
-        } else if (cp == 0) {
-          fail(p, "\\u0000 is not supported");
-          goto bad;
+          sb_utf8(&b, cp);
+          break;
         }
-        sb_utf8(&b, cp);
-        break;
-      }
-      default:
-        p->pos--;
-        fail(p, "invalid escape");
-        goto bad;
+        default:
+          p->pos--;
+          fail(p, "invalid escape");
+          goto bad;
       }
       continue;
     }
@@ -632,35 +637,35 @@ static void dump(sbuf *b, const jm_value *v) {
     return;
   }
   switch (v->type) {
-  case JM_NULL: sb_put(b, "null", 4); break;
-  case JM_BOOL: v->boolean ? sb_put(b, "true", 4) : sb_put(b, "false", 5); break;
-  case JM_INT:
-    snprintf(num, sizeof num, "%lld", (long long)v->integer);
-    sb_put(b, num, strlen(num));
-    break;
-  case JM_DOUBLE:
-    snprintf(num, sizeof num, "%.17g", v->number);
-    sb_put(b, num, strlen(num));
-    break;
-  case JM_STRING: dump_string(b, v->string); break;
-  case JM_ARRAY:
-    sb_put(b, "[", 1);
-    for (i = 0; i < v->count; i++) {
-      if (i) sb_put(b, ",", 1);
-      dump(b, v->items[i]);
-    }
-    sb_put(b, "]", 1);
-    break;
-  case JM_OBJECT:
-    sb_put(b, "{", 1);
-    for (i = 0; i < v->count; i++) {
-      if (i) sb_put(b, ",", 1);
-      dump_string(b, v->keys[i]);
-      sb_put(b, ":", 1);
-      dump(b, v->items[i]);
-    }
-    sb_put(b, "}", 1);
-    break;
+    case JM_NULL: sb_put(b, "null", 4); break;
+    case JM_BOOL: v->boolean ? sb_put(b, "true", 4) : sb_put(b, "false", 5); break;
+    case JM_INT:
+      snprintf(num, sizeof num, "%lld", (long long)v->integer);
+      sb_put(b, num, strlen(num));
+      break;
+    case JM_DOUBLE:
+      snprintf(num, sizeof num, "%.17g", v->number);
+      sb_put(b, num, strlen(num));
+      break;
+    case JM_STRING: dump_string(b, v->string); break;
+    case JM_ARRAY:
+      sb_put(b, "[", 1);
+      for (i = 0; i < v->count; i++) {
+        if (i) sb_put(b, ",", 1);
+        dump(b, v->items[i]);
+      }
+      sb_put(b, "]", 1);
+      break;
+    case JM_OBJECT:
+      sb_put(b, "{", 1);
+      for (i = 0; i < v->count; i++) {
+        if (i) sb_put(b, ",", 1);
+        dump_string(b, v->keys[i]);
+        sb_put(b, ":", 1);
+        dump(b, v->items[i]);
+      }
+      sb_put(b, "}", 1);
+      break;
   }
 }
 
@@ -680,19 +685,19 @@ int jm_equal(const jm_value *a, const jm_value *b) {
   }
   if (a->type != b->type) return 0;
   switch (a->type) {
-  case JM_NULL: return 1;
-  case JM_BOOL: return a->boolean == b->boolean;
-  case JM_STRING: return strcmp(a->string, b->string) == 0;
-  case JM_ARRAY:
-    if (a->count != b->count) return 0;
-    for (i = 0; i < a->count; i++)
-      if (!jm_equal(a->items[i], b->items[i])) return 0;
-    return 1;
-  case JM_OBJECT:
-    if (a->count != b->count) return 0;
-    for (i = 0; i < a->count; i++)
-      if (!jm_equal(a->items[i], jm_get(b, a->keys[i]))) return 0;
-    return 1;
-  default: return 0;
+    case JM_NULL: return 1;
+    case JM_BOOL: return a->boolean == b->boolean;
+    case JM_STRING: return strcmp(a->string, b->string) == 0;
+    case JM_ARRAY:
+      if (a->count != b->count) return 0;
+      for (i = 0; i < a->count; i++)
+        if (!jm_equal(a->items[i], b->items[i])) return 0;
+      return 1;
+    case JM_OBJECT:
+      if (a->count != b->count) return 0;
+      for (i = 0; i < a->count; i++)
+        if (!jm_equal(a->items[i], jm_get(b, a->keys[i]))) return 0;
+      return 1;
+    default: return 0;
   }
 }

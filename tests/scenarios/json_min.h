@@ -24,8 +24,8 @@ typedef struct jm_value {
   int boolean;
   int64_t integer;
   double number;
-  char *string;            /* JM_STRING, NUL-terminated */
-  size_t count;            /* JM_ARRAY / JM_OBJECT: number of members */
+  char *string; /* JM_STRING, NUL-terminated */
+  size_t count; /* JM_ARRAY / JM_OBJECT: number of members */
   size_t cap;
   struct jm_value **items; /* members (arrays and objects) */
   char **keys;             /* JM_OBJECT only: keys[i] names items[i] */
@@ -50,8 +50,8 @@ int jm_is(const jm_value *v, jm_type t);
 jm_value *jm_null(void);
 jm_value *jm_bool(int b);
 jm_value *jm_int(int64_t i);
-jm_value *jm_str(const char *s);               /* s NULL -> JSON null */
-jm_value *jm_strn(const char *s, size_t len);  /* copies len bytes */
+jm_value *jm_str(const char *s);              /* s NULL -> JSON null */
+jm_value *jm_strn(const char *s, size_t len); /* copies len bytes */
 jm_value *jm_array(void);
 jm_value *jm_object(void);
 void jm_push(jm_value *arr, jm_value *item);                 /* takes ownership */

@@ -33,9 +33,9 @@
 
 extern char **environ;
 
-#define TW_SID "AC00000000000000000000000000000000"
+#define TW_SID   "AC00000000000000000000000000000000"
 #define TW_TOKEN "emulator-twilio-token"
-#define OA_KEY "sk-admin-emulator"
+#define OA_KEY   "sk-admin-emulator"
 #define FL_TOKEN "emulator-fastly-token"
 
 #define MAX_PAGER_ITEMS 100000
@@ -85,19 +85,19 @@ static jm_value *optbool_value(ik_optbool b) {
 
 static const char *kind_name(int32_t kind) {
   switch (kind) {
-  case IK_KIND_OPENAI_INVITE: return "IK_KIND_OPENAI_INVITE";
-  case IK_KIND_TWILIO_INVITE: return "IK_KIND_TWILIO_INVITE";
-  case IK_KIND_TWILIO_USER: return "IK_KIND_TWILIO_USER";
-  case IK_KIND_FASTLY_INVITATION: return "IK_KIND_FASTLY_INVITATION";
-  default: return "IK_KIND_NONE";
+    case IK_KIND_OPENAI_INVITE: return "IK_KIND_OPENAI_INVITE";
+    case IK_KIND_TWILIO_INVITE: return "IK_KIND_TWILIO_INVITE";
+    case IK_KIND_TWILIO_USER: return "IK_KIND_TWILIO_USER";
+    case IK_KIND_FASTLY_INVITATION: return "IK_KIND_FASTLY_INVITATION";
+    default: return "IK_KIND_NONE";
   }
 }
 
 static const char *cancelled_by_name(int32_t c) {
   switch (c) {
-  case IK_CANCELLED_BY_TOKEN: return "token";
-  case IK_CANCELLED_BY_RETRY_CALLBACK: return "retry_callback";
-  default: return "none";
+    case IK_CANCELLED_BY_TOKEN: return "token";
+    case IK_CANCELLED_BY_RETRY_CALLBACK: return "retry_callback";
+    default: return "none";
   }
 }
 
@@ -246,7 +246,7 @@ static long control(const emulator *emu, const char *method, const char *path, c
 typedef struct ctx {
   const char *file;
   emulator emu;
-  jm_value *vars;          /* saved values */
+  jm_value *vars; /* saved values */
   const jm_value *client_defaults;
   char openai_url[160];
 } ctx;
@@ -369,15 +369,20 @@ static ik_client *make_client(ctx *c, const jm_value *over, strbuf *err) {
   o.retry_base_delay_ms = opt_get_int(d, over, "retry_base_delay_ms", 1);
   o.retry_max_delay_ms = opt_get_int(d, over, "retry_max_delay_ms", 10);
   o.max_server_wait_ms = opt_get_int(d, over, "max_server_wait_ms", 0);
-  if (strcmp(jitter, "none") == 0) o.jitter = IK_JITTER_NONE;
-  else if (strcmp(jitter, "full") == 0) o.jitter = IK_JITTER_FULL;
-  else if (strcmp(jitter, "decorrelated") == 0) o.jitter = IK_JITTER_DECORRELATED;
+  if (strcmp(jitter, "none") == 0)
+    o.jitter = IK_JITTER_NONE;
+  else if (strcmp(jitter, "full") == 0)
+    o.jitter = IK_JITTER_FULL;
+  else if (strcmp(jitter, "decorrelated") == 0)
+    o.jitter = IK_JITTER_DECORRELATED;
   else {
     sb_printf(err, "client.jitter must be none, full or decorrelated");
     return NULL;
   }
-  if (strcmp(wait, "give_up") == 0) o.server_wait_policy = IK_SERVER_WAIT_GIVE_UP;
-  else if (strcmp(wait, "cap") == 0) o.server_wait_policy = IK_SERVER_WAIT_CAP;
+  if (strcmp(wait, "give_up") == 0)
+    o.server_wait_policy = IK_SERVER_WAIT_GIVE_UP;
+  else if (strcmp(wait, "cap") == 0)
+    o.server_wait_policy = IK_SERVER_WAIT_CAP;
   else {
     sb_printf(err, "client.server_wait_policy must be give_up or cap");
     return NULL;
@@ -533,11 +538,11 @@ static jm_value *page_item_value(const ik_page *p, size_t i) {
   const char *gid = ik_page_item_id(p, i);
   const jm_value *typed_raw, *typed_id;
   switch (ik_page_kind(p)) {
-  case IK_KIND_OPENAI_INVITE: o = openai_invite_value(ik_page_openai_invite_at(p, i), 0); break;
-  case IK_KIND_TWILIO_INVITE: o = twilio_invite_value(ik_page_twilio_invite_at(p, i), 0); break;
-  case IK_KIND_TWILIO_USER: o = twilio_user_value(ik_page_twilio_user_at(p, i), 0); break;
-  case IK_KIND_FASTLY_INVITATION: o = fastly_invitation_value(ik_page_fastly_invitation_at(p, i), 0); break;
-  default: return jm_null();
+    case IK_KIND_OPENAI_INVITE: o = openai_invite_value(ik_page_openai_invite_at(p, i), 0); break;
+    case IK_KIND_TWILIO_INVITE: o = twilio_invite_value(ik_page_twilio_invite_at(p, i), 0); break;
+    case IK_KIND_TWILIO_USER: o = twilio_user_value(ik_page_twilio_user_at(p, i), 0); break;
+    case IK_KIND_FASTLY_INVITATION: o = fastly_invitation_value(ik_page_fastly_invitation_at(p, i), 0); break;
+    default: return jm_null();
   }
   typed_raw = jm_get(o, "raw_json");
   typed_id = jm_get(o, "id");
@@ -608,9 +613,9 @@ static jm_value *deletion_value(const ik_deletion *d) {
 }
 
 static jm_value *error_value(ik_status st, const ik_error *e) {
-  static const char *const field_names[] = {"more_info", "details", "type",   "title", "detail", "instance",
-                                            "param",     "code",    "status", "msg",   "id",     "meta",
-                                            "errors",    "content_type", "url"};
+  static const char *const field_names[] = {"more_info", "details", "type",   "title",        "detail",
+                                            "instance",  "param",   "code",   "status",       "msg",
+                                            "id",        "meta",    "errors", "content_type", "url"};
   jm_value *o = jm_object(), *fields = jm_object();
   int64_t tmp_i = 0;
   int32_t tmp_p = 0;
@@ -691,8 +696,10 @@ static void add_pager_state(jm_value *o, const ik_pager *pager) {
   ik_buf b = IK_BUF_INIT;
   jm_set(o, "done", jm_bool(ik_pager_done(pager)));
   jm_set(o, "items_delivered", jm_int(ik_pager_items_delivered(pager)));
-  if (ik_pager_cursor(pager, &b, NULL) == IK_STATUS_OK) jm_set(o, "cursor", jm_strn((const char *)b.data, b.len));
-  else jm_set(o, "cursor", jm_null());
+  if (ik_pager_cursor(pager, &b, NULL) == IK_STATUS_OK)
+    jm_set(o, "cursor", jm_strn((const char *)b.data, b.len));
+  else
+    jm_set(o, "cursor", jm_null());
   ik_buf_dispose(&b);
   jm_set(o, "kind", jm_str(kind_name(ik_pager_kind(pager))));
 }
@@ -903,8 +910,10 @@ static void run_op(ctx *c, const ik_client *cl, const char *op, const jm_value *
       p.friendly_name = arg_str(c, args, "friendly_name", err);
       p.webhook_enabled = arg_optbool(c, args, "webhook_enabled", err);
       if (err->n) return;
-      if (strcmp(op, "twilio.users.create") == 0) st = ik_twilio_user_create(cl, svc, &p, co, &x, &e);
-      else st = ik_twilio_user_update(cl, svc, who, &p, co, &x, &e);
+      if (strcmp(op, "twilio.users.create") == 0)
+        st = ik_twilio_user_create(cl, svc, &p, co, &x, &e);
+      else
+        st = ik_twilio_user_update(cl, svc, who, &p, co, &x, &e);
     }
     if (st == IK_STATUS_OK) out->ok = twilio_user_value(x, 1);
     ik_twilio_user_free(x);
@@ -945,8 +954,10 @@ static void run_op(ctx *c, const ik_client *cl, const char *op, const jm_value *
     sb_printf(err, "unknown op \"%s\"", op);
     return;
   }
-  if (st != IK_STATUS_OK) set_error(out, st, e);
-  else ik_error_free(e);
+  if (st != IK_STATUS_OK)
+    set_error(out, st, e);
+  else
+    ik_error_free(e);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1011,7 +1022,9 @@ static int match(ctx *c, const jm_value *exp, const jm_value *act, const char *p
       }
     }
     if ((m = jm_get(exp, "length"))) {
-      const int64_t n = jm_is(act, JM_ARRAY) ? (int64_t)act->count : jm_is(act, JM_STRING) ? (int64_t)strlen(act->string) : -1;
+      const int64_t n = jm_is(act, JM_ARRAY)    ? (int64_t)act->count
+                        : jm_is(act, JM_STRING) ? (int64_t)strlen(act->string)
+                                                : -1;
       if (!jm_is(m, JM_INT) || n != m->integer) {
         jm_value *nv = jm_int(n);
         mismatch(rep, path, "length", m, nv);
@@ -1143,7 +1156,8 @@ static int run_step(ctx *c, ik_client *shared, const jm_value *step, size_t inde
   const double started = now_s();
 
   if (!op || !jm_is(expect, JM_OBJECT) || (!exp_ok == !exp_err)) {
-    sb_printf(rep, "  step %zu (%s): malformed: needs \"op\" and \"expect\" with exactly one of ok/error\n", index, name);
+    sb_printf(rep, "  step %zu (%s): malformed: needs \"op\" and \"expect\" with exactly one of ok/error\n", index,
+              name);
     return 0;
   }
   if (jm_is(jm_get(step, "clear_faults"), JM_BOOL) && jm_get(step, "clear_faults")->boolean)
@@ -1185,9 +1199,8 @@ static int run_step(ctx *c, ik_client *shared, const jm_value *step, size_t inde
     const jm_value *save = jm_get(step, "save");
     size_t i;
     for (i = 0; i < save->count; i++) {
-      const jm_value *v = jm_is(save->items[i], JM_STRING)
-                              ? lookup_path(out.ok ? out.ok : out.err, save->items[i]->string)
-                              : NULL;
+      const jm_value *v =
+          jm_is(save->items[i], JM_STRING) ? lookup_path(out.ok ? out.ok : out.err, save->items[i]->string) : NULL;
       if (!v || v->type == JM_NULL) {
         sb_printf(&local, "    save %s: path \"%s\" has no value in the result\n", save->keys[i],
                   jm_is(save->items[i], JM_STRING) ? save->items[i]->string : "?");
@@ -1262,13 +1275,18 @@ static int run_file(const char *exe, const char *file) {
     ok = 0;
   }
   for (i = 0; ok && i < steps->count; i++) {
-    if (run_step(&c, shared, steps->items[i], i + 1, &rep)) passed++;
-    else ok = 0; /* later steps depend on earlier ones: stop at the first failure */
+    if (run_step(&c, shared, steps->items[i], i + 1, &rep))
+      passed++;
+    else
+      ok = 0; /* later steps depend on earlier ones: stop at the first failure */
   }
   ik_client_free(shared);
   emulator_stop(&c.emu);
-  if (ok) printf("PASS %s: %zu/%zu steps\n", base, passed, steps->count);
-  else printf("FAIL %s: %zu/%zu steps passed before the first failure\n%s", base, passed, steps->count, rep.d ? rep.d : "");
+  if (ok)
+    printf("PASS %s: %zu/%zu steps\n", base, passed, steps->count);
+  else
+    printf("FAIL %s: %zu/%zu steps passed before the first failure\n%s", base, passed, steps->count,
+           rep.d ? rep.d : "");
   fflush(stdout);
   free(rep.d);
   free(err.d);

@@ -119,8 +119,10 @@ class EnvGuard {
   EnvGuard &operator=(const EnvGuard &) = delete;
   ~EnvGuard() {
     for (auto &kv : saved_) {
-      if (kv.second) ::setenv(kv.first.c_str(), kv.second->c_str(), 1);
-      else ::unsetenv(kv.first.c_str());
+      if (kv.second)
+        ::setenv(kv.first.c_str(), kv.second->c_str(), 1);
+      else
+        ::unsetenv(kv.first.c_str());
     }
   }
   void set(const std::string &name, const std::string &value) {
@@ -144,11 +146,11 @@ class EnvGuard {
 // Every environment variable the library documents as read.
 inline const std::vector<std::string> &library_env_vars() {
   static const std::vector<std::string> v = {
-      "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_API_KEY", "TWILIO_API_SECRET", "TWILIO_EDGE",
-      "TWILIO_REGION",      "OPENAI_ADMIN_KEY",  "OPENAI_BASE_URL", "OPENAI_ORG_ID",   "OPENAI_PROJECT_ID",
-      "FASTLY_API_TOKEN",   "FASTLY_API_KEY",    "FASTLY_API_URL",  "INVITEKIT_LOG",   "OPENAI_LOG",
-      "TWILIO_LOG_LEVEL",   "FASTLY_DEBUG_MODE", "https_proxy",     "HTTPS_PROXY",     "http_proxy",
-      "HTTP_PROXY",         "no_proxy",          "NO_PROXY",        "ALL_PROXY",       "all_proxy"};
+      "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_API_KEY",  "TWILIO_API_SECRET", "TWILIO_EDGE",
+      "TWILIO_REGION",      "OPENAI_ADMIN_KEY",  "OPENAI_BASE_URL", "OPENAI_ORG_ID",     "OPENAI_PROJECT_ID",
+      "FASTLY_API_TOKEN",   "FASTLY_API_KEY",    "FASTLY_API_URL",  "INVITEKIT_LOG",     "OPENAI_LOG",
+      "TWILIO_LOG_LEVEL",   "FASTLY_DEBUG_MODE", "https_proxy",     "HTTPS_PROXY",       "http_proxy",
+      "HTTP_PROXY",         "no_proxy",          "NO_PROXY",        "ALL_PROXY",         "all_proxy"};
   return v;
 }
 

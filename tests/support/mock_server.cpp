@@ -20,8 +20,7 @@ namespace iktest {
 namespace {
 
 bool iequals(const std::string &a, const std::string &b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
          });
 }
@@ -124,8 +123,9 @@ MockServer::MockServer(Options opts) : impl_(new Impl) {
   svr.Options(".*", h);
   svr.set_exception_handler([](const httplib::Request &, httplib::Response &res, std::exception_ptr) {
     res.status = 599;
-    res.set_content("{\"error\":{\"message\":\"MockServer: handler threw\",\"type\":\"mock\",\"param\":null,\"code\":null}}",
-                    "application/json");
+    res.set_content(
+        "{\"error\":{\"message\":\"MockServer: handler threw\",\"type\":\"mock\",\"param\":null,\"code\":null}}",
+        "application/json");
   });
 
   port_ = svr.bind_to_any_port("127.0.0.1");
@@ -276,8 +276,7 @@ void MockServer::handle(const httplib::Request &req, httplib::Response &res) {
   switch (reply.fault) {
     case Fault::None:
     case Fault::Hang:
-      if (!reply.body.empty() || !reply.content_type.empty())
-        res.set_content(reply.body, reply.content_type);
+      if (!reply.body.empty() || !reply.content_type.empty()) res.set_content(reply.body, reply.content_type);
       break;
     case Fault::Truncate: {
       auto body = std::make_shared<std::string>(reply.body);

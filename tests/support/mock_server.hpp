@@ -45,13 +45,13 @@ enum class Fault {
 
 struct Reply {
   int status = 200;
-  HeaderList headers;                            // extra response headers
+  HeaderList headers;  // extra response headers
   std::string body;
-  std::string content_type = "application/json"; // empty: no Content-Type header
-  int delay_ms = 0;                              // wait before answering (SlowBody: between chunks)
+  std::string content_type = "application/json";  // empty: no Content-Type header
+  int delay_ms = 0;                               // wait before answering (SlowBody: between chunks)
   Fault fault = Fault::None;
-  int slow_chunks = 4;                           // SlowBody only
-  int hang_ms = 30000;                           // Hang only (upper bound)
+  int slow_chunks = 4;  // SlowBody only
+  int hang_ms = 30000;  // Hang only (upper bound)
 
   static Reply json(int status, std::string body, HeaderList headers = {});
   static Reply text(int status, std::string body, std::string content_type = "text/plain");
@@ -78,7 +78,7 @@ struct RecordedRequest {
 class MockServer {
  public:
   struct Options {
-    size_t threads = 32;              // worker threads = max concurrent connections served
+    size_t threads = 32;  // worker threads = max concurrent connections served
     int keep_alive_timeout_s = 5;
     size_t keep_alive_max_count = 1000000;
   };

@@ -51,7 +51,8 @@ struct Api {
 bool load(void *h, Api &a, std::string &why) {
   return resolve(h, "ik_client_options_init", a.options_init, why) && resolve(h, "ik_client_new", a.client_new, why) &&
          resolve(h, "ik_client_free", a.client_free, why) && resolve(h, "ik_openai_invite_retrieve", a.retrieve, why) &&
-         resolve(h, "ik_openai_invite_id", a.invite_id, why) && resolve(h, "ik_openai_invite_free", a.invite_free, why) &&
+         resolve(h, "ik_openai_invite_id", a.invite_id, why) &&
+         resolve(h, "ik_openai_invite_free", a.invite_free, why) &&
          resolve(h, "ik_error_message", a.error_message, why) && resolve(h, "ik_error_free", a.error_free, why) &&
          resolve(h, "ik_abi_version", a.abi_version, why);
 }
@@ -121,8 +122,9 @@ int main(int argc, char **argv) {
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (server.request_count() != static_cast<size_t>(cycles))
     return fail("server saw " + std::to_string(server.request_count()) + " requests");
-  std::printf("embed_dlopen: %d dlopen/use/dlclose cycles OK in %.2f s; library stayed mapped after dlclose in %d "
-              "cycle(s)\n",
-              cycles, secs, still_loaded);
+  std::printf(
+      "embed_dlopen: %d dlopen/use/dlclose cycles OK in %.2f s; library stayed mapped after dlclose in %d "
+      "cycle(s)\n",
+      cycles, secs, still_loaded);
   return 0;
 }

@@ -50,8 +50,9 @@ TEST(Connections, ThousandSequentialCallsUseOneConnection) {
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   EXPECT_EQ(ok, kCalls);
   EXPECT_EQ(server.request_count(), static_cast<size_t>(kCalls));
-  std::printf("[ figures  ] %d sequential calls: server saw %zu TCP connection(s); ik_client_connections_opened=%lld; %.3f s\n",
-              kCalls, server.connections(), static_cast<long long>(ik_client_connections_opened(client.get())), secs);
+  std::printf(
+      "[ figures  ] %d sequential calls: server saw %zu TCP connection(s); ik_client_connections_opened=%lld; %.3f s\n",
+      kCalls, server.connections(), static_cast<long long>(ik_client_connections_opened(client.get())), secs);
   EXPECT_LE(server.connections(), 1u);
   EXPECT_EQ(ik_client_connections_opened(client.get()), static_cast<int64_t>(server.connections()));
 }
@@ -129,7 +130,8 @@ TEST(Connections, ManyThreadsShareOneClient) {
         if (i % 10 == 9) {
           ik_page *page = nullptr;
           if (ik_openai_invite_list(shared, nullptr, nullptr, &page, err.out()) == IK_STATUS_OK)
-            good = ik_page_count(page) == 1 && str(ik_openai_invite_id(ik_page_openai_invite_at(page, 0))) == "invite-l";
+            good =
+                ik_page_count(page) == 1 && str(ik_openai_invite_id(ik_page_openai_invite_at(page, 0))) == "invite-l";
           ik_page_free(page);
         } else {
           ik_openai_invite *inv = nullptr;
@@ -183,7 +185,8 @@ TEST(Connections, ConcurrentErrorsAreIndependentObjects) {
         ik_openai_invite *inv = nullptr;
         Err err;
         const ik_status st = ik_openai_invite_retrieve(client.get(), id.c_str(), nullptr, &inv, err.out());
-        if (st == IK_STATUS_NOT_FOUND && inv == nullptr && str(ik_error_provider_message(err.get())) == "missing " + id &&
+        if (st == IK_STATUS_NOT_FOUND && inv == nullptr &&
+            str(ik_error_provider_message(err.get())) == "missing " + id &&
             str(ik_error_request_id(err.get())) == "req-" + id)
           ++ok;
       }

@@ -40,7 +40,8 @@ const HttpCase kCases[] = {
     {401, IK_STATUS_AUTHENTICATION, "invalid_request_error", nullptr, "invalid_api_key", 0},
     {403, IK_STATUS_PERMISSION_DENIED, "insufficient_permissions", nullptr, nullptr, 0},
     {404, IK_STATUS_NOT_FOUND, "invalid_request_error", "invite_id", nullptr, 0},
-    {409, IK_STATUS_CONFLICT, "invalid_request_error", nullptr, "invite_exists", 1},  // OpenAI retries 409 (docs/DESIGN.md 3.1)
+    {409, IK_STATUS_CONFLICT, "invalid_request_error", nullptr, "invite_exists",
+     1},  // OpenAI retries 409 (docs/DESIGN.md 3.1)
     {422, IK_STATUS_UNPROCESSABLE, "invalid_request_error", "role", "invalid_role", 0},
     {429, IK_STATUS_RATE_LIMITED, "requests", nullptr, "rate_limit_exceeded", 1},
     {500, IK_STATUS_SERVER_ERROR, "server_error", nullptr, nullptr, 1},
@@ -101,15 +102,19 @@ TEST_P(OpenAIHttpErrors, ErrorBodyIsParsed) {
 }
 
 INSTANTIATE_TEST_SUITE_P(AllStatuses, OpenAIHttpErrors, ::testing::ValuesIn(kCases),
-                         [](const ::testing::TestParamInfo<HttpCase> &i) { return "HTTP" + std::to_string(i.param.http); });
+                         [](const ::testing::TestParamInfo<HttpCase> &i) {
+                           return "HTTP" + std::to_string(i.param.http);
+                         });
 
 class OpenAIErrors : public MockFixture {
  protected:
   ik_status retrieve(Err &err, const ik_call_options *co = nullptr) {
     ik_openai_invite *inv = reinterpret_cast<ik_openai_invite *>(0x1);
     const ik_status st = ik_openai_invite_retrieve(client.get(), "invite-x", co, &inv, err.out());
-    if (st == IK_STATUS_OK) ik_openai_invite_free(inv);
-    else EXPECT_EQ(inv, nullptr);
+    if (st == IK_STATUS_OK)
+      ik_openai_invite_free(inv);
+    else
+      EXPECT_EQ(inv, nullptr);
     return st;
   }
 };
@@ -239,8 +244,7 @@ TEST(OpenAIErrorHeaders, NoResponseMeansNoHeaders) {
   ASSERT_TRUE(client);
   ik_openai_invite *inv = nullptr;
   Err err;
-  EXPECT_EQ(ik_openai_invite_retrieve(client.get(), "i", nullptr, &inv, err.out()), IK_STATUS_TRANSPORT)
-      << err.what();
+  EXPECT_EQ(ik_openai_invite_retrieve(client.get(), "i", nullptr, &inv, err.out()), IK_STATUS_TRANSPORT) << err.what();
   ASSERT_TRUE(err);
   EXPECT_EQ(ik_error_header_count(err.get()), 0u);
   const char *name = "sentinel";
@@ -253,15 +257,17 @@ TEST(OpenAIErrorHeaders, NoResponseMeansNoHeaders) {
 }
 
 TEST_F(OpenAIErrors, ShouldRetryHeaderAndInsufficientQuota) {
-  server.enqueue(Reply::json(500, openai_error_json("boom", "server_error", nullptr, nullptr), {{"x-should-retry", "false"}}));
+  server.enqueue(
+      Reply::json(500, openai_error_json("boom", "server_error", nullptr, nullptr), {{"x-should-retry", "false"}}));
   Err err;
   EXPECT_EQ(retrieve(err), IK_STATUS_SERVER_ERROR) << err.what();
   EXPECT_EQ(ik_error_is_retryable(err.get()), 0) << "x-should-retry: false overrides";
-  server.enqueue(Reply::json(400, openai_error_json("bad", "invalid_request_error", nullptr, nullptr), {{"x-should-retry", "true"}}));
+  server.enqueue(Reply::json(400, openai_error_json("bad", "invalid_request_error", nullptr, nullptr),
+                             {{"x-should-retry", "true"}}));
   EXPECT_EQ(retrieve(err), IK_STATUS_BAD_REQUEST) << err.what();
   EXPECT_EQ(ik_error_is_retryable(err.get()), 1) << "x-should-retry: true overrides";
-  server.enqueue(Reply::json(429, openai_error_json("You exceeded your current quota", "insufficient_quota", nullptr,
-                                                    "insufficient_quota")));
+  server.enqueue(Reply::json(
+      429, openai_error_json("You exceeded your current quota", "insufficient_quota", nullptr, "insufficient_quota")));
   EXPECT_EQ(retrieve(err), IK_STATUS_RATE_LIMITED) << err.what();
   EXPECT_EQ(ik_error_is_retryable(err.get()), 0) << "insufficient_quota is not retryable";
 }
@@ -412,8 +418,7 @@ TEST(OpenAITransport, ConnectionRefused) {
   ik_openai_invite *inv = reinterpret_cast<ik_openai_invite *>(0x1);
   Err err;
   const auto t0 = std::chrono::steady_clock::now();
-  EXPECT_EQ(ik_openai_invite_retrieve(client.get(), "i", nullptr, &inv, err.out()), IK_STATUS_TRANSPORT)
-      << err.what();
+  EXPECT_EQ(ik_openai_invite_retrieve(client.get(), "i", nullptr, &inv, err.out()), IK_STATUS_TRANSPORT) << err.what();
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 5s);
   EXPECT_EQ(inv, nullptr);
   ASSERT_TRUE(err);
@@ -434,8 +439,7 @@ TEST(OpenAITransport, ResetBeforeResponse) {
   ASSERT_TRUE(client);
   ik_openai_invite *inv = nullptr;
   Err err;
-  EXPECT_EQ(ik_openai_invite_retrieve(client.get(), "i", nullptr, &inv, err.out()), IK_STATUS_TRANSPORT)
-      << err.what();
+  EXPECT_EQ(ik_openai_invite_retrieve(client.get(), "i", nullptr, &inv, err.out()), IK_STATUS_TRANSPORT) << err.what();
   EXPECT_EQ(inv, nullptr);
   EXPECT_EQ(ik_error_http_status(err.get()), 0);
   EXPECT_NE(ik_error_transport_code(err.get()), 0);
@@ -459,14 +463,14 @@ TEST(OpenAITransport, CreateIsNotRetriedAfterResetBeforeResponse) {
 }
 
 TEST(OpenAITransport, RawResetMidBody) {
-  RawResetServer raw("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{\"object\":\"organ");
+  RawResetServer raw(
+      "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{\"object\":\"organ");
   Opts o(raw.base_url());
   auto client = o.make();
   ASSERT_TRUE(client);
   ik_openai_invite *inv = nullptr;
   Err err;
-  EXPECT_EQ(ik_openai_invite_retrieve(client.get(), "i", nullptr, &inv, err.out()), IK_STATUS_TRANSPORT)
-      << err.what();
+  EXPECT_EQ(ik_openai_invite_retrieve(client.get(), "i", nullptr, &inv, err.out()), IK_STATUS_TRANSPORT) << err.what();
   EXPECT_EQ(inv, nullptr);
 }
 
@@ -515,8 +519,7 @@ TEST(OpenAIRetries, CreateIsRetriedOnlyWhenProvablyNotProcessed) {
   // 500 on a create: ambiguous, not retried.
   server.enqueue(Reply::json(500, openai_error_json("boom", "server_error", nullptr, nullptr)));
   server.enqueue(Reply::json(200, openai_invite_json("invite-2")));
-  EXPECT_EQ(ik_openai_invite_create(client.get(), &p, nullptr, &inv, err.out()), IK_STATUS_SERVER_ERROR)
-      << err.what();
+  EXPECT_EQ(ik_openai_invite_create(client.get(), &p, nullptr, &inv, err.out()), IK_STATUS_SERVER_ERROR) << err.what();
   EXPECT_EQ(server.request_count(), 1u);
   EXPECT_EQ(ik_error_is_ambiguous(err.get()), 1) << "a 500 on a create may have created it";
   server.clear();

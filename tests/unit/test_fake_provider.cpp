@@ -28,12 +28,11 @@ namespace acme {
 
 constexpr int32_t kId = 3;  // the slot acme takes in this test's registry
 
-const Endpoint kGet = {kId, "widgets.get", Method::Get, "/widgets/{}", "application/json", nullptr, IK_KIND_NONE,
-                       false};
-const Endpoint kCreate = {kId, "widgets.create", Method::Post, "/widgets", "application/json", "application/json",
-                          IK_KIND_NONE, true};
-const Endpoint kList = {kId, "widgets.list", Method::Get, "/widgets", "application/json", nullptr, IK_KIND_NONE,
-                        false};
+const Endpoint kGet = {kId,     "widgets.get", Method::Get, "/widgets/{}", "application/json",
+                       nullptr, IK_KIND_NONE,  false};
+const Endpoint kCreate = {
+    kId, "widgets.create", Method::Post, "/widgets", "application/json", "application/json", IK_KIND_NONE, true};
+const Endpoint kList = {kId, "widgets.list", Method::Get, "/widgets", "application/json", nullptr, IK_KIND_NONE, false};
 
 // Results reuse ik_deletion (id and object strings) as a plain holder.
 void map_widget(JsonObject o, ik_deletion &d) {
@@ -94,17 +93,24 @@ void resolve(const ik_client_options &, bool no_env, ProviderConfig &p) {
 }
 
 const char *const kRequestIds[] = {"acme-request-id", nullptr};
-const ProviderTraits kTraits = {kId,     "acme",     resolve,        " (set ACME_TOKEN)", parse_error, false, nullptr,
-                                "acme-reset", kRequestIds, {"per", "from", false}};
+const ProviderTraits kTraits = {kId,   "acme",  resolve,      " (set ACME_TOKEN)", parse_error,
+                                false, nullptr, "acme-reset", kRequestIds,         {"per", "from", false}};
 
 }  // namespace acme
 
 // This test's registry: the recipe's "one registration line" is the acme one.
 const ProviderTraits &ik::detail::provider_traits(int32_t provider) {
   static const char *const kNone[] = {nullptr};
-  static const ProviderTraits kNoProvider = {
-      IK_PROVIDER_NONE, "invitekit", nullptr, "", [](ErrorInfo &, std::string_view, const std::string &) {}, false,
-      nullptr,          nullptr,     kNone,   {nullptr, nullptr, false}};
+  static const ProviderTraits kNoProvider = {IK_PROVIDER_NONE,
+                                             "invitekit",
+                                             nullptr,
+                                             "",
+                                             [](ErrorInfo &, std::string_view, const std::string &) {},
+                                             false,
+                                             nullptr,
+                                             nullptr,
+                                             kNone,
+                                             {nullptr, nullptr, false}};
   static const ProviderTraits *const kRegistry[] = {&kNoProvider, &kTwilioTraits, &kOpenAITraits, &acme::kTraits};
   return provider < 0 || provider > 3 ? kNoProvider : *kRegistry[provider];
 }
@@ -221,7 +227,8 @@ TEST(FakeProvider, TheNonBlockingEngineServesItToo) {
   server.enqueue(Reply::json(200, R"({"id":"w9","kind":"widget"})"));
   Client client(server.base_url());
   ik_op *op = nullptr;
-  start_prepared(*client.c, acme::get("w9"), client.cs(), [](ik_op *, void *) {}, nullptr, &op);
+  start_prepared(
+      *client.c, acme::get("w9"), client.cs(), [](ik_op *, void *) {}, nullptr, &op);
   ASSERT_NE(op, nullptr);
   ik_error *err = nullptr;
   ASSERT_EQ(ik_op_wait(op, 10000, &err), IK_STATUS_OK);

@@ -39,12 +39,12 @@ std::string parse_error_of(const std::string &json, Fn fn, ik_status *status = n
 }
 
 TEST(JsonInt, OutOfRangeNumbersAreAParseErrorNamingTheField) {
-  for (const char *v : {"1e300", "-1e300", "9223372036854775808", "18446744073709551615", "1e19", "-9.3e18",
-                        "\"99999999999999999999\"", "\"9999999999999999999999999999999999999999\"",
-                        "\"9223372036854775808\""}) {
+  for (const char *v :
+       {"1e300", "-1e300", "9223372036854775808", "18446744073709551615", "1e19", "-9.3e18", "\"99999999999999999999\"",
+        "\"9999999999999999999999999999999999999999\"", "\"9223372036854775808\""}) {
     ik_status st = IK_STATUS_OK;
-    const std::string msg = parse_error_of(std::string("{\"created_at\":") + v + "}",
-                                           [](JsonObject o) { (void)get_int(o, "created_at"); }, &st);
+    const std::string msg = parse_error_of(
+        std::string("{\"created_at\":") + v + "}", [](JsonObject o) { (void)get_int(o, "created_at"); }, &st);
     EXPECT_EQ(st, IK_STATUS_PARSE) << v;
     EXPECT_NE(msg.find("'created_at'"), std::string::npos) << v << ": " << msg;
     EXPECT_NE(msg.find("out of range"), std::string::npos) << v << ": " << msg;
@@ -64,8 +64,7 @@ TEST(JsonInt, InRangeValuesStillRead) {
                {"\"123456789012345678\"", 123456789012345678}};
   for (const auto &c : cases) {
     OptInt got;
-    EXPECT_EQ(parse_error_of(std::string("{\"n\":") + c.json + "}", [&](JsonObject o) { got = get_int(o, "n"); }),
-              "")
+    EXPECT_EQ(parse_error_of(std::string("{\"n\":") + c.json + "}", [&](JsonObject o) { got = get_int(o, "n"); }), "")
         << c.json;
     EXPECT_TRUE(got.set) << c.json;
     EXPECT_EQ(got.v, c.want) << c.json;
@@ -80,8 +79,8 @@ TEST(JsonInt, InRangeValuesStillRead) {
 
 TEST(JsonStr, EmbeddedNulIsRefusedNotTruncated) {
   ik_status st = IK_STATUS_OK;
-  const std::string msg = parse_error_of(R"({"id":"invite-abc\u0000../x"})",
-                                         [](JsonObject o) { (void)get_str(o, "id"); }, &st);
+  const std::string msg =
+      parse_error_of(R"({"id":"invite-abc\u0000../x"})", [](JsonObject o) { (void)get_str(o, "id"); }, &st);
   EXPECT_EQ(st, IK_STATUS_PARSE);
   EXPECT_NE(msg.find("'id'"), std::string::npos) << msg;
   EXPECT_NE(msg.find("NUL"), std::string::npos) << msg;
@@ -177,11 +176,10 @@ TEST(Settings, TimesAreClampedToThirtyDays) {
 }
 
 TEST(Settings, NegativeTimesAreStillInvalid) {
-  int64_t ik_client_options::*fields[] = {&ik_client_options::connect_timeout_ms,
-                                          &ik_client_options::attempt_timeout_ms, &ik_client_options::deadline_ms,
-                                          &ik_client_options::retry_base_delay_ms,
-                                          &ik_client_options::retry_max_delay_ms,
-                                          &ik_client_options::max_server_wait_ms};
+  int64_t ik_client_options::*fields[] = {
+      &ik_client_options::connect_timeout_ms, &ik_client_options::attempt_timeout_ms,
+      &ik_client_options::deadline_ms,        &ik_client_options::retry_base_delay_ms,
+      &ik_client_options::retry_max_delay_ms, &ik_client_options::max_server_wait_ms};
   for (auto f : fields) {
     ik_client_options o = ignore_env();
     o.*f = INT64_MIN;

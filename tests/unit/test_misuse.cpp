@@ -156,7 +156,8 @@ TEST_F(Misuse, OpenAIOperationsWithNullArguments) {
     EXPECT_EQ(pager, nullptr);
     return st;
   });
-  expect_fails("pager NULL out", INV, [&](ik_error **e) { return ik_openai_invite_pager(client.get(), nullptr, nullptr, e); });
+  expect_fails("pager NULL out", INV,
+               [&](ik_error **e) { return ik_openai_invite_pager(client.get(), nullptr, nullptr, e); });
 
   expect_fails("delete NULL client", INV, [&](ik_error **e) {
     del = sentinel<ik_deletion>();
@@ -527,40 +528,51 @@ TEST(MisuseOther, TwilioAndFastlyWithNullArguments) {
     EXPECT_EQ(ti, nullptr);
     return st;
   });
-  expect_fails("tw invite create NULL service", INV,
-               [&](ik_error **e) { return ik_twilio_invite_create(client.get(), nullptr, "CH1", "alice", nullptr, nullptr, &ti, e); });
-  expect_fails("tw invite create NULL channel", INV,
-               [&](ik_error **e) { return ik_twilio_invite_create(client.get(), IS, nullptr, "alice", nullptr, nullptr, &ti, e); });
-  expect_fails("tw invite create NULL identity", INV,
-               [&](ik_error **e) { return ik_twilio_invite_create(client.get(), IS, "CH1", nullptr, nullptr, nullptr, &ti, e); });
-  expect_fails("tw invite create NULL out", INV,
-               [&](ik_error **e) { return ik_twilio_invite_create(client.get(), IS, "CH1", "alice", nullptr, nullptr, nullptr, e); });
-  expect_fails("tw invite create bad UTF-8 identity", UTF,
-               [&](ik_error **e) { return ik_twilio_invite_create(client.get(), IS, "CH1", "\xff\xfe", nullptr, nullptr, &ti, e); });
+  expect_fails("tw invite create NULL service", INV, [&](ik_error **e) {
+    return ik_twilio_invite_create(client.get(), nullptr, "CH1", "alice", nullptr, nullptr, &ti, e);
+  });
+  expect_fails("tw invite create NULL channel", INV, [&](ik_error **e) {
+    return ik_twilio_invite_create(client.get(), IS, nullptr, "alice", nullptr, nullptr, &ti, e);
+  });
+  expect_fails("tw invite create NULL identity", INV, [&](ik_error **e) {
+    return ik_twilio_invite_create(client.get(), IS, "CH1", nullptr, nullptr, nullptr, &ti, e);
+  });
+  expect_fails("tw invite create NULL out", INV, [&](ik_error **e) {
+    return ik_twilio_invite_create(client.get(), IS, "CH1", "alice", nullptr, nullptr, nullptr, e);
+  });
+  expect_fails("tw invite create bad UTF-8 identity", UTF, [&](ik_error **e) {
+    return ik_twilio_invite_create(client.get(), IS, "CH1", "\xff\xfe", nullptr, nullptr, &ti, e);
+  });
   expect_fails("tw invite fetch NULL client", INV,
                [&](ik_error **e) { return ik_twilio_invite_fetch(nullptr, IS, "CH1", IN, nullptr, &ti, e); });
   expect_fails("tw invite fetch NULL sid", INV,
                [&](ik_error **e) { return ik_twilio_invite_fetch(client.get(), IS, "CH1", nullptr, nullptr, &ti, e); });
   expect_fails("tw invite fetch NULL out", INV,
                [&](ik_error **e) { return ik_twilio_invite_fetch(client.get(), IS, "CH1", IN, nullptr, nullptr, e); });
-  expect_fails("tw invite list NULL client", INV,
-               [&](ik_error **e) { return ik_twilio_invite_list(nullptr, IS, "CH1", nullptr, 0, nullptr, nullptr, &page, e); });
-  expect_fails("tw invite list identities NULL with count", INV,
-               [&](ik_error **e) { return ik_twilio_invite_list(client.get(), IS, "CH1", nullptr, 2, nullptr, nullptr, &page, e); });
+  expect_fails("tw invite list NULL client", INV, [&](ik_error **e) {
+    return ik_twilio_invite_list(nullptr, IS, "CH1", nullptr, 0, nullptr, nullptr, &page, e);
+  });
+  expect_fails("tw invite list identities NULL with count", INV, [&](ik_error **e) {
+    return ik_twilio_invite_list(client.get(), IS, "CH1", nullptr, 2, nullptr, nullptr, &page, e);
+  });
   expect_fails("tw invite list NULL identity entry", INV, [&](ik_error **e) {
     const char *ids[] = {"a", nullptr};
     return ik_twilio_invite_list(client.get(), IS, "CH1", ids, 2, nullptr, nullptr, &page, e);
   });
-  expect_fails("tw invite list NULL out", INV,
-               [&](ik_error **e) { return ik_twilio_invite_list(client.get(), IS, "CH1", nullptr, 0, nullptr, nullptr, nullptr, e); });
-  expect_fails("tw invite pager NULL client", INV,
-               [&](ik_error **e) { return ik_twilio_invite_pager(nullptr, IS, "CH1", nullptr, 0, nullptr, &pager, e); });
-  expect_fails("tw invite pager NULL out", INV,
-               [&](ik_error **e) { return ik_twilio_invite_pager(client.get(), IS, "CH1", nullptr, 0, nullptr, nullptr, e); });
+  expect_fails("tw invite list NULL out", INV, [&](ik_error **e) {
+    return ik_twilio_invite_list(client.get(), IS, "CH1", nullptr, 0, nullptr, nullptr, nullptr, e);
+  });
+  expect_fails("tw invite pager NULL client", INV, [&](ik_error **e) {
+    return ik_twilio_invite_pager(nullptr, IS, "CH1", nullptr, 0, nullptr, &pager, e);
+  });
+  expect_fails("tw invite pager NULL out", INV, [&](ik_error **e) {
+    return ik_twilio_invite_pager(client.get(), IS, "CH1", nullptr, 0, nullptr, nullptr, e);
+  });
   expect_fails("tw invite delete NULL client", INV,
                [&](ik_error **e) { return ik_twilio_invite_delete(nullptr, IS, "CH1", IN, nullptr, nullptr, e); });
-  expect_fails("tw invite delete NULL sid", INV,
-               [&](ik_error **e) { return ik_twilio_invite_delete(client.get(), IS, "CH1", nullptr, nullptr, nullptr, e); });
+  expect_fails("tw invite delete NULL sid", INV, [&](ik_error **e) {
+    return ik_twilio_invite_delete(client.get(), IS, "CH1", nullptr, nullptr, nullptr, e);
+  });
   expect_fails("tw invite delete NULL client clears out", INV, [&](ik_error **e) {
     del = sentinel<ik_deletion>();
     const ik_status st = ik_twilio_invite_delete(nullptr, IS, "CH1", IN, nullptr, &del, e);
@@ -604,8 +616,9 @@ TEST(MisuseOther, TwilioAndFastlyWithNullArguments) {
                [&](ik_error **e) { return ik_twilio_user_pager(nullptr, IS, nullptr, &pager, e); });
   expect_fails("tw user update NULL client", INV,
                [&](ik_error **e) { return ik_twilio_user_update(nullptr, IS, "alice", &up, nullptr, &tu, e); });
-  expect_fails("tw user update NULL params", INV,
-               [&](ik_error **e) { return ik_twilio_user_update(client.get(), IS, "alice", nullptr, nullptr, &tu, e); });
+  expect_fails("tw user update NULL params", INV, [&](ik_error **e) {
+    return ik_twilio_user_update(client.get(), IS, "alice", nullptr, nullptr, &tu, e);
+  });
   expect_fails("tw user update with identity", INV, [&](ik_error **e) {
     return ik_twilio_user_update(client.get(), IS, "alice", &up, nullptr, &tu, e);  // identity must be NULL
   });
@@ -701,7 +714,8 @@ TEST(MisuseOther, PagerCancelAndBufArguments) {
   ik_twilio_invite *ti = nullptr;
   ik_twilio_user *tu = nullptr;
   ik_fastly_invitation *fi = nullptr;
-  expect_fails("pager_next_page NULL", INV, [&](ik_error **e) { return ik_pager_next_page(nullptr, nullptr, &page, e); });
+  expect_fails("pager_next_page NULL", INV,
+               [&](ik_error **e) { return ik_pager_next_page(nullptr, nullptr, &page, e); });
   expect_fails("pager_next_openai NULL", INV,
                [&](ik_error **e) { return ik_pager_next_openai_invite(nullptr, nullptr, &inv, e); });
   expect_fails("pager_next_twilio_invite NULL", INV,
@@ -979,8 +993,9 @@ TEST(MisuseAccessors, NullObjectsReadAsAbsent) {
 }
 
 TEST_F(Misuse, AccessorsWithNullOutPointersOnRealObjects) {
-  server.enqueue(Reply::json(200, "{\"object\":\"organization.invite\",\"id\":\"i\",\"email\":\"e\",\"role\":\"reader\","
-                                  "\"status\":\"pending\",\"created_at\":1,\"expires_at\":2,\"accepted_at\":3}"));
+  server.enqueue(Reply::json(200,
+                             "{\"object\":\"organization.invite\",\"id\":\"i\",\"email\":\"e\",\"role\":\"reader\","
+                             "\"status\":\"pending\",\"created_at\":1,\"expires_at\":2,\"accepted_at\":3}"));
   ik_openai_invite *inv = nullptr;
   Err err;
   ASSERT_EQ(ik_openai_invite_retrieve(client.get(), "i", nullptr, &inv, err.out()), IK_STATUS_OK) << err.what();

@@ -89,8 +89,10 @@ TEST_F(OpenAIParse, EveryInviteField) {
 
 TEST_F(OpenAIParse, NullVersusZeroVersusAbsentTimestamps) {
   {
-    auto inv = retrieve(Reply::json(200, "{\"object\":\"organization.invite\",\"id\":\"i\",\"email\":\"e\",\"role\":\"reader\","
-                                         "\"status\":\"pending\",\"created_at\":0,\"expires_at\":null,\"accepted_at\":0}"));
+    auto inv =
+        retrieve(Reply::json(200,
+                             "{\"object\":\"organization.invite\",\"id\":\"i\",\"email\":\"e\",\"role\":\"reader\","
+                             "\"status\":\"pending\",\"created_at\":0,\"expires_at\":null,\"accepted_at\":0}"));
     ASSERT_TRUE(inv);
     int64_t v = -7;
     EXPECT_EQ(ik_openai_invite_created_at_unix(inv.get(), &v), 1);
@@ -102,8 +104,10 @@ TEST_F(OpenAIParse, NullVersusZeroVersusAbsentTimestamps) {
     EXPECT_EQ(v, 0);
   }
   {
-    auto inv = retrieve(Reply::json(200, "{\"object\":\"organization.invite\",\"id\":\"i\",\"email\":\"e\",\"role\":\"reader\","
-                                         "\"status\":\"expired\",\"created_at\":1711471533}"));
+    auto inv =
+        retrieve(Reply::json(200,
+                             "{\"object\":\"organization.invite\",\"id\":\"i\",\"email\":\"e\",\"role\":\"reader\","
+                             "\"status\":\"expired\",\"created_at\":1711471533}"));
     ASSERT_TRUE(inv);
     int64_t v = -7;
     EXPECT_EQ(ik_openai_invite_expires_at_unix(inv.get(), &v), 0);
@@ -112,8 +116,10 @@ TEST_F(OpenAIParse, NullVersusZeroVersusAbsentTimestamps) {
   }
   {
     // Large values (beyond 2^31) survive.
-    auto inv = retrieve(Reply::json(200, "{\"object\":\"organization.invite\",\"id\":\"i\",\"email\":\"e\",\"role\":\"reader\","
-                                         "\"status\":\"pending\",\"created_at\":4102444800,\"expires_at\":9999999999}"));
+    auto inv =
+        retrieve(Reply::json(200,
+                             "{\"object\":\"organization.invite\",\"id\":\"i\",\"email\":\"e\",\"role\":\"reader\","
+                             "\"status\":\"pending\",\"created_at\":4102444800,\"expires_at\":9999999999}"));
     ASSERT_TRUE(inv);
     int64_t v = 0;
     EXPECT_EQ(ik_openai_invite_created_at_unix(inv.get(), &v), 1);
@@ -127,8 +133,10 @@ TEST_F(OpenAIParse, NullVersusZeroVersusAbsentTimestamps) {
 // name until mid-2025) instead of `created_at` read it through
 // ik_openai_invite_created_at_unix; `created_at` wins when both are present.
 TEST_F(OpenAIParse, InvitedAtIsReadWhenCreatedAtIsAbsent) {
-  auto inv = retrieve(Reply::json(200, "{\"object\":\"organization.invite\",\"id\":\"i\",\"email\":\"e\",\"role\":\"reader\","
-                                       "\"status\":\"pending\",\"invited_at\":1700000001,\"expires_at\":1700600001}"));
+  auto inv =
+      retrieve(Reply::json(200,
+                           "{\"object\":\"organization.invite\",\"id\":\"i\",\"email\":\"e\",\"role\":\"reader\","
+                           "\"status\":\"pending\",\"invited_at\":1700000001,\"expires_at\":1700600001}"));
   ASSERT_TRUE(inv);
   EXPECT_EQ(opt_int(ik_openai_invite_created_at_unix, inv.get()), 1700000001);
   EXPECT_EQ(opt_int(ik_openai_invite_expires_at_unix, inv.get()), 1700600001);
@@ -136,8 +144,8 @@ TEST_F(OpenAIParse, InvitedAtIsReadWhenCreatedAtIsAbsent) {
 }
 
 TEST_F(OpenAIParse, CreatedAtWinsOverInvitedAt) {
-  for (const char *order : {"\"created_at\":1711471533,\"invited_at\":1600000000",
-                            "\"invited_at\":1600000000,\"created_at\":1711471533"}) {
+  for (const char *order :
+       {"\"created_at\":1711471533,\"invited_at\":1600000000", "\"invited_at\":1600000000,\"created_at\":1711471533"}) {
     auto inv = retrieve(Reply::json(200, std::string("{\"object\":\"organization.invite\",\"id\":\"i\",\"email\":\"e\","
                                                      "\"role\":\"reader\",\"status\":\"pending\",") +
                                              order + "}"));
@@ -145,13 +153,17 @@ TEST_F(OpenAIParse, CreatedAtWinsOverInvitedAt) {
     EXPECT_EQ(opt_int(ik_openai_invite_created_at_unix, inv.get()), 1711471533) << order;
   }
   // created_at: 0 is a value and still wins.
-  auto zero = retrieve(Reply::json(200, "{\"object\":\"organization.invite\",\"id\":\"i\",\"email\":\"e\",\"role\":\"reader\","
-                                        "\"status\":\"pending\",\"created_at\":0,\"invited_at\":1600000000}"));
+  auto zero =
+      retrieve(Reply::json(200,
+                           "{\"object\":\"organization.invite\",\"id\":\"i\",\"email\":\"e\",\"role\":\"reader\","
+                           "\"status\":\"pending\",\"created_at\":0,\"invited_at\":1600000000}"));
   ASSERT_TRUE(zero);
   EXPECT_EQ(opt_int(ik_openai_invite_created_at_unix, zero.get()), 0);
   // Neither field (or both null): absent.
-  auto none = retrieve(Reply::json(200, "{\"object\":\"organization.invite\",\"id\":\"i\",\"email\":\"e\",\"role\":\"reader\","
-                                        "\"status\":\"pending\",\"invited_at\":null}"));
+  auto none =
+      retrieve(Reply::json(200,
+                           "{\"object\":\"organization.invite\",\"id\":\"i\",\"email\":\"e\",\"role\":\"reader\","
+                           "\"status\":\"pending\",\"invited_at\":null}"));
   ASSERT_TRUE(none);
   EXPECT_EQ(ik_openai_invite_created_at_unix(none.get(), nullptr), 0);
 }
@@ -173,8 +185,10 @@ TEST_F(OpenAIParse, InvitedAtIsReadOnListItemsToo) {
 
 TEST_F(OpenAIParse, ProjectsAbsentVersusEmptyVersusPresent) {
   {
-    auto inv = retrieve(Reply::json(200, "{\"object\":\"organization.invite\",\"id\":\"i\",\"email\":\"e\",\"role\":\"reader\","
-                                         "\"status\":\"pending\",\"created_at\":1}"));
+    auto inv =
+        retrieve(Reply::json(200,
+                             "{\"object\":\"organization.invite\",\"id\":\"i\",\"email\":\"e\",\"role\":\"reader\","
+                             "\"status\":\"pending\",\"created_at\":1}"));
     ASSERT_TRUE(inv);
     EXPECT_EQ(ik_openai_invite_has_projects(inv.get()), 0);
     EXPECT_EQ(ik_openai_invite_project_count(inv.get()), 0u);
@@ -208,8 +222,10 @@ TEST_F(OpenAIParse, UnknownFieldsAreIgnored) {
 }
 
 TEST_F(OpenAIParse, EscapedStringsAreDecoded) {
-  auto inv = retrieve(Reply::json(200, "{\"object\":\"organization.invite\",\"id\":\"i\\/d\",\"email\":\"a\\\"b\\\\c\\u00e9\\ud83d\\ude00\\n\","
-                                       "\"role\":\"reader\",\"status\":\"pending\",\"created_at\":1}"));
+  auto inv = retrieve(Reply::json(
+      200,
+      "{\"object\":\"organization.invite\",\"id\":\"i\\/d\",\"email\":\"a\\\"b\\\\c\\u00e9\\ud83d\\ude00\\n\","
+      "\"role\":\"reader\",\"status\":\"pending\",\"created_at\":1}"));
   ASSERT_TRUE(inv);
   EXPECT_EQ(str(ik_openai_invite_id(inv.get())), "i/d");
   EXPECT_EQ(str(ik_openai_invite_email(inv.get())), "a\"b\\c\xc3\xa9\xf0\x9f\x98\x80\n");
@@ -255,10 +271,9 @@ TEST_F(OpenAIParse, ResponseMetadata) {
 }
 
 TEST_F(OpenAIParse, ListPageWithMore) {
-  const std::string body =
-      "{\"object\":\"list\",\"data\":[" + openai_invite_json("invite-1", "one@e.com") + "," +
-      openai_invite_json("invite-2", "two@e.com", "\"unknown\":[1]") +
-      "],\"first_id\":\"invite-1\",\"last_id\":\"invite-2\",\"has_more\":true,\"extra\":{}}";
+  const std::string body = "{\"object\":\"list\",\"data\":[" + openai_invite_json("invite-1", "one@e.com") + "," +
+                           openai_invite_json("invite-2", "two@e.com", "\"unknown\":[1]") +
+                           "],\"first_id\":\"invite-1\",\"last_id\":\"invite-2\",\"has_more\":true,\"extra\":{}}";
   auto page = list(Reply::json(200, body, {{"x-request-id", "req_list"}}));
   ASSERT_TRUE(page);
   EXPECT_EQ(ik_page_kind(page.get()), IK_KIND_OPENAI_INVITE);
@@ -324,8 +339,8 @@ TEST_F(OpenAIParse, ListPageWithMore) {
   const std::string cur = cursor;
   lo.cursor = cur.c_str();
   page.reset();  // the cursor copy must be enough
-  auto page2 = list(Reply::json(200, "{\"object\":\"list\",\"data\":[],\"first_id\":null,\"last_id\":null,\"has_more\":false}"),
-                    &lo);
+  auto page2 = list(
+      Reply::json(200, "{\"object\":\"list\",\"data\":[],\"first_id\":null,\"last_id\":null,\"has_more\":false}"), &lo);
   ASSERT_TRUE(page2);
   const auto q = parse_query(server.last_request().query);
   EXPECT_EQ(q, (std::vector<std::pair<std::string, std::string>>{{"after", "invite-2"}}))
@@ -333,7 +348,8 @@ TEST_F(OpenAIParse, ListPageWithMore) {
 }
 
 TEST_F(OpenAIParse, EmptyLastPage) {
-  auto page = list(Reply::json(200, "{\"object\":\"list\",\"data\":[],\"first_id\":null,\"last_id\":null,\"has_more\":false}"));
+  auto page =
+      list(Reply::json(200, "{\"object\":\"list\",\"data\":[],\"first_id\":null,\"last_id\":null,\"has_more\":false}"));
   ASSERT_TRUE(page);
   EXPECT_EQ(ik_page_kind(page.get()), IK_KIND_OPENAI_INVITE);
   EXPECT_EQ(ik_page_count(page.get()), 0u);
@@ -346,7 +362,8 @@ TEST_F(OpenAIParse, EmptyLastPage) {
 
 TEST_F(OpenAIParse, ListWithoutOptionalIds) {
   // first_id/last_id are optional in InviteListResponse.
-  auto page = list(Reply::json(200, "{\"object\":\"list\",\"data\":[" + openai_invite_json("invite-9") + "],\"has_more\":false}"));
+  auto page = list(
+      Reply::json(200, "{\"object\":\"list\",\"data\":[" + openai_invite_json("invite-9") + "],\"has_more\":false}"));
   ASSERT_TRUE(page);
   EXPECT_EQ(ik_page_count(page.get()), 1u);
   EXPECT_EQ(ik_page_openai_first_id(page.get()), nullptr);
@@ -369,9 +386,11 @@ TEST_F(OpenAIParse, ItemsOutliveNothingButThePage) {
 
 TEST_F(OpenAIParse, DeleteBody) {
   for (bool deleted : {true, false}) {
-    server.enqueue(Reply::json(200, std::string("{\"object\":\"organization.invite.deleted\",\"id\":\"invite-abc\",\"deleted\":") +
-                                        (deleted ? "true" : "false") + "}",
-                               {{"x-request-id", "req_del"}}));
+    server.enqueue(
+        Reply::json(200,
+                    std::string("{\"object\":\"organization.invite.deleted\",\"id\":\"invite-abc\",\"deleted\":") +
+                        (deleted ? "true" : "false") + "}",
+                    {{"x-request-id", "req_del"}}));
     ik_deletion *del = nullptr;
     Err err;
     ASSERT_EQ(ik_openai_invite_delete(client.get(), "invite-abc", nullptr, &del, err.out()), IK_STATUS_OK)

@@ -177,7 +177,8 @@ TEST_F(OpenAIRequests, RetryAmbiguousPostsOutsideOptboolRangeIsRejected) {
 
 TEST_F(OpenAIRequests, CreateEscapesJsonStrings) {
   // quotes, backslash, control characters, DEL, non-ASCII (2-, 3- and 4-byte UTF-8)
-  const std::string email = std::string("we\"ird\\na\x01me\n\t\r\x1f\x7f") + "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80@ex.com/</script>";
+  const std::string email =
+      std::string("we\"ird\\na\x01me\n\t\r\x1f\x7f") + "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80@ex.com/</script>";
   const std::string project = "proj_\"q\"\\";
   server.set_handler([](const RecordedRequest &) { return Reply::json(200, openai_invite_json("invite-1")); });
   ik_openai_project_ref projects[1] = {{project.c_str(), "member"}};
@@ -222,8 +223,7 @@ TEST_F(OpenAIRequests, RetrievePercentEncodesTheId) {
   server.set_handler([](const RecordedRequest &) { return Reply::json(200, openai_invite_json("x")); });
   ik_openai_invite *inv = nullptr;
   Err err;
-  ASSERT_EQ(ik_openai_invite_retrieve(client.get(), id.c_str(), nullptr, &inv, err.out()), IK_STATUS_OK)
-      << err.what();
+  ASSERT_EQ(ik_openai_invite_retrieve(client.get(), id.c_str(), nullptr, &inv, err.out()), IK_STATUS_OK) << err.what();
   InvitePtr own(inv);
   const auto r = server.last_request();
   const std::string prefix = "/organization/invites/";
@@ -235,7 +235,8 @@ TEST_F(OpenAIRequests, RetrievePercentEncodesTheId) {
 }
 
 TEST_F(OpenAIRequests, ListWithoutOptionsSendsNoQuery) {
-  server.enqueue(Reply::json(200, "{\"object\":\"list\",\"data\":[],\"first_id\":null,\"last_id\":null,\"has_more\":false}"));
+  server.enqueue(
+      Reply::json(200, "{\"object\":\"list\",\"data\":[],\"first_id\":null,\"last_id\":null,\"has_more\":false}"));
   ik_page *page = nullptr;
   Err err;
   ASSERT_EQ(ik_openai_invite_list(client.get(), nullptr, nullptr, &page, err.out()), IK_STATUS_OK) << err.what();
@@ -294,7 +295,8 @@ TEST_F(OpenAIRequests, ListNegativePageSizeIsRejectedBeforeSending) {
 }
 
 TEST_F(OpenAIRequests, Delete) {
-  server.enqueue(Reply::json(200, "{\"object\":\"organization.invite.deleted\",\"id\":\"invite-abc\",\"deleted\":true}"));
+  server.enqueue(
+      Reply::json(200, "{\"object\":\"organization.invite.deleted\",\"id\":\"invite-abc\",\"deleted\":true}"));
   ik_deletion *del = nullptr;
   Err err;
   ASSERT_EQ(ik_openai_invite_delete(client.get(), "invite-abc", nullptr, &del, err.out()), IK_STATUS_OK) << err.what();

@@ -58,8 +58,9 @@ TEST(Redaction, SecretNeverLoggedNorInErrors) {
     ASSERT_TRUE(client);
 
     server.enqueue(Reply::json(200, openai_invite_json("invite-1"), {{"x-request-id", "req_ok"}}));
-    server.enqueue(Reply::json(401, openai_error_json("Incorrect API key provided: sk-admin-***XYZ.", "invalid_request_error",
-                                                      nullptr, "invalid_api_key"),
+    server.enqueue(Reply::json(401,
+                               openai_error_json("Incorrect API key provided: sk-admin-***XYZ.",
+                                                 "invalid_request_error", nullptr, "invalid_api_key"),
                                {{"x-request-id", "req_401"}}));
     server.enqueue(Reply::faulty(Fault::Truncate, openai_invite_json("invite-3")));
 

@@ -115,7 +115,7 @@ TEST(Global, InitCleanupAreReferenceCounted) {
   EXPECT_TRUE(c);
   c.reset();
   ik_global_cleanup();
-  ik_global_cleanup();  // one too many: harmless
+  ik_global_cleanup();       // one too many: harmless
   auto c2 = make_client(o);  // lazy init again
   EXPECT_TRUE(c2);
 }

@@ -46,7 +46,10 @@ struct Opts {
 // A fixture with one MockServer and one client pointed at it.
 class MockFixture : public ::testing::Test {
  protected:
-  void SetUp() override { client = Opts(server.base_url()).make(); ASSERT_TRUE(client); }
+  void SetUp() override {
+    client = Opts(server.base_url()).make();
+    ASSERT_TRUE(client);
+  }
   void TearDown() override { client.reset(); }
   MockServer server;
   ClientPtr client;
