@@ -15,6 +15,7 @@ packages=(
   valgrind               # leak checks of the embedding test
   golang-go              # the Go binding (bindings/go, Go 1.19, standard library only)
   clang libclang-rt-14-dev  # libFuzzer harnesses (scripts/fuzz.sh)
+  clang-format           # the formatting check (scripts/check-format.sh, suite format)
   # packaging suite: Debian packages, API reference, manual pages, completions
   dpkg-dev debhelper fakeroot lintian   # dpkg-buildpackage -b and its checks (tests/packaging/check_debian.py)
   doxygen                # API reference (meson compile -C build docs; test doxygen)
