@@ -177,6 +177,12 @@ func NewClient(o Options) (*Client, error) {
 	if st := C.ik_client_options_init(&opts, C.IK_CLIENT_OPTIONS_VERSION, &cerr); st != C.IK_STATUS_OK {
 		return nil, newError(st, cerr, "client.new", nil)
 	}
+	// Once per client, not per call: the library accepts the ik_call_options
+	// version this binding fills in itself (newCallEnv).
+	var probe C.ik_call_options
+	if st := C.ik_call_options_init(&probe, C.IK_CALL_OPTIONS_VERSION, &cerr); st != C.IK_STATUS_OK {
+		return nil, newError(st, cerr, "client.new", nil)
+	}
 	var s cstrs
 	defer s.free()
 	if o.IgnoreEnv {
@@ -389,11 +395,10 @@ type callEnv struct {
 }
 
 func newCallEnv(ctx context.Context, cos []CallOption, withRetry bool) (*callEnv, error) {
+	// Zero-filled with its version set: what ik_call_options_init does, without
+	// a cgo crossing per call (NewClient checked the version once).
 	e := &callEnv{opts: new(C.ik_call_options)}
-	var cerr *C.ik_error
-	if st := C.ik_call_options_init(e.opts, C.IK_CALL_OPTIONS_VERSION, &cerr); st != C.IK_STATUS_OK {
-		return nil, newError(st, cerr, "", nil)
-	}
+	e.opts.version = C.IK_CALL_OPTIONS_VERSION
 	var cfg callConfig
 	for _, o := range cos {
 		o(&cfg)
