@@ -74,7 +74,7 @@ IK_API ik_status ik_pager_next_page_start(ik_pager *pager, const ik_call_options
 
 IK_API int32_t ik_op_done(const ik_op *op) {
   if (!op) return 0;
-  std::lock_guard<std::mutex> lk(const_cast<ik_op *>(op)->mu);
+  std::lock_guard<std::mutex> lk(op->mu);
   return op->done ? 1 : 0;
 }
 

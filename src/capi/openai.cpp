@@ -8,7 +8,7 @@
 using namespace ik::detail;
 
 namespace {
-ListSpec make_list(void *) { return openai::list_spec(); }
+ListSpec make_list() { return openai::list_spec(); }
 }  // namespace
 
 extern "C" {
@@ -42,12 +42,12 @@ IK_API ik_status ik_openai_invite_retrieve(const ik_client *client, const char *
 
 IK_API ik_status ik_openai_invite_list(const ik_client *client, const ik_list_options *list_opts,
                                        const ik_call_options *call_opts, ik_page **out, ik_error **out_err) {
-  return list_page(client, make_list, nullptr, list_opts, call_opts, out, out_err);
+  return list_page(client, make_list, list_opts, call_opts, out, out_err);
 }
 
 IK_API ik_status ik_openai_invite_pager(const ik_client *client, const ik_list_options *list_opts, ik_pager **out,
                                         ik_error **out_err) {
-  return new_pager(client, make_list, nullptr, list_opts, out, out_err);
+  return new_pager(client, make_list, list_opts, out, out_err);
 }
 
 IK_API ik_status ik_openai_invite_delete(const ik_client *client, const char *invite_id,
@@ -106,8 +106,7 @@ IK_API ik_status ik_openai_invite_retrieve_start(const ik_client *client, const 
 IK_API ik_status ik_openai_invite_list_start(const ik_client *client, const ik_list_options *list_opts,
                                              const ik_call_options *call_opts, ik_op_cb cb, void *user_data,
                                              ik_op **out_op, ik_error **out_err) {
-  return start_call(client, call_opts, cb, user_data, out_op, out_err,
-                    [&] { return list_call(make_list, nullptr, list_opts); });
+  return start_call(client, call_opts, cb, user_data, out_op, out_err, [&] { return list_call(make_list, list_opts); });
 }
 
 IK_API ik_status ik_openai_invite_delete_start(const ik_client *client, const char *invite_id,

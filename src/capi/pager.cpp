@@ -10,30 +10,30 @@ using namespace ik::detail;
 
 namespace ik::detail {
 
-Prepared<ik_page> list_call(ListSpec (*make)(void *), void *ctx, const ik_list_options *lopts) {
-  ListSpec spec = make(ctx);
+Prepared<ik_page> list_call(const ListMaker &make, const ik_list_options *lopts) {
+  ListSpec spec = make();
   Cursor cursor;
   apply_list_options(spec, lopts, nullptr, &cursor);
   return page_call(spec, cursor.raw, cursor.skip);
 }
 
-ik_status list_page(const ik_client *client, ListSpec (*make)(void *), void *ctx, const ik_list_options *lopts,
+ik_status list_page(const ik_client *client, const ListMaker &make, const ik_list_options *lopts,
                     const ik_call_options *copts, ik_page **out, ik_error **out_err) {
   return guard(out_err, [&] {
     clear_out(out);
     CallSettings cs = settings(client, copts);
-    *out = run(*client, list_call(make, ctx, lopts), cs).release();
+    *out = run(*client, list_call(make, lopts), cs).release();
   });
 }
 
-ik_status new_pager(const ik_client *client, ListSpec (*make)(void *), void *ctx, const ik_list_options *lopts,
-                    ik_pager **out, ik_error **out_err) {
+ik_status new_pager(const ik_client *client, const ListMaker &make, const ik_list_options *lopts, ik_pager **out,
+                    ik_error **out_err) {
   return guard(out_err, [&] {
     clear_out(out);
     require_open(client);
     auto pager = std::make_unique<ik_pager>();
     pager->client = client->retain();
-    pager->spec = make(ctx);
+    pager->spec = make();
     Cursor cursor;
     apply_list_options(pager->spec, lopts, &pager->max_items, &cursor);
     pager->next_raw = cursor.raw;
@@ -53,14 +53,13 @@ void require_idle(const ik_pager *pager) {
 }
 
 template <class T>
-ik_status next_item(ik_pager *pager, int32_t kind, const ik_call_options *copts, T **out, ik_error **out_err) {
+ik_status next_item(ik_pager *pager, const ik_call_options *copts, T **out, ik_error **out_err) {
   return guard(out_err, [&] {
     clear_out(out);
     require_idle(pager);
-    if (pager->spec.kind != kind) fail(IK_STATUS_INVALID_ARGUMENT, "this pager yields another kind of item");
+    if (pager->spec.kind != kind_of<T>()) fail(IK_STATUS_INVALID_ARGUMENT, "this pager yields another kind of item");
     CallSettings cs = settings(pager->client, copts);
-    void *item = pager->next_item(cs);
-    if (item) *out = new T(std::move(*static_cast<T *>(item)));  // the page is private to the pager
+    if (T *item = pager->next_item<T>(cs)) *out = new T(std::move(*item));  // the page is private to the pager
   });
 }
 
@@ -185,19 +184,19 @@ IK_API ik_status ik_pager_next_page(ik_pager *pager, const ik_call_options *copt
 
 IK_API ik_status ik_pager_next_openai_invite(ik_pager *pager, const ik_call_options *copts, ik_openai_invite **out,
                                              ik_error **out_err) {
-  return next_item(pager, IK_KIND_OPENAI_INVITE, copts, out, out_err);
+  return next_item(pager, copts, out, out_err);
 }
 IK_API ik_status ik_pager_next_twilio_invite(ik_pager *pager, const ik_call_options *copts, ik_twilio_invite **out,
                                              ik_error **out_err) {
-  return next_item(pager, IK_KIND_TWILIO_INVITE, copts, out, out_err);
+  return next_item(pager, copts, out, out_err);
 }
 IK_API ik_status ik_pager_next_twilio_user(ik_pager *pager, const ik_call_options *copts, ik_twilio_user **out,
                                            ik_error **out_err) {
-  return next_item(pager, IK_KIND_TWILIO_USER, copts, out, out_err);
+  return next_item(pager, copts, out, out_err);
 }
 IK_API ik_status ik_pager_next_fastly_invitation(ik_pager *pager, const ik_call_options *copts,
                                                  ik_fastly_invitation **out, ik_error **out_err) {
-  return next_item(pager, IK_KIND_FASTLY_INVITATION, copts, out, out_err);
+  return next_item(pager, copts, out, out_err);
 }
 
 IK_API int64_t ik_pager_items_delivered(const ik_pager *pager) { return pager ? pager->delivered : 0; }

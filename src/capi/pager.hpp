@@ -4,16 +4,21 @@
 #include "capi/guard.hpp"
 #include "core/pager.hpp"
 
+#include <functional>
+
 namespace ik::detail {
 
-// Builds the ListSpec with make(ctx) inside the firewall (validation errors
-// become statuses), then fetches one page / creates a pager.
+// Builds a listing's ListSpec (and checks the list's arguments). Called
+// inside the firewall, so that validation errors become statuses.
+using ListMaker = std::function<ListSpec()>;
+
 // One page of a listing, as an operation (its cursor already applied).
-Prepared<ik_page> list_call(ListSpec (*make)(void *), void *ctx, const ik_list_options *lopts);
-ik_status list_page(const ik_client *client, ListSpec (*make)(void *), void *ctx, const ik_list_options *lopts,
+Prepared<ik_page> list_call(const ListMaker &make, const ik_list_options *lopts);
+// ik_<x>_list and ik_<x>_pager.
+ik_status list_page(const ik_client *client, const ListMaker &make, const ik_list_options *lopts,
                     const ik_call_options *copts, ik_page **out, ik_error **out_err);
-ik_status new_pager(const ik_client *client, ListSpec (*make)(void *), void *ctx, const ik_list_options *lopts,
-                    ik_pager **out, ik_error **out_err);
+ik_status new_pager(const ik_client *client, const ListMaker &make, const ik_list_options *lopts, ik_pager **out,
+                    ik_error **out_err);
 
 // Copies s into a library-allocated ik_buf (NUL-terminated).
 void fill_buf(ik_buf *out, const std::string &s);

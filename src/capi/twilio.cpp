@@ -7,18 +7,15 @@
 using namespace ik::detail;
 
 namespace {
-struct InviteListArgs {
-  const char *service_sid;
-  const char *channel_sid;
-  const char *const *identities;
-  size_t identity_count;
-};
-ListSpec make_invite_list(void *ctx) {
-  auto *a = static_cast<InviteListArgs *>(ctx);
-  return twilio::invite_list_spec(a->service_sid, a->channel_sid, a->identities, a->identity_count);
+// The ListSpec of a channel's invites (optionally filtered by identity) and of
+// a service's users, checked inside the firewall.
+ListMaker invite_list(const char *service_sid, const char *channel_sid, const char *const *identities,
+                      size_t identity_count) {
+  return [=] { return twilio::invite_list_spec(service_sid, channel_sid, identities, identity_count); };
 }
-ListSpec make_user_list(void *ctx) { return twilio::user_list_spec(static_cast<const char *>(ctx)); }
-
+ListMaker user_list(const char *service_sid) {
+  return [=] { return twilio::user_list_spec(service_sid); };
+}
 }  // namespace
 
 extern "C" {
@@ -49,15 +46,14 @@ IK_API ik_status ik_twilio_invite_list(const ik_client *client, const char *serv
                                        const char *const *identities, size_t identity_count,
                                        const ik_list_options *list_opts, const ik_call_options *call_opts,
                                        ik_page **out, ik_error **out_err) {
-  InviteListArgs args{service_sid, channel_sid, identities, identity_count};
-  return list_page(client, make_invite_list, &args, list_opts, call_opts, out, out_err);
+  return list_page(client, invite_list(service_sid, channel_sid, identities, identity_count), list_opts, call_opts, out,
+                   out_err);
 }
 
 IK_API ik_status ik_twilio_invite_pager(const ik_client *client, const char *service_sid, const char *channel_sid,
                                         const char *const *identities, size_t identity_count,
                                         const ik_list_options *list_opts, ik_pager **out, ik_error **out_err) {
-  InviteListArgs args{service_sid, channel_sid, identities, identity_count};
-  return new_pager(client, make_invite_list, &args, list_opts, out, out_err);
+  return new_pager(client, invite_list(service_sid, channel_sid, identities, identity_count), list_opts, out, out_err);
 }
 
 IK_API ik_status ik_twilio_invite_delete(const ik_client *client, const char *service_sid, const char *channel_sid,
@@ -121,12 +117,12 @@ IK_API ik_status ik_twilio_user_fetch(const ik_client *client, const char *servi
 
 IK_API ik_status ik_twilio_user_list(const ik_client *client, const char *service_sid, const ik_list_options *list_opts,
                                      const ik_call_options *call_opts, ik_page **out, ik_error **out_err) {
-  return list_page(client, make_user_list, const_cast<char *>(service_sid), list_opts, call_opts, out, out_err);
+  return list_page(client, user_list(service_sid), list_opts, call_opts, out, out_err);
 }
 
 IK_API ik_status ik_twilio_user_pager(const ik_client *client, const char *service_sid,
                                       const ik_list_options *list_opts, ik_pager **out, ik_error **out_err) {
-  return new_pager(client, make_user_list, const_cast<char *>(service_sid), list_opts, out, out_err);
+  return new_pager(client, user_list(service_sid), list_opts, out, out_err);
 }
 
 IK_API ik_status ik_twilio_user_update(const ik_client *client, const char *service_sid, const char *sid_or_identity,
@@ -200,9 +196,9 @@ IK_API ik_status ik_twilio_invite_list_start(const ik_client *client, const char
                                              const char *const *identities, size_t identity_count,
                                              const ik_list_options *list_opts, const ik_call_options *call_opts,
                                              ik_op_cb cb, void *user_data, ik_op **out_op, ik_error **out_err) {
-  InviteListArgs args{service_sid, channel_sid, identities, identity_count};
-  return start_call(client, call_opts, cb, user_data, out_op, out_err,
-                    [&] { return list_call(make_invite_list, &args, list_opts); });
+  return start_call(client, call_opts, cb, user_data, out_op, out_err, [&] {
+    return list_call(invite_list(service_sid, channel_sid, identities, identity_count), list_opts);
+  });
 }
 
 IK_API ik_status ik_twilio_invite_delete_start(const ik_client *client, const char *service_sid,
@@ -233,7 +229,7 @@ IK_API ik_status ik_twilio_user_list_start(const ik_client *client, const char *
                                            const ik_list_options *list_opts, const ik_call_options *call_opts,
                                            ik_op_cb cb, void *user_data, ik_op **out_op, ik_error **out_err) {
   return start_call(client, call_opts, cb, user_data, out_op, out_err,
-                    [&] { return list_call(make_user_list, const_cast<char *>(service_sid), list_opts); });
+                    [&] { return list_call(user_list(service_sid), list_opts); });
 }
 
 IK_API ik_status ik_twilio_user_update_start(const ik_client *client, const char *service_sid,

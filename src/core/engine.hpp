@@ -60,7 +60,7 @@ struct ik_op {
                std::unique_ptr<ik_page>>
       result;
   ik_error *error = nullptr;
-  std::mutex mu;
+  mutable std::mutex mu;
   std::condition_variable cv;
   bool done = false;  // the callback has returned (under mu)
 

@@ -262,26 +262,20 @@ ik_pager::PageStep ik_pager::page_fetched(std::unique_ptr<ik_page> p) {
   return step;
 }
 
-void *ik_pager::next_item(const CallSettings &cs) {
+std::optional<size_t> ik_pager::next_index(const CallSettings &cs) {
   for (int empty_pages = 0; empty_pages < 1000; ++empty_pages) {
-    if (done) return nullptr;
+    if (done) return std::nullopt;
     if (max_items > 0 && delivered >= max_items) {
       done = true;
-      return nullptr;
+      return std::nullopt;
     }
     if (current && pos < current->count()) {
       ++delivered;
-      size_t i = pos++;
-      switch (current->kind) {
-        case IK_KIND_OPENAI_INVITE: return &current->openai_invites[i];
-        case IK_KIND_TWILIO_INVITE: return &current->twilio_invites[i];
-        case IK_KIND_TWILIO_USER: return &current->twilio_users[i];
-        default: return &current->fastly_invitations[i];
-      }
+      return pos++;
     }
     if (!have_next) {
       done = true;
-      return nullptr;
+      return std::nullopt;
     }
     std::shared_ptr<ik_page> p = follow(cs);  // throws: state unchanged
     current = std::move(p);

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -145,10 +146,18 @@ struct ik_pager {
   // meanwhile: the engine frees the pager when the operation completes.
   std::atomic<int32_t> async_state{0};
   size_t deliver(ik_page &page, const std::string &raw, size_t offset);
-  // Returns the next item of the wanted kind or nullptr at the end. The item
-  // lives in the pager's private page; the caller may move it out (items
-  // before `pos` are never read again).
-  void *next_item(const ik::detail::CallSettings &cs);
+  // The next item as T, or nullptr at the end; throws INVALID_ARGUMENT when
+  // the pager yields another kind. The item lives in the pager's private
+  // page; the caller may move it out (items before `pos` are never read again).
+  template <class T>
+  T *next_item(const ik::detail::CallSettings &cs) {
+    if (spec.kind != ik::detail::kind_of<T>())
+      ik::detail::fail(IK_STATUS_INVALID_ARGUMENT, "this pager yields another kind of item");
+    const std::optional<size_t> i = next_index(cs);
+    return i ? &ik::detail::items_of<T>(*current)[*i] : nullptr;
+  }
+  // Positions on the next item (index into current), fetching pages as needed.
+  std::optional<size_t> next_index(const ik::detail::CallSettings &cs);
   std::string cursor() const;
 };
 
@@ -161,8 +170,7 @@ std::unique_ptr<T> find_item(const ik_client &client, ListSpec spec, const CallS
   pager.client = client.retain();
   spec.page_size = spec.max_page_size;
   pager.spec = std::move(spec);
-  while (void *p = pager.next_item(cs)) {
-    auto *item = static_cast<T *>(p);
+  while (T *item = pager.next_item<T>(cs)) {
     if (pred(*item)) return std::make_unique<T>(std::move(*item));
   }
   return nullptr;

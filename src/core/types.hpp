@@ -129,3 +129,45 @@ struct ik_page {
     drop(fastly_invitations);
   }
 };
+
+namespace ik::detail {
+// The IK_KIND_* of an item type, and a page's items of that type (typed
+// access; callers check the page's kind first).
+template <class T>
+constexpr int32_t kind_of();
+template <>
+constexpr int32_t kind_of<ik_openai_invite>() {
+  return IK_KIND_OPENAI_INVITE;
+}
+template <>
+constexpr int32_t kind_of<ik_twilio_invite>() {
+  return IK_KIND_TWILIO_INVITE;
+}
+template <>
+constexpr int32_t kind_of<ik_twilio_user>() {
+  return IK_KIND_TWILIO_USER;
+}
+template <>
+constexpr int32_t kind_of<ik_fastly_invitation>() {
+  return IK_KIND_FASTLY_INVITATION;
+}
+
+template <class T>
+std::vector<T> &items_of(ik_page &page);
+template <>
+inline std::vector<ik_openai_invite> &items_of(ik_page &page) {
+  return page.openai_invites;
+}
+template <>
+inline std::vector<ik_twilio_invite> &items_of(ik_page &page) {
+  return page.twilio_invites;
+}
+template <>
+inline std::vector<ik_twilio_user> &items_of(ik_page &page) {
+  return page.twilio_users;
+}
+template <>
+inline std::vector<ik_fastly_invitation> &items_of(ik_page &page) {
+  return page.fastly_invitations;
+}
+}  // namespace ik::detail
