@@ -561,7 +561,7 @@ namespace {
 struct FreeFromCallback {
   ik_client *client = nullptr;
   Completions *others = nullptr;
-  int others_at_free = -1;
+  std::atomic<int> others_at_free{-1};  // written on the I/O thread, read by the test
   std::atomic<int> calls{0};
   static void cb(ik_op *, void *ud) {
     auto *self = static_cast<FreeFromCallback *>(ud);
@@ -590,8 +590,9 @@ TEST_F(AsyncTest, ClientFreeFromItsOwnCallbackRunsTheRestBeforeReturning) {
       IK_STATUS_OK);
   for (int i = 0; i < 500 && ff.calls.load() == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   ASSERT_EQ(ff.calls.load(), 1);
-  for (int i = 0; i < 100 && ff.others_at_free < 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  EXPECT_EQ(ff.others_at_free, 10) << "the other callbacks ran inside ik_client_free";
+  for (int i = 0; i < 100 && ff.others_at_free.load() < 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_EQ(ff.others_at_free.load(), 10) << "the other callbacks ran inside ik_client_free";
   for (int32_t by : others.cancelled_by) EXPECT_EQ(by, IK_CANCELLED_BY_CLIENT_FREE);
 }
 
