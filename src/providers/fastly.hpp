@@ -5,6 +5,7 @@
 
 #include "core/call.hpp"
 #include "core/pager.hpp"
+#include "providers/provider.hpp"
 
 namespace ik::detail::fastly {
 Prepared<ik_fastly_invitation> create(const ik_fastly_invitation_create_params &p);

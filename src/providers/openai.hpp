@@ -5,6 +5,7 @@
 
 #include "core/call.hpp"
 #include "core/pager.hpp"
+#include "providers/provider.hpp"
 
 namespace ik::detail::openai {
 Prepared<ik_openai_invite> create(const ik_openai_invite_create_params &p);

@@ -5,6 +5,7 @@
 
 #include "core/call.hpp"
 #include "core/pager.hpp"
+#include "providers/provider.hpp"
 
 namespace ik::detail::twilio {
 Prepared<ik_twilio_invite> invite_create(const char *service_sid, const char *channel_sid, const char *identity,
