@@ -35,28 +35,11 @@ ik_status guard(ik_error **out_err, F &&body) noexcept {
   try {
     body();
     return IK_STATUS_OK;
-  } catch (Error &e) {
-    ik_status st = e.info().status;
-    set_error(out_err, std::move(e.info()));
-    return st;
-  } catch (const std::bad_alloc &) {
-    ErrorInfo info;
-    info.status = IK_STATUS_NO_MEMORY;
-    info.message = "out of memory";
-    set_error(out_err, std::move(info));
-    return IK_STATUS_NO_MEMORY;
-  } catch (const std::exception &e) {
-    ErrorInfo info;
-    info.status = IK_STATUS_INTERNAL;
-    info.message = std::string("internal error: ") + e.what();
-    set_error(out_err, std::move(info));
-    return IK_STATUS_INTERNAL;
   } catch (...) {
-    ErrorInfo info;
-    info.status = IK_STATUS_INTERNAL;
-    info.message = "internal error: unknown exception";
+    ErrorInfo info = current_exception_info();
+    const ik_status st = info.status;
     set_error(out_err, std::move(info));
-    return IK_STATUS_INTERNAL;
+    return st;
   }
 }
 

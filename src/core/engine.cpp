@@ -157,7 +157,7 @@ void Engine::begin(ik_op *op) {
 
 void Engine::attempt(ik_op *op) {
   try {
-    if (const int32_t by = op->cancel_by.load()) throw transport_.cancelled(*op->ex, by, "cancelled");
+    if (const int32_t by = op->cancel_by.load()) throw Transport::cancelled(*op->ex, by, false);
     const int64_t timeout_ms = transport_.start_attempt(*op->ex);  // the token and the deadline
     if (!op->slot) op->slot = transport_.acquire();
     transport_.setup(*op->slot, *op->ex, timeout_ms);
@@ -229,11 +229,7 @@ void Engine::cancel_now(ik_op *op, int32_t by) {
       break;
     }
   }
-  fail_op(op, transport_
-                  .cancelled(*op->ex, by,
-                             by == IK_CANCELLED_BY_CLIENT_FREE ? "cancelled: the client was freed"
-                                                               : "cancelled during backoff")
-                  .info());
+  fail_op(op, Transport::cancelled(*op->ex, by, true).info());
 }
 
 void Engine::fail_op(ik_op *op, ErrorInfo info) {
@@ -246,24 +242,7 @@ void Engine::fail_op(ik_op *op, ErrorInfo info) {
   complete(op);
 }
 
-void Engine::fail_current(ik_op *op) {
-  ErrorInfo info;
-  try {
-    throw;
-  } catch (Error &e) {
-    info = std::move(e.info());
-  } catch (const std::bad_alloc &) {
-    info.status = IK_STATUS_NO_MEMORY;
-    info.message = "out of memory";
-  } catch (const std::exception &e) {
-    info.status = IK_STATUS_INTERNAL;
-    info.message = std::string("internal error: ") + e.what();
-  } catch (...) {
-    info.status = IK_STATUS_INTERNAL;
-    info.message = "internal error: unknown exception";
-  }
-  fail_op(op, std::move(info));
-}
+void Engine::fail_current(ik_op *op) { fail_op(op, current_exception_info()); }
 
 void Engine::complete(ik_op *op) {
   auto it = std::find(active_.begin(), active_.end(), op);
@@ -321,13 +300,7 @@ void Engine::finish_all(int32_t by) {
       complete(op);
       continue;
     }
-    ErrorInfo info;
-    info.status = IK_STATUS_CANCELLED;
-    info.cancelled_by = by;
-    info.provider = op->provider;
-    info.operation = op->operation ? op->operation : "";
-    info.message = std::string(op->operation ? op->operation : "operation") + ": cancelled: the client was freed";
-    fail_op(op, std::move(info));
+    fail_op(op, Transport::cancelled(*op->req.ep, 0, by, false).info());
   }
   while (!active_.empty()) cancel_now(active_.front(), by);
 }

@@ -2,6 +2,8 @@
 
 #include "core/encoding.hpp"
 
+#include <new>
+
 namespace ik::detail {
 
 void Headers::add(std::string_view name, std::string_view value) {
@@ -88,6 +90,31 @@ const char *http_reason(int32_t s) {
     case 504: return "Gateway Timeout";
     default: return "";
   }
+}
+
+ErrorInfo current_exception_info() noexcept {
+  ErrorInfo info;
+  try {
+    try {
+      throw;
+    } catch (Error &e) {
+      info = std::move(e.info());
+    } catch (const std::bad_alloc &) {
+      info.status = IK_STATUS_NO_MEMORY;
+      info.message = "out of memory";
+    } catch (const std::exception &e) {
+      info.status = IK_STATUS_INTERNAL;
+      info.message = std::string("internal error: ") + e.what();
+    } catch (...) {
+      info.status = IK_STATUS_INTERNAL;
+      info.message = "internal error: unknown exception";
+    }
+  } catch (...) {
+    // Building the message itself failed (out of memory): the status is enough.
+    info = ErrorInfo{};
+    info.status = IK_STATUS_NO_MEMORY;
+  }
+  return info;
 }
 
 }  // namespace ik::detail

@@ -77,6 +77,12 @@ class Error : public std::exception {
 
 [[noreturn]] void fail(ik_status status, std::string message);
 
+// The exception being handled (call only inside a catch block) as an error:
+// an Error's own info (moved out), NO_MEMORY for bad_alloc, INTERNAL for
+// anything else. The one mapping of the C ABI firewall (guard) and of the
+// non-blocking engine, so that no exception crosses the ABI either way.
+ErrorInfo current_exception_info() noexcept;
+
 // Maps an HTTP status to the ik_status class (400 -> BAD_REQUEST, ...).
 ik_status status_for_http(int32_t http_status);
 

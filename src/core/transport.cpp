@@ -482,19 +482,22 @@ void Transport::begin(Exchange &x, const Request &req, const CallSettings &cs) c
   }
 }
 
-Error Transport::cancelled(const Exchange &x, int32_t by, const char *when) const {
-  ErrorInfo info;
-  info.status = IK_STATUS_CANCELLED;
-  info.message = x.prefix + when;
-  info.provider = x.req->ep->provider;
-  info.operation = x.req->ep->operation;
-  info.cancelled_by = by;
-  info.attempts = x.attempt;
-  return Error(std::move(info));
+const char *Transport::cancel_text(int32_t by, bool during_backoff) {
+  if (by == IK_CANCELLED_BY_CLIENT_FREE) return "cancelled: the client was freed";
+  return during_backoff ? "cancelled during backoff" : "cancelled";
+}
+
+Error Transport::cancelled(const Endpoint &ep, int attempts, int32_t by, bool during_backoff) {
+  Error e = op_error(
+      ep, IK_STATUS_CANCELLED,
+      std::string(provider_traits(ep.provider).name) + " " + ep.operation + ": " + cancel_text(by, during_backoff));
+  e.info().cancelled_by = by;
+  e.info().attempts = attempts;
+  return e;
 }
 
 int64_t Transport::start_attempt(Exchange &x) const {
-  if (x.cs->cancel && x.cs->cancel->cancelled.load()) throw cancelled(x, IK_CANCELLED_BY_TOKEN, "cancelled");
+  if (x.cs->cancel && x.cs->cancel->cancelled.load()) throw cancelled(x, IK_CANCELLED_BY_TOKEN, false);
   ++x.attempt;
   const int64_t now = now_us();
   if (now >= x.deadline_us) {
@@ -592,8 +595,7 @@ std::unique_ptr<ik_response> Transport::conclude(Exchange &x, Attempt &a, int64_
   if (a.cancelled_by != IK_CANCELLED_BY_NONE) {
     info.status = IK_STATUS_CANCELLED;
     info.cancelled_by = a.cancelled_by;
-    info.message =
-        prefix + (a.cancelled_by == IK_CANCELLED_BY_CLIENT_FREE ? "cancelled: the client was freed" : "cancelled");
+    info.message = prefix + cancel_text(a.cancelled_by, false);
     info.ambiguous = ep.method == Method::Post && a.sent;
     info.headers = std::move(a.headers);
     throw Error(std::move(info));
@@ -761,7 +763,7 @@ std::unique_ptr<ik_response> Transport::execute(const Request &req, const CallSe
     int64_t delay = 0;
     if (auto resp = conclude(x, a, &delay)) return resp;
     if (cs.cancel) {
-      if (!cs.cancel->sleep_for_ms(delay)) throw cancelled(x, IK_CANCELLED_BY_TOKEN, "cancelled during backoff");
+      if (!cs.cancel->sleep_for_ms(delay)) throw cancelled(x, IK_CANCELLED_BY_TOKEN, true);
     } else if (delay > 0) {
       std::this_thread::sleep_for(std::chrono::milliseconds(delay));
     }

@@ -105,8 +105,15 @@ class Transport {
   // nullptr with *retry_delay_ms set to retry (0 after a redirect); throws
   // Error when the call has failed. Runs the retry callback.
   std::unique_ptr<ik_response> conclude(Exchange &x, Attempt &a, int64_t *retry_delay_ms) const;
-  // The error of a call cancelled while waiting to retry (or to start).
-  Error cancelled(const Exchange &x, int32_t by, const char *when) const;
+  // The error of an operation cancelled by `by` (IK_CANCELLED_BY_*) before
+  // its next attempt or, with during_backoff, while waiting to retry; one
+  // wording for every cancellation (cancel_text), also for the non-blocking
+  // engine's operations that never began an exchange.
+  static Error cancelled(const Endpoint &ep, int attempts, int32_t by, bool during_backoff);
+  static Error cancelled(const Exchange &x, int32_t by, bool during_backoff) {
+    return cancelled(*x.req->ep, x.attempt, by, during_backoff);
+  }
+  static const char *cancel_text(int32_t by, bool during_backoff);
 
   Slot *acquire() const;
   void release(Slot *s) const;
