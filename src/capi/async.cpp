@@ -35,14 +35,7 @@ IK_API ik_status ik_pager_next_page_start(ik_pager *pager, const ik_call_options
     if (!pager->async_state.compare_exchange_strong(idle, 1))
       fail(IK_STATUS_INVALID_ARGUMENT, "the pager is busy: an ik_pager_next_page_start is in flight");
     try {
-      auto op = std::make_unique<ik_op>();
-      op->client = pager->client->retain();
-      op->cb = cb;
-      op->user_data = user_data;
-      op->result_type = IK_RESULT_PAGE;
-      op->provider = pager->spec.ep->provider;
-      op->operation = pager->spec.ep->operation;
-      op->cs = std::move(cs);
+      auto op = new_op(*pager->client, *pager->spec.ep, IK_RESULT_PAGE, std::move(cs), cb, user_data);
       ik_pager::PageStep step = pager->page_begin();
       if (step.fetch) {
         op->req = std::move(step.req);
@@ -61,10 +54,7 @@ IK_API ik_status ik_pager_next_page_start(ik_pager *pager, const ik_call_options
         op->completed.store(true);
       }
       op->pager = pager;
-      if (out_op) op->refs.store(2);
-      engine.submit(op.get());
-      ik_op *raw = op.release();
-      if (out_op) *out_op = raw;
+      submit_op(engine, std::move(op), out_op);
     } catch (...) {
       pager->async_state.store(0);
       throw;

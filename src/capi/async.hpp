@@ -7,29 +7,42 @@
 
 namespace ik::detail {
 
-// Wraps p into an operation and submits it. Throws (nothing started) when
-// the client is closed.
-template <class T>
-void start_prepared(const ik_client &client, Prepared<T> p, CallSettings cs, ik_op_cb cb, void *user_data,
-                    ik_op **out_op) {
-  Engine &engine = client.engine();
+// A new operation of `client` on endpoint `ep` that produces `result_type`,
+// not yet submitted (its request and on_response are the caller's to set).
+inline std::unique_ptr<ik_op> new_op(const ik_client &client, const Endpoint &ep, int32_t result_type, CallSettings cs,
+                                     ik_op_cb cb, void *user_data) {
   auto op = std::make_unique<ik_op>();
   op->client = client.retain();
   op->cb = cb;
   op->user_data = user_data;
-  op->result_type = result_type_of<T>();
-  op->provider = p.req.ep->provider;
-  op->operation = p.req.ep->operation;
+  op->result_type = result_type;
+  op->provider = ep.provider;
+  op->operation = ep.operation;
   op->cs = std::move(cs);
+  return op;
+}
+
+// Hands op to the engine; *out_op (when asked for) gets the caller's
+// reference. Throws, and frees op, when the client is closed.
+inline void submit_op(Engine &engine, std::unique_ptr<ik_op> op, ik_op **out_op) {
+  if (out_op) op->refs.store(2);
+  engine.submit(op.get());
+  ik_op *raw = op.release();
+  if (out_op) *out_op = raw;
+}
+
+// Wraps p into an operation and submits it.
+template <class T>
+void start_prepared(const ik_client &client, Prepared<T> p, CallSettings cs, ik_op_cb cb, void *user_data,
+                    ik_op **out_op) {
+  Engine &engine = client.engine();
+  auto op = new_op(client, *p.req.ep, result_type_of<T>(), std::move(cs), cb, user_data);
   op->req = std::move(p.req);
   op->on_response = [finish = std::move(p.finish)](ik_op &o, ResponsePtr resp) {
     o.result = finish(*o.client, o.req, std::move(resp));
     return true;
   };
-  if (out_op) op->refs.store(2);
-  engine.submit(op.get());  // throws: nothing started, the op is freed here
-  ik_op *raw = op.release();
-  if (out_op) *out_op = raw;
+  submit_op(engine, std::move(op), out_op);
 }
 
 // The body of every ik_<op>_start: checks, prepares (make() runs the same
