@@ -73,23 +73,13 @@ struct ik_op {
 
 namespace ik::detail {
 
+// The IK_RESULT_* an operation of result type T produces: an item type's is
+// its IK_KIND_* (the public constants agree), plus deletions and pages.
+static_assert(IK_RESULT_OPENAI_INVITE == IK_KIND_OPENAI_INVITE && IK_RESULT_TWILIO_INVITE == IK_KIND_TWILIO_INVITE &&
+              IK_RESULT_TWILIO_USER == IK_KIND_TWILIO_USER && IK_RESULT_FASTLY_INVITATION == IK_KIND_FASTLY_INVITATION);
 template <class T>
-constexpr int32_t result_type_of();
-template <>
-constexpr int32_t result_type_of<ik_openai_invite>() {
-  return IK_RESULT_OPENAI_INVITE;
-}
-template <>
-constexpr int32_t result_type_of<ik_twilio_invite>() {
-  return IK_RESULT_TWILIO_INVITE;
-}
-template <>
-constexpr int32_t result_type_of<ik_twilio_user>() {
-  return IK_RESULT_TWILIO_USER;
-}
-template <>
-constexpr int32_t result_type_of<ik_fastly_invitation>() {
-  return IK_RESULT_FASTLY_INVITATION;
+constexpr int32_t result_type_of() {
+  return kind_of<T>();
 }
 template <>
 constexpr int32_t result_type_of<ik_deletion>() {
