@@ -58,48 +58,31 @@ RowOutcome RowOutcome::failure(ik_status status, ik_error *err) {
 }
 
 namespace {
+// Takes the result with take, reads its id with id_of, frees it with free_fn.
+template <class T>
+std::string take_id(ik_op *op, ik_status (*take)(ik_op *, T **, ik_error **), const char *(*id_of)(const T *),
+                    void (*free_fn)(T *)) {
+  T *r = nullptr;
+  take(op, &r, nullptr);
+  const char *id = r ? id_of(r) : nullptr;
+  std::string out = id ? id : "";
+  free_fn(r);
+  return out;
+}
+
 // The id (or SID) of a completed operation's result; "" when it has none.
 std::string result_id(ik_op *op) {
-  std::string id;
   switch (ik_op_result_type(op)) {
-    case IK_RESULT_OPENAI_INVITE: {
-      ik_openai_invite *r = nullptr;
-      ik_op_take_openai_invite(op, &r, nullptr);
-      if (r && ik_openai_invite_id(r)) id = ik_openai_invite_id(r);
-      ik_openai_invite_free(r);
-      break;
-    }
-    case IK_RESULT_TWILIO_INVITE: {
-      ik_twilio_invite *r = nullptr;
-      ik_op_take_twilio_invite(op, &r, nullptr);
-      if (r && ik_twilio_invite_sid(r)) id = ik_twilio_invite_sid(r);
-      ik_twilio_invite_free(r);
-      break;
-    }
-    case IK_RESULT_TWILIO_USER: {
-      ik_twilio_user *r = nullptr;
-      ik_op_take_twilio_user(op, &r, nullptr);
-      if (r && ik_twilio_user_sid(r)) id = ik_twilio_user_sid(r);
-      ik_twilio_user_free(r);
-      break;
-    }
-    case IK_RESULT_FASTLY_INVITATION: {
-      ik_fastly_invitation *r = nullptr;
-      ik_op_take_fastly_invitation(op, &r, nullptr);
-      if (r && ik_fastly_invitation_id(r)) id = ik_fastly_invitation_id(r);
-      ik_fastly_invitation_free(r);
-      break;
-    }
-    case IK_RESULT_DELETION: {
-      ik_deletion *r = nullptr;
-      ik_op_take_deletion(op, &r, nullptr);
-      if (r && ik_deletion_id(r)) id = ik_deletion_id(r);
-      ik_deletion_free(r);
-      break;
-    }
-    default: break;
+    case IK_RESULT_OPENAI_INVITE:
+      return take_id(op, ik_op_take_openai_invite, ik_openai_invite_id, ik_openai_invite_free);
+    case IK_RESULT_TWILIO_INVITE:
+      return take_id(op, ik_op_take_twilio_invite, ik_twilio_invite_sid, ik_twilio_invite_free);
+    case IK_RESULT_TWILIO_USER: return take_id(op, ik_op_take_twilio_user, ik_twilio_user_sid, ik_twilio_user_free);
+    case IK_RESULT_FASTLY_INVITATION:
+      return take_id(op, ik_op_take_fastly_invitation, ik_fastly_invitation_id, ik_fastly_invitation_free);
+    case IK_RESULT_DELETION: return take_id(op, ik_op_take_deletion, ik_deletion_id, ik_deletion_free);
+    default: return "";
   }
-  return id;
 }
 
 void row_op_done(ik_op *op, void *user_data) {
