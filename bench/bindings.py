@@ -28,9 +28,7 @@ import json
 import os
 import platform
 import re
-import select
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -47,99 +45,17 @@ TARGETS = {
 TWILIO_SERVICE = "IS00000000000000000000000000000000"
 
 
-def log(msg: str) -> None:
-    print(msg, file=sys.stderr, flush=True)
-
-
-class BenchError(Exception):
-    pass
+# The process, emulator and ratio helpers are run.py's (one copy of each).
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from run import BenchError, Emulator, callgrind_total, fmt_ratio, log, ratio, verdict  # noqa: E402
+from run import run_json as _run_json  # noqa: E402
 
 
 def run_json(cmd: list[str], timeout: float, env: dict | None = None, cwd: str | None = None) -> dict:
-    """Runs cmd; returns its last stdout line parsed as JSON (the measured process reports itself)."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=env, cwd=cwd, start_new_session=True)
-        try:
-            rc = proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)  # our own child's process group
-            proc.wait()
-            raise BenchError(f"timed out after {timeout:.0f}s: {' '.join(cmd)}")
-        out.seek(0)
-        err.seek(0)
-        stdout = out.read().decode(errors="replace")
-        stderr = err.read().decode(errors="replace")
-    if rc != 0:
-        raise BenchError(f"exit {rc}: {' '.join(cmd)}\n{stderr[-2000:]}")
-    lines = [l for l in stdout.splitlines() if l.strip()]
-    if not lines:
-        raise BenchError(f"no output: {' '.join(cmd)}\n{stderr[-2000:]}")
-    return json.loads(lines[-1])
-
-
-class Emulator:
-    """invitekit-emulator --port 0 --quiet --seed N on 127.0.0.1; URL from its first stdout line; stopped by PID."""
-
-    def __init__(self, exe: str, seed: int, start_timeout: float = 300.0):
-        self.exe, self.seed, self.start_timeout = exe, seed, start_timeout
-        self.proc = None
-        self.url = None
-
-    def __enter__(self):
-        cmd = [self.exe, "--port", "0", "--quiet", "--seed", str(self.seed)]
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True)
-        deadline = time.monotonic() + self.start_timeout
-        buf = b""
-        while b"\n" not in buf:
-            left = deadline - time.monotonic()
-            if left <= 0 or self.proc.poll() is not None:
-                self.stop()
-                raise BenchError(f"emulator did not start: {' '.join(cmd)}")
-            r, _, _ = select.select([self.proc.stdout], [], [], min(left, 0.5))
-            if r:
-                chunk = os.read(self.proc.stdout.fileno(), 4096)
-                if chunk:
-                    buf += chunk
-        m = re.search(r"http://127\.0\.0\.1:\d+", buf.split(b"\n", 1)[0].decode())
-        if not m:
-            self.stop()
-            raise BenchError(f"unexpected first line from emulator: {buf!r}")
-        self.url = m.group(0)
-        return self
-
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)  # by PID: our child only
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=15)
-        if self.proc and self.proc.stdout:
-            self.proc.stdout.close()
-
-    def __exit__(self, *exc):
-        self.stop()
-
-
-def callgrind_total(path: str) -> int:
-    with open(path, errors="replace") as f:
-        for line in f:
-            if line.startswith("summary:") or line.startswith("totals:"):
-                return int(line.split()[1])
-    raise BenchError(f"no totals in {path}")
-
-
-def ratio(a, b):
-    return None if a is None or b in (None, 0) else a / b
-
-
-def fmt_ratio(x) -> str:
-    return "n/a" if x is None else f"{x:.2f}x"
-
-
-def verdict(ok) -> str:
-    return "n/a" if ok is None else ("PASS" if ok else "MISS")
+    """run.py's run_json without the child's stderr (the results file keeps numbers only)."""
+    res = _run_json(cmd, timeout, env=env, cwd=cwd)
+    res.pop("_stderr", None)
+    return res
 
 
 def stats(runs: list[dict], key: str) -> dict:
@@ -281,7 +197,7 @@ class Runner:
         res = self.results["list_openai"] = {"items": a.list_items, "page_size": 100, "runs": {}}
         runs = res["runs"]
         log(f"list: emulator --seed {a.list_items} ...")
-        with Emulator(self.emulator, a.list_items) as emu:
+        with Emulator(self.emulator, a.list_items, start_timeout=300.0) as emu:
             for rnd in range(a.rounds):
                 log(f"list openai: round {rnd + 1}/{a.rounds} ...")
                 for name, cmd in variants.items():
@@ -320,7 +236,7 @@ class Runner:
                                                "list_warmup_items": a.list_warmup}
         log(f"dotnet: emulator --seed {a.dotnet_items} ...")
         names = ("ik_async", "ik_sync", "twilio_async", "twilio_sync")
-        with Emulator(self.emulator, a.dotnet_items) as emu:
+        with Emulator(self.emulator, a.dotnet_items, start_timeout=300.0) as emu:
             uid = "user-0001"
             for rnd in range(a.rounds):
                 log(f"dotnet fetch: round {rnd + 1}/{a.rounds} ...")

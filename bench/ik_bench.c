@@ -191,34 +191,48 @@ struct create_ctx {
   pthread_barrier_t go;
 };
 
-static void create_one(struct create_ctx *ctx, const char *tag, long i) {
+/* The inputs of create number i, the same for the blocking and the
+ * non-blocking runs: its unique name in buf and the provider's params. */
+struct create_input {
   char buf[256];
+  ik_openai_invite_create_params openai;
+  ik_twilio_user_params twilio;
+  ik_fastly_invitation_create_params fastly;
+};
+
+static void create_input_init(struct create_input *in, int prov, const char *prefix, const char *tag, long i) {
+  const ik_openai_invite_create_params oa = IK_OPENAI_INVITE_CREATE_PARAMS_INIT;
+  const ik_twilio_user_params tw = IK_TWILIO_USER_PARAMS_INIT;
+  const ik_fastly_invitation_create_params fa = IK_FASTLY_INVITATION_CREATE_PARAMS_INIT;
+  in->openai = oa;
+  in->twilio = tw;
+  in->fastly = fa;
+  snprintf(in->buf, sizeof in->buf, prov == P_TWILIO ? "%s%s-%ld" : "%s%s-%ld@example.com", prefix, tag, i);
+  in->openai.email = in->buf;
+  in->openai.role = "reader";
+  in->twilio.identity = in->buf;
+  in->fastly.email = in->buf;
+  in->fastly.role = "engineer";
+}
+
+static void create_one(struct create_ctx *ctx, const char *tag, long i) {
+  struct create_input in;
   ik_error *err = NULL;
   ik_status st;
+  create_input_init(&in, ctx->prov, ctx->prefix, tag, i);
   if (ctx->prov == P_OPENAI) {
-    snprintf(buf, sizeof buf, "%s%s-%ld@example.com", ctx->prefix, tag, i);
-    ik_openai_invite_create_params p = IK_OPENAI_INVITE_CREATE_PARAMS_INIT;
-    p.email = buf;
-    p.role = "reader";
     ik_openai_invite *inv = NULL;
-    st = ik_openai_invite_create(ctx->client, &p, NULL, &inv, &err);
+    st = ik_openai_invite_create(ctx->client, &in.openai, NULL, &inv, &err);
     if (st != IK_STATUS_OK) die("ik_openai_invite_create", st, err);
     ik_openai_invite_free(inv);
   } else if (ctx->prov == P_TWILIO) {
-    snprintf(buf, sizeof buf, "%s%s-%ld", ctx->prefix, tag, i);
-    ik_twilio_user_params p = IK_TWILIO_USER_PARAMS_INIT;
-    p.identity = buf;
     ik_twilio_user *u = NULL;
-    st = ik_twilio_user_create(ctx->client, TWILIO_SERVICE, &p, NULL, &u, &err);
+    st = ik_twilio_user_create(ctx->client, TWILIO_SERVICE, &in.twilio, NULL, &u, &err);
     if (st != IK_STATUS_OK) die("ik_twilio_user_create", st, err);
     ik_twilio_user_free(u);
   } else {
-    snprintf(buf, sizeof buf, "%s%s-%ld@example.com", ctx->prefix, tag, i);
-    ik_fastly_invitation_create_params p = IK_FASTLY_INVITATION_CREATE_PARAMS_INIT;
-    p.email = buf;
-    p.role = "engineer";
     ik_fastly_invitation *inv = NULL;
-    st = ik_fastly_invitation_create(ctx->client, &p, NULL, &inv, &err);
+    st = ik_fastly_invitation_create(ctx->client, &in.fastly, NULL, &inv, &err);
     if (st != IK_STATUS_OK) die("ik_fastly_invitation_create", st, err);
     ik_fastly_invitation_free(inv);
   }
@@ -320,27 +334,16 @@ static void on_created(ik_op *op, void *user_data) {
 }
 
 static void start_create(struct async_ctx *a, long i) {
-  char buf[256];
+  struct create_input in;
   ik_error *err = NULL;
   ik_status st;
-  if (a->prov == P_OPENAI) {
-    snprintf(buf, sizeof buf, "%s%s-%ld@example.com", a->prefix, a->tag, i);
-    ik_openai_invite_create_params p = IK_OPENAI_INVITE_CREATE_PARAMS_INIT;
-    p.email = buf;
-    p.role = "reader";
-    st = ik_openai_invite_create_start(a->client, &p, NULL, on_created, a, NULL, &err);
-  } else if (a->prov == P_TWILIO) {
-    snprintf(buf, sizeof buf, "%s%s-%ld", a->prefix, a->tag, i);
-    ik_twilio_user_params p = IK_TWILIO_USER_PARAMS_INIT;
-    p.identity = buf;
-    st = ik_twilio_user_create_start(a->client, TWILIO_SERVICE, &p, NULL, on_created, a, NULL, &err);
-  } else {
-    snprintf(buf, sizeof buf, "%s%s-%ld@example.com", a->prefix, a->tag, i);
-    ik_fastly_invitation_create_params p = IK_FASTLY_INVITATION_CREATE_PARAMS_INIT;
-    p.email = buf;
-    p.role = "engineer";
-    st = ik_fastly_invitation_create_start(a->client, &p, NULL, on_created, a, NULL, &err);
-  }
+  create_input_init(&in, a->prov, a->prefix, a->tag, i);
+  if (a->prov == P_OPENAI)
+    st = ik_openai_invite_create_start(a->client, &in.openai, NULL, on_created, a, NULL, &err);
+  else if (a->prov == P_TWILIO)
+    st = ik_twilio_user_create_start(a->client, TWILIO_SERVICE, &in.twilio, NULL, on_created, a, NULL, &err);
+  else
+    st = ik_fastly_invitation_create_start(a->client, &in.fastly, NULL, on_created, a, NULL, &err);
   if (st != IK_STATUS_OK) die("create_start", st, err);
 }
 
