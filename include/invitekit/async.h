@@ -283,7 +283,7 @@ IK_API ik_status ik_client_completion_fd(const ik_client *client, int32_t *out_f
  */
 IK_API ik_status ik_client_dispatch(const ik_client *client, int32_t max, int32_t *out_ran, ik_error **out_err);
 
-/** Operations started and not yet completed (callback not yet run). NULL-safe (0). */
+/** Operations started whose callback has not yet returned. NULL-safe (0). */
 IK_API int64_t ik_client_ops_in_flight(const ik_client *client);
 
 /** @} */
