@@ -1,17 +1,33 @@
 #!/usr/bin/env python3
-"""The version is written in four places; they must agree.
+"""The version and the ABI version are written in several places; they must agree.
 
   meson.build        version: 'X.Y.Z' and abi_version = 'X.Y' (also checked at configure time)
   debian/changelog   the top entry, "invitekit (X.Y.Z[-N]) ..."; debian/control names libinvitekitX.Y
   CHANGELOG.md       the top released entry: "## X.Y.Z ...", "## [X.Y.Z] ..." or "## vX.Y.Z";
-                     an "Unreleased" entry above it is allowed
+                     an "Unreleased" entry above it is allowed; "ABI A.B" in its heading is abi_version
+                     and a version node INVITEKIT_... it names is in src/invitekit.map
+  src/invitekit.map  the first version node is INVITEKIT_<abi_version>; no node is newer than the
+                     version or belongs to another ABI
+  --version-h FILE   the generated invitekit/version.h: IK_VERSION_STRING, IK_ABI_VERSION
+  --lib FILE         the built shared library itself (loaded with ctypes): ik_version_string(),
+                     ik_version_number() and ik_abi_version(), and its SONAME libinvitekit.so.<abi>
 
+Usage: check_versions.py SOURCE_ROOT [--version-h FILE] [--lib FILE]
 Prints "versions: N passed, M failed, K skipped" (CHANGELOG.md absent: skipped)."""
+import argparse
+import ctypes
 import os
 import re
+import shutil
+import subprocess
 import sys
 
-source = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", ".."))
+parser = argparse.ArgumentParser(description="versions agree")
+parser.add_argument("source", nargs="?", default=os.path.join(os.path.dirname(__file__), "..", ".."))
+parser.add_argument("--version-h", help="the generated invitekit/version.h")
+parser.add_argument("--lib", help="the built shared library (libinvitekit.so.X.Y.Z)")
+cli = parser.parse_args()
+source = os.path.abspath(cli.source)
 passed = failed = skipped = 0
 
 
@@ -79,8 +95,71 @@ else:
         break
     if found:
         report(found.group(1) == version, "CHANGELOG.md top entry %s == %s" % (found.group(1), version))
+        m = re.search(r"\bABI\s+v?(\d+\.\d+)\b", entry)
+        if m:
+            report(m.group(1) == abi, "CHANGELOG.md top entry names ABI %s == abi_version %s" % (m.group(1), abi))
     elif entry is None:
         report(False, "CHANGELOG.md has no '## X.Y.Z' entry")
+
+
+def vkey(v):
+    return tuple(int(x) for x in v.split("."))
+
+
+# The linker version script: one node per release that added symbols, starting anew with each ABI.
+map_path = os.path.join(source, "src", "invitekit.map")
+nodes = re.findall(r"^\s*INVITEKIT_([0-9][0-9.]*)\s*\{", re.sub(r"/\*.*?\*/", "", read(map_path), flags=re.S),
+                   re.M) if os.path.exists(map_path) else []
+if not nodes:
+    report(False, "src/invitekit.map: no INVITEKIT_<version> node")
+else:
+    report(nodes[0] == abi, "src/invitekit.map first node INVITEKIT_%s == INVITEKIT_%s (abi_version)" % (nodes[0], abi))
+    bad = [n for n in nodes if not (n == abi or n.startswith(abi + ".")) or vkey(n) > vkey(version)]
+    report(not bad, "src/invitekit.map nodes %s belong to ABI %s and are not newer than %s%s" % (
+        ", ".join(nodes), abi, version, (": not " + ", ".join(bad)) if bad else ""))
+    if entry is not None:
+        named = re.findall(r"\bINVITEKIT_([0-9][0-9.]*[0-9])", entry)
+        missing = [n for n in named if n not in nodes]
+        if named:
+            report(not missing, "CHANGELOG.md top entry's version node(s) %s are in src/invitekit.map" % ", ".join(named))
+
+# The generated header, what programs compile against.
+if cli.version_h:
+    text = open(cli.version_h, encoding="utf-8").read()
+    h_version = re.search(r'^#define\s+IK_VERSION_STRING\s+"([^"]*)"', text, re.M)
+    h_abi = re.search(r'^#define\s+IK_ABI_VERSION\s+"([^"]*)"', text, re.M)
+    report(bool(h_version) and h_version.group(1) == version,
+           "version.h IK_VERSION_STRING %s == %s" % (h_version and h_version.group(1), version))
+    report(bool(h_abi) and h_abi.group(1) == abi, "version.h IK_ABI_VERSION %s == %s" % (h_abi and h_abi.group(1), abi))
+
+# The built library, what programs load.
+if cli.lib:
+    try:
+        lib = ctypes.CDLL(os.path.abspath(cli.lib))
+    except OSError as e:
+        print("FAIL: cannot load %s: %s" % (cli.lib, e))
+        lib = None
+        failed += 1
+    if lib is not None:
+        lib.ik_version_string.restype = ctypes.c_char_p
+        lib.ik_abi_version.restype = ctypes.c_char_p
+        lib.ik_version_number.restype = ctypes.c_int32
+        l_version = lib.ik_version_string().decode()
+        l_abi = lib.ik_abi_version().decode()
+        l_number = lib.ik_version_number()
+        want_number = int(parts[0]) * 10000 + int(parts[1]) * 100 + int(parts[2])
+        report(l_version == version, "the library's ik_version_string() %s == %s" % (l_version, version))
+        report(l_number == want_number, "the library's ik_version_number() %d == %d" % (l_number, want_number))
+        report(l_abi == abi, "the library's ik_abi_version() %s == %s" % (l_abi, abi))
+    if shutil.which("objdump"):
+        dyn = subprocess.run(["objdump", "-p", cli.lib], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             text=True).stdout
+        m = re.search(r"^\s*SONAME\s+(\S+)", dyn, re.M)
+        report(bool(m) and m.group(1) == "libinvitekit.so." + abi,
+               "the library's SONAME %s == libinvitekit.so.%s" % (m and m.group(1), abi))
+    else:
+        print("skip: objdump is absent, SONAME not read")
+        skipped += 1
 
 print("versions: %d passed, %d failed, %d skipped" % (passed, failed, skipped))
 sys.exit(1 if failed else 0)
