@@ -54,7 +54,7 @@ IK_API ik_status ik_fastly_invitation_ensure(const ik_client *client, const ik_f
                                              int32_t *out_outcome, ik_error **out_err) {
   return ensure_call(client, call_opts, out, out_outcome, out_err, [&](const CallSettings &cs, int32_t &outcome) {
     require(params, "params");
-    return fastly::ensure(*client, *params, cs, outcome);
+    return ensure_blocking(*client, fastly::ensure(*params), cs, outcome);
   });
 }
 

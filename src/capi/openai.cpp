@@ -64,7 +64,7 @@ IK_API ik_status ik_openai_invite_ensure(const ik_client *client, const ik_opena
                                          ik_error **out_err) {
   return ensure_call(client, call_opts, out, out_outcome, out_err, [&](const CallSettings &cs, int32_t &outcome) {
     require(params, "params");
-    return openai::ensure(*client, *params, cs, outcome);
+    return ensure_blocking(*client, openai::ensure(*params), cs, outcome);
   });
 }
 

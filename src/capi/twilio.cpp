@@ -70,7 +70,7 @@ IK_API ik_status ik_twilio_invite_ensure(const ik_client *client, const char *se
                                          const char *identity, const char *role_sid, const ik_call_options *call_opts,
                                          ik_twilio_invite **out, int32_t *out_outcome, ik_error **out_err) {
   return ensure_call(client, call_opts, out, out_outcome, out_err, [&](const CallSettings &cs, int32_t &outcome) {
-    return twilio::invite_ensure(*client, service_sid, channel_sid, identity, role_sid, cs, outcome);
+    return ensure_blocking(*client, twilio::invite_ensure(service_sid, channel_sid, identity, role_sid), cs, outcome);
   });
 }
 
@@ -150,7 +150,7 @@ IK_API ik_status ik_twilio_user_ensure(const ik_client *client, const char *serv
                                        ik_twilio_user **out, int32_t *out_outcome, ik_error **out_err) {
   return ensure_call(client, call_opts, out, out_outcome, out_err, [&](const CallSettings &cs, int32_t &outcome) {
     require(params, "params");
-    return twilio::user_ensure(*client, service_sid, *params, cs, outcome);
+    return ensure_blocking(*client, twilio::user_ensure(service_sid, *params), cs, outcome);
   });
 }
 

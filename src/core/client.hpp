@@ -17,6 +17,7 @@
 #include <curl/curl.h>
 
 #include "core/error.hpp"
+#include "core/keygate.hpp"
 
 namespace ik::detail {
 
@@ -141,8 +142,9 @@ struct ik_client {
   std::unique_ptr<ik::detail::Transport> transport;
   mutable std::atomic<int32_t> refs{1};
   std::atomic<bool> closed{false};
-  // Stripes that serialize ensure calls per person (core/ensure.hpp).
-  mutable std::array<std::mutex, 64> ensure_locks;
+  // Serializes the ensure calls (blocking and non-blocking) of this client
+  // for the same person (core/ensure.hpp).
+  mutable ik::detail::KeyGate ensure_gate;
   // The non-blocking engine (core/engine.hpp), created on first use; shut
   // down by close() before the transport goes.
   mutable std::mutex engine_mu;

@@ -160,19 +160,3 @@ struct ik_pager {
   std::optional<size_t> next_index(const ik::detail::CallSettings &cs);
   std::string cursor() const;
 };
-
-namespace ik::detail {
-// Lists with the endpoint's largest page size and returns the first item for
-// which pred(item) holds (moved out of its page), or nullptr after the last page.
-template <class T, class Pred>
-std::unique_ptr<T> find_item(const ik_client &client, ListSpec spec, const CallSettings &cs, Pred pred) {
-  ik_pager pager;
-  pager.client = client.retain();
-  spec.page_size = spec.max_page_size;
-  pager.spec = std::move(spec);
-  while (T *item = pager.next_item<T>(cs)) {
-    if (pred(*item)) return std::make_unique<T>(std::move(*item));
-  }
-  return nullptr;
-}
-}  // namespace ik::detail

@@ -210,23 +210,19 @@ Prepared<ik_fastly_invitation> create(const ik_fastly_invitation_create_params &
   return create_call(create_request(p));
 }
 
-std::unique_ptr<ik_fastly_invitation> ensure(const ik_client &c, const ik_fastly_invitation_create_params &p,
-                                             const CallSettings &cs, int32_t &outcome) {
-  const Request req = create_request(p);  // validates before anything is sent
+EnsureSpec<ik_fastly_invitation> ensure(const ik_fastly_invitation_create_params &p) {
+  EnsureSpec<ik_fastly_invitation> s;
+  s.create = create(p);  // validates before anything is sent
   const std::string email(p.email);
-  return ik::detail::ensure<ik_fastly_invitation>(
-      c, "fastly/invitation/" + to_lower(email),
-      [&] {
-        return find_item<ik_fastly_invitation>(c, list_spec(), cs, [&](const ik_fastly_invitation &inv) {
-          return inv.email.set && iequals(inv.email.s, email) && !inv.deleted_at.set;
-        });
-      },
-      [&] { return run(c, create_call(req), cs); },
-      [&](const ik_fastly_invitation &inv) {
-        return same_if_set(p.role, inv.role) &&
-               (p.limit_services == IK_OPTBOOL_UNSET || p.limit_services == inv.limit_services);
-      },
-      outcome);
+  s.key = "fastly/invitation/" + to_lower(email);
+  s.list = list_spec();
+  s.is_person = [email](const ik_fastly_invitation &inv) {
+    return inv.email.set && iequals(inv.email.s, email) && !inv.deleted_at.set;
+  };
+  s.matches = [role = wanted(p.role), limit = p.limit_services](const ik_fastly_invitation &inv) {
+    return same_if_set(role, inv.role) && (limit == IK_OPTBOOL_UNSET || limit == inv.limit_services);
+  };
+  return s;
 }
 
 ListSpec list_spec() { return make_list_spec(kList, Scheme::PageNumber, kMaxPageSize, kList.path, parse_list); }

@@ -4,14 +4,15 @@
 #include <memory>
 
 #include "core/call.hpp"
+#include "core/ensure.hpp"
 #include "core/pager.hpp"
 #include "providers/provider.hpp"
 
 namespace ik::detail::fastly {
 Prepared<ik_fastly_invitation> create(const ik_fastly_invitation_create_params &p);
 ListSpec list_spec();
-std::unique_ptr<ik_fastly_invitation> ensure(const ik_client &c, const ik_fastly_invitation_create_params &p,
-                                             const CallSettings &cs, int32_t &outcome);
+// The ensure of an invitation by email (core/ensure.hpp); checks the arguments.
+EnsureSpec<ik_fastly_invitation> ensure(const ik_fastly_invitation_create_params &p);
 // The mapping of a create response ({"data": {...}}; inv.resp must hold the
 // padded body), for the fuzz harnesses and tests; throws Error(IK_STATUS_PARSE).
 void map_create_response(JsonObject o, ik_fastly_invitation &inv);

@@ -122,13 +122,12 @@ Request create_request(const ik_openai_invite_create_params &p) {
 }
 
 // The same projects (id and role), in any order.
-bool same_projects(const ik_openai_invite &inv, const ik_openai_invite_create_params &p) {
-  if (inv.projects.size() != p.projects_count) return false;
-  for (size_t i = 0; i < p.projects_count; ++i) {
+bool same_projects(const ik_openai_invite &inv, const std::vector<std::pair<std::string, std::string>> &want) {
+  if (inv.projects.size() != want.size()) return false;
+  for (const auto &w : want) {
     bool found = false;
     for (const auto &have : inv.projects)
-      found = found || (have.first.set && have.first.s == p.projects[i].id && have.second.set &&
-                        have.second.s == p.projects[i].role);
+      found = found || (have.first.set && have.first.s == w.first && have.second.set && have.second.s == w.second);
     if (!found) return false;
   }
   return true;
@@ -139,22 +138,23 @@ Prepared<ik_openai_invite> create(const ik_openai_invite_create_params &p) {
   return object_call<ik_openai_invite>(create_request(p), map_invite_object);
 }
 
-std::unique_ptr<ik_openai_invite> ensure(const ik_client &c, const ik_openai_invite_create_params &p,
-                                         const CallSettings &cs, int32_t &outcome) {
-  const Request req = create_request(p);  // validates before anything is sent
+EnsureSpec<ik_openai_invite> ensure(const ik_openai_invite_create_params &p) {
+  EnsureSpec<ik_openai_invite> s;
+  s.create = create(p);  // validates before anything is sent
   const std::string email(p.email);
-  return ik::detail::ensure<ik_openai_invite>(
-      c, "openai/invite/" + to_lower(email),
-      [&] {
-        return find_item<ik_openai_invite>(c, list_spec(), cs, [&](const ik_openai_invite &inv) {
-          return inv.email.set && iequals(inv.email.s, email) && !(inv.status.set && inv.status.s == "expired");
-        });
-      },
-      [&] { return run(c, object_call<ik_openai_invite>(req, map_invite_object), cs); },
-      [&](const ik_openai_invite &inv) {
-        return inv.role.set && inv.role.s == p.role && (p.send_projects != IK_OPTBOOL_TRUE || same_projects(inv, p));
-      },
-      outcome);
+  s.key = "openai/invite/" + to_lower(email);
+  s.list = list_spec();
+  s.is_person = [email](const ik_openai_invite &inv) {
+    return inv.email.set && iequals(inv.email.s, email) && !(inv.status.set && inv.status.s == "expired");
+  };
+  const std::string role(p.role);
+  std::vector<std::pair<std::string, std::string>> projects;
+  if (p.send_projects == IK_OPTBOOL_TRUE)
+    for (size_t i = 0; i < p.projects_count; ++i) projects.emplace_back(p.projects[i].id, p.projects[i].role);
+  s.matches = [role, send_projects = p.send_projects == IK_OPTBOOL_TRUE, projects](const ik_openai_invite &inv) {
+    return inv.role.set && inv.role.s == role && (!send_projects || same_projects(inv, projects));
+  };
+  return s;
 }
 
 Prepared<ik_openai_invite> retrieve(const char *invite_id) {

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "core/call.hpp"
+#include "core/ensure.hpp"
 #include "core/pager.hpp"
 #include "providers/provider.hpp"
 
@@ -11,8 +12,8 @@ namespace ik::detail::openai {
 Prepared<ik_openai_invite> create(const ik_openai_invite_create_params &p);
 Prepared<ik_openai_invite> retrieve(const char *invite_id);
 ListSpec list_spec();
-std::unique_ptr<ik_openai_invite> ensure(const ik_client &c, const ik_openai_invite_create_params &p,
-                                         const CallSettings &cs, int32_t &outcome);
+// The ensure of an invite by email (core/ensure.hpp); checks the arguments.
+EnsureSpec<ik_openai_invite> ensure(const ik_openai_invite_create_params &p);
 // The mapping of one invite object (as in retrieve/create), for the fuzz
 // harnesses and tests; throws Error(IK_STATUS_PARSE).
 void map_invite_object(JsonObject o, ik_openai_invite &inv);

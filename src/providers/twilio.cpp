@@ -207,20 +207,16 @@ Prepared<ik_twilio_invite> invite_create(const char *service_sid, const char *ch
                                        map_invite_object);
 }
 
-std::unique_ptr<ik_twilio_invite> invite_ensure(const ik_client &c, const char *service_sid, const char *channel_sid,
-                                                const char *identity, const char *role_sid, const CallSettings &cs,
-                                                int32_t &outcome) {
-  const Request req = invite_create_request(service_sid, channel_sid, identity, role_sid);  // validates first
+EnsureSpec<ik_twilio_invite> invite_ensure(const char *service_sid, const char *channel_sid, const char *identity,
+                                           const char *role_sid) {
+  EnsureSpec<ik_twilio_invite> s;
+  s.create = invite_create(service_sid, channel_sid, identity, role_sid);  // validates first
   const std::string who(identity);
-  return ik::detail::ensure<ik_twilio_invite>(
-      c, "twilio/invite/" + std::string(service_sid) + "/" + channel_sid + "/" + who,
-      [&] {
-        return find_item<ik_twilio_invite>(
-            c, invite_list_spec(service_sid, channel_sid, &identity, 1), cs,
-            [&](const ik_twilio_invite &inv) { return inv.identity.set && inv.identity.s == who; });
-      },
-      [&] { return run(c, object_call<ik_twilio_invite>(req, map_invite_object), cs); },
-      [&](const ik_twilio_invite &inv) { return same_if_set(role_sid, inv.role_sid); }, outcome);
+  s.key = "twilio/invite/" + std::string(service_sid) + "/" + channel_sid + "/" + who;
+  s.list = invite_list_spec(service_sid, channel_sid, &identity, 1);
+  s.is_person = [who](const ik_twilio_invite &inv) { return inv.identity.set && inv.identity.s == who; };
+  s.matches = [role = wanted(role_sid)](const ik_twilio_invite &inv) { return same_if_set(role, inv.role_sid); };
+  return s;
 }
 
 Prepared<ik_twilio_invite> invite_fetch(const char *service_sid, const char *channel_sid, const char *invite_sid) {
@@ -270,25 +266,16 @@ Prepared<ik_twilio_user> user_fetch(const char *service_sid, const char *sid_or_
   return object_call<ik_twilio_user>(make_request(kUserFetch, {service_sid, sid_or_identity}), map_user_object);
 }
 
-std::unique_ptr<ik_twilio_user> user_ensure(const ik_client &c, const char *service_sid, const ik_twilio_user_params &p,
-                                            const CallSettings &cs, int32_t &outcome) {
-  const Request req = user_write(kUserCreate, service_sid, nullptr, p);  // validates first
-  return ik::detail::ensure<ik_twilio_user>(
-      c, "twilio/user/" + std::string(service_sid) + "/" + p.identity,
-      [&]() -> std::unique_ptr<ik_twilio_user> {
-        try {
-          return run(c, user_fetch(service_sid, p.identity), cs);
-        } catch (Error &e) {
-          if (e.info().status == IK_STATUS_NOT_FOUND) return nullptr;
-          throw;
-        }
-      },
-      [&] { return run(c, object_call<ik_twilio_user>(req, map_user_object), cs); },
-      [&](const ik_twilio_user &u) {
-        return same_if_set(p.role_sid, u.role_sid) && same_if_set(p.friendly_name, u.friendly_name) &&
-               same_if_set(p.attributes, u.attributes);
-      },
-      outcome);
+EnsureSpec<ik_twilio_user> user_ensure(const char *service_sid, const ik_twilio_user_params &p) {
+  EnsureSpec<ik_twilio_user> s;
+  s.create = user_create(service_sid, p);  // validates first
+  s.key = "twilio/user/" + std::string(service_sid) + "/" + p.identity;
+  s.fetch = user_fetch(service_sid, p.identity);  // 404: absent
+  s.matches = [role = wanted(p.role_sid), name = wanted(p.friendly_name),
+               attributes = wanted(p.attributes)](const ik_twilio_user &u) {
+    return same_if_set(role, u.role_sid) && same_if_set(name, u.friendly_name) && same_if_set(attributes, u.attributes);
+  };
+  return s;
 }
 
 ListSpec user_list_spec(const char *service_sid) {

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "core/call.hpp"
+#include "core/ensure.hpp"
 #include "core/pager.hpp"
 #include "providers/provider.hpp"
 
@@ -11,17 +12,17 @@ namespace ik::detail::twilio {
 Prepared<ik_twilio_invite> invite_create(const char *service_sid, const char *channel_sid, const char *identity,
                                          const char *role_sid);
 Prepared<ik_twilio_invite> invite_fetch(const char *service_sid, const char *channel_sid, const char *invite_sid);
-std::unique_ptr<ik_twilio_invite> invite_ensure(const ik_client &c, const char *service_sid, const char *channel_sid,
-                                                const char *identity, const char *role_sid, const CallSettings &cs,
-                                                int32_t &outcome);
+// The ensure of a channel invite by identity (core/ensure.hpp); checks the arguments.
+EnsureSpec<ik_twilio_invite> invite_ensure(const char *service_sid, const char *channel_sid, const char *identity,
+                                           const char *role_sid);
 ListSpec invite_list_spec(const char *service_sid, const char *channel_sid, const char *const *identities,
                           size_t identity_count);
 Prepared<ik_deletion> invite_delete(const char *service_sid, const char *channel_sid, const char *invite_sid);
 
 Prepared<ik_twilio_user> user_create(const char *service_sid, const ik_twilio_user_params &p);
 Prepared<ik_twilio_user> user_fetch(const char *service_sid, const char *sid_or_identity);
-std::unique_ptr<ik_twilio_user> user_ensure(const ik_client &c, const char *service_sid, const ik_twilio_user_params &p,
-                                            const CallSettings &cs, int32_t &outcome);
+// The ensure of a user by identity (core/ensure.hpp); checks the arguments.
+EnsureSpec<ik_twilio_user> user_ensure(const char *service_sid, const ik_twilio_user_params &p);
 ListSpec user_list_spec(const char *service_sid);
 // The mapping of one invite / user object (as in fetch/create), for the fuzz
 // harnesses and tests; throws Error(IK_STATUS_PARSE).
