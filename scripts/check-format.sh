@@ -9,11 +9,15 @@ if ! command -v clang-format >/dev/null 2>&1; then
   echo "SKIPPED: clang-format is not installed, so the formatting is not checked"
   exit 77
 fi
-if ! command -v git >/dev/null 2>&1 || ! git rev-parse --git-dir >/dev/null 2>&1; then
-  files=$(find src include tests bench examples -name '*.c' -o -name '*.cpp' -o -name '*.h' -o -name '*.hpp')
-else
+# git's list in a checkout; every file in an unpacked `meson dist` tarball,
+# which has no .git (but may lie inside another checkout, e.g. a build
+# directory's meson-private/dist-unpack: then git would list nothing here).
+if command -v git >/dev/null 2>&1 && [ "$(git rev-parse --show-toplevel 2>/dev/null)" = "$(pwd -P)" ]; then
   files=$(git ls-files '*.c' '*.cpp' '*.h' '*.hpp' | grep -v '^bindings/')
+else
+  files=$(find src include tests bench examples -name '*.c' -o -name '*.cpp' -o -name '*.h' -o -name '*.hpp')
 fi
+[ -n "$files" ] || { echo "format: no C or C++ file found in $(pwd -P)"; exit 1; }
 bad=0
 total=0
 for f in $files; do
