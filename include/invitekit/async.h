@@ -22,10 +22,10 @@ extern "C" {
  * @defgroup async Non-blocking calls
  * @brief Every operation, and the next page of a pager, without blocking.
  *
- * Each of the sixteen operations has a twin ending in `_start` (and the pager
- * has ik_pager_next_page_start()). It takes the same arguments as the blocking
- * call minus the result out-parameter, plus a completion callback and its user
- * data, and returns at once:
+ * Each of the sixteen operations and each of the four ensure calls has a twin
+ * ending in `_start` (and the pager has ik_pager_next_page_start()). It takes
+ * the same arguments as the blocking call minus its out-parameters, plus a
+ * completion callback and its user data, and returns at once:
  *
  * - It returns IK_STATUS_OK when the operation was accepted. The callback then
  *   runs **exactly once**, whatever happens (success, HTTP or network error,
@@ -186,6 +186,45 @@ IK_API ik_status ik_fastly_invitation_delete_start(const ik_client *client, cons
                                                    const ik_call_options *call_opts, ik_op_cb cb, void *user_data,
                                                    ik_op **out_op, ik_error **out_err);
 
+/* ---- exactly once, without blocking (since 0.2.2) ---- */
+
+/**
+ * ik_openai_invite_ensure() without blocking; result: IK_RESULT_OPENAI_INVITE
+ * (the invite found or created), and what happened through
+ * ik_op_ensure_outcome(). The same rounds as the blocking call (look up,
+ * create only if absent, look again after an ambiguous create or a 409), each
+ * request sent by the client's engine, and the same errors.
+ *
+ * Serialization: ensures of one client for the same person (blocking and
+ * non-blocking alike) run one after another, in the order they were started,
+ * so exactly one of them creates. A non-blocking ensure that has to wait
+ * holds no thread: it is in flight (ik_client_ops_in_flight()), and
+ * ik_op_cancel(), its cancel token and ik_client_free() end it with
+ * #IK_STATUS_CANCELLED before anything is sent. ik_op_operation() is
+ * "invites.ensure". Argument errors are returned here (callback never runs).
+ */
+IK_API ik_status ik_openai_invite_ensure_start(const ik_client *client, const ik_openai_invite_create_params *params,
+                                               const ik_call_options *call_opts, ik_op_cb cb, void *user_data,
+                                               ik_op **out_op, ik_error **out_err);
+/** ik_twilio_invite_ensure() without blocking; result: IK_RESULT_TWILIO_INVITE
+ * and ik_op_ensure_outcome(); "invites.ensure". As ik_openai_invite_ensure_start(). */
+IK_API ik_status ik_twilio_invite_ensure_start(const ik_client *client, const char *service_sid,
+                                               const char *channel_sid, const char *identity, const char *role_sid,
+                                               const ik_call_options *call_opts, ik_op_cb cb, void *user_data,
+                                               ik_op **out_op, ik_error **out_err);
+/** ik_twilio_user_ensure() without blocking; result: IK_RESULT_TWILIO_USER
+ * and ik_op_ensure_outcome(); "users.ensure". As ik_openai_invite_ensure_start(). */
+IK_API ik_status ik_twilio_user_ensure_start(const ik_client *client, const char *service_sid,
+                                             const ik_twilio_user_params *params, const ik_call_options *call_opts,
+                                             ik_op_cb cb, void *user_data, ik_op **out_op, ik_error **out_err);
+/** ik_fastly_invitation_ensure() without blocking; result:
+ * IK_RESULT_FASTLY_INVITATION and ik_op_ensure_outcome(); "invitations.ensure".
+ * As ik_openai_invite_ensure_start(). */
+IK_API ik_status ik_fastly_invitation_ensure_start(const ik_client *client,
+                                                   const ik_fastly_invitation_create_params *params,
+                                                   const ik_call_options *call_opts, ik_op_cb cb, void *user_data,
+                                                   ik_op **out_op, ik_error **out_err);
+
 /**
  * ik_pager_next_page() without blocking; result: IK_RESULT_PAGE, NULL when the
  * pagination is over. Until the callback has run, the pager is busy: every
@@ -212,6 +251,14 @@ IK_API int32_t ik_op_result_type(const ik_op *op);
 IK_API int32_t ik_op_provider(const ik_op *op);
 /** The operation's name ("invites.create"), static storage; NULL for NULL. */
 IK_API const char *ik_op_operation(const ik_op *op);
+
+/**
+ * What a completed ensure operation (ik_<resource>_ensure_start) did: one of
+ * IK_ENSURE_* (common.h), as the blocking call's *out_outcome. 0 while it
+ * runs, when it failed, and for an operation that is not an ensure.
+ * NULL-safe (0). Since 0.2.2.
+ */
+IK_API int32_t ik_op_ensure_outcome(const ik_op *op);
 
 /**
  * The error of a failed operation, BORROWED (valid until ik_op_free(), or

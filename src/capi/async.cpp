@@ -77,6 +77,10 @@ IK_API int32_t ik_op_result_type(const ik_op *op) { return op ? op->result_type 
 IK_API int32_t ik_op_provider(const ik_op *op) { return op ? op->provider : IK_PROVIDER_NONE; }
 IK_API const char *ik_op_operation(const ik_op *op) { return op ? op->operation : nullptr; }
 
+IK_API int32_t ik_op_ensure_outcome(const ik_op *op) {
+  return op && op->completed.load(std::memory_order_acquire) ? op->ensure_outcome : 0;
+}
+
 IK_API const ik_error *ik_op_error(const ik_op *op) {
   return op && op->completed.load(std::memory_order_acquire) ? op->error : nullptr;
 }

@@ -4,6 +4,7 @@
 
 #include "capi/guard.hpp"
 #include "core/engine.hpp"
+#include "core/ensure.hpp"
 
 namespace ik::detail {
 
@@ -43,6 +44,47 @@ void start_prepared(const ik_client &client, Prepared<T> p, CallSettings cs, ik_
     return true;
   };
   submit_op(engine, std::move(op), out_op);
+}
+
+// Wraps an ensure into an operation that holds the person's gate key and is
+// driven by the same state machine as ensure_blocking(), and submits it.
+template <class T>
+void start_ensure(const ik_client &client, EnsureSpec<T> spec, CallSettings cs, ik_op_cb cb, void *user_data,
+                  ik_op **out_op) {
+  Engine &engine = client.engine();
+  auto op = new_op(client, *spec.create.req.ep, result_type_of<T>(), std::move(cs), cb, user_data);
+  op->operation = spec.operation;
+  op->gate_key = spec.key;
+  auto m = std::make_shared<Ensure<T>>(client, std::move(spec));
+  op->req = m->request();
+  op->on_response = [m](ik_op &o, ResponsePtr resp) {
+    if (!m->on_response(std::move(resp))) {
+      o.req = m->request();
+      return false;
+    }
+    o.result = m->take_result();
+    o.ensure_outcome = m->outcome();
+    return true;
+  };
+  op->on_error = [m](ik_op &o, ErrorInfo &info) {
+    if (!m->on_error(info)) return false;
+    o.req = m->request();
+    return true;
+  };
+  submit_op(engine, std::move(op), out_op);
+}
+
+// The body of every ik_<resource>_ensure_start: checks, describes (make()
+// runs the same argument checks as the blocking call), starts.
+template <class Make>
+ik_status start_ensure_call(const ik_client *client, const ik_call_options *call_opts, ik_op_cb cb, void *user_data,
+                            ik_op **out_op, ik_error **out_err, Make make) noexcept {
+  return guard(out_err, [&] {
+    if (out_op) *out_op = nullptr;
+    CallSettings cs = settings(client, call_opts);
+    require(reinterpret_cast<const void *>(cb), "cb");
+    start_ensure(*client, make(), std::move(cs), cb, user_data, out_op);
+  });
 }
 
 // The body of every ik_<op>_start: checks, prepares (make() runs the same

@@ -87,13 +87,15 @@ void Engine::loop() {
   Transport::io_thread = &transport_;
   const ik_client *keep = &client_;
   while (true) {
-    std::vector<ik_op *> fresh;
+    std::vector<ik_op *> fresh, resumed;
     bool stop;
     {
       std::lock_guard<std::mutex> lk(mu_);
       fresh.swap(incoming_);
+      resumed.swap(resumed_);
       stop = stop_;
     }
+    run_resumed(resumed);
     for (ik_op *op : fresh) {
       begin(op);
       if (stopping_.load()) break;
@@ -123,7 +125,8 @@ void Engine::loop() {
     if (stopping_.load()) continue;
     {
       std::lock_guard<std::mutex> lk(mu_);
-      if (!incoming_.empty()) continue;  // started by a callback: begin them before sleeping
+      // Started by a callback, or handed a gate key here: begin them before sleeping.
+      if (!incoming_.empty() || !resumed_.empty()) continue;
     }
     int timeout_ms = 1000;
     if (!timers_.empty()) {
@@ -142,13 +145,62 @@ void Engine::begin(ik_op *op) {
     complete(op);
     return;
   }
+  if (op->cs.cancel) {
+    op->cs.cancel->attach(multi_);  // cancel() wakes the loop
+    op->token_attached = true;
+  }
+  start(op);
+}
+
+void Engine::start(ik_op *op) {
+  if (!op->gate_key.empty() && !op->gate_held) {
+    const bool got = client_.ensure_gate.acquire_or_park(op->gate_key, op, [this, op] {
+      op->refs.fetch_add(1, std::memory_order_relaxed);  // alive until run_resumed, even if cancelled meanwhile
+      resume(op);
+    });
+    if (!got) {
+      op->parked = true;  // in active_: cancels and ik_client_free reach it
+      return;
+    }
+    op->gate_held = true;
+  }
   try {
     op->ex = std::make_unique<Exchange>();
     transport_.begin(*op->ex, op->req, op->cs);
-    if (op->cs.cancel) {
-      op->cs.cancel->attach(multi_);  // cancel() wakes the loop
-      op->token_attached = true;
+    attempt(op);
+  } catch (...) {
+    fail_current(op);
+  }
+}
+
+void Engine::resume(ik_op *op) {
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    resumed_.push_back(op);
+  }
+  // A parked op is in active_ until it completes, and finish_all withdraws
+  // every parked op from the gate, so no grant arrives after the loop ended.
+  if (!on_io_thread()) curl_multi_wakeup(multi_);
+}
+
+void Engine::run_resumed(std::vector<ik_op *> &resumed) {
+  for (ik_op *op : resumed) {
+    op->parked = false;
+    if (op->completed.load()) {
+      client_.ensure_gate.release(op->gate_key);  // cancelled while the key came: pass it on
+    } else {
+      op->gate_held = true;
+      start(op);
     }
+    ik_op::release(op);  // the grant's reference
+  }
+  resumed.clear();
+}
+
+void Engine::next_exchange(ik_op *op) {
+  try {
+    op->ex = std::make_unique<Exchange>();  // the next request of the same operation
+    transport_.begin(*op->ex, op->req, op->cs);
     attempt(op);
   } catch (...) {
     fail_current(op);
@@ -190,9 +242,7 @@ void Engine::advance(ik_op *op, Transport::Attempt &a) {
         complete(op);
         return;
       }
-      op->ex = std::make_unique<Exchange>();  // the next request of the same operation
-      transport_.begin(*op->ex, op->req, op->cs);
-      attempt(op);
+      next_exchange(op);
       return;
     }
     if (delay <= 0) {
@@ -223,6 +273,13 @@ void Engine::cancel_now(ik_op *op, int32_t by) {
     transfer_done(op, CURLE_ABORTED_BY_CALLBACK, by);  // aborts the transfer; conclude() builds the error
     return;
   }
+  if (op->parked) {
+    // Waiting for its gate key: nothing was sent. If the key was handed over
+    // meanwhile, run_resumed passes it on.
+    client_.ensure_gate.withdraw(op->gate_key, op);
+    fail_op(op, Transport::cancelled(*op->req.ep, 0, by, false).info());
+    return;
+  }
   for (auto it = timers_.begin(); it != timers_.end(); ++it) {
     if (it->second == op) {
       timers_.erase(it);
@@ -242,7 +299,20 @@ void Engine::fail_op(ik_op *op, ErrorInfo info) {
   complete(op);
 }
 
-void Engine::fail_current(ik_op *op) { fail_op(op, current_exception_info()); }
+void Engine::fail_current(ik_op *op) {
+  ErrorInfo info = current_exception_info();
+  if (op->on_error && info.status != IK_STATUS_CANCELLED && !op->cancel_by.load()) {
+    try {
+      if (op->on_error(*op, info)) {
+        next_exchange(op);  // bounded by the operation (ensure: at most kEnsureRounds creates)
+        return;
+      }
+    } catch (...) {
+      info = current_exception_info();
+    }
+  }
+  fail_op(op, std::move(info));
+}
 
 void Engine::complete(ik_op *op) {
   auto it = std::find(active_.begin(), active_.end(), op);
@@ -254,6 +324,10 @@ void Engine::complete(ik_op *op) {
   if (op->token_attached) op->cs.cancel->detach(multi_);
   op->token_attached = false;
   op->ex.reset();
+  if (op->gate_held) {
+    op->gate_held = false;
+    client_.ensure_gate.release(op->gate_key);  // before the callback: a follower may start now
+  }
   if (op->pager) {
     // The pager is usable again from the callback on; a free that came
     // while it was busy happens now.
@@ -303,6 +377,13 @@ void Engine::finish_all(int32_t by) {
     fail_op(op, Transport::cancelled(*op->req.ep, 0, by, false).info());
   }
   while (!active_.empty()) cancel_now(active_.front(), by);
+  // Gate keys handed to ops that were just cancelled: pass them on.
+  std::vector<ik_op *> resumed;
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    resumed.swap(resumed_);
+  }
+  run_resumed(resumed);
 }
 
 void Engine::shutdown() {

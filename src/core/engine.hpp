@@ -45,6 +45,17 @@ struct ik_op {
   // Takes the successful response of req: returns true when the result is
   // set, false when req now holds the next request to send (pagers).
   std::function<bool(ik_op &, ik::detail::ResponsePtr)> on_response;
+  // Optional: sees an error of the current request (or of on_response) before
+  // the operation fails with it; returns true when req now holds the next
+  // request to send instead (ensure looks again after an ambiguous create).
+  // Not called for cancellations. May amend the error.
+  std::function<bool(ik_op &, ik::detail::ErrorInfo &)> on_error;
+  // Optional: a key of the client's ensure_gate the operation holds from its
+  // first request to its completion; while another holder has it, the
+  // operation is parked (I/O thread only: parked, gate_held).
+  std::string gate_key;
+  bool parked = false;
+  bool gate_held = false;
   std::unique_ptr<ik::detail::Exchange> ex;
   ik::detail::Transport::Slot *slot = nullptr;
   bool transferring = false;
@@ -60,6 +71,7 @@ struct ik_op {
                std::unique_ptr<ik_page>>
       result;
   ik_error *error = nullptr;
+  int32_t ensure_outcome = 0;  // IK_ENSURE_* of a completed ensure
   mutable std::mutex mu;
   std::condition_variable cv;
   bool done = false;  // the callback has returned (under mu)
@@ -113,10 +125,17 @@ class Engine {
   int fd() const { return efd_; }
   int64_t in_flight() const { return in_flight_.load(std::memory_order_relaxed); }
   bool on_io_thread() const;
+  // A parked op was handed its gate key (called by KeyGate::release, under
+  // the gate's lock, from any thread): the loop starts it, or releases the
+  // key again if it was cancelled meanwhile. Takes one op reference.
+  void resume(ik_op *op);
 
  private:
   void loop();
   void begin(ik_op *op);
+  void start(ik_op *op);  // takes the gate key (or parks), then the first exchange
+  void next_exchange(ik_op *op);
+  void run_resumed(std::vector<ik_op *> &resumed);
   void attempt(ik_op *op);
   void transfer_done(ik_op *op, CURLcode code, int32_t cancelled_by);
   void advance(ik_op *op, Transport::Attempt &a);
@@ -137,6 +156,7 @@ class Engine {
 
   std::mutex mu_;  // incoming_, stop_, thread_ start
   std::vector<ik_op *> incoming_;
+  std::vector<ik_op *> resumed_;  // parked ops handed their gate key (each with a reference)
   bool stop_ = false;
   bool started_ = false;
   std::thread thread_;

@@ -32,7 +32,8 @@ inline bool same_if_set(const Wanted &want, const OptStr &have) { return !want |
 // What a provider module describes for one ensure call (arguments already checked).
 template <class T>
 struct EnsureSpec {
-  std::string key;  // the person: "<provider>/<resource>/<scope>/<who>"
+  const char *operation = nullptr;  // "invites.ensure" (ik_op_operation), static storage
+  std::string key;                  // the person: "<provider>/<resource>/<scope>/<who>"
   Prepared<T> create;
   std::function<bool(const T &)> matches;  // the object found is what was asked
   // The lookup: a fetch whose 404 means "absent" (Twilio users by identity),
@@ -121,7 +122,9 @@ class Ensure {
   bool found(std::unique_ptr<T> obj) {
     pager_.reset();
     if (obj) {
-      outcome_ = ambiguous_ ? IK_ENSURE_RECOVERED : spec_.matches(*obj) ? IK_ENSURE_PRESENT : IK_ENSURE_PRESENT_DIFFERENT;
+      outcome_ = ambiguous_            ? IK_ENSURE_RECOVERED
+                 : spec_.matches(*obj) ? IK_ENSURE_PRESENT
+                                       : IK_ENSURE_PRESENT_DIFFERENT;
       result_ = std::move(obj);
       return true;
     }

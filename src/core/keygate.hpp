@@ -55,7 +55,7 @@ class KeyGate {
     Grant grant;
   };
   mutable std::mutex mu_;
-  std::condition_variable cv_;  // blocking waiters
+  std::condition_variable cv_;                                // blocking waiters
   std::unordered_map<std::string, std::deque<Waiter>> keys_;  // present = held; the queue = who waits, in order
 };
 

@@ -213,6 +213,7 @@ Prepared<ik_fastly_invitation> create(const ik_fastly_invitation_create_params &
 EnsureSpec<ik_fastly_invitation> ensure(const ik_fastly_invitation_create_params &p) {
   EnsureSpec<ik_fastly_invitation> s;
   s.create = create(p);  // validates before anything is sent
+  s.operation = "invitations.ensure";
   const std::string email(p.email);
   s.key = "fastly/invitation/" + to_lower(email);
   s.list = list_spec();

@@ -141,6 +141,7 @@ Prepared<ik_openai_invite> create(const ik_openai_invite_create_params &p) {
 EnsureSpec<ik_openai_invite> ensure(const ik_openai_invite_create_params &p) {
   EnsureSpec<ik_openai_invite> s;
   s.create = create(p);  // validates before anything is sent
+  s.operation = "invites.ensure";
   const std::string email(p.email);
   s.key = "openai/invite/" + to_lower(email);
   s.list = list_spec();

@@ -211,6 +211,7 @@ EnsureSpec<ik_twilio_invite> invite_ensure(const char *service_sid, const char *
                                            const char *role_sid) {
   EnsureSpec<ik_twilio_invite> s;
   s.create = invite_create(service_sid, channel_sid, identity, role_sid);  // validates first
+  s.operation = "invites.ensure";
   const std::string who(identity);
   s.key = "twilio/invite/" + std::string(service_sid) + "/" + channel_sid + "/" + who;
   s.list = invite_list_spec(service_sid, channel_sid, &identity, 1);
@@ -269,6 +270,7 @@ Prepared<ik_twilio_user> user_fetch(const char *service_sid, const char *sid_or_
 EnsureSpec<ik_twilio_user> user_ensure(const char *service_sid, const ik_twilio_user_params &p) {
   EnsureSpec<ik_twilio_user> s;
   s.create = user_create(service_sid, p);  // validates first
+  s.operation = "users.ensure";
   s.key = "twilio/user/" + std::string(service_sid) + "/" + p.identity;
   s.fetch = user_fetch(service_sid, p.identity);  // 404: absent
   s.matches = [role = wanted(p.role_sid), name = wanted(p.friendly_name),
