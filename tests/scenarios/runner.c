@@ -1,5 +1,5 @@
 /* tests/scenarios/runner.c - executes the language-neutral scenario files of
- * tests/scenarios/*.json against invitekit-emulator through the public C ABI.
+ * tests/scenarios/ (*.json files) against invitekit-emulator through the public C ABI.
  * The format is specified in tests/scenarios/README.md; this file is one
  * implementation of it (the bindings have their own).
  *
@@ -800,35 +800,177 @@ static void run_pager(ctx *c, const ik_client *cl, const jm_value *args, int pag
   out->ok = o;
 }
 
+/* ---- arguments shared by create and ensure ---- */
+
+static int openai_params(ctx *c, const jm_value *args, ik_openai_invite_create_params *p, ik_openai_project_ref *refs,
+                         strbuf *err) {
+  const jm_value *projects = jm_get(args, "projects");
+  size_t i;
+  ik_openai_invite_create_params_init(p, IK_OPENAI_INVITE_CREATE_PARAMS_VERSION, NULL);
+  p->email = arg_str(c, args, "email", err);
+  p->role = arg_str(c, args, "role", err);
+  if (projects) {
+    if (!jm_is(projects, JM_ARRAY) || projects->count > 32) {
+      sb_printf(err, "args.projects must be an array of at most 32 {id, role}");
+      return 0;
+    }
+    for (i = 0; i < projects->count; i++) {
+      refs[i].id = arg_str(c, projects->items[i], "id", err);
+      refs[i].role = arg_str(c, projects->items[i], "role", err);
+    }
+    p->send_projects = IK_OPTBOOL_TRUE;
+    p->projects = projects->count ? refs : NULL;
+    p->projects_count = projects->count;
+  }
+  return err->n == 0;
+}
+
+static int fastly_params(ctx *c, const jm_value *args, ik_fastly_invitation_create_params *p, const char **roles,
+                         ik_fastly_service_grant *grants, strbuf *err) {
+  const jm_value *services = jm_get(args, "services");
+  size_t i;
+  ik_fastly_invitation_create_params_init(p, IK_FASTLY_INVITATION_CREATE_PARAMS_VERSION, NULL);
+  p->email = arg_str(c, args, "email", err);
+  p->role = arg_str(c, args, "role", err);
+  p->roles_count = arg_str_array(c, args, "roles", roles, 32, err);
+  p->roles = p->roles_count ? roles : NULL;
+  p->limit_services = arg_optbool(c, args, "limit_services", err);
+  p->customer_id = arg_str(c, args, "customer_id", err);
+  if (services) {
+    if (!jm_is(services, JM_ARRAY) || services->count > 32) {
+      sb_printf(err, "args.services must be an array of at most 32 {service_id, permission}");
+      return 0;
+    }
+    for (i = 0; i < services->count; i++) {
+      grants[i].service_id = arg_str(c, services->items[i], "service_id", err);
+      grants[i].permission = arg_str(c, services->items[i], "permission", err);
+    }
+    p->services = services->count ? grants : NULL;
+    p->services_count = services->count;
+  }
+  return err->n == 0;
+}
+
+static int user_params(ctx *c, const jm_value *args, ik_twilio_user_params *p, strbuf *err) {
+  ik_twilio_user_params_init(p, IK_TWILIO_USER_PARAMS_VERSION, NULL);
+  p->identity = arg_str(c, args, "identity", err);
+  p->role_sid = arg_str(c, args, "role_sid", err);
+  p->attributes = arg_str(c, args, "attributes", err);
+  p->friendly_name = arg_str(c, args, "friendly_name", err);
+  p->webhook_enabled = arg_optbool(c, args, "webhook_enabled", err);
+  return err->n == 0;
+}
+
+/* ---- ensure: blocking, or its non-blocking twin waited for ---- */
+
+static void op_done(ik_op *op, void *user_data) {
+  (void)op;
+  (void)user_data;
+}
+
+/* Waits for a started operation: its status, and its error handed to *e, as
+   the blocking call would return them. */
+static ik_status wait_op(ik_op *op, ik_error **e) {
+  ik_status st = ik_op_wait(op, 120000, e);
+  if (st != IK_STATUS_OK) return st;
+  st = ik_op_status(op);
+  if (st != IK_STATUS_OK) ik_op_take_error(op, e, NULL);
+  return st;
+}
+
+/* The four *.ensure ops; the result is the object with "outcome"
+   (ik_ensure_outcome_name). Returns 0 on a scenario error. */
+static int run_ensure(ctx *c, const ik_client *cl, const char *op, const jm_value *args, const ik_call_options *co,
+                      int nonblocking, outcome *out, ik_status *st, ik_error **e, strbuf *err) {
+  const char *svc = arg_str(c, args, "service_sid", err);
+  const char *chan = arg_str(c, args, "channel_sid", err);
+  int32_t result = 0;
+  ik_op *o = NULL;
+  jm_value *v = NULL;
+  if (strcmp(op, "openai.invites.ensure") == 0) {
+    ik_openai_invite_create_params p;
+    ik_openai_project_ref refs[32];
+    ik_openai_invite *x = NULL;
+    if (!openai_params(c, args, &p, refs, err)) return 0;
+    if (!nonblocking) {
+      *st = ik_openai_invite_ensure(cl, &p, co, &x, &result, e);
+    } else if ((*st = ik_openai_invite_ensure_start(cl, &p, co, op_done, NULL, &o, e)) == IK_STATUS_OK &&
+               (*st = wait_op(o, e)) == IK_STATUS_OK) {
+      ik_op_take_openai_invite(o, &x, NULL);
+      result = ik_op_ensure_outcome(o);
+    }
+    if (*st == IK_STATUS_OK) v = openai_invite_value(x, 1);
+    ik_openai_invite_free(x);
+  } else if (strcmp(op, "twilio.invites.ensure") == 0) {
+    ik_twilio_invite *x = NULL;
+    const char *identity = arg_str(c, args, "identity", err);
+    const char *role = arg_str(c, args, "role_sid", err);
+    if (err->n) return 0;
+    if (!nonblocking) {
+      *st = ik_twilio_invite_ensure(cl, svc, chan, identity, role, co, &x, &result, e);
+    } else if ((*st = ik_twilio_invite_ensure_start(cl, svc, chan, identity, role, co, op_done, NULL, &o, e)) ==
+                   IK_STATUS_OK &&
+               (*st = wait_op(o, e)) == IK_STATUS_OK) {
+      ik_op_take_twilio_invite(o, &x, NULL);
+      result = ik_op_ensure_outcome(o);
+    }
+    if (*st == IK_STATUS_OK) v = twilio_invite_value(x, 1);
+    ik_twilio_invite_free(x);
+  } else if (strcmp(op, "twilio.users.ensure") == 0) {
+    ik_twilio_user_params p;
+    ik_twilio_user *x = NULL;
+    if (!user_params(c, args, &p, err)) return 0;
+    if (!nonblocking) {
+      *st = ik_twilio_user_ensure(cl, svc, &p, co, &x, &result, e);
+    } else if ((*st = ik_twilio_user_ensure_start(cl, svc, &p, co, op_done, NULL, &o, e)) == IK_STATUS_OK &&
+               (*st = wait_op(o, e)) == IK_STATUS_OK) {
+      ik_op_take_twilio_user(o, &x, NULL);
+      result = ik_op_ensure_outcome(o);
+    }
+    if (*st == IK_STATUS_OK) v = twilio_user_value(x, 1);
+    ik_twilio_user_free(x);
+  } else if (strcmp(op, "fastly.invitations.ensure") == 0) {
+    ik_fastly_invitation_create_params p;
+    const char *roles[32];
+    ik_fastly_service_grant grants[32];
+    ik_fastly_invitation *x = NULL;
+    if (!fastly_params(c, args, &p, roles, grants, err)) return 0;
+    if (!nonblocking) {
+      *st = ik_fastly_invitation_ensure(cl, &p, co, &x, &result, e);
+    } else if ((*st = ik_fastly_invitation_ensure_start(cl, &p, co, op_done, NULL, &o, e)) == IK_STATUS_OK &&
+               (*st = wait_op(o, e)) == IK_STATUS_OK) {
+      ik_op_take_fastly_invitation(o, &x, NULL);
+      result = ik_op_ensure_outcome(o);
+    }
+    if (*st == IK_STATUS_OK) v = fastly_invitation_value(x, 1);
+    ik_fastly_invitation_free(x);
+  } else {
+    sb_printf(err, "unknown op \"%s\"", op);
+    return 0;
+  }
+  ik_op_free(o);
+  if (v) {
+    jm_set(v, "outcome", jm_str(ik_ensure_outcome_name(result)));
+    out->ok = v;
+  }
+  return 1;
+}
+
 static void run_op(ctx *c, const ik_client *cl, const char *op, const jm_value *args, const ik_call_options *co,
-                   outcome *out, strbuf *err) {
+                   int nonblocking, outcome *out, strbuf *err) {
   ik_error *e = NULL;
   ik_status st = IK_STATUS_OK;
+  if (nonblocking && !(strlen(op) > 7 && strcmp(op + strlen(op) - 7, ".ensure") == 0)) {
+    sb_printf(err, "\"nonblocking\" is defined for the *.ensure ops only");
+    return;
+  }
   const char *svc = arg_str(c, args, "service_sid", err);
   const char *chan = arg_str(c, args, "channel_sid", err);
   if (strcmp(op, "openai.invites.create") == 0) {
     ik_openai_invite_create_params p;
     ik_openai_project_ref refs[32];
-    const jm_value *projects = jm_get(args, "projects");
     ik_openai_invite *x = NULL;
-    size_t i;
-    ik_openai_invite_create_params_init(&p, IK_OPENAI_INVITE_CREATE_PARAMS_VERSION, NULL);
-    p.email = arg_str(c, args, "email", err);
-    p.role = arg_str(c, args, "role", err);
-    if (projects) {
-      if (!jm_is(projects, JM_ARRAY) || projects->count > 32) {
-        sb_printf(err, "args.projects must be an array of at most 32 {id, role}");
-        return;
-      }
-      for (i = 0; i < projects->count; i++) {
-        refs[i].id = arg_str(c, projects->items[i], "id", err);
-        refs[i].role = arg_str(c, projects->items[i], "role", err);
-      }
-      p.send_projects = IK_OPTBOOL_TRUE;
-      p.projects = projects->count ? refs : NULL;
-      p.projects_count = projects->count;
-    }
-    if (err->n) return;
+    if (!openai_params(c, args, &p, refs, err)) return;
     st = ik_openai_invite_create(cl, &p, co, &x, &e);
     if (st == IK_STATUS_OK) out->ok = openai_invite_value(x, 1);
     ik_openai_invite_free(x);
@@ -903,13 +1045,7 @@ static void run_op(ctx *c, const ik_client *cl, const char *op, const jm_value *
       st = ik_twilio_user_fetch(cl, svc, who, co, &x, &e);
     } else {
       ik_twilio_user_params p;
-      ik_twilio_user_params_init(&p, IK_TWILIO_USER_PARAMS_VERSION, NULL);
-      p.identity = arg_str(c, args, "identity", err);
-      p.role_sid = arg_str(c, args, "role_sid", err);
-      p.attributes = arg_str(c, args, "attributes", err);
-      p.friendly_name = arg_str(c, args, "friendly_name", err);
-      p.webhook_enabled = arg_optbool(c, args, "webhook_enabled", err);
-      if (err->n) return;
+      if (!user_params(c, args, &p, err)) return;
       if (strcmp(op, "twilio.users.create") == 0)
         st = ik_twilio_user_create(cl, svc, &p, co, &x, &e);
       else
@@ -921,32 +1057,13 @@ static void run_op(ctx *c, const ik_client *cl, const char *op, const jm_value *
     ik_fastly_invitation_create_params p;
     const char *roles[32];
     ik_fastly_service_grant grants[32];
-    const jm_value *services = jm_get(args, "services");
     ik_fastly_invitation *x = NULL;
-    size_t i;
-    ik_fastly_invitation_create_params_init(&p, IK_FASTLY_INVITATION_CREATE_PARAMS_VERSION, NULL);
-    p.email = arg_str(c, args, "email", err);
-    p.role = arg_str(c, args, "role", err);
-    p.roles_count = arg_str_array(c, args, "roles", roles, 32, err);
-    p.roles = p.roles_count ? roles : NULL;
-    p.limit_services = arg_optbool(c, args, "limit_services", err);
-    p.customer_id = arg_str(c, args, "customer_id", err);
-    if (services) {
-      if (!jm_is(services, JM_ARRAY) || services->count > 32) {
-        sb_printf(err, "args.services must be an array of at most 32 {service_id, permission}");
-        return;
-      }
-      for (i = 0; i < services->count; i++) {
-        grants[i].service_id = arg_str(c, services->items[i], "service_id", err);
-        grants[i].permission = arg_str(c, services->items[i], "permission", err);
-      }
-      p.services = services->count ? grants : NULL;
-      p.services_count = services->count;
-    }
-    if (err->n) return;
+    if (!fastly_params(c, args, &p, roles, grants, err)) return;
     st = ik_fastly_invitation_create(cl, &p, co, &x, &e);
     if (st == IK_STATUS_OK) out->ok = fastly_invitation_value(x, 1);
     ik_fastly_invitation_free(x);
+  } else if (strlen(op) > 7 && strcmp(op + strlen(op) - 7, ".ensure") == 0) {
+    if (!run_ensure(c, cl, op, args, co, nonblocking, out, &st, &e, err)) return;
   } else if (strcmp(op, "pager.items") == 0 || strcmp(op, "pager.pages") == 0) {
     run_pager(c, cl, args, strcmp(op, "pager.pages") == 0, out, err);
     return;
@@ -1175,7 +1292,10 @@ static int run_step(ctx *c, ik_client *shared, const jm_value *step, size_t inde
     if (jm_is(jm_get(call, "retry_ambiguous_posts"), JM_BOOL))
       co.retry_ambiguous_posts = jm_get(call, "retry_ambiguous_posts")->boolean ? IK_OPTBOOL_TRUE : IK_OPTBOOL_FALSE;
   }
-  if (ok) run_op(c, cl, op, args, &co, &out, &err);
+  if (ok) {
+    const jm_value *nb = jm_get(step, "nonblocking");
+    run_op(c, cl, op, args, &co, jm_is(nb, JM_BOOL) && nb->boolean, &out, &err);
+  }
   if (err.n) {
     sb_printf(&local, "    scenario error: %s\n", err.d);
     ok = 0;
