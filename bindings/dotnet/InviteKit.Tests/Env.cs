@@ -88,6 +88,22 @@ internal sealed class Emulator : IDisposable
         using var resp = await s_http.DeleteAsync(Url + "/__emulator/faults");
     }
 
+    /// <summary>One entry of the emulator's request log (GET /__emulator/requests).</summary>
+    internal sealed record Request(string Method, string Path, int Status);
+
+    /// <summary>The requests the emulator logged, oldest first, without its own /__emulator ones.</summary>
+    internal async Task<List<Request>> RequestsAsync()
+    {
+        var log = System.Text.Json.Nodes.JsonNode.Parse(await s_http.GetStringAsync(Url + "/__emulator/requests"))!.AsArray();
+        return log.Select(r => new Request((string)r!["method"]!, (string)r["target"]!, (int?)r["status"] ?? 0))
+            .Where(r => !r.Path.StartsWith("/__emulator", StringComparison.Ordinal)).ToList();
+    }
+
+    internal async Task ClearRequestsAsync()
+    {
+        using var resp = await s_http.DeleteAsync(Url + "/__emulator/requests");
+    }
+
     public void Dispose()
     {
         try

@@ -18,7 +18,7 @@ public class ScenarioTests(ITestOutputHelper output)
             .Select(f => new object[] { Path.GetFileName(f) });
 
     [Fact]
-    public void AllScenarioFilesAreFound() => Assert.True(Files().Count() >= 11);
+    public void AllScenarioFilesAreFound() => Assert.True(Files().Count() >= 12);
 
     [Theory]
     [MemberData(nameof(Files))]
@@ -46,7 +46,8 @@ public class ScenarioTests(ITestOutputHelper output)
                 try
                 {
                     var args = (JsonObject)Resolve(step["args"] ?? new JsonObject(), vars)!;
-                    (ok, actual) = await RunOp(own ?? client, (string)step["op"]!, args, CallOpts(step["call"] as JsonObject));
+                    (ok, actual) = await RunOp(own ?? client, (string)step["op"]!, args, CallOpts(step["call"] as JsonObject),
+                        NonBlocking(step, (string)step["op"]!));
                 }
                 finally
                 {
@@ -121,6 +122,16 @@ public class ScenarioTests(ITestOutputHelper output)
         };
     }
 
+    /// <summary>The step's "nonblocking" key (a boolean, default false), as the C runner reads it: true is defined
+    /// for the *.ensure ops only and fails the file for any other op.</summary>
+    private static bool NonBlocking(JsonObject step, string op)
+    {
+        bool nb = step["nonblocking"] is JsonValue v && v.GetValueKind() == JsonValueKind.True;
+        if (nb && !op.EndsWith(".ensure", StringComparison.Ordinal))
+            throw new InvalidOperationException("\"nonblocking\" is defined for the *.ensure ops only");
+        return nb;
+    }
+
     private static JsonNode? Resolve(JsonNode? n, Dictionary<string, JsonNode?> vars) => n switch
     {
         JsonObject o => new JsonObject(o.Select(kv => KeyValuePair.Create(kv.Key, Resolve(kv.Value, vars)))),
@@ -170,17 +181,26 @@ public class ScenarioTests(ITestOutputHelper output)
         WebhookEnabled = B(a, "webhook_enabled"),
     };
 
-    private static async Task<(bool, JsonObject)> RunOp(InviteKitClient c, string op, JsonObject a, CallOptions? call)
+    private static OpenAIInviteCreateParams OpenAIArgs(JsonObject a) => new()
+    {
+        Email = S(a, "email")!, Role = S(a, "role")!,
+        Projects = a["projects"] is JsonArray pr ? pr.Select(p => new OpenAIProject((string?)p!["id"], (string?)p["role"])).ToList() : null,
+    };
+
+    private static FastlyInvitationCreateParams FastlyArgs(JsonObject a) => new()
+    {
+        Email = S(a, "email")!, Role = S(a, "role"), Roles = Strs(a, "roles"), LimitServices = B(a, "limit_services"),
+        CustomerId = S(a, "customer_id"),
+        Services = a["services"] is JsonArray sv ? sv.Select(s => new FastlyServiceGrant((string)s!["service_id"]!, (string)s["permission"]!)).ToList() : null,
+    };
+
+    private static async Task<(bool, JsonObject)> RunOp(InviteKitClient c, string op, JsonObject a, CallOptions? call, bool nonblocking)
     {
         try
         {
             return (true, op switch
             {
-                "openai.invites.create" => OpenAI(await c.CreateOpenAIInviteAsync(new OpenAIInviteCreateParams
-                {
-                    Email = S(a, "email")!, Role = S(a, "role")!,
-                    Projects = a["projects"] is JsonArray pr ? pr.Select(p => new OpenAIProject((string?)p!["id"], (string?)p["role"])).ToList() : null,
-                }, call), true),
+                "openai.invites.create" => OpenAI(await c.CreateOpenAIInviteAsync(OpenAIArgs(a), call), true),
                 "openai.invites.retrieve" => OpenAI(await c.RetrieveOpenAIInviteAsync(S(a, "invite_id")!, call), true),
                 "openai.invites.list" => PageJson(await c.ListOpenAIInvitesAsync(ListArgs(a), call), OpenAI, i => i.Id),
                 "openai.invites.delete" => DeletionJson(await c.DeleteOpenAIInviteAsync(S(a, "invite_id")!, call)),
@@ -193,14 +213,22 @@ public class ScenarioTests(ITestOutputHelper output)
                 "twilio.users.list" => PageJson(await c.ListTwilioUsersAsync(S(a, "service_sid")!, ListArgs(a), call), TwUser, u => u.Sid),
                 "twilio.users.update" => TwUser(await c.UpdateTwilioUserAsync(S(a, "service_sid")!, S(a, "sid_or_identity")!, UserArgs(a, false), call), true),
                 "twilio.users.delete" => DeletionJson(await c.DeleteTwilioUserAsync(S(a, "service_sid")!, S(a, "sid_or_identity")!, call)),
-                "fastly.invitations.create" => Fastly(await c.CreateFastlyInvitationAsync(new FastlyInvitationCreateParams
-                {
-                    Email = S(a, "email")!, Role = S(a, "role"), Roles = Strs(a, "roles"), LimitServices = B(a, "limit_services"),
-                    CustomerId = S(a, "customer_id"),
-                    Services = a["services"] is JsonArray sv ? sv.Select(s => new FastlyServiceGrant((string)s!["service_id"]!, (string)s["permission"]!)).ToList() : null,
-                }, call), true),
+                "fastly.invitations.create" => Fastly(await c.CreateFastlyInvitationAsync(FastlyArgs(a), call), true),
                 "fastly.invitations.list" => PageJson(await c.ListFastlyInvitationsAsync(ListArgs(a), call), Fastly, i => i.Id),
                 "fastly.invitations.delete" => DeletionJson(await c.DeleteFastlyInvitationAsync(S(a, "invitation_id")!, call)),
+                // ensure: the blocking call, or with "nonblocking" its async twin (C ik_<resource>_ensure_start)
+                "openai.invites.ensure" => EnsureJson(nonblocking
+                    ? await c.EnsureOpenAIInviteAsync(OpenAIArgs(a), call)
+                    : c.EnsureOpenAIInvite(OpenAIArgs(a), call), OpenAI),
+                "twilio.invites.ensure" => EnsureJson(nonblocking
+                    ? await c.EnsureTwilioInviteAsync(S(a, "service_sid")!, S(a, "channel_sid")!, S(a, "identity")!, S(a, "role_sid"), call)
+                    : c.EnsureTwilioInvite(S(a, "service_sid")!, S(a, "channel_sid")!, S(a, "identity")!, S(a, "role_sid"), call), TwInvite),
+                "twilio.users.ensure" => EnsureJson(nonblocking
+                    ? await c.EnsureTwilioUserAsync(S(a, "service_sid")!, UserArgs(a, true), call)
+                    : c.EnsureTwilioUser(S(a, "service_sid")!, UserArgs(a, true), call), TwUser),
+                "fastly.invitations.ensure" => EnsureJson(nonblocking
+                    ? await c.EnsureFastlyInvitationAsync(FastlyArgs(a), call)
+                    : c.EnsureFastlyInvitation(FastlyArgs(a), call), Fastly),
                 "pager.items" or "pager.pages" => await PagerOp(c, op == "pager.items", a, call),
                 _ => throw new InvalidOperationException("unknown op " + op),
             });
@@ -358,6 +386,14 @@ public class ScenarioTests(ITestOutputHelper output)
             ["fastly_record_count"] = p.FastlyRecordCount, ["fastly_total_pages"] = p.FastlyTotalPages,
             ["raw_json"] = Text(p.RawJson),
         }, p.Response, true);
+    }
+
+    /// <summary>An ensure's result: the object with its response fields, plus "outcome" (ik_ensure_outcome_name).</summary>
+    private static JsonObject EnsureJson<T>(EnsureResult<T> r, Func<T, bool, JsonObject> item)
+    {
+        JsonObject o = item(r.Value, true);
+        o["outcome"] = InviteKitLibrary.EnsureOutcomeName(r.Outcome);
+        return o;
     }
 
     private static JsonObject DeletionJson(Deletion d) => WithResponse(new JsonObject

@@ -125,6 +125,8 @@ public sealed unsafe class InviteKitClient : IDisposable
     private static Func<nint, Deletion> TakeDeletion => Calls.Take<DeletionHandle, Deletion>(ik_op_take_deletion, Deletion.From);
     private static Func<nint, Page<T>> TakePage<T>(ItemAccess<T> access) where T : ApiObject =>
         Calls.Take<PageHandle, Page<T>>(ik_op_take_page, p => Page<T>.From(p, access));
+    private static Func<nint, EnsureResult<T>> TakeEnsure<T>(Func<nint, T> take) =>
+        op => new(take(op), (EnsureOutcome)ik_op_ensure_outcome(op));
 
     // =========================================================================================== OpenAI invites
 
@@ -186,7 +188,15 @@ public sealed unsafe class InviteKitClient : IDisposable
     }
 
     /// <summary>Invites a user exactly once: looks the email up (listing all invites), creates only when absent,
-    /// and after an ambiguous failure looks again. Blocking (the library has no non-blocking ensure).</summary>
+    /// and after an ambiguous failure looks again. Ensures of one client for the same person run one after another
+    /// in the order they were started (blocking and async together), so exactly one of them creates; one that has to
+    /// wait holds no thread, and cancelling it sends nothing.</summary>
+    public Task<EnsureResult<OpenAIInvite>> EnsureOpenAIInviteAsync(OpenAIInviteCreateParams invite, CallOptions? options = null, CancellationToken cancellationToken = default) =>
+        Calls.Start((Utf8Arena a, nint ud, out OpHandle op, out ErrorHandle err) =>
+            ik_openai_invite_ensure_start(H, Calls.Params(a, invite), Calls.CallOptions(a, options, 0), Calls.Callback, ud, out op, out err),
+            TakeEnsure(TakeOpenAI), cancellationToken);
+
+    /// <summary>Synchronous twin of <see cref="EnsureOpenAIInviteAsync"/>.</summary>
     public EnsureResult<OpenAIInvite> EnsureOpenAIInvite(OpenAIInviteCreateParams invite, CallOptions? options = null, CancellationToken cancellationToken = default)
     {
         var outcome = new int[1];
@@ -269,7 +279,14 @@ public sealed unsafe class InviteKitClient : IDisposable
         return new Pager<TwilioInvite>(h, Items.TwilioInvites);
     }
 
-    /// <summary>Invites an identity to a channel exactly once. Blocking.</summary>
+    /// <summary>Invites an identity to a channel exactly once (looked up by identity); serialized per person like
+    /// <see cref="EnsureOpenAIInviteAsync"/>.</summary>
+    public Task<EnsureResult<TwilioInvite>> EnsureTwilioInviteAsync(string serviceSid, string channelSid, string identity, string? roleSid = null, CallOptions? options = null, CancellationToken cancellationToken = default) =>
+        Calls.Start((Utf8Arena a, nint ud, out OpHandle op, out ErrorHandle err) =>
+            ik_twilio_invite_ensure_start(H, serviceSid, channelSid, identity, roleSid, Calls.CallOptions(a, options, 0), Calls.Callback, ud, out op, out err),
+            TakeEnsure(TakeTwilioInvite), cancellationToken);
+
+    /// <summary>Synchronous twin of <see cref="EnsureTwilioInviteAsync"/>.</summary>
     public EnsureResult<TwilioInvite> EnsureTwilioInvite(string serviceSid, string channelSid, string identity, string? roleSid = null, CallOptions? options = null, CancellationToken cancellationToken = default)
     {
         var outcome = new int[1];
@@ -352,7 +369,14 @@ public sealed unsafe class InviteKitClient : IDisposable
         return new Pager<TwilioUser>(h, Items.TwilioUsers);
     }
 
-    /// <summary>Creates a Twilio user exactly once (looked up by identity). Blocking.</summary>
+    /// <summary>Creates a Twilio user exactly once (looked up by identity); serialized per person like
+    /// <see cref="EnsureOpenAIInviteAsync"/>.</summary>
+    public Task<EnsureResult<TwilioUser>> EnsureTwilioUserAsync(string serviceSid, TwilioUserParams user, CallOptions? options = null, CancellationToken cancellationToken = default) =>
+        Calls.Start((Utf8Arena a, nint ud, out OpHandle op, out ErrorHandle err) =>
+            ik_twilio_user_ensure_start(H, serviceSid, Calls.Params(a, user), Calls.CallOptions(a, options, 0), Calls.Callback, ud, out op, out err),
+            TakeEnsure(TakeTwilioUser), cancellationToken);
+
+    /// <summary>Synchronous twin of <see cref="EnsureTwilioUserAsync"/>.</summary>
     public EnsureResult<TwilioUser> EnsureTwilioUser(string serviceSid, TwilioUserParams user, CallOptions? options = null, CancellationToken cancellationToken = default)
     {
         var outcome = new int[1];
@@ -411,7 +435,14 @@ public sealed unsafe class InviteKitClient : IDisposable
         return new Pager<FastlyInvitation>(h, Items.Fastly);
     }
 
-    /// <summary>Invites an email to Fastly exactly once. Blocking.</summary>
+    /// <summary>Invites an email to Fastly exactly once (looked up by email); serialized per person like
+    /// <see cref="EnsureOpenAIInviteAsync"/>.</summary>
+    public Task<EnsureResult<FastlyInvitation>> EnsureFastlyInvitationAsync(FastlyInvitationCreateParams invitation, CallOptions? options = null, CancellationToken cancellationToken = default) =>
+        Calls.Start((Utf8Arena a, nint ud, out OpHandle op, out ErrorHandle err) =>
+            ik_fastly_invitation_ensure_start(H, Calls.Params(a, invitation), Calls.CallOptions(a, options, 0), Calls.Callback, ud, out op, out err),
+            TakeEnsure(TakeFastly), cancellationToken);
+
+    /// <summary>Synchronous twin of <see cref="EnsureFastlyInvitationAsync"/>.</summary>
     public EnsureResult<FastlyInvitation> EnsureFastlyInvitation(FastlyInvitationCreateParams invitation, CallOptions? options = null, CancellationToken cancellationToken = default)
     {
         var outcome = new int[1];

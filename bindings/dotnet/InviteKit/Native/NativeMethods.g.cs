@@ -136,6 +136,8 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Loader.Lib, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int ik_fastly_invitation_ensure(ClientHandle a0, IkFastlyInvitationCreateParams* a1, IkCallOptions* a2, out FastlyInvitationHandle a3, int* a4, out ErrorHandle a5);
     [LibraryImport(Loader.Lib, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int ik_fastly_invitation_ensure_start(ClientHandle a0, IkFastlyInvitationCreateParams* a1, IkCallOptions* a2, delegate* unmanaged[Cdecl]<nint, nint, void> a3, nint a4, out OpHandle a5, out ErrorHandle a6);
+    [LibraryImport(Loader.Lib, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial void ik_fastly_invitation_free(nint a0);
     [LibraryImport(Loader.Lib, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial nint ik_fastly_invitation_id(nint a0);
@@ -190,6 +192,8 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Loader.Lib, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int ik_op_done(nint a0);
     [LibraryImport(Loader.Lib, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int ik_op_ensure_outcome(nint a0);
+    [LibraryImport(Loader.Lib, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial nint ik_op_error(nint a0);
     [LibraryImport(Loader.Lib, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial void ik_op_free(nint a0);
@@ -237,6 +241,8 @@ internal static unsafe partial class NativeMethods
     internal static partial nint ik_openai_invite_email(nint a0);
     [LibraryImport(Loader.Lib, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int ik_openai_invite_ensure(ClientHandle a0, IkOpenAIInviteCreateParams* a1, IkCallOptions* a2, out OpenAIInviteHandle a3, int* a4, out ErrorHandle a5);
+    [LibraryImport(Loader.Lib, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int ik_openai_invite_ensure_start(ClientHandle a0, IkOpenAIInviteCreateParams* a1, IkCallOptions* a2, delegate* unmanaged[Cdecl]<nint, nint, void> a3, nint a4, out OpHandle a5, out ErrorHandle a6);
     [LibraryImport(Loader.Lib, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int ik_openai_invite_expires_at_unix(nint a0, long* a1);
     [LibraryImport(Loader.Lib, StringMarshalling = StringMarshalling.Utf8)]
@@ -406,6 +412,8 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Loader.Lib, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int ik_twilio_invite_ensure(ClientHandle a0, string? a1, string? a2, string? a3, string? a4, IkCallOptions* a5, out TwilioInviteHandle a6, int* a7, out ErrorHandle a8);
     [LibraryImport(Loader.Lib, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int ik_twilio_invite_ensure_start(ClientHandle a0, string? a1, string? a2, string? a3, string? a4, IkCallOptions* a5, delegate* unmanaged[Cdecl]<nint, nint, void> a6, nint a7, out OpHandle a8, out ErrorHandle a9);
+    [LibraryImport(Loader.Lib, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int ik_twilio_invite_fetch(ClientHandle a0, string? a1, string? a2, string? a3, IkCallOptions* a4, out TwilioInviteHandle a5, out ErrorHandle a6);
     [LibraryImport(Loader.Lib, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int ik_twilio_invite_fetch_start(ClientHandle a0, string? a1, string? a2, string? a3, IkCallOptions* a4, delegate* unmanaged[Cdecl]<nint, nint, void> a5, nint a6, out OpHandle a7, out ErrorHandle a8);
@@ -453,6 +461,8 @@ internal static unsafe partial class NativeMethods
     internal static partial int ik_twilio_user_delete_start(ClientHandle a0, string? a1, string? a2, IkCallOptions* a3, delegate* unmanaged[Cdecl]<nint, nint, void> a4, nint a5, out OpHandle a6, out ErrorHandle a7);
     [LibraryImport(Loader.Lib, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int ik_twilio_user_ensure(ClientHandle a0, string? a1, IkTwilioUserParams* a2, IkCallOptions* a3, out TwilioUserHandle a4, int* a5, out ErrorHandle a6);
+    [LibraryImport(Loader.Lib, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int ik_twilio_user_ensure_start(ClientHandle a0, string? a1, IkTwilioUserParams* a2, IkCallOptions* a3, delegate* unmanaged[Cdecl]<nint, nint, void> a4, nint a5, out OpHandle a6, out ErrorHandle a7);
     [LibraryImport(Loader.Lib, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int ik_twilio_user_fetch(ClientHandle a0, string? a1, string? a2, IkCallOptions* a3, out TwilioUserHandle a4, out ErrorHandle a5);
     [LibraryImport(Loader.Lib, StringMarshalling = StringMarshalling.Utf8)]
