@@ -1,4 +1,4 @@
-//! Raw FFI declarations for libinvitekit, C ABI 0.2 as of library 0.2.1 (`include/invitekit/*.h`,
+//! Raw FFI declarations for libinvitekit, C ABI 0.2 as of library 0.2.2 (`include/invitekit/*.h`,
 //! including the non-blocking calls of `async.h`).
 //!
 //! Hand-written, no bindgen. Every exported function of `tests/abi/symbols.txt` is declared here;
@@ -1026,6 +1026,50 @@ unsafe extern "C" {
         out_err: *mut *mut ik_error,
     ) -> ik_status;
 
+    // Exactly once, without blocking (0.2.2): the result is the object found or created, and
+    // `ik_op_ensure_outcome` says what happened. Ensures of one client for the same person run one
+    // after another, blocking and non-blocking alike, and one that waits holds no thread.
+    pub fn ik_openai_invite_ensure_start(
+        client: *const ik_client,
+        params: *const ik_openai_invite_create_params,
+        call_opts: *const ik_call_options,
+        cb: ik_op_cb,
+        user_data: *mut c_void,
+        out_op: *mut *mut ik_op,
+        out_err: *mut *mut ik_error,
+    ) -> ik_status;
+    pub fn ik_twilio_invite_ensure_start(
+        client: *const ik_client,
+        service_sid: *const c_char,
+        channel_sid: *const c_char,
+        identity: *const c_char,
+        role_sid: *const c_char,
+        call_opts: *const ik_call_options,
+        cb: ik_op_cb,
+        user_data: *mut c_void,
+        out_op: *mut *mut ik_op,
+        out_err: *mut *mut ik_error,
+    ) -> ik_status;
+    pub fn ik_twilio_user_ensure_start(
+        client: *const ik_client,
+        service_sid: *const c_char,
+        params: *const ik_twilio_user_params,
+        call_opts: *const ik_call_options,
+        cb: ik_op_cb,
+        user_data: *mut c_void,
+        out_op: *mut *mut ik_op,
+        out_err: *mut *mut ik_error,
+    ) -> ik_status;
+    pub fn ik_fastly_invitation_ensure_start(
+        client: *const ik_client,
+        params: *const ik_fastly_invitation_create_params,
+        call_opts: *const ik_call_options,
+        cb: ik_op_cb,
+        user_data: *mut c_void,
+        out_op: *mut *mut ik_op,
+        out_err: *mut *mut ik_error,
+    ) -> ik_status;
+
     /// The pager is busy until the callback has run: every other call on it fails with
     /// `IK_STATUS_INVALID_ARGUMENT`, and `ik_pager_free` is deferred until then.
     pub fn ik_pager_next_page_start(
@@ -1042,6 +1086,9 @@ unsafe extern "C" {
     pub fn ik_op_result_type(op: *const ik_op) -> i32;
     pub fn ik_op_provider(op: *const ik_op) -> i32;
     pub fn ik_op_operation(op: *const ik_op) -> *const c_char;
+    /// The `IK_ENSURE_*` of a completed ensure operation; 0 while it runs, when it failed, and for
+    /// an operation that is not an ensure (0.2.2).
+    pub fn ik_op_ensure_outcome(op: *const ik_op) -> i32;
     /// Borrowed: valid until `ik_op_free` or `ik_op_take_error`.
     pub fn ik_op_error(op: *const ik_op) -> *const ik_error;
     pub fn ik_op_take_error(op: *mut ik_op, out: *mut *mut ik_error, out_err: *mut *mut ik_error) -> ik_status;

@@ -285,6 +285,34 @@ impl Client {
         })
     }
 
+    /// [`fastly_invitation_ensure`](Self::fastly_invitation_ensure) without blocking: an
+    /// [`OpFuture`] of the invitation found or created and the [`EnsureOutcome`]. Serialized per
+    /// email with the client's other ensures, cancelled by dropping the future, as
+    /// [`openai_invite_ensure_async`](Self::openai_invite_ensure_async);
+    /// [`OpFuture::operation`] is `"invitations.ensure"`.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &invitekit::Client) -> Result<(), invitekit::Error> {
+    /// use invitekit::FastlyInvitationCreate;
+    /// let params = FastlyInvitationCreate::new("ada@example.com").role("engineer");
+    /// let (invitation, outcome) = client.fastly_invitation_ensure_async(&params, None).await?;
+    /// println!("{outcome}: {:?}", invitation.id());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn fastly_invitation_ensure_async(
+        &self,
+        params: &FastlyInvitationCreate,
+        call: Option<&CallOptions>,
+    ) -> OpFuture<(FastlyInvitation, EnsureOutcome)> {
+        let p = try_op!(params.to_raw());
+        op::start(Some(self), self.panics(), call, |c, cb, ud, out, err| {
+            // SAFETY: a live client; `p` and everything it points to outlive the call (the library
+            // copies them); valid call options, callback and out-pointers.
+            unsafe { sys::ik_fastly_invitation_ensure_start(self.as_ptr(), &p.raw, c, cb, ud, out, err) }
+        })
+    }
+
     /// [`fastly_invitation_list`](Self::fastly_invitation_list) (one page) without blocking.
     pub fn fastly_invitation_list_async(
         &self,

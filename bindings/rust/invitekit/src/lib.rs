@@ -45,7 +45,24 @@
 //!
 //! `openai_invite_ensure`, `twilio_invite_ensure`, `twilio_user_ensure` and
 //! `fastly_invitation_ensure` look the person up, create only when absent, look again after an
-//! ambiguous failure, and return the object with an [`EnsureOutcome`].
+//! ambiguous failure, and return the object with an [`EnsureOutcome`]. Their non-blocking twins
+//! (`openai_invite_ensure_async`, …) return an [`OpFuture`] of the same pair. Ensures of one
+//! client for the same person, blocking and non-blocking alike, run one after another in the
+//! order they were started, so exactly one of them creates; one waiting for its turn holds no
+//! thread, and dropping its future cancels it.
+//!
+//! ```no_run
+//! # async fn demo(client: &invitekit::Client) -> Result<(), invitekit::Error> {
+//! use invitekit::{EnsureOutcome, OpenAiInviteCreate};
+//! let params = OpenAiInviteCreate::new("ada@example.com", "reader");
+//! let a = client.openai_invite_ensure_async(&params, None);
+//! let b = client.openai_invite_ensure_async(&params, None);
+//! let ((first, created), (second, present)) = (a.await?, b.await?);
+//! assert_eq!((created, present), (EnsureOutcome::Created, EnsureOutcome::Present));
+//! assert_eq!(first.id(), second.id());
+//! # Ok(())
+//! # }
+//! ```
 //!
 //! # Non-blocking calls
 //!

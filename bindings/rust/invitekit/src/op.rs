@@ -1,6 +1,6 @@
 //! Non-blocking operations (`async.h`) as std `Future`s.
 //!
-//! One shape for the seventeen `_start` functions: [`start`] hands the C library a completion
+//! One shape for the twenty-one `_start` functions: [`start`] hands the C library a completion
 //! callback ([`on_complete`], one instance per result type) and a strong reference to a shared
 //! state (`Arc<Shared<T>>`) as its user data. The C library runs the callback exactly once per
 //! accepted operation; the callback takes the result (or the error) out of the operation, stores
@@ -19,6 +19,7 @@ use std::time::Duration;
 
 use crate::cancel::CancelToken;
 use crate::client::Client;
+use crate::ensure::EnsureOutcome;
 use crate::error::{Error, Provider, Status};
 use crate::fastly::FastlyInvitation;
 use crate::ffi;
@@ -93,6 +94,31 @@ single_outputs! {
     TwilioUser => sys::IK_RESULT_TWILIO_USER, sys::ik_op_take_twilio_user;
     FastlyInvitation => sys::IK_RESULT_FASTLY_INVITATION, sys::ik_op_take_fastly_invitation;
     Deletion => sys::IK_RESULT_DELETION, sys::ik_op_take_deletion;
+}
+
+/// An ensure operation (`ik_<resource>_ensure_start`): the object found or created, as the
+/// blocking `*_ensure` returns it, and what happened (`ik_op_ensure_outcome`, read here in the
+/// completion callback, while the operation is borrowed).
+macro_rules! ensure_outputs {
+    ($($t:ty;)*) => {$(
+        impl OpOutput for ($t, EnsureOutcome) {
+            const RESULT_TYPE: i32 = <$t as OpOutput>::RESULT_TYPE;
+            unsafe fn take(op: *mut sys::ik_op) -> Result<Self, Error> {
+                // SAFETY: forwarded contract; an ensure operation produces the object's result type.
+                let object = unsafe { <$t as OpOutput>::take(op) }?;
+                // SAFETY: NULL-safe; `op` is completed (its outcome is final).
+                let code = unsafe { sys::ik_op_ensure_outcome(op) };
+                Ok((object, EnsureOutcome::from_code(code)))
+            }
+        }
+    )*};
+}
+
+ensure_outputs! {
+    OpenAiInvite;
+    TwilioInvite;
+    TwilioUser;
+    FastlyInvitation;
 }
 
 /// A list operation's page (always present).
@@ -506,6 +532,7 @@ mod tests {
         check::<OpFuture<OpenAiInvite>>();
         check::<OpFuture<Page<TwilioUser>>>();
         check::<OpFuture<Deletion>>();
+        check::<OpFuture<(TwilioUser, EnsureOutcome)>>();
         fn check_borrowed<F: Future + Send + Unpin>() {}
         check_borrowed::<NextPageFuture<'_, FastlyInvitation>>();
     }

@@ -296,6 +296,42 @@ impl Client {
         })
     }
 
+    /// [`openai_invite_ensure`](Self::openai_invite_ensure) without blocking: an [`OpFuture`] of
+    /// the invite found or created and the [`EnsureOutcome`].
+    ///
+    /// The same rounds as the blocking call (look up, create only if absent, look again after an
+    /// ambiguous create or a 409), each request sent by the client's I/O thread, and the same
+    /// errors. Ensures of one client for the same email, blocking and non-blocking alike, run one
+    /// after another in the order they were started, so exactly one of them creates. An ensure
+    /// waiting for its turn holds no thread; dropping its future (or [`OpFuture::cancel`]) ends
+    /// it with [`Status::Cancelled`](crate::Status::Cancelled) before it sends anything.
+    /// [`OpFuture::operation`] is `"invites.ensure"`.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &invitekit::Client) -> Result<(), invitekit::Error> {
+    /// use invitekit::{EnsureOutcome, OpenAiInviteCreate};
+    /// let params = OpenAiInviteCreate::new("ada@example.com", "reader");
+    /// let (invite, outcome) = client.openai_invite_ensure_async(&params, None).await?;
+    /// match outcome {
+    ///     EnsureOutcome::Created | EnsureOutcome::Recovered => println!("invited: {:?}", invite.id()),
+    ///     _ => println!("already invited ({outcome}): {:?}", invite.id()),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn openai_invite_ensure_async(
+        &self,
+        params: &OpenAiInviteCreate,
+        call: Option<&CallOptions>,
+    ) -> OpFuture<(OpenAiInvite, EnsureOutcome)> {
+        let p = try_op!(params.to_raw());
+        op::start(Some(self), self.panics(), call, |c, cb, ud, out, err| {
+            // SAFETY: a live client; `p` and the strings it points to outlive the call (the library
+            // copies them); valid call options, callback and out-pointers.
+            unsafe { sys::ik_openai_invite_ensure_start(self.as_ptr(), &p.raw, c, cb, ud, out, err) }
+        })
+    }
+
     /// [`openai_invite_retrieve`](Self::openai_invite_retrieve) without blocking.
     pub fn openai_invite_retrieve_async(&self, invite_id: &str, call: Option<&CallOptions>) -> OpFuture<OpenAiInvite> {
         let id = try_op!(ffi::cstring(invite_id, "invite_id"));

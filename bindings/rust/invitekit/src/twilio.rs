@@ -613,6 +613,52 @@ impl Client {
         })
     }
 
+    /// [`twilio_invite_ensure`](Self::twilio_invite_ensure) without blocking: an [`OpFuture`] of
+    /// the invite found or created and the [`EnsureOutcome`]. Serialized per identity and
+    /// channel with the client's other ensures, cancelled by dropping the future, as
+    /// [`openai_invite_ensure_async`](Self::openai_invite_ensure_async);
+    /// [`OpFuture::operation`] is `"invites.ensure"`.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &invitekit::Client) -> Result<(), invitekit::Error> {
+    /// let (invite, outcome) = client
+    ///     .twilio_invite_ensure_async("IS00000000000000000000000000000000", "CH00000000000000000000000000000000", "ada", None, None)
+    ///     .await?;
+    /// println!("{outcome}: {:?}", invite.sid());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn twilio_invite_ensure_async(
+        &self,
+        service_sid: &str,
+        channel_sid: &str,
+        identity: &str,
+        role_sid: Option<&str>,
+        call: Option<&CallOptions>,
+    ) -> OpFuture<(TwilioInvite, EnsureOutcome)> {
+        let service = try_op!(ffi::cstring(service_sid, "service_sid"));
+        let channel = try_op!(ffi::cstring(channel_sid, "channel_sid"));
+        let identity = try_op!(ffi::cstring(identity, "identity"));
+        let role = try_op!(ffi::opt_cstring(role_sid, "role_sid"));
+        op::start(Some(self), self.panics(), call, |c, cb, ud, out, err| {
+            // SAFETY: a live client, valid strings, call options, callback and out-pointers.
+            unsafe {
+                sys::ik_twilio_invite_ensure_start(
+                    self.as_ptr(),
+                    service.as_ptr(),
+                    channel.as_ptr(),
+                    identity.as_ptr(),
+                    ffi::opt_ptr(&role),
+                    c,
+                    cb,
+                    ud,
+                    out,
+                    err,
+                )
+            }
+        })
+    }
+
     /// [`twilio_invite_fetch`](Self::twilio_invite_fetch) without blocking.
     pub fn twilio_invite_fetch_async(
         &self,
@@ -719,6 +765,37 @@ impl Client {
             // SAFETY: a live client; `p` and its strings outlive the call (the library copies
             // them); valid call options, callback and out-pointers.
             unsafe { sys::ik_twilio_user_create_start(self.as_ptr(), service.as_ptr(), &p, c, cb, ud, out, err) }
+        })
+    }
+
+    /// [`twilio_user_ensure`](Self::twilio_user_ensure) without blocking (`params.identity` is
+    /// required): an [`OpFuture`] of the user found or created and the [`EnsureOutcome`].
+    /// Serialized per identity with the client's other ensures, cancelled by dropping the future,
+    /// as [`openai_invite_ensure_async`](Self::openai_invite_ensure_async);
+    /// [`OpFuture::operation`] is `"users.ensure"`.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &invitekit::Client) -> Result<(), invitekit::Error> {
+    /// use invitekit::TwilioUserParams;
+    /// let params = TwilioUserParams::create("ada").friendly_name("Ada");
+    /// let (user, outcome) =
+    ///     client.twilio_user_ensure_async("IS00000000000000000000000000000000", &params, None).await?;
+    /// println!("{outcome}: {:?}", user.sid());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn twilio_user_ensure_async(
+        &self,
+        service_sid: &str,
+        params: &TwilioUserParams,
+        call: Option<&CallOptions>,
+    ) -> OpFuture<(TwilioUser, EnsureOutcome)> {
+        let service = try_op!(ffi::cstring(service_sid, "service_sid"));
+        let (p, _strings) = try_op!(params.to_raw());
+        op::start(Some(self), self.panics(), call, |c, cb, ud, out, err| {
+            // SAFETY: a live client; `p` and its strings outlive the call (the library copies
+            // them); valid call options, callback and out-pointers.
+            unsafe { sys::ik_twilio_user_ensure_start(self.as_ptr(), service.as_ptr(), &p, c, cb, ud, out, err) }
         })
     }
 

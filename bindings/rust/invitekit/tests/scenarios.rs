@@ -7,12 +7,13 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use common::Emulator;
+use common::exec::block_on;
 use common::json::{self, Json};
 use invitekit::{
-    CallOptions, CancelledBy, Client, Error, FastlyInvitation, FastlyInvitationCreate, FastlyInvitationRef,
-    FastlyServiceGrant, Jitter, Kind, ListOptions, OpenAiInvite, OpenAiInviteCreate, OpenAiInviteRef, OpenAiProject,
-    Page, Pager, Response, ServerWaitPolicy, TwilioInvite, TwilioInviteRef, TwilioUser, TwilioUserParams,
-    TwilioUserRef,
+    CallOptions, CancelledBy, Client, EnsureOutcome, Error, FastlyInvitation, FastlyInvitationCreate,
+    FastlyInvitationRef, FastlyServiceGrant, Jitter, Kind, ListOptions, OpFuture, OpenAiInvite, OpenAiInviteCreate,
+    OpenAiInviteRef, OpenAiProject, Page, Pager, Response, ServerWaitPolicy, TwilioInvite, TwilioInviteRef, TwilioUser,
+    TwilioUserParams, TwilioUserRef,
 };
 
 const MAX_ITEMS: usize = 100_000;
@@ -352,6 +353,47 @@ impl Args<'_> {
         }
         Ok(l)
     }
+    /// `openai.invites.create` and `.ensure`.
+    fn openai_params(&self) -> Result<OpenAiInviteCreate, String> {
+        let mut p = OpenAiInviteCreate::new(
+            self.opt_str("email")?.unwrap_or_default(),
+            self.opt_str("role")?.unwrap_or_default(),
+        );
+        if let Some(projects) = self.0.get("projects").and_then(Json::as_array) {
+            p = p.projects(
+                projects
+                    .iter()
+                    .map(|x| {
+                        let x = Args(x);
+                        Ok(OpenAiProject::new(x.str("id")?, x.str("role")?))
+                    })
+                    .collect::<Result<_, String>>()?,
+            );
+        }
+        Ok(p)
+    }
+    /// `fastly.invitations.create` and `.ensure`.
+    fn fastly_params(&self) -> Result<FastlyInvitationCreate, String> {
+        let services = self
+            .0
+            .get("services")
+            .and_then(Json::as_array)
+            .unwrap_or(&[])
+            .iter()
+            .map(|x| {
+                let x = Args(x);
+                Ok(FastlyServiceGrant::new(x.str("service_id")?, x.str("permission")?))
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        Ok(FastlyInvitationCreate {
+            email: self.opt_str("email")?.unwrap_or_default(),
+            role: self.opt_str("role")?,
+            roles: self.strings("roles"),
+            limit_services: self.opt_bool("limit_services"),
+            customer_id: self.opt_str("customer_id")?,
+            services,
+        })
+    }
     fn user_params(&self, create: bool) -> Result<TwilioUserParams, String> {
         Ok(TwilioUserParams {
             identity: if create { self.opt_str("identity")? } else { None },
@@ -467,27 +509,46 @@ fn pager_pages<T>(mut p: Pager<T>, stop: usize) -> Result<Json, Error> {
     ]))
 }
 
-/// Runs one operation: Ok(Ok(actual)) on success, Ok(Err(actual error)) on a failed call,
-/// Err(text) on a malformed step.
-fn run_op(client: &Client, op: &str, a: &Args<'_>, call: Option<&CallOptions>) -> Result<Result<Json, Error>, String> {
+/// An ensure op: the blocking call, or with `nonblocking` its `_async` twin driven by the test
+/// executor (`common::exec::block_on`). The result is the object plus `outcome`.
+fn ensure<T>(
+    nonblocking: bool,
+    blocking: impl FnOnce() -> Result<(T, EnsureOutcome), Error>,
+    start: impl FnOnce() -> OpFuture<(T, EnsureOutcome)>,
+    object_json: impl FnOnce(&T) -> Json,
+) -> Result<Json, Error> {
+    let (object, outcome) = if nonblocking { block_on(start()) } else { blocking() }?;
+    let mut v = object_json(&object);
+    if let Json::Obj(o) = &mut v {
+        o.push(("outcome".into(), Json::Str(outcome.name().to_owned())));
+    }
+    Ok(v)
+}
+
+/// Runs one operation (`nonblocking`: through its non-blocking twin, `*.ensure` ops only):
+/// Ok(Ok(actual)) on success, Ok(Err(actual error)) on a failed call, Err(text) on a malformed step.
+fn run_op(
+    client: &Client,
+    op: &str,
+    nonblocking: bool,
+    a: &Args<'_>,
+    call: Option<&CallOptions>,
+) -> Result<Result<Json, Error>, String> {
+    if nonblocking && !op.ends_with(".ensure") {
+        return Err("\"nonblocking\" is defined for the *.ensure ops only".into());
+    }
     let r = match op {
         "openai.invites.create" => {
-            let mut p = OpenAiInviteCreate::new(
-                a.opt_str("email")?.unwrap_or_default(),
-                a.opt_str("role")?.unwrap_or_default(),
-            );
-            if let Some(projects) = a.0.get("projects").and_then(Json::as_array) {
-                p = p.projects(
-                    projects
-                        .iter()
-                        .map(|x| {
-                            let x = Args(x);
-                            Ok(OpenAiProject::new(x.str("id")?, x.str("role")?))
-                        })
-                        .collect::<Result<_, String>>()?,
-                );
-            }
-            client.openai_invite_create(&p, call).map(|i| with_response(openai_json(&i), i.response()))
+            client.openai_invite_create(&a.openai_params()?, call).map(|i| with_response(openai_json(&i), i.response()))
+        }
+        "openai.invites.ensure" => {
+            let p = a.openai_params()?;
+            ensure(
+                nonblocking,
+                || client.openai_invite_ensure(&p, call),
+                || client.openai_invite_ensure_async(&p, call),
+                |i| with_response(openai_json(i), i.response()),
+            )
         }
         "openai.invites.retrieve" => client
             .openai_invite_retrieve(&a.str("invite_id")?, call)
@@ -505,6 +566,16 @@ fn run_op(client: &Client, op: &str, a: &Args<'_>, call: Option<&CallOptions>) -
                 call,
             )
             .map(|i| with_response(twilio_invite_json(&i), i.response())),
+        "twilio.invites.ensure" => {
+            let (service, channel) = (a.str("service_sid")?, a.str("channel_sid")?);
+            let (identity, role) = (a.opt_str("identity")?.unwrap_or_default(), a.opt_str("role_sid")?);
+            ensure(
+                nonblocking,
+                || client.twilio_invite_ensure(&service, &channel, &identity, role.as_deref(), call),
+                || client.twilio_invite_ensure_async(&service, &channel, &identity, role.as_deref(), call),
+                |i| with_response(twilio_invite_json(i), i.response()),
+            )
+        }
         "twilio.invites.fetch" => client
             .twilio_invite_fetch(&a.str("service_sid")?, &a.str("channel_sid")?, &a.str("invite_sid")?, call)
             .map(|i| with_response(twilio_invite_json(&i), i.response())),
@@ -521,6 +592,15 @@ fn run_op(client: &Client, op: &str, a: &Args<'_>, call: Option<&CallOptions>) -
         "twilio.users.create" => client
             .twilio_user_create(&a.str("service_sid")?, &a.user_params(true)?, call)
             .map(|u| with_response(twilio_user_json(&u), u.response())),
+        "twilio.users.ensure" => {
+            let (service, p) = (a.str("service_sid")?, a.user_params(true)?);
+            ensure(
+                nonblocking,
+                || client.twilio_user_ensure(&service, &p, call),
+                || client.twilio_user_ensure_async(&service, &p, call),
+                |u| with_response(twilio_user_json(u), u.response()),
+            )
+        }
         "twilio.users.fetch" => client
             .twilio_user_fetch(&a.str("service_sid")?, &a.str("sid_or_identity")?, call)
             .map(|u| with_response(twilio_user_json(&u), u.response())),
@@ -533,26 +613,17 @@ fn run_op(client: &Client, op: &str, a: &Args<'_>, call: Option<&CallOptions>) -
         "twilio.users.delete" => client
             .twilio_user_delete(&a.str("service_sid")?, &a.str("sid_or_identity")?, call)
             .map(|d| with_response(deletion_json(&d), d.response())),
-        "fastly.invitations.create" => {
-            let services =
-                a.0.get("services")
-                    .and_then(Json::as_array)
-                    .unwrap_or(&[])
-                    .iter()
-                    .map(|x| {
-                        let x = Args(x);
-                        Ok(FastlyServiceGrant::new(x.str("service_id")?, x.str("permission")?))
-                    })
-                    .collect::<Result<Vec<_>, String>>()?;
-            let p = FastlyInvitationCreate {
-                email: a.opt_str("email")?.unwrap_or_default(),
-                role: a.opt_str("role")?,
-                roles: a.strings("roles"),
-                limit_services: a.opt_bool("limit_services"),
-                customer_id: a.opt_str("customer_id")?,
-                services,
-            };
-            client.fastly_invitation_create(&p, call).map(|i| with_response(fastly_json(&i), i.response()))
+        "fastly.invitations.create" => client
+            .fastly_invitation_create(&a.fastly_params()?, call)
+            .map(|i| with_response(fastly_json(&i), i.response())),
+        "fastly.invitations.ensure" => {
+            let p = a.fastly_params()?;
+            ensure(
+                nonblocking,
+                || client.fastly_invitation_ensure(&p, call),
+                || client.fastly_invitation_ensure_async(&p, call),
+                |i| with_response(fastly_json(i), i.response()),
+            )
         }
         "fastly.invitations.list" => client.fastly_invitation_list(&a.list_options()?, call).map(|p| page_json(&p)),
         "fastly.invitations.delete" => client
@@ -722,8 +793,12 @@ fn run_step(
     };
     let call = call_options(step.get("call"));
     let op = step.get("op").and_then(Json::as_str).ok_or("no op")?;
+    let nonblocking = match step.get("nonblocking") {
+        None => false,
+        Some(v) => v.as_bool().ok_or("nonblocking is true or false")?,
+    };
     let args = resolve(step.get("args").unwrap_or(&Json::Obj(vec![])), vars)?;
-    let actual = run_op(client, op, &Args(&args), call.as_ref())?;
+    let actual = run_op(client, op, nonblocking, &Args(&args), call.as_ref())?;
     let expect = resolve(step.get("expect").ok_or("no expect")?, vars)?;
     let mut problems = Vec::new();
     let actual = match (expect.get("ok"), expect.get("error"), actual) {
@@ -835,4 +910,27 @@ fn runner_detects_a_wrong_expectation() {
         err.contains("ok.email: expected \"someone-else@example.com\", actual \"invitee-0001@example.com\""),
         "{err}"
     );
+}
+
+#[test]
+fn runner_refuses_nonblocking_for_other_ops() {
+    if std::env::var("INVITEKIT_EMULATOR").is_err() {
+        eprintln!("SKIPPED: INVITEKIT_EMULATOR is not set");
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("ik-scn-nb-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("nonblocking.json");
+    std::fs::write(
+        &file,
+        r#"{"format": "invitekit-scenario/1", "emulator": {"seed": 1}, "steps": [
+             {"name": "ensure", "nonblocking": true, "op": "openai.invites.ensure", "args": {"email": "nb@example.com", "role": "reader"},
+              "expect": {"ok": {"outcome": "created", "email": "nb@example.com"}}},
+             {"name": "list", "nonblocking": true, "op": "openai.invites.list", "args": {}, "expect": {"ok": {"count": 2}}}]}"#,
+    )
+    .unwrap();
+    let err = run_file(&file).unwrap_err();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(err.starts_with("step 2 (list)"), "{err}");
+    assert!(err.contains("\"nonblocking\" is defined for the *.ensure ops only"), "{err}");
 }

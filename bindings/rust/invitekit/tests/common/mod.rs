@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use invitekit::{Client, ClientBuilder};
 
+pub mod exec;
 pub mod json;
 
 pub const SERVICE: &str = "IS00000000000000000000000000000000";
