@@ -9,7 +9,9 @@
 # Prints one result line per harness and ends with "fuzz: N passed, N failed"
 # (counted by scripts/test-summary.py). New crash inputs are left in
 # $BUILD/fuzz-artifacts/<harness>/ to be minimised and added to regressions/.
-# Usage: scripts/fuzz.sh [seconds-per-harness]   (FUZZ_BUILD_DIR, FUZZ_ONLY=name)
+# Harnesses run FUZZ_JOBS at a time (default: the number of CPUs), each for
+# its full SECONDS.
+# Usage: scripts/fuzz.sh [seconds-per-harness]   (FUZZ_BUILD_DIR, FUZZ_ONLY=name, FUZZ_JOBS=n)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-10}
@@ -29,18 +31,18 @@ nice -n 10 meson compile -C "$build" >"$build/fuzz-compile.log" 2>&1 || {
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:allocator_may_return_null=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-passed=0
-failed=0
 harnesses=$(cd tests/fuzz && ls fuzz_*.cpp | sed 's/\.cpp$//')
 [ -n "${FUZZ_ONLY:-}" ] && harnesses=$FUZZ_ONLY
-for h in $harnesses; do
-  exe="$build/tests/fuzz/$h"
-  log="$build/fuzz-logs/$h.log"
+
+fuzz_one() {  # harness: prints its result line (and the failure's log tail)
+  local h=$1
+  local exe="$build/tests/fuzz/$h"
+  local log="$build/fuzz-logs/$h.log"
   mkdir -p "$build/fuzz-logs" "$build/fuzz-artifacts/$h" "$build/fuzz-corpus/$h"
-  ok=1
+  local ok=1
   # 1. regressions: every committed input must run clean.
-  reg="tests/fuzz/regressions/$h"
-  nreg=0
+  local reg="tests/fuzz/regressions/$h"
+  local nreg=0
   if [ -d "$reg" ] && [ -n "$(ls -A "$reg")" ]; then
     nreg=$(ls -A "$reg" | wc -l)
     if ! timeout 300 "$exe" -runs=0 -timeout=10 -rss_limit_mb=2048 "$reg"/* >"$log.regressions" 2>&1; then
@@ -50,9 +52,9 @@ for h in $harnesses; do
   fi
   # 2. bounded fuzzing on top of the committed corpus (new inputs go to the
   #    build directory, never into the repository).
-  dict=()
+  local dict=()
   [ -f "tests/fuzz/$h.dict" ] && dict=(-dict="tests/fuzz/$h.dict")
-  execs="" cov="" ft=""
+  local execs="" cov="" ft="" line
   if [ "$seconds" -gt 0 ] && [ $ok -eq 1 ]; then
     if ! timeout $((seconds + 120)) "$exe" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
          -print_final_stats=1 "${dict[@]}" -artifact_prefix="$build/fuzz-artifacts/$h/" \
@@ -66,11 +68,29 @@ for h in $harnesses; do
     ft=$(sed -n 's/.*ft: \([0-9]*\).*/\1/p' <<<"$line")
   fi
   if [ $ok -eq 1 ]; then
-    passed=$((passed + 1))
     echo "$h: ok (regressions: $nreg, ${seconds}s: execs ${execs:-0}, cov ${cov:-?}, ft ${ft:-?})"
   else
-    failed=$((failed + 1))
     echo "$h: FAILED (log: $log)"
+  fi
+}
+
+# One libFuzzer process is one thread: run FUZZ_JOBS harnesses at a time
+# (default: one per CPU), each for its full SECONDS; results in harness order.
+parallel=${FUZZ_JOBS:-$(nproc)}
+mkdir -p "$build/fuzz-logs"
+for h in $harnesses; do
+  while [ "$(jobs -rp | wc -l)" -ge "$parallel" ]; do wait -n; done
+  fuzz_one "$h" >"$build/fuzz-logs/$h.result" 2>&1 &
+done
+wait
+passed=0
+failed=0
+for h in $harnesses; do
+  cat "$build/fuzz-logs/$h.result"
+  if grep -q "^$h: ok " "$build/fuzz-logs/$h.result"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
   fi
 done
 echo "fuzz: $passed passed, $failed failed"
