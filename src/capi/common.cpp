@@ -233,3 +233,15 @@ IK_API int32_t ik_error_body(const ik_error *err, const uint8_t **data, size_t *
 IK_API void ik_error_free(ik_error *err) { delete err; }
 
 }  // extern "C"
+
+namespace ik::detail {
+void fill_buf(ik_buf *out, const std::string &s) {
+  auto *p = static_cast<uint8_t *>(std::malloc(s.size() + 1));
+  if (!p) throw std::bad_alloc();
+  std::memcpy(p, s.data(), s.size());
+  p[s.size()] = 0;
+  out->data = p;
+  out->len = s.size();
+  out->reserved = s.size() + 1;
+}
+}  // namespace ik::detail

@@ -81,6 +81,10 @@ template <class T, class Body>
 ik_status ensure_call(const ik_client *client, const ik_call_options *call_opts, T **out, int32_t *out_outcome,
                       ik_error **out_err, Body body) noexcept;
 
+// Copies s into a library-allocated ik_buf (NUL-terminated; ik_buf_dispose
+// frees it). Defined beside ik_buf_init/ik_buf_dispose in capi/common.cpp.
+void fill_buf(ik_buf *out, const std::string &s);
+
 // The client's settings for one call (validates the call options).
 // A client that is not NULL and not yet closed by ik_client_free (a pager may
 // outlive its client: client.h, rule 7).

@@ -220,15 +220,3 @@ IK_API void ik_pager_free(ik_pager *pager) {
 }
 
 }  // extern "C"
-
-namespace ik::detail {
-void fill_buf(ik_buf *out, const std::string &s) {
-  auto *p = static_cast<uint8_t *>(std::malloc(s.size() + 1));
-  if (!p) throw std::bad_alloc();
-  std::memcpy(p, s.data(), s.size());
-  p[s.size()] = 0;
-  out->data = p;
-  out->len = s.size();
-  out->reserved = s.size() + 1;
-}
-}  // namespace ik::detail

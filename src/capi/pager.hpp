@@ -20,7 +20,4 @@ ik_status list_page(const ik_client *client, const ListMaker &make, const ik_lis
 ik_status new_pager(const ik_client *client, const ListMaker &make, const ik_list_options *lopts, ik_pager **out,
                     ik_error **out_err);
 
-// Copies s into a library-allocated ik_buf (NUL-terminated).
-void fill_buf(ik_buf *out, const std::string &s);
-
 }  // namespace ik::detail

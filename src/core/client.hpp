@@ -17,6 +17,7 @@
 #include <curl/curl.h>
 
 #include "core/error.hpp"
+#include "core/validate.hpp"
 #include "core/keygate.hpp"
 
 namespace ik::detail {
@@ -30,15 +31,6 @@ constexpr int64_t kMaxSettingMs = int64_t{30} * 24 * 3600 * 1000;
 constexpr int32_t kMaxRetries = 100;
 // ik_client_options.max_connections is clamped to this.
 constexpr int32_t kMaxConnections = 4096;
-
-// Input validation shared by the C shims and the providers.
-// Throws Error(INVALID_ARGUMENT / INVALID_UTF8) naming `what`.
-void check_text(const char *s, const char *what, bool required);
-void check_version(uint32_t version, uint32_t newest, const char *what);
-// An ik_optbool input must be one of IK_OPTBOOL_UNSET/TRUE/FALSE.
-void check_optbool(ik_optbool v, const char *what);
-// True when v (not NULL) equals one of the allowed values.
-bool one_of(const char *v, std::initializer_list<const char *> allowed);
 
 // Configuration helpers for the providers' resolve functions
 // (ProviderTraits::resolve). pick: the explicit option (checked as UTF-8), else
