@@ -123,3 +123,32 @@ func ExampleClient_CreateTwilioInvite() {
 	_, _ = c.DeleteTwilioInvite(context.Background(), inv.ServiceSID, "general", inv.SID)
 	// Output: alice 201
 }
+
+func ExampleClient_StartEnsureOpenAIInvite() {
+	c := exampleClient()
+	defer c.Close()
+	ctx := context.Background()
+	// Three ensures of one person in flight at once, from one goroutine: they
+	// run one after another in start order, and exactly one creates.
+	var ops []*invitekit.Op[invitekit.EnsureResult[*invitekit.OpenAIInvite]]
+	for i := 0; i < 3; i++ {
+		op, err := c.StartEnsureOpenAIInvite(ctx, invitekit.OpenAIInviteCreate{Email: "once@example.com", Role: "reader"})
+		if err != nil {
+			log.Fatal(err) // an argument error: nothing was started
+		}
+		ops = append(ops, op)
+	}
+	for _, op := range ops {
+		r, err := op.Wait(ctx)
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(r.Outcome, r.Value.Email)
+	}
+	r, _ := ops[0].Wait(ctx) // Wait may be called again: the same result
+	_, _ = c.DeleteOpenAIInvite(ctx, r.Value.ID)
+	// Output:
+	// created once@example.com
+	// present once@example.com
+	// present once@example.com
+}

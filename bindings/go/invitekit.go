@@ -36,6 +36,10 @@
 //	op, err := client.StartRetrieveOpenAIInvite(ctx, id) // argument errors here
 //	...
 //	inv, err := op.Wait(ctx) // or select on op.Done()
+//
+// The four Ensure* methods (invite a person exactly once) have such twins too,
+// StartEnsure<Resource> (libinvitekit 0.2.2), whose Op yields an EnsureResult:
+// the object found or created and the EnsureOutcome.
 package invitekit
 
 /*

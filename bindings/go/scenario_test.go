@@ -34,6 +34,7 @@ type scenarioStep struct {
 	Client      map[string]interface{} `json:"client"`
 	Call        map[string]interface{} `json:"call"`
 	Op          string                 `json:"op"`
+	Nonblocking bool                   `json:"nonblocking"`
 	Args        map[string]interface{} `json:"args"`
 	Expect      map[string]interface{} `json:"expect"`
 	Save        map[string]string      `json:"save"`
@@ -121,7 +122,17 @@ func runScenarioStep(t *testing.T, e *emulator, fileClient *Client, fileOpts map
 	if am == nil {
 		am = map[string]interface{}{}
 	}
-	actual, opErr := runScenarioOp(c, st.Op, am, callOptions(st.Call))
+	if st.Nonblocking && !strings.HasSuffix(st.Op, ".ensure") {
+		t.Errorf("%s: \"nonblocking\" is defined for the *.ensure ops only", label)
+		return false
+	}
+	var actual interface{}
+	var opErr error
+	if strings.HasSuffix(st.Op, ".ensure") {
+		actual, opErr = runScenarioEnsure(c, st.Op, am, callOptions(st.Call), st.Nonblocking)
+	} else {
+		actual, opErr = runScenarioOp(c, st.Op, am, callOptions(st.Call))
+	}
 	exp, _ := expect.(map[string]interface{})
 	var want interface{}
 	var got interface{}
@@ -485,19 +496,123 @@ func errorActual(err error) interface{} {
 
 // ---- operations ----
 
+// The arguments of the create ops, shared with their *.ensure twins.
+
+func openaiCreateArgs(a map[string]interface{}) OpenAIInviteCreate {
+	in := OpenAIInviteCreate{Email: strArg(a, "email"), Role: strArg(a, "role")}
+	if ps, ok := a["projects"].([]interface{}); ok {
+		in.SendProjects = true
+		for _, p := range ps {
+			pm, _ := p.(map[string]interface{})
+			in.Projects = append(in.Projects, OpenAIProject{ID: strArg(pm, "id"), Role: strArg(pm, "role")})
+		}
+	}
+	return in
+}
+
+func twilioUserArgs(a map[string]interface{}) TwilioUserParams {
+	return TwilioUserParams{Identity: strArg(a, "identity"), RoleSID: strPtrArg(a, "role_sid"), Attributes: strPtrArg(a, "attributes"),
+		FriendlyName: strPtrArg(a, "friendly_name"), WebhookEnabled: boolPtrArg(a, "webhook_enabled")}
+}
+
+func fastlyCreateArgs(a map[string]interface{}) FastlyInvitationCreate {
+	in := FastlyInvitationCreate{Email: strArg(a, "email"), Role: strArg(a, "role"), Roles: strListArg(a, "roles"),
+		LimitServices: boolPtrArg(a, "limit_services"), CustomerID: strArg(a, "customer_id")}
+	if ss, ok := a["services"].([]interface{}); ok {
+		for _, s := range ss {
+			sm, _ := s.(map[string]interface{})
+			in.Services = append(in.Services, FastlyServiceGrant{ServiceID: strArg(sm, "service_id"), Permission: strArg(sm, "permission")})
+		}
+	}
+	return in
+}
+
+// ensureActual is an ensure's result: the object (with its response fields)
+// plus "outcome".
+func ensureActual(m map[string]interface{}, r *Response, oc EnsureOutcome) map[string]interface{} {
+	m = addResponse(m, r)
+	m["outcome"] = oc.String()
+	return m
+}
+
+// waitEnsure waits for a non-blocking ensure: the start call's own error
+// (an argument error) or the operation's outcome.
+func waitEnsure[T any](op *Op[EnsureResult[T]], err error) (T, EnsureOutcome, error) {
+	if err != nil {
+		var zero T
+		return zero, 0, err
+	}
+	r, err := op.Wait(context.Background())
+	return r.Value, r.Outcome, err
+}
+
+// runScenarioEnsure runs the four *.ensure ops, through the blocking Ensure*
+// methods or (nonblocking) their StartEnsure* twins, waited for.
+func runScenarioEnsure(c *Client, op string, a map[string]interface{}, cos []CallOption, nonblocking bool) (interface{}, error) {
+	ctx := context.Background()
+	switch op {
+	case "openai.invites.ensure":
+		var v *OpenAIInvite
+		var oc EnsureOutcome
+		var err error
+		if nonblocking {
+			v, oc, err = waitEnsure(c.StartEnsureOpenAIInvite(ctx, openaiCreateArgs(a), cos...))
+		} else {
+			v, oc, err = c.EnsureOpenAIInvite(ctx, openaiCreateArgs(a), cos...)
+		}
+		if err != nil {
+			return nil, err
+		}
+		return ensureActual(openaiActual(v), v.Response, oc), nil
+	case "twilio.invites.ensure":
+		svc, ch, id, role := strArg(a, "service_sid"), strArg(a, "channel_sid"), strArg(a, "identity"), strArg(a, "role_sid")
+		var v *TwilioInvite
+		var oc EnsureOutcome
+		var err error
+		if nonblocking {
+			v, oc, err = waitEnsure(c.StartEnsureTwilioInvite(ctx, svc, ch, id, role, cos...))
+		} else {
+			v, oc, err = c.EnsureTwilioInvite(ctx, svc, ch, id, role, cos...)
+		}
+		if err != nil {
+			return nil, err
+		}
+		return ensureActual(twilioInviteActual(v), v.Response, oc), nil
+	case "twilio.users.ensure":
+		var v *TwilioUser
+		var oc EnsureOutcome
+		var err error
+		if nonblocking {
+			v, oc, err = waitEnsure(c.StartEnsureTwilioUser(ctx, strArg(a, "service_sid"), twilioUserArgs(a), cos...))
+		} else {
+			v, oc, err = c.EnsureTwilioUser(ctx, strArg(a, "service_sid"), twilioUserArgs(a), cos...)
+		}
+		if err != nil {
+			return nil, err
+		}
+		return ensureActual(twilioUserActual(v), v.Response, oc), nil
+	case "fastly.invitations.ensure":
+		var v *FastlyInvitation
+		var oc EnsureOutcome
+		var err error
+		if nonblocking {
+			v, oc, err = waitEnsure(c.StartEnsureFastlyInvitation(ctx, fastlyCreateArgs(a), cos...))
+		} else {
+			v, oc, err = c.EnsureFastlyInvitation(ctx, fastlyCreateArgs(a), cos...)
+		}
+		if err != nil {
+			return nil, err
+		}
+		return ensureActual(fastlyActual(v), v.Response, oc), nil
+	}
+	return nil, fmt.Errorf("unknown op %q", op)
+}
+
 func runScenarioOp(c *Client, op string, a map[string]interface{}, cos []CallOption) (interface{}, error) {
 	ctx := context.Background()
 	switch op {
 	case "openai.invites.create":
-		in := OpenAIInviteCreate{Email: strArg(a, "email"), Role: strArg(a, "role")}
-		if ps, ok := a["projects"].([]interface{}); ok {
-			in.SendProjects = true
-			for _, p := range ps {
-				pm, _ := p.(map[string]interface{})
-				in.Projects = append(in.Projects, OpenAIProject{ID: strArg(pm, "id"), Role: strArg(pm, "role")})
-			}
-		}
-		v, err := c.CreateOpenAIInvite(ctx, in, cos...)
+		v, err := c.CreateOpenAIInvite(ctx, openaiCreateArgs(a), cos...)
 		if err != nil {
 			return nil, err
 		}
@@ -545,8 +660,7 @@ func runScenarioOp(c *Client, op string, a map[string]interface{}, cos []CallOpt
 		}
 		return deletionActual(d), nil
 	case "twilio.users.create", "twilio.users.update":
-		p := TwilioUserParams{Identity: strArg(a, "identity"), RoleSID: strPtrArg(a, "role_sid"), Attributes: strPtrArg(a, "attributes"),
-			FriendlyName: strPtrArg(a, "friendly_name"), WebhookEnabled: boolPtrArg(a, "webhook_enabled")}
+		p := twilioUserArgs(a)
 		var v *TwilioUser
 		var err error
 		if op == "twilio.users.create" {
@@ -577,15 +691,7 @@ func runScenarioOp(c *Client, op string, a map[string]interface{}, cos []CallOpt
 		}
 		return deletionActual(d), nil
 	case "fastly.invitations.create":
-		in := FastlyInvitationCreate{Email: strArg(a, "email"), Role: strArg(a, "role"), Roles: strListArg(a, "roles"),
-			LimitServices: boolPtrArg(a, "limit_services"), CustomerID: strArg(a, "customer_id")}
-		if ss, ok := a["services"].([]interface{}); ok {
-			for _, s := range ss {
-				sm, _ := s.(map[string]interface{})
-				in.Services = append(in.Services, FastlyServiceGrant{ServiceID: strArg(sm, "service_id"), Permission: strArg(sm, "permission")})
-			}
-		}
-		v, err := c.CreateFastlyInvitation(ctx, in, cos...)
+		v, err := c.CreateFastlyInvitation(ctx, fastlyCreateArgs(a), cos...)
 		if err != nil {
 			return nil, err
 		}

@@ -20,6 +20,12 @@
 #if !defined(IK_ABI_VERSION_MAJOR) || IK_ABI_VERSION_MAJOR != 0 || IK_ABI_VERSION_MINOR != 2
 #error "invitekit Go binding: the invitekit headers found are not ABI 0.2 (IK_ABI_VERSION must be \"0.2\")"
 #endif
+/* ... and calls functions added in 0.2.2 (ik_<resource>_ensure_start,
+ * ik_op_ensure_outcome): say so instead of cgo's "could not determine what
+ * C.ik_... refers to". */
+#if !defined(IK_VERSION_NUMBER) || IK_VERSION_NUMBER < 202
+#error "invitekit Go binding: needs the invitekit 0.2.2 headers or later (non-blocking ensure)"
+#endif
 
 #define IKGO_INLINE_LIST 8   /* list entries carried inline in a view */
 #define IKGO_INLINE_HEADERS 32
