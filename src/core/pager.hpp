@@ -25,6 +25,28 @@ enum class Scheme : char {
 // Fills a page from a parsed list response (items, meta, has_more, next_raw).
 using PageParser = void (*)(ik_page &page, JsonElement root);
 
+// The items of a list response, o[key], each mapped with map(obj, item) into
+// the page's items of T with its exact raw JSON and the page's response.
+// Throws PARSE when the array is missing.
+template <class T, class Map>
+void map_page_items(ik_page &page, JsonObject o, const std::string &key, Map map) {
+  auto arr = get_arr(o, key);
+  if (!arr) fail(IK_STATUS_PARSE, "unexpected response: list without a '" + key + "' array");
+  const auto raw = array_item_slices(page.resp->body, key);
+  if (raw.size() != arr->size()) fail(IK_STATUS_PARSE, "unexpected response: inconsistent '" + key + "' array");
+  std::vector<T> &items = items_of<T>(page);
+  items.reserve(arr->size());
+  const std::string what = key + "[]";
+  size_t i = 0;
+  for (JsonElement e : *arr) {
+    T item;
+    map(as_object(e, what), item);
+    item.resp = page.resp;
+    item.raw.assign(raw[i++]);
+    items.push_back(std::move(item));
+  }
+}
+
 // What a provider module describes for one list endpoint.
 struct ListSpec {
   const Endpoint *ep = nullptr;

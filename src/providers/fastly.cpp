@@ -77,19 +77,7 @@ std::optional<int64_t> next_link_page_number(std::string_view url) {
 
 void parse_list(ik_page &page, JsonElement root) {
   JsonObject o = as_object(root, "list response");
-  auto data = get_arr(o, "data");
-  if (!data) fail(IK_STATUS_PARSE, "unexpected response: list without a 'data' array");
-  const auto raw = array_item_slices(page.resp->body, "data");
-  if (raw.size() != data->size()) fail(IK_STATUS_PARSE, "unexpected response: inconsistent 'data' array");
-  page.fastly_invitations.reserve(data->size());
-  size_t i = 0;
-  for (JsonElement e : *data) {
-    ik_fastly_invitation inv;
-    map_invitation(as_object(e, "data[]"), inv);
-    inv.resp = page.resp;
-    inv.raw.assign(raw[i++]);
-    page.fastly_invitations.push_back(std::move(inv));
-  }
+  map_page_items<ik_fastly_invitation>(page, o, "data", map_invitation);
   auto links = get_obj(o, "links");
   if (links) {
     page.fl_first = get_str(*links, "first");

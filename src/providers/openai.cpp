@@ -66,19 +66,7 @@ namespace {
 
 void parse_list(ik_page &page, JsonElement root) {
   JsonObject o = as_object(root, "list response");
-  auto data = get_arr(o, "data");
-  if (!data) fail(IK_STATUS_PARSE, "unexpected response: list without a 'data' array");
-  const auto raw = array_item_slices(page.resp->body, "data");
-  if (raw.size() != data->size()) fail(IK_STATUS_PARSE, "unexpected response: inconsistent 'data' array");
-  page.openai_invites.reserve(data->size());
-  size_t i = 0;
-  for (JsonElement e : *data) {
-    ik_openai_invite inv;
-    map_invite_object(as_object(e, "data[]"), inv);
-    inv.resp = page.resp;
-    inv.raw.assign(raw[i++]);
-    page.openai_invites.push_back(std::move(inv));
-  }
+  map_page_items<ik_openai_invite>(page, o, "data", map_invite_object);
   page.openai_first_id = get_str(o, "first_id");
   page.openai_last_id = get_str(o, "last_id");
   page.has_more = get_bool(o, "has_more") == IK_OPTBOOL_TRUE;

@@ -108,7 +108,7 @@ namespace {
 
 // {"<key>": [...], "meta": {...}}: items are found through meta.key.
 template <class T, class Map>
-void parse_page(ik_page &page, JsonElement root, const char *default_key, std::vector<T> &items, Map map) {
+void parse_page(ik_page &page, JsonElement root, const char *default_key, Map map) {
   JsonObject o = as_object(root, "list response");
   std::string key = default_key;
   if (auto meta = get_obj(o, "meta")) {
@@ -121,29 +121,17 @@ void parse_page(ik_page &page, JsonElement root, const char *default_key, std::v
     page.tw_next_page_url = get_str(*meta, "next_page_url");
     if (page.tw_key.set && !page.tw_key.s.empty()) key = page.tw_key.s;
   }
-  auto arr = get_arr(o, key);
-  if (!arr) fail(IK_STATUS_PARSE, "unexpected response: list without a '" + key + "' array");
-  const auto raw = array_item_slices(page.resp->body, key);
-  if (raw.size() != arr->size()) fail(IK_STATUS_PARSE, "unexpected response: inconsistent '" + key + "' array");
-  items.reserve(arr->size());
-  size_t i = 0;
-  for (JsonElement e : *arr) {
-    T item;
-    map(as_object(e, key + "[]"), item);
-    item.resp = page.resp;
-    item.raw.assign(raw[i++]);
-    items.push_back(std::move(item));
-  }
+  map_page_items<T>(page, o, key, map);
   page.has_next = page.tw_next_page_url.set && !page.tw_next_page_url.s.empty();
   page.has_more = page.has_next;
   page.next_raw = page.has_next ? page.tw_next_page_url.s : std::string();
 }
 
 void parse_invite_page(ik_page &page, JsonElement root) {
-  parse_page(page, root, "invites", page.twilio_invites, map_invite_object);
+  parse_page<ik_twilio_invite>(page, root, "invites", map_invite_object);
 }
 void parse_user_page(ik_page &page, JsonElement root) {
-  parse_page(page, root, "users", page.twilio_users, map_user_object);
+  parse_page<ik_twilio_user>(page, root, "users", map_user_object);
 }
 
 Request user_write(const Endpoint &ep, const char *service_sid, const char *sid_or_identity,
