@@ -36,11 +36,12 @@ void map_page_items(ik_page &page, JsonObject o, const std::string &key, Map map
   if (raw.size() != arr->size()) fail(IK_STATUS_PARSE, "unexpected response: inconsistent '" + key + "' array");
   std::vector<T> &items = items_of<T>(page);
   items.reserve(arr->size());
-  const std::string what = key + "[]";
   size_t i = 0;
   for (JsonElement e : *arr) {
     T item;
-    map(as_object(e, what), item);
+    JsonObject obj;
+    if (e.get_object().get(obj) != simdjson::SUCCESS) obj = as_object(e, key + "[]");  // throws, with context
+    map(obj, item);
     item.resp = page.resp;
     item.raw.assign(raw[i++]);
     items.push_back(std::move(item));
