@@ -49,7 +49,8 @@ run_one() {  # name, sanitize value, suites...
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
+# tests/tsan.supp: the uninstrumented test-server library (libcpp-httplib) only.
+export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/tests/tsan.supp"
 run_one asan address,undefined unit providers resilience ensure async || status=1
 run_one tsan thread unit resilience ensure async || status=1
 exit $status
