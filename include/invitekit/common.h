@@ -144,7 +144,8 @@ typedef int32_t ik_optbool;
  * the person up, create only if absent, and after an ambiguous create failure
  * (the request may have reached the server, ik_error_is_ambiguous) or a
  * conflict look again before deciding, so that no invitation is sent twice.
- * They report what happened through `int32_t *out_outcome`:
+ * They report what happened through `int32_t *out_outcome` (their
+ * non-blocking twins, async.h, through ik_op_ensure_outcome()):
  */
 /** Already there before the call, and it matches what was asked (role, attributes given). */
 #define IK_ENSURE_PRESENT 1

@@ -34,8 +34,7 @@ inline void submit_op(Engine &engine, std::unique_ptr<ik_op> op, ik_op **out_op)
 
 // Wraps p into an operation and submits it.
 template <class T>
-void start_prepared(const ik_client &client, Prepared<T> p, CallSettings cs, ik_op_cb cb, void *user_data,
-                    ik_op **out_op) {
+void start_op(const ik_client &client, Prepared<T> p, CallSettings cs, ik_op_cb cb, void *user_data, ik_op **out_op) {
   Engine &engine = client.engine();
   auto op = new_op(client, *p.req.ep, result_type_of<T>(), std::move(cs), cb, user_data);
   op->req = std::move(p.req);
@@ -49,8 +48,8 @@ void start_prepared(const ik_client &client, Prepared<T> p, CallSettings cs, ik_
 // Wraps an ensure into an operation that holds the person's gate key and is
 // driven by the same state machine as ensure_blocking(), and submits it.
 template <class T>
-void start_ensure(const ik_client &client, EnsureSpec<T> spec, CallSettings cs, ik_op_cb cb, void *user_data,
-                  ik_op **out_op) {
+void start_op(const ik_client &client, EnsureSpec<T> spec, CallSettings cs, ik_op_cb cb, void *user_data,
+              ik_op **out_op) {
   Engine &engine = client.engine();
   auto op = new_op(client, *spec.create.req.ep, result_type_of<T>(), std::move(cs), cb, user_data);
   op->operation = spec.operation;
@@ -74,21 +73,9 @@ void start_ensure(const ik_client &client, EnsureSpec<T> spec, CallSettings cs, 
   submit_op(engine, std::move(op), out_op);
 }
 
-// The body of every ik_<resource>_ensure_start: checks, describes (make()
-// runs the same argument checks as the blocking call), starts.
-template <class Make>
-ik_status start_ensure_call(const ik_client *client, const ik_call_options *call_opts, ik_op_cb cb, void *user_data,
-                            ik_op **out_op, ik_error **out_err, Make make) noexcept {
-  return guard(out_err, [&] {
-    if (out_op) *out_op = nullptr;
-    CallSettings cs = settings(client, call_opts);
-    require(reinterpret_cast<const void *>(cb), "cb");
-    start_ensure(*client, make(), std::move(cs), cb, user_data, out_op);
-  });
-}
-
-// The body of every ik_<op>_start: checks, prepares (make() runs the same
-// argument checks as the blocking call), starts.
+// The body of every ik_<op>_start and ik_<resource>_ensure_start: checks,
+// describes (make() runs the same argument checks as the blocking call and
+// returns a Prepared<T> or an EnsureSpec<T>), starts.
 template <class Make>
 ik_status start_call(const ik_client *client, const ik_call_options *call_opts, ik_op_cb cb, void *user_data,
                      ik_op **out_op, ik_error **out_err, Make make) noexcept {
@@ -96,8 +83,7 @@ ik_status start_call(const ik_client *client, const ik_call_options *call_opts, 
     if (out_op) *out_op = nullptr;
     CallSettings cs = settings(client, call_opts);
     require(reinterpret_cast<const void *>(cb), "cb");
-    auto prepared = make();
-    start_prepared(*client, std::move(prepared), std::move(cs), cb, user_data, out_op);
+    start_op(*client, make(), std::move(cs), cb, user_data, out_op);
   });
 }
 

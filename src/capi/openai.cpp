@@ -118,7 +118,7 @@ IK_API ik_status ik_openai_invite_delete_start(const ik_client *client, const ch
 IK_API ik_status ik_openai_invite_ensure_start(const ik_client *client, const ik_openai_invite_create_params *params,
                                                const ik_call_options *call_opts, ik_op_cb cb, void *user_data,
                                                ik_op **out_op, ik_error **out_err) {
-  return start_ensure_call(client, call_opts, cb, user_data, out_op, out_err, [&] {
+  return start_call(client, call_opts, cb, user_data, out_op, out_err, [&] {
     require(params, "params");
     return openai::ensure(*params);
   });

@@ -213,8 +213,8 @@ IK_API ik_status ik_twilio_invite_ensure_start(const ik_client *client, const ch
                                                const char *channel_sid, const char *identity, const char *role_sid,
                                                const ik_call_options *call_opts, ik_op_cb cb, void *user_data,
                                                ik_op **out_op, ik_error **out_err) {
-  return start_ensure_call(client, call_opts, cb, user_data, out_op, out_err,
-                           [&] { return twilio::invite_ensure(service_sid, channel_sid, identity, role_sid); });
+  return start_call(client, call_opts, cb, user_data, out_op, out_err,
+                    [&] { return twilio::invite_ensure(service_sid, channel_sid, identity, role_sid); });
 }
 
 IK_API ik_status ik_twilio_user_create_start(const ik_client *client, const char *service_sid,
@@ -260,7 +260,7 @@ IK_API ik_status ik_twilio_user_delete_start(const ik_client *client, const char
 IK_API ik_status ik_twilio_user_ensure_start(const ik_client *client, const char *service_sid,
                                              const ik_twilio_user_params *params, const ik_call_options *call_opts,
                                              ik_op_cb cb, void *user_data, ik_op **out_op, ik_error **out_err) {
-  return start_ensure_call(client, call_opts, cb, user_data, out_op, out_err, [&] {
+  return start_call(client, call_opts, cb, user_data, out_op, out_err, [&] {
     require(params, "params");
     return twilio::user_ensure(service_sid, *params);
   });

@@ -164,13 +164,7 @@ void Engine::start(ik_op *op) {
     }
     op->gate_held = true;
   }
-  try {
-    op->ex = std::make_unique<Exchange>();
-    transport_.begin(*op->ex, op->req, op->cs);
-    attempt(op);
-  } catch (...) {
-    fail_current(op);
-  }
+  next_exchange(op);
 }
 
 void Engine::resume(ik_op *op) {
@@ -199,7 +193,7 @@ void Engine::run_resumed(std::vector<ik_op *> &resumed) {
 
 void Engine::next_exchange(ik_op *op) {
   try {
-    op->ex = std::make_unique<Exchange>();  // the next request of the same operation
+    op->ex = std::make_unique<Exchange>();  // the first or next request of the operation
     transport_.begin(*op->ex, op->req, op->cs);
     attempt(op);
   } catch (...) {

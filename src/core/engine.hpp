@@ -133,8 +133,8 @@ class Engine {
  private:
   void loop();
   void begin(ik_op *op);
-  void start(ik_op *op);  // takes the gate key (or parks), then the first exchange
-  void next_exchange(ik_op *op);
+  void start(ik_op *op);          // takes the gate key (or parks), then the first exchange
+  void next_exchange(ik_op *op);  // an exchange for op->req (first or next), then its first attempt
   void run_resumed(std::vector<ik_op *> &resumed);
   void attempt(ik_op *op);
   void transfer_done(ik_op *op, CURLcode code, int32_t cancelled_by);

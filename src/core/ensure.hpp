@@ -3,7 +3,7 @@
 // look again. One description per resource (EnsureSpec, from the provider
 // modules), one state machine (Ensure) that turns responses and errors into
 // the next request, and two drivers: ensure_blocking() here, and the
-// non-blocking engine (capi/async.hpp start_ensure). Concurrent ensures of one
+// non-blocking engine (capi/async.hpp start_op). Concurrent ensures of one
 // client for the same person hold the client's KeyGate key in turn.
 #pragma once
 

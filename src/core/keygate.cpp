@@ -5,15 +5,11 @@
 namespace ik::detail {
 
 KeyGate::Held KeyGate::lock(const std::string &key) {
-  std::unique_lock<std::mutex> lk(mu_);
-  auto it = keys_.find(key);
-  if (it == keys_.end()) {
-    keys_.emplace(key, std::deque<Waiter>());
-    return Held(*this, key);
+  bool granted = false;  // set by release(), under mu_
+  if (!acquire_or_park(key, &granted, [&granted] { granted = true; })) {
+    std::unique_lock<std::mutex> lk(mu_);
+    cv_.wait(lk, [&] { return granted; });
   }
-  bool granted = false;
-  it->second.push_back(Waiter{&granted, [&granted] { granted = true; }});
-  cv_.wait(lk, [&] { return granted; });
   return Held(*this, key);
 }
 

@@ -227,7 +227,7 @@ TEST(FakeProvider, TheNonBlockingEngineServesItToo) {
   server.enqueue(Reply::json(200, R"({"id":"w9","kind":"widget"})"));
   Client client(server.base_url());
   ik_op *op = nullptr;
-  start_prepared(
+  start_op(
       *client.c, acme::get("w9"), client.cs(), [](ik_op *, void *) {}, nullptr, &op);
   ASSERT_NE(op, nullptr);
   ik_error *err = nullptr;
