@@ -11,6 +11,13 @@
   --version-h FILE   the generated invitekit/version.h: IK_VERSION_STRING, IK_ABI_VERSION
   --lib FILE         the built shared library itself (loaded with ctypes): ik_version_string(),
                      ik_version_number() and ik_abi_version(), and its SONAME libinvitekit.so.<abi>
+  bindings/rust      the binding's version is the library's: [workspace.package] version in Cargo.toml,
+                     each member's package version (inherited or equal), the version requirement of every
+                     path dependency between members (invitekit -> invitekit-sys: "X.Y.Z", "^X.Y.Z" or
+                     "=X.Y.Z") and the members' entries in Cargo.lock
+  bindings/dotnet    the <Version> (or <PackageVersion>) of every packable project (one with <PackageId>),
+                     in the project file or Directory.Build.props
+  (bindings/go has no version to check: go.mod carries none, a Go module's version is its git tag)
 
 Usage: check_versions.py SOURCE_ROOT [--version-h FILE] [--lib FILE]
 Prints "versions: N passed, M failed, K skipped" (CHANGELOG.md absent: skipped)."""
@@ -122,6 +129,76 @@ else:
         missing = [n for n in named if n not in nodes]
         if named:
             report(not missing, "CHANGELOG.md top entry's version node(s) %s are in src/invitekit.map" % ", ".join(named))
+
+# The bindings follow the library version (style guide C8.4).
+try:
+    import tomllib
+except ImportError:  # Python < 3.11
+    tomllib = None
+
+rust = os.path.join(source, "bindings", "rust")
+if not os.path.exists(os.path.join(rust, "Cargo.toml")):
+    print("skip: bindings/rust/Cargo.toml does not exist")
+    skipped += 1
+elif tomllib is None:
+    print("skip: bindings/rust: Python has no tomllib (3.11 or newer needed to read Cargo.toml)")
+    skipped += 1
+else:
+    def toml(rel):
+        with open(os.path.join(rust, rel), "rb") as f:
+            return tomllib.load(f)
+
+    workspace = toml("Cargo.toml").get("workspace", {})
+    ws_version = workspace.get("package", {}).get("version")
+    report(ws_version == version, "bindings/rust/Cargo.toml [workspace.package] version %s == %s" % (ws_version,
+                                                                                                        version))
+    members = {}  # crate name -> its directory
+    for member in workspace.get("members", []):
+        rel = os.path.join(member, "Cargo.toml")
+        package = toml(rel).get("package", {})
+        members[package.get("name")] = os.path.normpath(member)
+        v = package.get("version")
+        report(v == {"workspace": True} or v == version, "bindings/rust/%s version %s" % (
+            rel, "inherited from the workspace" if v == {"workspace": True} else "%s == %s" % (v, version)))
+    for member in workspace.get("members", []):
+        rel = os.path.join(member, "Cargo.toml")
+        manifest = toml(rel)
+        tables = [manifest.get(k, {}) for k in ("dependencies", "build-dependencies", "dev-dependencies")]
+        for deps in tables:
+            for name, spec in deps.items():
+                if not isinstance(spec, dict) or "path" not in spec:
+                    continue
+                target = os.path.normpath(os.path.join(member, spec["path"]))
+                if spec.get("package", name) not in members or members[spec.get("package", name)] != target:
+                    continue
+                req = spec.get("version")
+                report(req is not None and re.sub(r"^\s*[=^]\s*", "", req) == version,
+                       "bindings/rust/%s requires %s version %r, which must be %s" % (rel, name, req, version))
+    lock = os.path.join(rust, "Cargo.lock")
+    if os.path.exists(lock):
+        with open(lock, "rb") as f:
+            locked = {p["name"]: p.get("version") for p in tomllib.load(f).get("package", [])}
+        for name in sorted(members):
+            report(locked.get(name) == version,
+                   "bindings/rust/Cargo.lock %s %s == %s" % (name, locked.get(name), version))
+
+dotnet = os.path.join(source, "bindings", "dotnet")
+if os.path.isdir(dotnet):
+    version_tag = re.compile(r"<(Version|PackageVersion)>\s*([^<\s]*)\s*</\1>")
+    props = os.path.join(dotnet, "Directory.Build.props")
+    props_versions = version_tag.findall(open(props, encoding="utf-8").read()) if os.path.exists(props) else []
+    projects = []
+    for root, dirs, files in os.walk(dotnet):
+        dirs[:] = [d for d in dirs if d not in ("bin", "obj")]
+        projects += [os.path.join(root, f) for f in files if f.endswith(".csproj")]
+    for path in sorted(projects):
+        text = open(path, encoding="utf-8").read()
+        if "<PackageId>" not in text:
+            continue
+        rel = os.path.relpath(path, source)
+        found = version_tag.findall(text) or props_versions
+        report(bool(found) and all(v == version for _, v in found),
+               "%s package version %s == %s" % (rel, ", ".join(v for _, v in found) or "(none)", version))
 
 # The generated header, what programs compile against.
 if cli.version_h:
