@@ -9,6 +9,21 @@
 //! `*mut *mut ik_error` last; what a function writes through an out-parameter is owned by the caller
 //! (released with its `_free`), what it returns is borrowed from the object it was read from.
 //! Use the safe `invitekit` crate unless you need the raw ABI.
+//!
+//! # Linking
+//!
+//! The build script (std only) takes the first of: `INVITEKIT_LIB_DIR` (a directory holding the
+//! library), `pkg-config --libs invitekit` (skipped with `INVITEKIT_NO_PKG_CONFIG=1`; point
+//! `PKG_CONFIG_PATH` at `<build>/meson-uninstalled` for a Meson build tree), a bare `-linvitekit`.
+//!
+//! `INVITEKIT_STATIC=1` links `libinvitekit.a` (next to the `.so` in a Meson build's `src/`, and
+//! in `libinvitekit-dev`) statically and its own dependencies dynamically from the system: the
+//! packages of `pkg-config --print-requires-private invitekit` (libcurl, simdjson) through their
+//! plain `pkg-config --libs`, and invitekit's own `Libs.private` (`-lstdc++ -lpthread`); where
+//! pkg-config is absent or does not know invitekit, `-lcurl -lsimdjson -lstdc++ -lpthread`.
+//! `pkg-config --static` is not used: it would also demand the static libraries of libcurl's
+//! private dependencies (zstd, nghttp2, krb5, …), which distributions do not ship. A program so
+//! linked has no `NEEDED` entry for `libinvitekit.so`.
 #![no_std]
 #![allow(non_camel_case_types)]
 

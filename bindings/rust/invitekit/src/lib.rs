@@ -85,6 +85,16 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! # Linking
+//!
+//! `invitekit-sys`'s build script finds `libinvitekit` through `INVITEKIT_LIB_DIR`, then
+//! `pkg-config --libs invitekit`, then a bare `-linvitekit`. With `INVITEKIT_STATIC=1` it links
+//! `libinvitekit.a` into the program and the library's own dependencies (libcurl, simdjson,
+//! libstdc++, pthread) as the system's shared libraries, named by pkg-config
+//! (`--print-requires-private invitekit`, then the plain `--libs` of those packages) or, without
+//! pkg-config, from a fixed list; the program then needs no `libinvitekit.so` at run time. See the
+//! `invitekit-sys` crate and `bindings/rust/README.md`.
 #![deny(missing_docs)]
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(clippy::undocumented_unsafe_blocks)]
