@@ -9,6 +9,9 @@
  *         reused growable buffer, the HTTP status checked after every request.
  *       MODE bare: the bare minimum: URL, the given headers (only the
  *         credential is needed for a 200), a write callback that discards.
+ *       MODE simdjson:PROVIDER: prod, and then every body parsed with
+ *         simdjson's DOM parser and the fields ik_bench reads read
+ *         (simd_read.h; PROVIDER openai, twilio or fastly).
  *   raw_curl create MODE URL CONC N WARMUP PREFIX CONTENT_TYPE BODY_FMT [HEADER ...]
  *       WARMUP untimed POSTs (they open the connections), then N timed POSTs
  *       of BODY_FMT (printf format: %s = PREFIX, %ld = index), CONC in flight. MODE multi: one curl multi handle
@@ -29,8 +32,10 @@
 #include <time.h>
 
 #include "measure.h"
+#include "simd_read.h"
 
-/* A growable body buffer, reused across requests. */
+/* A growable body buffer, reused across requests; SIMD_READ_PADDING spare
+ * bytes after the body so that simdjson can parse it in place. */
 struct buf {
   char *data;
   size_t len, cap;
@@ -39,9 +44,9 @@ struct buf {
 static size_t write_buf(char *ptr, size_t size, size_t nmemb, void *ud) {
   struct buf *b = ud;
   size_t n = size * nmemb;
-  if (b->len + n + 1 > b->cap) {
+  if (b->len + n + 1 + SIMD_READ_PADDING > b->cap) {
     size_t cap = b->cap ? b->cap : 4096;
-    while (cap < b->len + n + 1) cap *= 2;
+    while (cap < b->len + n + 1 + SIMD_READ_PADDING) cap *= 2;
     char *p = realloc(b->data, cap);
     if (!p) return 0;
     b->data = p;
@@ -72,7 +77,9 @@ static void die(const char *msg) {
 
 static int cmd_fetch(int argc, char **argv) {
   if (argc < 6) return 2;
-  int prod = !strcmp(argv[2], "prod");
+  int json = -1; /* simdjson:PROVIDER */
+  if (!strncmp(argv[2], "simdjson:", 9) && (json = simd_provider(argv[2] + 9)) < 0) return 2;
+  int prod = json >= 0 || !strcmp(argv[2], "prod");
   if (!prod && strcmp(argv[2], "bare")) return 2;
   const char *url = argv[3];
   long warm = atol(argv[4]), n = atol(argv[5]);
@@ -104,6 +111,7 @@ static int cmd_fetch(int argc, char **argv) {
       long status = 0;
       curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
       if (status != 200) die("unexpected HTTP status");
+      if (json >= 0 && simd_read_object(json, body.data, body.len)) die("unexpected body");
       total += body.len;
     }
   }
@@ -286,7 +294,7 @@ int main(int argc, char **argv) {
     rc = cmd_create(argc, argv);
   if (rc == 2)
     fprintf(stderr,
-            "usage: raw_curl fetch prod|bare URL WARMUP N [HEADER ...]\n"
+            "usage: raw_curl fetch prod|bare|simdjson:PROVIDER URL WARMUP N [HEADER ...]\n"
             "       raw_curl create multi|threads URL CONC N WARMUP PREFIX CONTENT_TYPE BODY_FMT [HEADER ...]\n");
   curl_global_cleanup();
   return rc;

@@ -1,20 +1,26 @@
 /*
- * raw_list - the libcurl floor for listing OpenAI invites (bench/run.py drives it).
+ * raw_list - the libcurl floors for listings (bench/run.py and
+ * bench/static_server.py drive it).
  *
- *   raw_list MODE BASE_URL PAGE_SIZE MAX_ITEMS AUTH_HEADER [HEADER ...]
+ *   raw_list MODE PROVIDER BASE_URL PAGE_SIZE MAX_ITEMS [HEADER ...]
  *
- * GETs BASE_URL/v1/organization/invites?limit=PAGE_SIZE[&after=<last_id>] with
- * one easy handle until has_more is false (or MAX_ITEMS items, 0 = all), with
- * the same production settings as raw_curl's "prod" mode.
- *   MODE noparse:  no JSON parsing: has_more and last_id are found with memmem
- *                  and items are counted by their "organization.invite" tag.
- *   MODE simdjson: each page parsed with simdjson's DOM parser (one reused
- *                  parser); every item's id and email are read.
+ * Lists every item with one easy handle, the same production settings as
+ * raw_curl's "prod" mode (the given headers, CURLOPT_NOSIGNAL, timeouts, the
+ * body collected into one reused buffer, the status checked), following the
+ * provider's pagination until the last page (or MAX_ITEMS items, 0 = all):
+ *   openai  BASE_URL/v1/organization/invites?limit=PAGE_SIZE, then &after=<last_id>
+ *   twilio  BASE_URL/v2/Services/IS000.../Users?PageSize=PAGE_SIZE, then meta.next_page_url
+ *   fastly  BASE_URL/invitations?page[size]=PAGE_SIZE, then links.next
+ *   MODE noparse:  no JSON parsing: items are counted by a per-item marker and
+ *                  the next page is found with memmem (whitespace-tolerant, so
+ *                  compact and pretty-printed bodies both work).
+ *   MODE simdjson: each page parsed with simdjson's DOM parser (simd_read.cpp,
+ *                  one reused parser); every item's two fields are read (the
+ *                  ones ik_bench reads).
  *
  * Prints one JSON object on stdout: items, pages, wall_us, cpu_us, maxrss_kb.
  */
 #include <curl/curl.h>
-#include <simdjson.h>
 
 #include <cstdint>
 #include <cstdio>
@@ -22,39 +28,13 @@
 #include <cstring>
 #include <string>
 #include <string_view>
-#include <sys/resource.h>
-#include <time.h>
+
+#include "measure.h"
+#include "simd_read.h"
 
 namespace {
 
-int64_t now_us() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<int64_t>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
-}
-
-int64_t cpu_us() {
-  rusage ru;
-  getrusage(RUSAGE_SELF, &ru);
-  return static_cast<int64_t>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000 + ru.ru_utime.tv_usec +
-         ru.ru_stime.tv_usec;
-}
-
-// Peak RSS of this process image in KiB (VmHWM; ru_maxrss would include the
-// pre-execve high-water mark of the process that started us).
-long maxrss_kb() {
-  FILE *f = std::fopen("/proc/self/status", "r");
-  char line[256];
-  long kb = -1;
-  if (!f) return -1;
-  while (std::fgets(line, sizeof line, f))
-    if (std::strncmp(line, "VmHWM:", 6) == 0) {
-      kb = std::atol(line + 6);
-      break;
-    }
-  std::fclose(f);
-  return kb;
-}
+const char *const kTwilioService = "IS00000000000000000000000000000000";  // as ik_bench
 
 [[noreturn]] void die(const char *msg) {
   std::fprintf(stderr, "raw_list: %s\n", msg);
@@ -79,15 +59,33 @@ size_t count_of(std::string_view hay, std::string_view needle) {
   return n;
 }
 
-// The string value after `"key":"`, or empty.
-std::string_view string_after(std::string_view hay, std::string_view key) {
-  const void *hit = memmem(hay.data(), hay.size(), key.data(), key.size());
-  if (!hit) return {};
-  const char *v = static_cast<const char *>(hit) + key.size();
-  const char *end = hay.data() + hay.size();
-  const char *q = static_cast<const char *>(std::memchr(v, '"', static_cast<size_t>(end - v)));
-  if (!q) return {};
-  return {v, static_cast<size_t>(q - v)};
+// Where the value of the first "key" starts (after the colon and any
+// whitespace), or nullptr.
+const char *value_of(std::string_view hay, std::string_view quoted_key) {
+  const void *hit = memmem(hay.data(), hay.size(), quoted_key.data(), quoted_key.size());
+  if (!hit) return nullptr;
+  const char *p = static_cast<const char *>(hit) + quoted_key.size(), *end = hay.data() + hay.size();
+  while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t' || *p == ':')) p++;
+  return p < end ? p : nullptr;
+}
+
+// The string value of the first "key" (the escapes \/ and \u0026 undone, which
+// is all the pages' URLs use), or empty when absent, null or not a string.
+std::string string_of(std::string_view hay, std::string_view quoted_key) {
+  std::string out;
+  const char *p = value_of(hay, quoted_key), *end = hay.data() + hay.size();
+  if (!p || *p != '"') return out;
+  for (p++; p < end && *p != '"'; p++) {
+    if (*p == '\\' && end - p >= 6 && std::strncmp(p, "\\u0026", 6) == 0) {
+      out.push_back('&');
+      p += 5;
+    } else if (*p == '\\' && end - p >= 2) {
+      out.push_back(*++p);
+    } else {
+      out.push_back(*p);
+    }
+  }
+  return out;
 }
 
 volatile size_t sink;
@@ -96,18 +94,28 @@ volatile size_t sink;
 
 int main(int argc, char **argv) {
   if (argc < 6) {
-    std::fprintf(stderr, "usage: raw_list noparse|simdjson BASE_URL PAGE_SIZE MAX_ITEMS AUTH_HEADER [HEADER ...]\n");
+    std::fprintf(stderr,
+                 "usage: raw_list noparse|simdjson openai|twilio|fastly BASE_URL PAGE_SIZE MAX_ITEMS [HEADER ...]\n");
     return 2;
   }
   const bool parse = std::strcmp(argv[1], "simdjson") == 0;
   if (!parse && std::strcmp(argv[1], "noparse") != 0) die("MODE must be noparse or simdjson");
-  const std::string base = std::string(argv[2]) + "/v1/organization/invites?limit=" + argv[3];
-  const long max_items = std::atol(argv[4]);
+  const int prov = simd_provider(argv[2]);
+  if (prov < 0) die("PROVIDER must be openai, twilio or fastly");
+  const std::string base(argv[3]), size(argv[4]);
+  const long max_items = std::atol(argv[5]);
+  std::string first;
+  if (prov == SIMD_OPENAI)
+    first = base + "/v1/organization/invites?limit=" + size;
+  else if (prov == SIMD_TWILIO)
+    first = base + "/v2/Services/" + kTwilioService + "/Users?PageSize=" + size;
+  else
+    first = base + "/invitations?page[size]=" + size;
 
   int64_t w0 = now_us(), c0 = cpu_us();
   curl_global_init(CURL_GLOBAL_DEFAULT);
   curl_slist *hdrs = nullptr;
-  for (int i = 5; i < argc; i++) hdrs = curl_slist_append(hdrs, argv[i]);
+  for (int i = 6; i < argc; i++) hdrs = curl_slist_append(hdrs, argv[i]);
   std::string body;
   CURL *e = curl_easy_init();
   curl_easy_setopt(e, CURLOPT_HTTPHEADER, hdrs);
@@ -116,14 +124,11 @@ int main(int argc, char **argv) {
   curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
   curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
   curl_easy_setopt(e, CURLOPT_WRITEDATA, &body);
-  simdjson::dom::parser parser;
 
-  std::string url = base, after;
+  std::string url = first, next;
+  char next_buf[4096];
   long items = 0, pages = 0;
-  bool more = true;
-  while (more && (max_items == 0 || items < max_items)) {
-    url = base;
-    if (!after.empty()) url += "&after=" + after;
+  for (;;) {
     curl_easy_setopt(e, CURLOPT_URL, url.c_str());
     body.clear();
     CURLcode rc = curl_easy_perform(e);
@@ -134,30 +139,27 @@ int main(int argc, char **argv) {
     pages++;
     if (!parse) {
       std::string_view v(body);
-      items += static_cast<long>(count_of(v, "\"organization.invite\""));
-      more = v.find("\"has_more\":true") != std::string_view::npos;
-      after.assign(string_after(v, "\"last_id\":\""));
-    } else {
-      body.reserve(body.size() + simdjson::SIMDJSON_PADDING);
-      simdjson::dom::element doc;
-      if (parser.parse(body.data(), body.size(), false).get(doc) != simdjson::SUCCESS) die("bad JSON");
-      simdjson::dom::array data;
-      if (doc["data"].get_array().get(data) != simdjson::SUCCESS) die("no data array");
-      for (simdjson::dom::element item : data) {
-        std::string_view id, email;
-        if (item["id"].get_string().get(id) != simdjson::SUCCESS) die("item without id");
-        if (item["email"].get_string().get(email) != simdjson::SUCCESS) die("item without email");
-        sink = sink + id.size() + email.size();
-        items++;
+      if (prov == SIMD_OPENAI) {
+        items += static_cast<long>(count_of(v, "\"organization.invite\""));
+        const char *more = value_of(v, "\"has_more\"");
+        next = more && std::strncmp(more, "true", 4) == 0 ? string_of(v, "\"last_id\"") : std::string();
+      } else if (prov == SIMD_TWILIO) {
+        items += static_cast<long>(count_of(v, "\"identity\""));
+        next = string_of(v, "\"next_page_url\"");
+      } else {
+        items += static_cast<long>(count_of(v, "\"invitation\""));
+        next = string_of(v, "\"next\"");
       }
-      bool has_more = false;
-      if (doc["has_more"].get_bool().get(has_more) != simdjson::SUCCESS) die("no has_more");
-      more = has_more;
-      std::string_view last;
-      if (more && doc["last_id"].get_string().get(last) != simdjson::SUCCESS) die("no last_id");
-      after.assign(last);
+      sink = sink + next.size();
+    } else {
+      body.reserve(body.size() + SIMD_READ_PADDING);
+      long n = 0;
+      if (simd_read_page(prov, body.data(), body.size(), &n, next_buf, sizeof next_buf)) die("bad page");
+      items += n;
+      next = next_buf;
     }
-    if (more && after.empty()) die("has_more without last_id");
+    if (next.empty() || (max_items > 0 && items >= max_items)) break;
+    url = prov == SIMD_OPENAI ? first + "&after=" + next : next;
   }
   curl_easy_cleanup(e);
   curl_slist_free_all(hdrs);

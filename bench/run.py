@@ -30,6 +30,7 @@ median is recorded too.
 from __future__ import annotations
 
 import argparse
+import base64
 import hashlib
 import json
 import os
@@ -114,6 +115,17 @@ def run_json(cmd: list[str], timeout: float, env: dict | None = None, cwd: str |
     return res
 
 
+def stop_process(proc: subprocess.Popen | None) -> None:
+    """Stops a server this runner started: SIGTERM to its PID (our child only), SIGKILL after 15 s."""
+    if proc and proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=15)
+
+
 class Emulator:
     """invitekit-emulator on an ephemeral port; stopped by PID."""
 
@@ -146,13 +158,7 @@ class Emulator:
         return self
 
     def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)  # by PID: our child only
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=15)
+        stop_process(self.proc)
         if self.proc and self.proc.stdout:
             self.proc.stdout.close()
 
@@ -164,6 +170,44 @@ def http_json(url: str, headers: dict) -> dict:
     req = urllib.request.Request(url, headers=headers)
     with urllib.request.urlopen(req, timeout=30) as r:
         return json.load(r)
+
+
+# --------------------------------------------------------------------------
+# What the raw libcurl baselines send: the same headers as invitekit
+# --------------------------------------------------------------------------
+def ik_user_agent(srcdir: str) -> str:
+    """A User-Agent header of the same shape and length as invitekit's (srcdir = bench/)."""
+    m = re.search(r"^project\([^)]*version:\s*'([^']+)'", open(os.path.join(srcdir, "..", "meson.build")).read(),
+                  re.S)
+    ver = m.group(1) if m else "0.0.0"
+    curl_ver = subprocess.run(["curl-config", "--version"], capture_output=True, text=True).stdout.split()[-1] \
+        if shutil.which("curl-config") else "7.88.1"
+    return f"User-Agent: invitekit/{ver} libcurl/{curl_ver}"
+
+
+def auth_header(prov: str) -> str:
+    """The credential header invitekit sends with ik_bench's credentials (precomputed, as invitekit does)."""
+    if prov == "openai":
+        return f"Authorization: Bearer {OPENAI_KEY}"
+    if prov == "twilio":
+        tok = base64.b64encode(f"{TWILIO_SID}:{TWILIO_TOKEN}".encode()).decode()
+        return f"Authorization: Basic {tok}"
+    return f"Fastly-Key: {FASTLY_TOKEN}"
+
+
+def request_headers(prov: str, ua: str) -> list[str]:
+    """Every header invitekit sends on a GET: credential, Accept, User-Agent."""
+    accept = "Accept: application/vnd.api+json" if prov == "fastly" else "Accept: application/json"
+    return [auth_header(prov), accept, ua]
+
+
+def raw_fetch_url(prov: str, base: str, oid: str) -> str:
+    """The URL ik_bench fetch requests (Fastly, which has no fetch: a list of 1)."""
+    if prov == "openai":
+        return f"{base}/v1/organization/invites/{oid}"
+    if prov == "twilio":
+        return f"{base}/v2/Services/{TWILIO_SERVICE}/Users/{oid}"
+    return f"{base}/invitations?page%5Bsize%5D=1"
 
 
 # --------------------------------------------------------------------------
@@ -307,13 +351,7 @@ class Runner:
         self.results: dict = {"machine": self.machine(), "params": vars(args).copy(), "failures": self.failures}
 
     def ik_user_agent(self) -> str:
-        # The raw baseline sends a User-Agent of the same shape and length as invitekit's.
-        m = re.search(r"^project\([^)]*version:\s*'([^']+)'", open(os.path.join(self.srcdir, "..", "meson.build")).read(),
-                      re.S)
-        ver = m.group(1) if m else "0.0.0"
-        curl_ver = subprocess.run(["curl-config", "--version"], capture_output=True, text=True).stdout.split()[-1] \
-            if shutil.which("curl-config") else "7.88.1"
-        return f"User-Agent: invitekit/{ver} libcurl/{curl_ver}"
+        return ik_user_agent(self.srcdir)
 
     def machine(self) -> dict:
         info = {"platform": platform.platform(), "cpus": os.cpu_count(), "python": platform.python_version(),
@@ -337,17 +375,7 @@ class Runner:
     # ---- argument builders -------------------------------------------------
     def raw_fetch_target(self, prov: str, base: str, oid: str) -> tuple[str, list[str], list[str]]:
         """(url, prod headers, bare headers) for the raw libcurl equivalent of ik's fetch."""
-        if prov == "openai":
-            auth = f"Authorization: Bearer {OPENAI_KEY}"
-            return f"{base}/v1/organization/invites/{oid}", [auth, "Accept: application/json", self.ua], [auth]
-        if prov == "twilio":
-            import base64
-            tok = base64.b64encode(f"{TWILIO_SID}:{TWILIO_TOKEN}".encode()).decode()
-            auth = f"Authorization: Basic {tok}"
-            return (f"{base}/v2/Services/{TWILIO_SERVICE}/Users/{oid}", [auth, "Accept: application/json", self.ua],
-                    [auth])
-        auth = f"Fastly-Key: {FASTLY_TOKEN}"
-        return (f"{base}/invitations?page%5Bsize%5D=1", [auth, "Accept: application/vnd.api+json", self.ua], [auth])
+        return raw_fetch_url(prov, base, oid), request_headers(prov, self.ua), [auth_header(prov)]
 
     def raw_create_args(self, prov: str, base: str) -> tuple[str, str, str, list[str]]:
         if prov == "openai":
@@ -460,8 +488,9 @@ class Runner:
             variants = {
                 "invitekit": [self.ik, "list", "openai", base, "100", "0"],
                 f"invitekit_{small}": [self.ik, "list", "openai", base, "100", str(small)],
-                "raw_noparse": [self.raw_list, "noparse", base, "100", "0", auth, "Accept: application/json", self.ua],
-                "raw_simdjson": [self.raw_list, "simdjson", base, "100", "0", auth, "Accept: application/json",
+                "raw_noparse": [self.raw_list, "noparse", "openai", base, "100", "0", auth, "Accept: application/json",
+                                self.ua],
+                "raw_simdjson": [self.raw_list, "simdjson", "openai", base, "100", "0", auth, "Accept: application/json",
                                  self.ua],
             }
             for prov in ("twilio", "fastly"):
@@ -497,7 +526,7 @@ class Runner:
                 prof = res["instructions"] = {}
                 files = {}
                 mk = {"invitekit": lambda n: [self.ik, "list", "openai", base, "100", str(n)],
-                      "raw_simdjson": lambda n: [self.raw_list, "simdjson", base, "100", str(n), auth,
+                      "raw_simdjson": lambda n: [self.raw_list, "simdjson", "openai", base, "100", str(n), auth,
                                                  "Accept: application/json", self.ua]}
                 log("list: callgrind ...")
                 for name, cmd in mk.items():
