@@ -2,7 +2,21 @@
 # Installs everything invitekit needs to build, run its quick-start and run all
 # of its tests on Debian 12, from Debian's own packages. Idempotent: it asks
 # apt only for what is missing. Uses sudo when not run as root.
+#
+# Optional group (not needed to build or test):
+#   --bench   nginx-light, the static server of bench/static_server.py
+#             (docs/BENCHMARKS.md). The benchmark starts its own unprivileged
+#             nginx on an ephemeral port; Debian's package also installs the
+#             system service (systemctl disable --now nginx if it is not wanted).
 set -euo pipefail
+
+bench=0
+for arg in "$@"; do
+  case "$arg" in
+    --bench) bench=1 ;;
+    *) echo "usage: scripts/install-deps.sh [--bench]" >&2; exit 2 ;;
+  esac
+done
 
 packages=(
   g++ pkg-config python3 meson ninja-build
@@ -26,6 +40,8 @@ packages=(
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   packages+=(nodejs npm)
 fi
+
+if [ "$bench" -eq 1 ]; then packages+=(nginx-light); fi
 
 missing=()
 for p in "${packages[@]}"; do
