@@ -565,8 +565,8 @@ def report(res: dict, args) -> list[str]:
     lines.append(f"Static server: nginx, {args.records:,} records per provider, page size {PAGE_SIZE}, "
                  f"layout '{args.layout}'; wall = median of {args.rounds} interleaved runs (best in brackets).")
     lines.append("")
-    lines.append("List (instructions per record: callgrind, marginal "
-                 f"{args.list_profile[0]:,} -> {args.list_profile[1]:,} records)")
+    cg = "not measured" if args.skip_callgrind else "callgrind, marginal"
+    lines.append(f"List (instructions per record: {cg} {args.list_profile[0]:,} -> {args.list_profile[1]:,} records)")
     lines.append(f"   {'provider':8} {'variant':18} {'records':>8} {'instr/rec':>10} {'vs simdjson':>11} "
                  f"{'wall ms':>9} {'(best)':>9} {'vs noparse':>10} {'CPU ms':>8} {'nginx CPU ms':>12} {'RSS MB':>7}")
     for prov, p in res.get("list", {}).items():
@@ -602,7 +602,7 @@ def report(res: dict, args) -> list[str]:
                      f"<= {TARGETS['list_flat_kb'] // 1024} MB",
                      verdict(None if growth is None else growth <= TARGETS["list_flat_kb"])))
     lines.append("")
-    lines.append(f"Fetch one object in sequence (instructions per request: callgrind, marginal "
+    lines.append(f"Fetch one object in sequence (instructions per request: {cg} "
                  f"{args.fetch_profile[0]:,} -> {args.fetch_profile[1]:,}; wall per request over {args.fetch_n:,} "
                  f"after {args.fetch_warmup:,})")
     lines.append(f"   {'provider':8} {'variant':14} {'instr/req':>10} {'vs raw':>8} {'wall us/req':>11} {'(best)':>8} "
@@ -647,6 +647,45 @@ def report(res: dict, args) -> list[str]:
     return lines
 
 
+def markdown(res: dict) -> list[str]:
+    """The tables of docs/BENCHMARKS.md (section "Static server") from one run's results."""
+    ratio, fr = R.ratio, R.fmt_ratio
+    out = ["| provider | variant | records | instructions / record | vs raw + simdjson | wall ms, median (best) | "
+           "vs raw no-parse | CPU ms | nginx CPU ms | peak RSS MB |", "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    names = {"invitekit": "**invitekit**", "raw_noparse": "raw libcurl, no parse", "raw_simdjson": "raw libcurl + simdjson",
+             "raw": "raw libcurl, same headers"}
+    for prov, p in res.get("list", {}).items():
+        runs, ins = p["runs"], {k: v["per_unit"] for k, v in p.get("instructions", {}).items()}
+        wall = {k: statistics.median(x["wall_us"] for x in v) for k, v in runs.items()}
+        for name, v in runs.items():
+            i = ins.get(name)
+            srv = [x["server_cpu_us"] for x in v if "server_cpu_us" in x]
+            label = names.get(name, f"invitekit, first {v[0]['items']:,}")
+            out.append(f"| {prov} | {label} | {v[0]['items']:,} | "
+                       f"{f'{i:,.0f}' if i else '–'} | {fr(ratio(i, ins.get('raw_simdjson'))) if i else '–'} | "
+                       f"{wall[name] / 1000:,.1f} ({min(x['wall_us'] for x in v) / 1000:,.1f}) | "
+                       f"{fr(ratio(wall[name], wall.get('raw_noparse'))) if not name[-1].isdigit() else '–'} | "
+                       f"{statistics.median(x['cpu_us'] for x in v) / 1000:,.1f} | "
+                       f"{statistics.median(srv) / 1000 if srv else float('nan'):,.0f} | "
+                       f"{max(x['maxrss_kb'] for x in v) / 1024:.1f} |")
+    out += ["", "| provider | variant | instructions / request | vs raw | vs raw + simdjson | wall µs / request, median "
+            "(best) | CPU µs / request | nginx CPU µs / request |", "|---|---|---:|---:|---:|---:|---:|---:|"]
+    for prov, p in res.get("fetch", {}).items():
+        runs, ins = p["runs"], {k: v["per_unit"] for k, v in p.get("instructions", {}).items()}
+        for name, v in runs.items():
+            i, n = ins.get(name), v[0]["requests"]
+            srv = [x["server_cpu_us"] / n for x in v if "server_cpu_us" in x]
+            out.append(f"| {prov} | {names[name]} | {f'{i:,.0f}' if i else '–'} | "
+                       f"{fr(ratio(i, ins.get('raw')))} | {fr(ratio(i, ins.get('raw_simdjson')))} | "
+                       f"{statistics.median(x['wall_us'] for x in v) / n:.1f} ({min(x['wall_us'] for x in v) / n:.1f}) | "
+                       f"{statistics.median(x['cpu_us'] for x in v) / n:.1f} | "
+                       f"{statistics.median(srv) if srv else float('nan'):.0f} |")
+    out += ["", "| target (issue #19) | measure | value | verdict |", "|---|---|---:|---|"]
+    for t in res.get("targets", []):
+        out.append(f"| {t['benchmark']} | {t['measure']} ({t['target']}) | {t['value']} | {t['verdict']} |")
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("builddir")
@@ -662,6 +701,7 @@ def main() -> int:
     ap.add_argument("--keep", action="store_true", help="keep the server's temporary directory (pages, nginx.conf)")
     ap.add_argument("--timeout", type=float, default=600, help="seconds allowed for one measured process")
     ap.add_argument("--output", help="results file (default <builddir>/bench-static-results.json)")
+    ap.add_argument("--markdown", help="also write the tables as Markdown (docs/BENCHMARKS.md) to this file")
     args = ap.parse_args()
     args.providers = [p for p in args.providers.split(",") if p]
     for p in args.providers:
@@ -719,6 +759,9 @@ def main() -> int:
     with open(out, "w") as fh:
         json.dump(results, fh, indent=1, sort_keys=True)
         fh.write("\n")
+    if args.markdown:
+        with open(args.markdown, "w") as fh:
+            fh.write("\n".join(markdown(results)) + "\n")
     log(f"results written to {out} ({results['elapsed_s']} s)")
     return 1 if results.get("failures") else 0
 
