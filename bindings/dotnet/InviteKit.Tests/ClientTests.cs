@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 
 namespace InviteKit.Tests;
@@ -347,20 +348,107 @@ public class ClientTests(EmulatorFixture fx) : IClassFixture<EmulatorFixture>
         Assert.True(rss1 - rss0 < 64 << 20, $"RSS grew {rss1 - rss0} bytes");
     }
 
-    [Fact]
-    public void ManyObjectsCreatedAndFreed()
+    [StructLayout(LayoutKind.Sequential)]
+    private struct MallInfo2
     {
-        // 200,000 native objects (cancel tokens and options structs through the synchronous path's token), bounded time
-        var sw = Stopwatch.StartNew();
-        long rss0 = Process.GetCurrentProcess().WorkingSet64;
+        public nuint Arena, Ordblks, Smblks, Hblks, Hblkhd, Usmblks, Fsmblks, Uordblks, Fordblks, Keepcost;
+    }
+
+    [DllImport("libc", EntryPoint = "mallinfo2")]
+    private static extern MallInfo2 NativeMallInfo2();
+
+    /// <summary>Bytes the native heap (glibc malloc: the library's allocations) has handed out and not freed.</summary>
+    private static long NativeHeapInUse()
+    {
+        MallInfo2 m = NativeMallInfo2();
+        return (long)(m.Uordblks + m.Hblkhd);
+    }
+
+    private static (long managed, long native) SettledMemory()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        return (GC.GetTotalMemory(true), NativeHeapInUse());
+    }
+
+    [Fact]
+    public void MillionObjectsCreatedAndFreed()
+    {
+        // 1,000,000 native objects without network: pagers (ik_pager + the list options built in a native arena) and
+        // cancellation tokens (ik_cancel_token, through a blocking call's CancellationToken whose call fails its
+        // argument check before any request). One pager in seven is not disposed: its SafeHandle's finalizer frees it.
+        // Managed heap and native heap (glibc malloc in use) are measured after 100,000 objects and at the end.
+        const int Total = 1_000_000, Baseline = 100_000;
         using var c = Emu.Client();
-        for (int i = 0; i < 200_000; i++)
+        using var cts = new CancellationTokenSource();
+        var list = new ListOptions { PageSize = 5 };
+        (long managed, long native) m0 = default;
+        for (int i = 0; i < Total; i++)
         {
-            using var p = c.OpenAIInvites(new ListOptions { PageSize = 5, Cursor = null });
+            if (i % 8 == 7)
+            {
+                // cancellable token: Calls.Run makes an ik_cancel_token; the empty service SID fails the argument check
+                Assert.Throws<InviteKitArgumentException>(() => c.FetchTwilioUser("", "user-0001", null, cts.Token));
+            }
+            else if (i % 8 == 3)
+            {
+                _ = c.OpenAIInvites(list);
+            }
+            else
+            {
+                using var p = c.OpenAIInvites(list);
+            }
+            if (i + 1 == Baseline) m0 = SettledMemory();
         }
-        GC.Collect(); GC.WaitForPendingFinalizers();
-        long rss1 = Process.GetCurrentProcess().WorkingSet64;
-        Assert.True(rss1 - rss0 < 64 << 20, $"RSS grew {rss1 - rss0} bytes over 200,000 pagers");
-        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(60));
+        var m1 = SettledMemory();
+        Assert.True(m1.managed - m0.managed < 1 << 20,
+            $"managed heap grew {m1.managed - m0.managed} bytes from object {Baseline:N0} to {Total:N0}");
+        Assert.True(m1.native - m0.native < 4 << 20,
+            $"native heap in use grew {m1.native - m0.native} bytes from object {Baseline:N0} to {Total:N0}");
+    }
+
+    /// <summary>Where the code after an <c>await</c> of an XxxAsync task runs: on a thread-pool thread by default,
+    /// on the client's I/O thread (a thread the library started, not one of the pool's) with
+    /// RunContinuationsOnIoThread.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ContinuationThread(bool onIoThread)
+    {
+        using var emu = new Emulator(5, "--fault", "GET /v2/* latency=100");
+        var o = emu.Options();
+        o.RunContinuationsOnIoThread = onIoThread;
+        using var c = new InviteKitClient(o);
+        // A continuation attached after the call completed runs inside ContinueWith on the attaching thread and
+        // tells nothing: such attempts are repeated (bounded).
+        for (int attempt = 0; attempt < 5; attempt++)
+        {
+            var attaching = new StrongBox<int>(Environment.CurrentManagedThreadId);
+            var task = c.FetchTwilioUserAsync(Service, "user-0001");
+            var cont = task.ContinueWith(
+                t => (t.IsCompletedSuccessfully, Inline: Environment.CurrentManagedThreadId == Volatile.Read(ref attaching.Value),
+                      Thread.CurrentThread.IsThreadPoolThread),
+                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            Volatile.Write(ref attaching.Value, 0); // attached: from here on no thread id matches
+            var where = await cont;
+            Assert.True(where.IsCompletedSuccessfully);
+            if (where.Inline) continue;
+            Assert.Equal(!onIoThread, where.IsThreadPoolThread);
+            // await foreach over a pager: its continuations follow the same option (one page, then the end)
+            using var p = c.TwilioUsers(Service, new ListOptions { PageSize = 10, MaxItems = 3 });
+            int n = 0;
+            await foreach (var u in p.ConfigureAwait(false))
+            {
+                Assert.NotNull(u.Sid);
+                n++;
+            }
+            Assert.Equal(3, n);
+            // Leave the I/O thread before the client and the emulator are disposed (a wait on the I/O thread would
+            // hold the client's connection open until the emulator's shutdown gives up on it).
+            await Task.Yield();
+            return;
+        }
+        Assert.Fail("every attempt completed before its continuation was attached");
     }
 }

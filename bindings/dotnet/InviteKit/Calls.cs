@@ -10,29 +10,61 @@ internal delegate int CallFn<THandle>(Utf8Arena arena, nint cancelToken, out THa
     where THandle : InviteKitHandle;
 internal delegate int TakeFn<THandle>(nint op, out THandle result, out ErrorHandle err) where THandle : InviteKitHandle;
 
-/// <summary>The completion of one non-blocking operation: a TaskCompletionSource found through a GCHandle in the
-/// callback's user data. The result (or error) is taken inside the callback, on the client's I/O thread.</summary>
+/// <summary>The completion of one non-blocking operation: found through a GCHandle in the callback's user data. The
+/// result (or error) is taken inside the callback, on the client's I/O thread.</summary>
 internal abstract class Completion
 {
     internal abstract void Complete(nint op);
 }
 
+/// <summary>The Task of one non-blocking operation, completed by the callback. Continuations run on the thread pool
+/// (<see cref="TaskCreationOptions.RunContinuationsAsynchronously"/>), or on the library's I/O thread when the client
+/// asked for it (<see cref="InviteKitClientOptions.RunContinuationsOnIoThread"/>). The
+/// operation's handle and the token's registration live here only when the token can be cancelled; whichever of
+/// <see cref="Arm"/> (after the start call returned) and <see cref="Complete"/> (the callback, possibly earlier)
+/// comes second releases them.</summary>
 internal sealed class Completion<T> : Completion
 {
-    private readonly TaskCompletionSource<T> _tcs = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private const int Pending = 0, Armed = 1, Done = 2;
+
+    private readonly TaskCompletionSource<T> _tcs;
     private readonly Func<nint, T> _take;
     private readonly CancellationToken _token;
+    private OpHandle? _op;
+    private CancellationTokenRegistration _reg;
+    private int _state;
 
-    internal Completion(Func<nint, T> take, CancellationToken token)
+    internal Completion(Func<nint, T> take, CancellationToken token, bool inlineContinuations)
     {
+        _tcs = new(inlineContinuations ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously);
         _take = take;
         _token = token;
     }
 
     internal Task<T> Task => _tcs.Task;
 
+    /// <summary>Ties a cancellable token to the started operation: its cancellation calls ik_op_cancel.</summary>
+    internal void Arm(OpHandle op)
+    {
+        _op = op;
+        _reg = _token.UnsafeRegister(static s =>
+        {
+            try { ik_op_cancel((OpHandle)s!); } catch { }
+        }, op);
+        if (Interlocked.CompareExchange(ref _state, Armed, Pending) != Pending) Release(); // completed meanwhile
+    }
+
+    private void Release()
+    {
+        // Unregister does not wait for a cancellation callback that is running; the OpHandle (a SafeHandle) keeps
+        // the native op alive until that ik_op_cancel returns.
+        _reg.Unregister();
+        _op!.Dispose();
+    }
+
     internal override void Complete(nint op)
     {
+        if (Interlocked.Exchange(ref _state, Done) == Armed) Release();
         try
         {
             int status = ik_op_status(op);
@@ -84,11 +116,12 @@ internal static unsafe class Calls
         }
     }
 
-    /// <summary>Starts an operation; its Task completes from the callback. Every failure goes into the Task.</summary>
-    internal static Task<T> Start<T>(StartFn start, Func<nint, T> take, CancellationToken ct)
+    /// <summary>Starts an operation; its Task completes from the callback. Every failure goes into the Task. The
+    /// op handle is released at once unless the token can cancel it (ik_op_free may come before the callback).</summary>
+    internal static Task<T> Start<T>(StartFn start, Func<nint, T> take, CancellationToken ct, bool inlineContinuations)
     {
         if (ct.IsCancellationRequested) return Task.FromCanceled<T>(ct);
-        var completion = new Completion<T>(take, ct);
+        var completion = new Completion<T>(take, ct, inlineContinuations);
         GCHandle gch = GCHandle.Alloc(completion);
         OpHandle? op = null;
         ErrorHandle? err = null;
@@ -114,7 +147,11 @@ internal static unsafe class Calls
         {
             err?.Dispose();
         }
-        return Awaiter.Await(completion, op!, ct);
+        if (ct.CanBeCanceled)
+            completion.Arm(op!);
+        else
+            op!.Dispose();
+        return completion.Task;
     }
 
     /// <summary>The typed result of a completed operation, taken inside the callback and converted at once.</summary>
@@ -299,31 +336,4 @@ internal static unsafe class Calls
         for (int i = 0; i < ptrs.Length; i++) ptrs[i] = (nint)a.Str(items[i]);
         return ptrs;
     }
-}
-
-/// <summary>Awaits a started operation; a cancelled token calls ik_op_cancel (kept out of the unsafe class, where
-/// await is not allowed).</summary>
-internal static class Awaiter
-{
-    internal static async Task<T> Await<T>(Completion<T> completion, OpHandle op, CancellationToken ct)
-    {
-        using (op)
-        {
-            CancellationTokenRegistration reg = default;
-            if (ct.CanBeCanceled)
-                reg = ct.UnsafeRegister(static s =>
-                {
-                    try { ik_op_cancel((OpHandle)s!); } catch { }
-                }, op);
-            try
-            {
-                return await completion.Task.ConfigureAwait(false);
-            }
-            finally
-            {
-                await reg.DisposeAsync().ConfigureAwait(false);
-            }
-        }
-    }
-
 }

@@ -20,6 +20,7 @@ public sealed record EnsureResult<T>(T Value, EnsureOutcome Outcome);
 public sealed unsafe class InviteKitClient : IDisposable
 {
     private readonly ClientHandle _handle;
+    private readonly bool _inline;
 
     /// <summary>Creates a client. With null options everything comes from the environment and the defaults.</summary>
     /// <exception cref="InviteKitException">Bad options (e.g. a base URL that is not http or https).</exception>
@@ -27,6 +28,7 @@ public sealed unsafe class InviteKitClient : IDisposable
     {
         Loader.EnsureInitialized();
         options ??= new InviteKitClientOptions();
+        _inline = options.RunContinuationsOnIoThread;
         using var a = new Utf8Arena();
         IkClientOptions* o = a.Array<IkClientOptions>(1);
         Calls.Check(ik_client_options_init(o, Interop.ClientOptionsVersion, out ErrorHandle ierr), ierr);
@@ -118,13 +120,13 @@ public sealed unsafe class InviteKitClient : IDisposable
         }
     }
 
-    private static Func<nint, OpenAIInvite> TakeOpenAI => Calls.Take<OpenAIInviteHandle, OpenAIInvite>(ik_op_take_openai_invite, p => OpenAIInvite.From(p, true));
-    private static Func<nint, TwilioInvite> TakeTwilioInvite => Calls.Take<TwilioInviteHandle, TwilioInvite>(ik_op_take_twilio_invite, p => TwilioInvite.From(p, true));
-    private static Func<nint, TwilioUser> TakeTwilioUser => Calls.Take<TwilioUserHandle, TwilioUser>(ik_op_take_twilio_user, p => TwilioUser.From(p, true));
-    private static Func<nint, FastlyInvitation> TakeFastly => Calls.Take<FastlyInvitationHandle, FastlyInvitation>(ik_op_take_fastly_invitation, p => FastlyInvitation.From(p, true));
-    private static Func<nint, Deletion> TakeDeletion => Calls.Take<DeletionHandle, Deletion>(ik_op_take_deletion, Deletion.From);
-    private static Func<nint, Page<T>> TakePage<T>(ItemAccess<T> access) where T : ApiObject =>
-        Calls.Take<PageHandle, Page<T>>(ik_op_take_page, p => Page<T>.From(p, access));
+    // One converter per result type, made once (not one closure per call).
+    private static readonly Func<nint, OpenAIInvite> TakeOpenAI = Calls.Take<OpenAIInviteHandle, OpenAIInvite>(ik_op_take_openai_invite, p => OpenAIInvite.From(p, true));
+    private static readonly Func<nint, TwilioInvite> TakeTwilioInvite = Calls.Take<TwilioInviteHandle, TwilioInvite>(ik_op_take_twilio_invite, p => TwilioInvite.From(p, true));
+    private static readonly Func<nint, TwilioUser> TakeTwilioUser = Calls.Take<TwilioUserHandle, TwilioUser>(ik_op_take_twilio_user, p => TwilioUser.From(p, true));
+    private static readonly Func<nint, FastlyInvitation> TakeFastly = Calls.Take<FastlyInvitationHandle, FastlyInvitation>(ik_op_take_fastly_invitation, p => FastlyInvitation.From(p, true));
+    private static readonly Func<nint, Deletion> TakeDeletion = Calls.Take<DeletionHandle, Deletion>(ik_op_take_deletion, Deletion.From);
+    private static Func<nint, Page<T>> TakePage<T>(ItemAccess<T> access) where T : ApiObject => access.TakePage;
     private static Func<nint, EnsureResult<T>> TakeEnsure<T>(Func<nint, T> take) =>
         op => new(take(op), (EnsureOutcome)ik_op_ensure_outcome(op));
 
@@ -135,7 +137,7 @@ public sealed unsafe class InviteKitClient : IDisposable
     public Task<OpenAIInvite> CreateOpenAIInviteAsync(OpenAIInviteCreateParams invite, CallOptions? options = null, CancellationToken cancellationToken = default) =>
         Calls.Start((Utf8Arena a, nint ud, out OpHandle op, out ErrorHandle err) =>
             ik_openai_invite_create_start(H, Calls.Params(a, invite), Calls.CallOptions(a, options, 0), Calls.Callback, ud, out op, out err),
-            TakeOpenAI, cancellationToken);
+            TakeOpenAI, cancellationToken, _inline);
 
     /// <summary>Synchronous twin of <see cref="CreateOpenAIInviteAsync"/>.</summary>
     public OpenAIInvite CreateOpenAIInvite(OpenAIInviteCreateParams invite, CallOptions? options = null, CancellationToken cancellationToken = default) =>
@@ -147,7 +149,7 @@ public sealed unsafe class InviteKitClient : IDisposable
     public Task<OpenAIInvite> RetrieveOpenAIInviteAsync(string inviteId, CallOptions? options = null, CancellationToken cancellationToken = default) =>
         Calls.Start((Utf8Arena a, nint ud, out OpHandle op, out ErrorHandle err) =>
             ik_openai_invite_retrieve_start(H, inviteId, Calls.CallOptions(a, options, 0), Calls.Callback, ud, out op, out err),
-            TakeOpenAI, cancellationToken);
+            TakeOpenAI, cancellationToken, _inline);
 
     /// <summary>Synchronous twin of <see cref="RetrieveOpenAIInviteAsync"/>.</summary>
     public OpenAIInvite RetrieveOpenAIInvite(string inviteId, CallOptions? options = null, CancellationToken cancellationToken = default) =>
@@ -159,7 +161,7 @@ public sealed unsafe class InviteKitClient : IDisposable
     public Task<Page<OpenAIInvite>> ListOpenAIInvitesAsync(ListOptions? list = null, CallOptions? options = null, CancellationToken cancellationToken = default) =>
         Calls.Start((Utf8Arena a, nint ud, out OpHandle op, out ErrorHandle err) =>
             ik_openai_invite_list_start(H, Calls.ListOptions(a, list), Calls.CallOptions(a, options, 0), Calls.Callback, ud, out op, out err),
-            TakePage(Items.OpenAI), cancellationToken);
+            TakePage(Items.OpenAI), cancellationToken, _inline);
 
     /// <summary>Synchronous twin of <see cref="ListOpenAIInvitesAsync"/>.</summary>
     public Page<OpenAIInvite> ListOpenAIInvites(ListOptions? list = null, CallOptions? options = null, CancellationToken cancellationToken = default) =>
@@ -171,7 +173,7 @@ public sealed unsafe class InviteKitClient : IDisposable
     public Task<Deletion> DeleteOpenAIInviteAsync(string inviteId, CallOptions? options = null, CancellationToken cancellationToken = default) =>
         Calls.Start((Utf8Arena a, nint ud, out OpHandle op, out ErrorHandle err) =>
             ik_openai_invite_delete_start(H, inviteId, Calls.CallOptions(a, options, 0), Calls.Callback, ud, out op, out err),
-            TakeDeletion, cancellationToken);
+            TakeDeletion, cancellationToken, _inline);
 
     /// <summary>Synchronous twin of <see cref="DeleteOpenAIInviteAsync"/>.</summary>
     public Deletion DeleteOpenAIInvite(string inviteId, CallOptions? options = null, CancellationToken cancellationToken = default) =>
@@ -184,7 +186,7 @@ public sealed unsafe class InviteKitClient : IDisposable
     {
         using var a = new Utf8Arena();
         Calls.Check(ik_openai_invite_pager(H, Calls.ListOptions(a, list), out PagerHandle h, out ErrorHandle err), err);
-        return new Pager<OpenAIInvite>(h, Items.OpenAI);
+        return new Pager<OpenAIInvite>(h, Items.OpenAI, _inline);
     }
 
     /// <summary>Invites a user exactly once: looks the email up (listing all invites), creates only when absent,
@@ -194,7 +196,7 @@ public sealed unsafe class InviteKitClient : IDisposable
     public Task<EnsureResult<OpenAIInvite>> EnsureOpenAIInviteAsync(OpenAIInviteCreateParams invite, CallOptions? options = null, CancellationToken cancellationToken = default) =>
         Calls.Start((Utf8Arena a, nint ud, out OpHandle op, out ErrorHandle err) =>
             ik_openai_invite_ensure_start(H, Calls.Params(a, invite), Calls.CallOptions(a, options, 0), Calls.Callback, ud, out op, out err),
-            TakeEnsure(TakeOpenAI), cancellationToken);
+            TakeEnsure(TakeOpenAI), cancellationToken, _inline);
 
     /// <summary>Synchronous twin of <see cref="EnsureOpenAIInviteAsync"/>.</summary>
     public EnsureResult<OpenAIInvite> EnsureOpenAIInvite(OpenAIInviteCreateParams invite, CallOptions? options = null, CancellationToken cancellationToken = default)
@@ -215,7 +217,7 @@ public sealed unsafe class InviteKitClient : IDisposable
     public Task<TwilioInvite> CreateTwilioInviteAsync(string serviceSid, string channelSid, string identity, string? roleSid = null, CallOptions? options = null, CancellationToken cancellationToken = default) =>
         Calls.Start((Utf8Arena a, nint ud, out OpHandle op, out ErrorHandle err) =>
             ik_twilio_invite_create_start(H, serviceSid, channelSid, identity, roleSid, Calls.CallOptions(a, options, 0), Calls.Callback, ud, out op, out err),
-            TakeTwilioInvite, cancellationToken);
+            TakeTwilioInvite, cancellationToken, _inline);
 
     /// <summary>Synchronous twin of <see cref="CreateTwilioInviteAsync"/>.</summary>
     public TwilioInvite CreateTwilioInvite(string serviceSid, string channelSid, string identity, string? roleSid = null, CallOptions? options = null, CancellationToken cancellationToken = default) =>
@@ -227,7 +229,7 @@ public sealed unsafe class InviteKitClient : IDisposable
     public Task<TwilioInvite> FetchTwilioInviteAsync(string serviceSid, string channelSid, string inviteSid, CallOptions? options = null, CancellationToken cancellationToken = default) =>
         Calls.Start((Utf8Arena a, nint ud, out OpHandle op, out ErrorHandle err) =>
             ik_twilio_invite_fetch_start(H, serviceSid, channelSid, inviteSid, Calls.CallOptions(a, options, 0), Calls.Callback, ud, out op, out err),
-            TakeTwilioInvite, cancellationToken);
+            TakeTwilioInvite, cancellationToken, _inline);
 
     /// <summary>Synchronous twin of <see cref="FetchTwilioInviteAsync"/>.</summary>
     public TwilioInvite FetchTwilioInvite(string serviceSid, string channelSid, string inviteSid, CallOptions? options = null, CancellationToken cancellationToken = default) =>
@@ -242,7 +244,7 @@ public sealed unsafe class InviteKitClient : IDisposable
             nint[] ids = Calls.ToPointers(a, identities);
             fixed (nint* p = ids)
                 return ik_twilio_invite_list_start(H, serviceSid, channelSid, p, (nuint)ids.Length, Calls.ListOptions(a, list), Calls.CallOptions(a, options, 0), Calls.Callback, ud, out op, out err);
-        }, TakePage(Items.TwilioInvites), cancellationToken);
+        }, TakePage(Items.TwilioInvites), cancellationToken, _inline);
 
     /// <summary>Synchronous twin of <see cref="ListTwilioInvitesAsync"/>.</summary>
     public Page<TwilioInvite> ListTwilioInvites(string serviceSid, string channelSid, IReadOnlyList<string>? identities = null, ListOptions? list = null, CallOptions? options = null, CancellationToken cancellationToken = default) =>
@@ -257,7 +259,7 @@ public sealed unsafe class InviteKitClient : IDisposable
     public Task<Deletion> DeleteTwilioInviteAsync(string serviceSid, string channelSid, string inviteSid, CallOptions? options = null, CancellationToken cancellationToken = default) =>
         Calls.Start((Utf8Arena a, nint ud, out OpHandle op, out ErrorHandle err) =>
             ik_twilio_invite_delete_start(H, serviceSid, channelSid, inviteSid, Calls.CallOptions(a, options, 0), Calls.Callback, ud, out op, out err),
-            TakeDeletion, cancellationToken);
+            TakeDeletion, cancellationToken, _inline);
 
     /// <summary>Synchronous twin of <see cref="DeleteTwilioInviteAsync"/>.</summary>
     public Deletion DeleteTwilioInvite(string serviceSid, string channelSid, string inviteSid, CallOptions? options = null, CancellationToken cancellationToken = default) =>
@@ -276,7 +278,7 @@ public sealed unsafe class InviteKitClient : IDisposable
         fixed (nint* p = ids)
             status = ik_twilio_invite_pager(H, serviceSid, channelSid, p, (nuint)ids.Length, Calls.ListOptions(a, list), out h, out err);
         Calls.Check(status, err);
-        return new Pager<TwilioInvite>(h, Items.TwilioInvites);
+        return new Pager<TwilioInvite>(h, Items.TwilioInvites, _inline);
     }
 
     /// <summary>Invites an identity to a channel exactly once (looked up by identity); serialized per person like
@@ -284,7 +286,7 @@ public sealed unsafe class InviteKitClient : IDisposable
     public Task<EnsureResult<TwilioInvite>> EnsureTwilioInviteAsync(string serviceSid, string channelSid, string identity, string? roleSid = null, CallOptions? options = null, CancellationToken cancellationToken = default) =>
         Calls.Start((Utf8Arena a, nint ud, out OpHandle op, out ErrorHandle err) =>
             ik_twilio_invite_ensure_start(H, serviceSid, channelSid, identity, roleSid, Calls.CallOptions(a, options, 0), Calls.Callback, ud, out op, out err),
-            TakeEnsure(TakeTwilioInvite), cancellationToken);
+            TakeEnsure(TakeTwilioInvite), cancellationToken, _inline);
 
     /// <summary>Synchronous twin of <see cref="EnsureTwilioInviteAsync"/>.</summary>
     public EnsureResult<TwilioInvite> EnsureTwilioInvite(string serviceSid, string channelSid, string identity, string? roleSid = null, CallOptions? options = null, CancellationToken cancellationToken = default)
@@ -305,7 +307,7 @@ public sealed unsafe class InviteKitClient : IDisposable
     public Task<TwilioUser> CreateTwilioUserAsync(string serviceSid, TwilioUserParams user, CallOptions? options = null, CancellationToken cancellationToken = default) =>
         Calls.Start((Utf8Arena a, nint ud, out OpHandle op, out ErrorHandle err) =>
             ik_twilio_user_create_start(H, serviceSid, Calls.Params(a, user), Calls.CallOptions(a, options, 0), Calls.Callback, ud, out op, out err),
-            TakeTwilioUser, cancellationToken);
+            TakeTwilioUser, cancellationToken, _inline);
 
     /// <summary>Synchronous twin of <see cref="CreateTwilioUserAsync"/>.</summary>
     public TwilioUser CreateTwilioUser(string serviceSid, TwilioUserParams user, CallOptions? options = null, CancellationToken cancellationToken = default) =>
@@ -317,7 +319,7 @@ public sealed unsafe class InviteKitClient : IDisposable
     public Task<TwilioUser> FetchTwilioUserAsync(string serviceSid, string sidOrIdentity, CallOptions? options = null, CancellationToken cancellationToken = default) =>
         Calls.Start((Utf8Arena a, nint ud, out OpHandle op, out ErrorHandle err) =>
             ik_twilio_user_fetch_start(H, serviceSid, sidOrIdentity, Calls.CallOptions(a, options, 0), Calls.Callback, ud, out op, out err),
-            TakeTwilioUser, cancellationToken);
+            TakeTwilioUser, cancellationToken, _inline);
 
     /// <summary>Synchronous twin of <see cref="FetchTwilioUserAsync"/>.</summary>
     public TwilioUser FetchTwilioUser(string serviceSid, string sidOrIdentity, CallOptions? options = null, CancellationToken cancellationToken = default) =>
@@ -329,7 +331,7 @@ public sealed unsafe class InviteKitClient : IDisposable
     public Task<Page<TwilioUser>> ListTwilioUsersAsync(string serviceSid, ListOptions? list = null, CallOptions? options = null, CancellationToken cancellationToken = default) =>
         Calls.Start((Utf8Arena a, nint ud, out OpHandle op, out ErrorHandle err) =>
             ik_twilio_user_list_start(H, serviceSid, Calls.ListOptions(a, list), Calls.CallOptions(a, options, 0), Calls.Callback, ud, out op, out err),
-            TakePage(Items.TwilioUsers), cancellationToken);
+            TakePage(Items.TwilioUsers), cancellationToken, _inline);
 
     /// <summary>Synchronous twin of <see cref="ListTwilioUsersAsync"/>.</summary>
     public Page<TwilioUser> ListTwilioUsers(string serviceSid, ListOptions? list = null, CallOptions? options = null, CancellationToken cancellationToken = default) =>
@@ -341,7 +343,7 @@ public sealed unsafe class InviteKitClient : IDisposable
     public Task<TwilioUser> UpdateTwilioUserAsync(string serviceSid, string sidOrIdentity, TwilioUserParams user, CallOptions? options = null, CancellationToken cancellationToken = default) =>
         Calls.Start((Utf8Arena a, nint ud, out OpHandle op, out ErrorHandle err) =>
             ik_twilio_user_update_start(H, serviceSid, sidOrIdentity, Calls.Params(a, user), Calls.CallOptions(a, options, 0), Calls.Callback, ud, out op, out err),
-            TakeTwilioUser, cancellationToken);
+            TakeTwilioUser, cancellationToken, _inline);
 
     /// <summary>Synchronous twin of <see cref="UpdateTwilioUserAsync"/>.</summary>
     public TwilioUser UpdateTwilioUser(string serviceSid, string sidOrIdentity, TwilioUserParams user, CallOptions? options = null, CancellationToken cancellationToken = default) =>
@@ -353,7 +355,7 @@ public sealed unsafe class InviteKitClient : IDisposable
     public Task<Deletion> DeleteTwilioUserAsync(string serviceSid, string sidOrIdentity, CallOptions? options = null, CancellationToken cancellationToken = default) =>
         Calls.Start((Utf8Arena a, nint ud, out OpHandle op, out ErrorHandle err) =>
             ik_twilio_user_delete_start(H, serviceSid, sidOrIdentity, Calls.CallOptions(a, options, 0), Calls.Callback, ud, out op, out err),
-            TakeDeletion, cancellationToken);
+            TakeDeletion, cancellationToken, _inline);
 
     /// <summary>Synchronous twin of <see cref="DeleteTwilioUserAsync"/>.</summary>
     public Deletion DeleteTwilioUser(string serviceSid, string sidOrIdentity, CallOptions? options = null, CancellationToken cancellationToken = default) =>
@@ -366,7 +368,7 @@ public sealed unsafe class InviteKitClient : IDisposable
     {
         using var a = new Utf8Arena();
         Calls.Check(ik_twilio_user_pager(H, serviceSid, Calls.ListOptions(a, list), out PagerHandle h, out ErrorHandle err), err);
-        return new Pager<TwilioUser>(h, Items.TwilioUsers);
+        return new Pager<TwilioUser>(h, Items.TwilioUsers, _inline);
     }
 
     /// <summary>Creates a Twilio user exactly once (looked up by identity); serialized per person like
@@ -374,7 +376,7 @@ public sealed unsafe class InviteKitClient : IDisposable
     public Task<EnsureResult<TwilioUser>> EnsureTwilioUserAsync(string serviceSid, TwilioUserParams user, CallOptions? options = null, CancellationToken cancellationToken = default) =>
         Calls.Start((Utf8Arena a, nint ud, out OpHandle op, out ErrorHandle err) =>
             ik_twilio_user_ensure_start(H, serviceSid, Calls.Params(a, user), Calls.CallOptions(a, options, 0), Calls.Callback, ud, out op, out err),
-            TakeEnsure(TakeTwilioUser), cancellationToken);
+            TakeEnsure(TakeTwilioUser), cancellationToken, _inline);
 
     /// <summary>Synchronous twin of <see cref="EnsureTwilioUserAsync"/>.</summary>
     public EnsureResult<TwilioUser> EnsureTwilioUser(string serviceSid, TwilioUserParams user, CallOptions? options = null, CancellationToken cancellationToken = default)
@@ -395,7 +397,7 @@ public sealed unsafe class InviteKitClient : IDisposable
     public Task<FastlyInvitation> CreateFastlyInvitationAsync(FastlyInvitationCreateParams invitation, CallOptions? options = null, CancellationToken cancellationToken = default) =>
         Calls.Start((Utf8Arena a, nint ud, out OpHandle op, out ErrorHandle err) =>
             ik_fastly_invitation_create_start(H, Calls.Params(a, invitation), Calls.CallOptions(a, options, 0), Calls.Callback, ud, out op, out err),
-            TakeFastly, cancellationToken);
+            TakeFastly, cancellationToken, _inline);
 
     /// <summary>Synchronous twin of <see cref="CreateFastlyInvitationAsync"/>.</summary>
     public FastlyInvitation CreateFastlyInvitation(FastlyInvitationCreateParams invitation, CallOptions? options = null, CancellationToken cancellationToken = default) =>
@@ -407,7 +409,7 @@ public sealed unsafe class InviteKitClient : IDisposable
     public Task<Page<FastlyInvitation>> ListFastlyInvitationsAsync(ListOptions? list = null, CallOptions? options = null, CancellationToken cancellationToken = default) =>
         Calls.Start((Utf8Arena a, nint ud, out OpHandle op, out ErrorHandle err) =>
             ik_fastly_invitation_list_start(H, Calls.ListOptions(a, list), Calls.CallOptions(a, options, 0), Calls.Callback, ud, out op, out err),
-            TakePage(Items.Fastly), cancellationToken);
+            TakePage(Items.Fastly), cancellationToken, _inline);
 
     /// <summary>Synchronous twin of <see cref="ListFastlyInvitationsAsync"/>.</summary>
     public Page<FastlyInvitation> ListFastlyInvitations(ListOptions? list = null, CallOptions? options = null, CancellationToken cancellationToken = default) =>
@@ -419,7 +421,7 @@ public sealed unsafe class InviteKitClient : IDisposable
     public Task<Deletion> DeleteFastlyInvitationAsync(string invitationId, CallOptions? options = null, CancellationToken cancellationToken = default) =>
         Calls.Start((Utf8Arena a, nint ud, out OpHandle op, out ErrorHandle err) =>
             ik_fastly_invitation_delete_start(H, invitationId, Calls.CallOptions(a, options, 0), Calls.Callback, ud, out op, out err),
-            TakeDeletion, cancellationToken);
+            TakeDeletion, cancellationToken, _inline);
 
     /// <summary>Synchronous twin of <see cref="DeleteFastlyInvitationAsync"/>.</summary>
     public Deletion DeleteFastlyInvitation(string invitationId, CallOptions? options = null, CancellationToken cancellationToken = default) =>
@@ -432,7 +434,7 @@ public sealed unsafe class InviteKitClient : IDisposable
     {
         using var a = new Utf8Arena();
         Calls.Check(ik_fastly_invitation_pager(H, Calls.ListOptions(a, list), out PagerHandle h, out ErrorHandle err), err);
-        return new Pager<FastlyInvitation>(h, Items.Fastly);
+        return new Pager<FastlyInvitation>(h, Items.Fastly, _inline);
     }
 
     /// <summary>Invites an email to Fastly exactly once (looked up by email); serialized per person like
@@ -440,7 +442,7 @@ public sealed unsafe class InviteKitClient : IDisposable
     public Task<EnsureResult<FastlyInvitation>> EnsureFastlyInvitationAsync(FastlyInvitationCreateParams invitation, CallOptions? options = null, CancellationToken cancellationToken = default) =>
         Calls.Start((Utf8Arena a, nint ud, out OpHandle op, out ErrorHandle err) =>
             ik_fastly_invitation_ensure_start(H, Calls.Params(a, invitation), Calls.CallOptions(a, options, 0), Calls.Callback, ud, out op, out err),
-            TakeEnsure(TakeFastly), cancellationToken);
+            TakeEnsure(TakeFastly), cancellationToken, _inline);
 
     /// <summary>Synchronous twin of <see cref="EnsureFastlyInvitationAsync"/>.</summary>
     public EnsureResult<FastlyInvitation> EnsureFastlyInvitation(FastlyInvitationCreateParams invitation, CallOptions? options = null, CancellationToken cancellationToken = default)

@@ -11,6 +11,23 @@ internal sealed class ItemAccess<T> where T : ApiObject
     internal required ItemKind Kind { get; init; }
     internal required Func<nint, nuint, T> FromPage { get; init; }
     internal required Func<PagerHandle, nint, (int status, T? item, ErrorHandle err)> NextOwned { get; init; }
+
+    private Func<nint, Page<T>>? _takePage;
+    private Func<nint, Page<T>?>? _takeNextPage;
+    private Func<nint, T[]?>? _takeNextItems;
+
+    /// <summary>A list call's page, taken from its completed operation (made once per kind, not per call).</summary>
+    internal Func<nint, Page<T>> TakePage =>
+        _takePage ??= Calls.Take<PageHandle, Page<T>>(ik_op_take_page, p => Page<T>.From(p, this));
+
+    /// <summary>A pager's next page (null after the last one), taken from its completed operation.</summary>
+    internal Func<nint, Page<T>?> TakeNextPage =>
+        _takeNextPage ??= Calls.Take<PageHandle, Page<T>?>(ik_op_take_page, p => p == 0 ? null : Page<T>.From(p, this), nullable: true);
+
+    /// <summary>Only the items of a pager's next page (null after the last one): what <c>await foreach</c> needs,
+    /// without the page's ids, item JSON copies, body and metadata.</summary>
+    internal Func<nint, T[]?> TakeNextItems =>
+        _takeNextItems ??= Calls.Take<PageHandle, T[]?>(ik_op_take_page, p => p == 0 ? null : Page<T>.ItemsOf(p, this), nullable: true);
 }
 
 internal static class Items
@@ -132,6 +149,15 @@ public sealed class Page<T> where T : ApiObject
     public System.Text.Json.JsonElement ParseRawJsonItem(int index) =>
         System.Text.Json.JsonDocument.Parse(ItemRawJson[index]).RootElement.Clone();
 
+    internal static T[] ItemsOf(nint p, ItemAccess<T> access)
+    {
+        int n = checked((int)ik_page_count(p));
+        if (n == 0) return Array.Empty<T>();
+        var items = new T[n];
+        for (int i = 0; i < n; i++) items[i] = access.FromPage(p, (nuint)i);
+        return items;
+    }
+
     internal static unsafe Page<T> From(nint p, ItemAccess<T> access)
     {
         int n = checked((int)ik_page_count(p));
@@ -187,11 +213,13 @@ public sealed class Pager<T> : IAsyncEnumerable<T>, IDisposable where T : ApiObj
 {
     private readonly PagerHandle _handle;
     private readonly ItemAccess<T> _access;
+    private readonly bool _inline;
 
-    internal Pager(PagerHandle handle, ItemAccess<T> access)
+    internal Pager(PagerHandle handle, ItemAccess<T> access, bool inlineContinuations)
     {
         _handle = handle;
         _access = access;
+        _inline = inlineContinuations;
     }
 
     /// <summary>Kind of the items.</summary>
@@ -229,8 +257,16 @@ public sealed class Pager<T> : IAsyncEnumerable<T>, IDisposable where T : ApiObj
         Calls.Start<Page<T>?>(
             (Utf8Arena a, nint ud, out OpHandle op, out ErrorHandle err) =>
                 ik_pager_next_page_start(_handle, Calls.CallOptions(a, options, 0), Calls.Callback, ud, out op, out err),
-            Calls.Take<PageHandle, Page<T>?>(ik_op_take_page, p => p == 0 ? null : Page<T>.From(p, _access), nullable: true),
-            cancellationToken);
+            _access.TakeNextPage,
+            cancellationToken, _inline);
+
+    /// <summary>The items of the next page (null once the iteration is over), for the enumerator.</summary>
+    private unsafe Task<T[]?> NextItemsAsync(CancellationToken cancellationToken) =>
+        Calls.Start<T[]?>(
+            (Utf8Arena a, nint ud, out OpHandle op, out ErrorHandle err) =>
+                ik_pager_next_page_start(_handle, null, Calls.Callback, ud, out op, out err),
+            _access.TakeNextItems,
+            cancellationToken, _inline);
 
     /// <summary>Fetches the next page, blocking the calling thread (synchronous twin of <see cref="NextPageAsync"/>).</summary>
     public unsafe Page<T>? NextPage(CallOptions? options = null, CancellationToken cancellationToken = default) =>
@@ -261,14 +297,52 @@ public sealed class Pager<T> : IAsyncEnumerable<T>, IDisposable where T : ApiObj
             yield return page;
     }
 
-    /// <summary>The remaining items, page by page (one page in memory at a time).</summary>
-    public async IAsyncEnumerator<T> GetAsyncEnumerator(CancellationToken cancellationToken = default)
-    {
-        while (await NextPageAsync(null, cancellationToken).ConfigureAwait(false) is { } page)
-            foreach (T item in page.Items)
-                yield return item;
-    }
+    /// <summary>The remaining items, page by page (one page in memory at a time). <c>MoveNextAsync</c> completes
+    /// synchronously while the current page has items; it fetches the next page, without blocking a thread, only
+    /// when the current one is used up.</summary>
+    public IAsyncEnumerator<T> GetAsyncEnumerator(CancellationToken cancellationToken = default) =>
+        new ItemEnumerator(this, cancellationToken);
 
     /// <summary>Releases the native pager (deferred by the library while a page request is running).</summary>
     public void Dispose() => _handle.Dispose();
+
+    private sealed class ItemEnumerator(Pager<T> pager, CancellationToken cancellationToken) : IAsyncEnumerator<T>
+    {
+        private T[] _items = Array.Empty<T>();
+        private int _index = -1;
+        private bool _done;
+
+        public T Current => _items[_index];
+
+        public ValueTask<bool> MoveNextAsync()
+        {
+            if (_index + 1 < _items.Length)
+            {
+                _index++;
+                return new ValueTask<bool>(true);
+            }
+            return _done ? new ValueTask<bool>(false) : new ValueTask<bool>(NextPageAsync());
+        }
+
+        private async Task<bool> NextPageAsync()
+        {
+            while (true)
+            {
+                T[]? items = await pager.NextItemsAsync(cancellationToken).ConfigureAwait(false);
+                if (items is null)
+                {
+                    _done = true;
+                    _items = Array.Empty<T>();
+                    _index = -1;
+                    return false;
+                }
+                _items = items;
+                _index = 0;
+                if (items.Length > 0) return true; // an empty page that is not the last: ask for the next one
+                _index = -1;
+            }
+        }
+
+        public ValueTask DisposeAsync() => default;
+    }
 }
