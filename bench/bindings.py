@@ -15,8 +15,9 @@ runs, interleaved, --rounds times:
             included. Instructions per item: callgrind, marginal over 10,000 items ((Ir(12k) - Ir(2k)) / 10k).
   dotnet    emulator seeded with 10,000: fetch one Twilio Chat v2 user 10,000 times (after 1,000 untimed) and
             list the 10,000 users (page size 100, after an untimed 200-user listing that JIT-compiles the path):
-            bench/ik_bench (C API) vs bindings/dotnet/InviteKit.Bench (InviteKit async and blocking, the Twilio
-            .NET SDK async and sync). Compared by CPU time (callgrind on the .NET runtime is impractical).
+            bench/ik_bench (C API) vs bindings/dotnet/InviteKit.Bench (InviteKit async, async with
+            RunContinuationsOnIoThread, and blocking; the Twilio .NET SDK async and sync). Compared by CPU time
+            (callgrind on the .NET runtime is impractical); jit_methods = methods JIT-compiled while timed.
 
 Prints a table and PASS/MISS against the targets of issues #14, #15 and #16 (never asserted); every raw number
 goes to <builddir>/bench-bindings-results.json. Exit 1 only when a measurement could not run.
@@ -61,6 +62,12 @@ def run_json(cmd: list[str], timeout: float, env: dict | None = None, cwd: str |
 def stats(runs: list[dict], key: str) -> dict:
     vals = [r[key] for r in runs]
     return {"best": min(vals), "median": statistics.median(vals), "n": len(vals)}
+
+
+def jit_median(runs: list[dict]) -> str:
+    """Median of the .NET programs' jit_methods (methods JIT-compiled while timed); '-' for the C API."""
+    vals = [r["jit_methods"] for r in runs if "jit_methods" in r]
+    return f"{statistics.median(vals):.0f}" if vals else "-"
 
 
 class Runner:
@@ -235,7 +242,7 @@ class Runner:
                                                "fetch_requests": a.fetch_n, "fetch_warmup": a.fetch_warmup,
                                                "list_warmup_items": a.list_warmup}
         log(f"dotnet: emulator --seed {a.dotnet_items} ...")
-        names = ("ik_async", "ik_sync", "twilio_async", "twilio_sync")
+        names = ("ik_async", "ik_async_inline", "ik_sync", "twilio_async", "twilio_sync")
         with Emulator(self.emulator, a.dotnet_items, start_timeout=300.0) as emu:
             uid = "user-0001"
             for rnd in range(a.rounds):
@@ -254,6 +261,9 @@ class Runner:
                              res["list"].setdefault(v, []))
 
     # ---- report -------------------------------------------------------------------------------------
+    # InviteKit variant vs the Twilio SDK variant it is compared with (async with async, sync with sync).
+    DOTNET_PAIRS = (("ik_async", "twilio_async"), ("ik_async_inline", "twilio_async"), ("ik_sync", "twilio_sync"))
+
     def summarize(self) -> list[str]:
         lines: list[str] = []
         rows: list[tuple] = []
@@ -308,45 +318,45 @@ class Runner:
             f = dn["fetch"]
             lines.append(f"Fetch one Twilio user, {dn['fetch_requests']:,} times after {dn['fetch_warmup']:,} untimed "
                          f"({self.args.rounds} rounds interleaved; per request, best, median in brackets)")
-            lines.append(f"   {'variant':13} {'CPU us':>8} {'(median)':>9} {'wall us':>8} {'(median)':>9} {'RSS MB':>7} "
-                         f"{'CPU vs C':>8}")
+            lines.append(f"   {'variant':15} {'CPU us':>8} {'(median)':>9} {'wall us':>8} {'(median)':>9} {'RSS MB':>7} "
+                         f"{'CPU vs C':>8} {'JIT':>5}")
             cpu = {k: stats(v, "cpu_us") for k, v in f.items()}
             wall = {k: stats(v, "wall_us") for k, v in f.items()}
             for name, v in f.items():
                 n = v[0]["requests"]
-                lines.append(f"   {name:13} {cpu[name]['best'] / n:>8.1f} {cpu[name]['median'] / n:>9.1f} "
+                lines.append(f"   {name:15} {cpu[name]['best'] / n:>8.1f} {cpu[name]['median'] / n:>9.1f} "
                              f"{wall[name]['best'] / n:>8.1f} {wall[name]['median'] / n:>9.1f} "
                              f"{max(x['maxrss_kb'] for x in v) / 1024:>7.1f} "
-                             f"{fmt_ratio(ratio(cpu[name]['best'], cpu.get('c', {}).get('best'))):>8}")
-            for ik, tw in (("ik_async", "twilio_async"), ("ik_sync", "twilio_sync")):
+                             f"{fmt_ratio(ratio(cpu[name]['best'], cpu.get('c', {}).get('best'))):>8} {jit_median(v):>5}")
+            for ik, tw in self.DOTNET_PAIRS:
                 if ik in cpu and tw in cpu:
                     q = ratio(cpu[tw]["best"], cpu[ik]["best"])
                     qm = ratio(cpu[tw]["median"], cpu[ik]["median"])
                     summary[f"fetch_{tw}_over_{ik}_cpu"] = q
-                    rows.append(("#16", f"fetch: Twilio SDK CPU / InviteKit CPU ({tw.split('_')[1]}; median {fmt_ratio(qm)})",
+                    rows.append(("#16", f"fetch: Twilio SDK CPU / InviteKit CPU ({ik[3:]}; median {fmt_ratio(qm)})",
                                  fmt_ratio(q), f">= {TARGETS['dotnet_cpu']}x", verdict(q >= TARGETS["dotnet_cpu"])))
             lines.append("")
             l = dn["list"]
             lines.append(f"List {dn['seed']:,} Twilio users, page size 100 (.NET: after an untimed "
                          f"{dn['list_warmup_items']}-user listing; best, median in brackets)")
-            lines.append(f"   {'variant':13} {'items':>6} {'wall ms':>8} {'(median)':>9} {'CPU ms':>8} {'(median)':>9} "
-                         f"{'RSS MB':>7} {'wall vs C':>9} {'CPU vs C':>8}")
+            lines.append(f"   {'variant':15} {'items':>6} {'wall ms':>8} {'(median)':>9} {'CPU ms':>8} {'(median)':>9} "
+                         f"{'RSS MB':>7} {'wall vs C':>9} {'CPU vs C':>8} {'JIT':>5}")
             cpu = {k: stats(v, "cpu_us") for k, v in l.items()}
             wall = {k: stats(v, "wall_us") for k, v in l.items()}
             for name, v in l.items():
-                lines.append(f"   {name:13} {v[0]['items']:>6} {wall[name]['best'] / 1000:>8.1f} "
+                lines.append(f"   {name:15} {v[0]['items']:>6} {wall[name]['best'] / 1000:>8.1f} "
                              f"{wall[name]['median'] / 1000:>9.1f} {cpu[name]['best'] / 1000:>8.1f} "
                              f"{cpu[name]['median'] / 1000:>9.1f} {max(x['maxrss_kb'] for x in v) / 1024:>7.1f} "
                              f"{fmt_ratio(ratio(wall[name]['best'], wall.get('c', {}).get('best'))):>9} "
-                             f"{fmt_ratio(ratio(cpu[name]['best'], cpu.get('c', {}).get('best'))):>8}")
-            for ik, tw in (("ik_async", "twilio_async"), ("ik_sync", "twilio_sync")):
+                             f"{fmt_ratio(ratio(cpu[name]['best'], cpu.get('c', {}).get('best'))):>8} {jit_median(v):>5}")
+            for ik, tw in self.DOTNET_PAIRS:
                 if ik in cpu and tw in cpu:
                     q = ratio(cpu[tw]["best"], cpu[ik]["best"])
                     qm = ratio(cpu[tw]["median"], cpu[ik]["median"])
                     summary[f"list_{tw}_over_{ik}_cpu"] = q
-                    rows.append(("#16", f"list: Twilio SDK CPU / InviteKit CPU ({tw.split('_')[1]}; median {fmt_ratio(qm)})",
+                    rows.append(("#16", f"list: Twilio SDK CPU / InviteKit CPU ({ik[3:]}; median {fmt_ratio(qm)})",
                                  fmt_ratio(q), f">= {TARGETS['dotnet_cpu']}x", verdict(q >= TARGETS["dotnet_cpu"])))
-            for ik in ("ik_async", "ik_sync"):
+            for ik in ("ik_async", "ik_async_inline", "ik_sync"):
                 if ik in wall and "c" in wall:
                     q = ratio(wall[ik]["best"], wall["c"]["best"])
                     qm = ratio(wall[ik]["median"], wall["c"]["median"])

@@ -8,13 +8,16 @@
 //       An untimed listing of WARMUP_ITEMS users with a throw-away client (JIT), then the timed listing of
 //       MAX_ITEMS users (0 = all): client creation, the pager and every item, like `ik_bench list twilio`.
 //
-// VARIANT: ik_async (InviteKit, FetchTwilioUserAsync / await foreach over the pager), ik_sync (InviteKit, blocking
+// VARIANT: ik_async (InviteKit, FetchTwilioUserAsync / await foreach over the pager), ik_async_inline (the same with
+// InviteKitClientOptions.RunContinuationsOnIoThread), ik_sync (InviteKit, blocking
 // FetchTwilioUser / Pager.NextItem), twilio_async (UserResource.FetchAsync / ReadAsync), twilio_sync
 // (UserResource.Fetch / Read). Twilio's SDK has no base-URL option: a DelegatingHandler sends its requests for
 // https://chat.twilio.com to the emulator (the npm bench sets `chat.baseUrl` for the same reason).
 //
 // cpu_us is getrusage(RUSAGE_SELF) of the whole process (every thread: the runtime's, the GC's, the library's
-// I/O thread) over the timed part; maxrss_kb is VmHWM of /proc/self/status.
+// I/O thread) over the timed part; maxrss_kb is VmHWM of /proc/self/status; jit_methods is how many methods the JIT
+// compiled during the timed part (System.Runtime.JitInfo: tiered compilation's re-compilations, whose CPU counts).
+// INVITEKIT_BENCH_THREADS=1 also prints the CPU of the timed part per thread name on stderr.
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using InviteKit;
@@ -53,8 +56,39 @@ internal static class Program
         return -1;
     }
 
-    private static InviteKitClient NewInviteKit(string baseUrl) => new(new InviteKitClientOptions
+    /// <summary>CPU per thread name (utime+stime from /proc/self/task/*/stat, µs), for INVITEKIT_BENCH_THREADS=1.</summary>
+    private static Dictionary<string, long> ThreadCpuUs()
     {
+        var d = new Dictionary<string, long>();
+        foreach (string dir in Directory.GetDirectories("/proc/self/task"))
+        {
+            try
+            {
+                string stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                int close = stat.LastIndexOf(')');
+                string name = stat[(stat.IndexOf('(') + 1)..close];
+                string[] f = stat[(close + 2)..].Split(' ');
+                long ticks = long.Parse(f[11]) + long.Parse(f[12]); // utime, stime (fields 14, 15)
+                d[name] = d.GetValueOrDefault(name) + ticks * 10_000;
+            }
+            catch (IOException)
+            {
+            }
+        }
+        return d;
+    }
+
+    private static void PrintThreadCpu(Dictionary<string, long> before)
+    {
+        if (Environment.GetEnvironmentVariable("INVITEKIT_BENCH_THREADS") != "1") return;
+        foreach (var (name, us) in ThreadCpuUs())
+            if (us - before.GetValueOrDefault(name) > 0)
+                Console.Error.WriteLine($"  thread {name,-20} {(us - before.GetValueOrDefault(name)) / 1000.0,10:F1} ms");
+    }
+
+    private static InviteKitClient NewInviteKit(string baseUrl, bool inline = false) => new(new InviteKitClientOptions
+    {
+        RunContinuationsOnIoThread = inline,
         IgnoreEnvironment = true,
         IgnoreProxyEnvironment = true,
         TwilioAccountSid = Sid,
@@ -105,8 +139,9 @@ internal static class Program
         switch (variant)
         {
             case "ik_async":
+            case "ik_async_inline":
             {
-                var c = NewInviteKit(baseUrl);
+                var c = NewInviteKit(baseUrl, variant == "ik_async_inline");
                 owner = c;
                 one = async () => s_sink += (await c.FetchTwilioUserAsync(Service, id).ConfigureAwait(false)).Identity!.Length;
                 break;
@@ -135,12 +170,16 @@ internal static class Program
                 return 2;
         }
         for (int i = 0; i < warmup; i++) await one().ConfigureAwait(false);
+        var threads0 = ThreadCpuUs();
+        long jit0 = System.Runtime.JitInfo.GetCompiledMethodCount();
         var sw = Stopwatch.StartNew();
         long c0 = CpuUs();
         for (int i = 0; i < n; i++) await one().ConfigureAwait(false);
         long cpu = CpuUs() - c0;
         long wall = (long)sw.Elapsed.TotalMicroseconds;
-        Console.WriteLine($"{{\"requests\":{n},\"wall_us\":{wall},\"cpu_us\":{cpu},\"maxrss_kb\":{MaxRssKb()},\"sink\":{s_sink}}}");
+        long jit = System.Runtime.JitInfo.GetCompiledMethodCount() - jit0;
+        PrintThreadCpu(threads0);
+        Console.WriteLine($"{{\"requests\":{n},\"wall_us\":{wall},\"cpu_us\":{cpu},\"maxrss_kb\":{MaxRssKb()},\"jit_methods\":{jit},\"sink\":{s_sink}}}");
         owner?.Dispose();
         return 0;
     }
@@ -151,8 +190,9 @@ internal static class Program
         switch (variant)
         {
             case "ik_async":
+            case "ik_async_inline":
             {
-                using var c = NewInviteKit(baseUrl);
+                using var c = NewInviteKit(baseUrl, variant == "ik_async_inline");
                 using var pager = c.TwilioUsers(Service, new ListOptions { PageSize = pageSize, MaxItems = max > 0 ? max : null });
                 await foreach (TwilioUser u in pager.ConfigureAwait(false))
                 {
@@ -203,12 +243,16 @@ internal static class Program
     private static async Task<int> List(string variant, string baseUrl, int pageSize, long max, long warmupItems)
     {
         if (warmupItems > 0) await ListOnce(variant, baseUrl, pageSize, warmupItems).ConfigureAwait(false);
+        var threads0 = ThreadCpuUs();
+        long jit0 = System.Runtime.JitInfo.GetCompiledMethodCount();
         var sw = Stopwatch.StartNew();
         long c0 = CpuUs();
         long items = await ListOnce(variant, baseUrl, pageSize, max).ConfigureAwait(false);
         long cpu = CpuUs() - c0;
         long wall = (long)sw.Elapsed.TotalMicroseconds;
-        Console.WriteLine($"{{\"items\":{items},\"wall_us\":{wall},\"cpu_us\":{cpu},\"maxrss_kb\":{MaxRssKb()},\"sink\":{s_sink}}}");
+        long jit = System.Runtime.JitInfo.GetCompiledMethodCount() - jit0;
+        PrintThreadCpu(threads0);
+        Console.WriteLine($"{{\"items\":{items},\"wall_us\":{wall},\"cpu_us\":{cpu},\"maxrss_kb\":{MaxRssKb()},\"jit_methods\":{jit},\"sink\":{s_sink}}}");
         return 0;
     }
 }
