@@ -323,6 +323,17 @@ def verdict(ok) -> str:
     return "n/a" if ok is None else ("PASS" if ok else "MISS")
 
 
+def target_lines(rows: list[tuple], target_width: int) -> list[str]:
+    """The targets table: rows of (benchmark, measure, value, target, verdict)."""
+    w = max((len(x[0]) + len(x[1]) for x in rows), default=20) + 3
+    return [f"   {(bench + ': ' + measure):{w}} {value:>10}  target {target:{target_width}} {v}"
+            for bench, measure, value, target, v in rows]
+
+
+def target_dicts(rows: list[tuple]) -> list[dict]:
+    return [dict(zip(("benchmark", "measure", "value", "target", "verdict"), x)) for x in rows]
+
+
 class Runner:
     def __init__(self, args):
         self.args = args
@@ -749,10 +760,8 @@ class Runner:
             lines.append("")
 
         lines.append("Targets (docs/DESIGN.md §5, reported, never asserted):")
-        w = max((len(x[0]) + len(x[1]) for x in rows), default=20) + 3
-        for bench, measure, value, target, v in rows:
-            lines.append(f"   {(bench + ': ' + measure):{w}} {value:>10}  target {target:14} {v}")
-        r["targets"] = [dict(zip(("benchmark", "measure", "value", "target", "verdict"), x)) for x in rows]
+        lines.extend(target_lines(rows, 14))
+        r["targets"] = target_dicts(rows)
 
         for prov, p in (f or {}).get("providers", {}).items():
             if p.get("profile_extra_vs_raw"):

@@ -628,10 +628,8 @@ def report(res: dict, args) -> list[str]:
                      verdict(None if q is None else q <= TARGETS["fetch_instr_vs_raw"])))
     lines.append("")
     lines.append("Targets (issue #19; reported, never asserted):")
-    w = max((len(x[0]) + len(x[1]) for x in rows), default=20) + 3
-    for bench, measure, value, target, v in rows:
-        lines.append(f"   {(bench + ': ' + measure):{w}} {value:>10}  target {target:9} {v}")
-    res["targets"] = [dict(zip(("benchmark", "measure", "value", "target", "verdict"), x)) for x in rows]
+    lines.extend(R.target_lines(rows, 9))
+    res["targets"] = R.target_dicts(rows)
     for prov, p in res.get("list", {}).items():
         if p.get("profile_extra_vs_simdjson"):
             lines.append("")
