@@ -392,12 +392,53 @@ type callEnv struct {
 	exited      chan struct{}
 	token       *C.ik_cancel_token
 	ownToken    bool
+	// iterators: opts is C memory (C.free) and baseDeadline the CallOptions' deadline
+	cOpts        bool
+	baseDeadline C.int64_t
 }
 
 func newCallEnv(ctx context.Context, cos []CallOption, withRetry bool) (*callEnv, error) {
 	// Zero-filled with its version set: what ik_call_options_init does, without
 	// a cgo crossing per call (NewClient checked the version once).
 	e := &callEnv{opts: new(C.ik_call_options)}
+	e.fill(cos)
+	if withRetry {
+		e.cs = &callState{}
+	}
+	e.applyDeadline(ctx)
+	return e, nil
+}
+
+// newIterCallEnv builds the call options of an iterator's page requests once,
+// in C memory (so that no Go memory is checked by cgo at each step): its
+// CallOptions never change; prepare sets what depends on each call's context.
+// nil when C memory runs out.
+func newIterCallEnv(cos []CallOption) *callEnv {
+	opts := C.ikgo_call_options_new()
+	if opts == nil {
+		return nil
+	}
+	e := &callEnv{opts: opts, cOpts: true}
+	e.fill(cos)
+	e.baseDeadline = e.opts.deadline_ms
+	return e
+}
+
+// prepare readies an iterator's env for one call with ctx (no cancel token:
+// the iterator sets its own).
+func (e *callEnv) prepare(ctx context.Context, withRetry bool) {
+	e.opts.deadline_ms = e.baseDeadline
+	e.opts.cancel = nil
+	e.hasDeadline, e.deadline = false, time.Time{}
+	e.cs = nil
+	if withRetry {
+		e.cs = &callState{}
+	}
+	e.applyDeadline(ctx)
+}
+
+// fill sets the version and the options of cos in e.opts.
+func (e *callEnv) fill(cos []CallOption) {
 	e.opts.version = C.IK_CALL_OPTIONS_VERSION
 	var cfg callConfig
 	for _, o := range cos {
@@ -423,11 +464,6 @@ func newCallEnv(ctx context.Context, cos []CallOption, withRetry bool) (*callEnv
 		e.opts.extra_headers = e.hdrs
 		e.opts.extra_headers_count = C.size_t(n)
 	}
-	if withRetry {
-		e.cs = &callState{}
-	}
-	e.applyDeadline(ctx)
-	return e, nil
 }
 
 // applyDeadline passes the context's deadline to the library too, so that it
@@ -492,6 +528,10 @@ func (e *callEnv) free() {
 	if e.hdrs != nil {
 		C.free(unsafe.Pointer(e.hdrs))
 		e.hdrs = nil
+	}
+	if e.cOpts && e.opts != nil {
+		C.free(unsafe.Pointer(e.opts))
+		e.opts = nil
 	}
 }
 

@@ -34,73 +34,44 @@ type FastlyInvitation struct {
 	Response           *Response
 }
 
-func fastlyFromView(v *C.ikgo_fastly_invitation_view, rc *respCache) FastlyInvitation {
-	inv := FastlyInvitation{
-		ID:            gostr(v.id),
-		Type:          gostr(v._type),
-		Email:         gostr(v.email),
-		Role:          goptr(v.role),
-		LimitServices: optBool(v.limit_services),
-		StatusCode:    optInt(v.status_code),
-		CreatedAt:     optTime(v.created_at_unix),
-		UpdatedAt:     optTime(v.updated_at_unix),
-		DeletedAt:     optTime(v.deleted_at_unix),
-		CreatedAtText: goptr(v.created_at),
-		UpdatedAtText: goptr(v.updated_at),
-		DeletedAtText: goptr(v.deleted_at),
-		CustomerID:    goptr(v.customer_id),
-		Raw:           rawOf(v.raw),
-	}
-	inv.Roles = make([]string, int(v.role_count))
+// fastlyFromRec decodes a record in rec_fastly_invitation's order (shim.c).
+func fastlyFromRec(rr *recReader, rc *respCache, inv *FastlyInvitation) {
+	*inv = FastlyInvitation{}
+	inv.Raw = rr.raw()
+	inv.ID = rr.str()
+	inv.Type = rr.str()
+	inv.Email = rr.str()
+	inv.Role = rr.ptr()
+	inv.CreatedAtText = rr.ptr()
+	inv.UpdatedAtText = rr.ptr()
+	inv.DeletedAtText = rr.ptr()
+	inv.CustomerID = rr.ptr()
+	// the list counts are the last two nums; the entries follow the scalars
+	nroles, _ := rr.numAt(rr.nums - 2)
+	nsi, _ := rr.numAt(rr.nums - 1)
+	inv.Roles = make([]string, nroles)
 	for i := range inv.Roles {
-		if i < C.IKGO_INLINE_LIST {
-			inv.Roles[i] = gostr(v.roles[i])
-		} else {
-			inv.Roles[i] = cstr(C.ik_fastly_invitation_role_at(v.self, C.size_t(i)))
-		}
+		inv.Roles[i] = rr.str()
 	}
-	inv.ServiceInvitations = make([]string, int(v.service_invitation_count))
+	inv.ServiceInvitations = make([]string, nsi)
 	for i := range inv.ServiceInvitations {
-		if i < C.IKGO_INLINE_LIST {
-			inv.ServiceInvitations[i] = gostr(v.service_invitations[i])
-		} else {
-			inv.ServiceInvitations[i] = cstr(C.ik_fastly_invitation_service_invitation_at(v.self, C.size_t(i)))
-		}
+		inv.ServiceInvitations[i] = rr.str()
 	}
-	inv.Response = rc.get(v.resp, inv.Raw, v.raw.p)
-	return inv
+	inv.LimitServices = rr.optBool()
+	inv.StatusCode = rr.optInt()
+	rr.times(&inv.CreatedAt, &inv.UpdatedAt, &inv.DeletedAt)
+	inv.Response = rc.get(rr.r.resp, inv.Raw, rr.rawPtr())
 }
 
 func readFastlyInvitation(x *C.ik_fastly_invitation) *FastlyInvitation {
 	defer C.ik_fastly_invitation_free(x)
-	var v C.ikgo_fastly_invitation_view
-	C.ikgo_fastly_invitation_read(x, &v)
-	inv := fastlyFromView(&v, nil)
+	inv := mustRead(KindFastlyInvitation, unsafe.Pointer(x), fastlyFromRec)
 	return &inv
 }
 
 var fastlyKind = &kindOps[FastlyInvitation]{
-	kind: KindFastlyInvitation,
-	readPageItem: func(p *C.ik_page, i int, rc *respCache) (FastlyInvitation, string, bool, bool) {
-		var v C.ikgo_fastly_invitation_view
-		var g C.ikgo_generic_view
-		if C.ikgo_page_fastly_invitation_read(p, C.size_t(i), &v, &g) == 0 {
-			return FastlyInvitation{}, "", false, false
-		}
-		return fastlyFromView(&v, rc), gostr(g.id), g.matches_typed != 0, true
-	},
-	next: func(pg *C.ik_pager, co *C.ik_call_options, prev unsafe.Pointer, out *unsafe.Pointer, rc *respCache,
-		cerr **C.ik_error) (FastlyInvitation, C.ik_status) {
-		var v C.ikgo_fastly_invitation_view
-		var x *C.ik_fastly_invitation
-		st := C.ikgo_pager_next_fastly_invitation(pg, co, (*C.ik_fastly_invitation)(prev), &x, &v, cerr)
-		*out = unsafe.Pointer(x)
-		if st != C.IK_STATUS_OK || x == nil {
-			return FastlyInvitation{}, st
-		}
-		return fastlyFromView(&v, rc), st
-	},
-	free: func(p unsafe.Pointer) { C.ik_fastly_invitation_free((*C.ik_fastly_invitation)(p)) },
+	kind:   KindFastlyInvitation,
+	decode: fastlyFromRec,
 	pageMeta: func(p *C.ik_page, pm *PageMeta) {
 		pm.FastlyLinkFirst = goptrC(C.ik_page_fastly_link_first(p))
 		pm.FastlyLinkLast = goptrC(C.ik_page_fastly_link_last(p))

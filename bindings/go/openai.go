@@ -35,67 +35,52 @@ type OpenAIInvite struct {
 	Response    *Response
 }
 
-func openaiFromView(v *C.ikgo_openai_invite_view, rc *respCache) OpenAIInvite {
-	inv := OpenAIInvite{
-		Object:      gostr(v.object),
-		ID:          gostr(v.id),
-		Email:       gostr(v.email),
-		Role:        gostr(v.role),
-		Status:      gostr(v.status),
-		CreatedAt:   optTime(v.created_at),
-		ExpiresAt:   optTime(v.expires_at),
-		AcceptedAt:  optTime(v.accepted_at),
-		HasProjects: v.has_projects != 0,
-		Raw:         rawOf(v.raw),
-	}
-	if n := int(v.project_count); n > 0 {
-		inv.Projects = make([]OpenAIProject, n)
-		for i := 0; i < n; i++ {
-			if i < C.IKGO_INLINE_LIST {
-				inv.Projects[i] = OpenAIProject{gostr(v.project_id[i]), gostr(v.project_role[i])}
-				continue
-			}
-			var id, role *C.char
-			C.ik_openai_invite_project_at(v.self, C.size_t(i), &id, &role)
-			inv.Projects[i] = OpenAIProject{cstr(id), cstr(role)}
+// openaiAux holds an invite's timestamps and up to two projects: one
+// allocation per item instead of two or three.
+type openaiAux struct {
+	t [3]time.Time
+	p [2]OpenAIProject
+}
+
+// openaiFromRec decodes a record in rec_openai_invite's order (shim.c).
+func openaiFromRec(rr *recReader, rc *respCache, inv *OpenAIInvite) {
+	*inv = OpenAIInvite{}
+	inv.Raw = rr.raw()
+	inv.Object = rr.str()
+	inv.ID = rr.str()
+	inv.Email = rr.str()
+	inv.Role = rr.str()
+	inv.Status = rr.str()
+	// One allocation for the timestamps and the projects of most invites.
+	aux := new(openaiAux)
+	rr.timesInto(aux.t[:0], &inv.CreatedAt, &inv.ExpiresAt, &inv.AcceptedAt)
+	has, _ := rr.num()
+	inv.HasProjects = has != 0
+	if n, _ := rr.num(); n > 0 {
+		if n <= int64(len(aux.p)) {
+			inv.Projects = aux.p[:n:n]
+		} else {
+			inv.Projects = make([]OpenAIProject, n)
+		}
+		for i := range inv.Projects {
+			inv.Projects[i].ID = rr.str()
+			inv.Projects[i].Role = rr.str()
 		}
 	} else if inv.HasProjects {
 		inv.Projects = []OpenAIProject{}
 	}
-	inv.Response = rc.get(v.resp, inv.Raw, v.raw.p)
-	return inv
+	inv.Response = rc.get(rr.r.resp, inv.Raw, rr.rawPtr())
 }
 
 func readOpenAIInvite(x *C.ik_openai_invite) *OpenAIInvite {
 	defer C.ik_openai_invite_free(x)
-	var v C.ikgo_openai_invite_view
-	C.ikgo_openai_invite_read(x, &v)
-	inv := openaiFromView(&v, nil)
+	inv := mustRead(KindOpenAIInvite, unsafe.Pointer(x), openaiFromRec)
 	return &inv
 }
 
 var openaiKind = &kindOps[OpenAIInvite]{
-	kind: KindOpenAIInvite,
-	readPageItem: func(p *C.ik_page, i int, rc *respCache) (OpenAIInvite, string, bool, bool) {
-		var v C.ikgo_openai_invite_view
-		var g C.ikgo_generic_view
-		if C.ikgo_page_openai_invite_read(p, C.size_t(i), &v, &g) == 0 {
-			return OpenAIInvite{}, "", false, false
-		}
-		return openaiFromView(&v, rc), gostr(g.id), g.matches_typed != 0, true
-	},
-	next: func(pg *C.ik_pager, co *C.ik_call_options, prev unsafe.Pointer, out *unsafe.Pointer, rc *respCache,
-		cerr **C.ik_error) (OpenAIInvite, C.ik_status) {
-		var v C.ikgo_openai_invite_view
-		var x *C.ik_openai_invite
-		st := C.ikgo_pager_next_openai_invite(pg, co, (*C.ik_openai_invite)(prev), &x, &v, cerr)
-		*out = unsafe.Pointer(x)
-		if st != C.IK_STATUS_OK || x == nil {
-			return OpenAIInvite{}, st
-		}
-		return openaiFromView(&v, rc), st
-	},
-	free: func(p unsafe.Pointer) { C.ik_openai_invite_free((*C.ik_openai_invite)(p)) },
+	kind:   KindOpenAIInvite,
+	decode: openaiFromRec,
 	pageMeta: func(p *C.ik_page, pm *PageMeta) {
 		pm.OpenAIFirstID = goptrC(C.ik_page_openai_first_id(p))
 		pm.OpenAILastID = goptrC(C.ik_page_openai_last_id(p))

@@ -12,13 +12,13 @@ import (
 	"unsafe"
 )
 
-// kindOps binds the generic Page and Iterator to one item kind.
+// kindOps binds the generic Page and Iterator to one item kind. The C side
+// (shim.c) reads items of every kind through the same record functions; decode
+// is the kind's Go half.
 type kindOps[T any] struct {
-	kind         Kind
-	readPageItem func(p *C.ik_page, i int, rc *respCache) (item T, genericID string, matches bool, ok bool)
-	next         func(pg *C.ik_pager, co *C.ik_call_options, prev unsafe.Pointer, out *unsafe.Pointer, rc *respCache, cerr **C.ik_error) (T, C.ik_status)
-	free         func(p unsafe.Pointer)
-	pageMeta     func(p *C.ik_page, pm *PageMeta)
+	kind     Kind
+	decode   func(rr *recReader, rc *respCache, dst *T) // sets every field of *dst
+	pageMeta func(p *C.ik_page, pm *PageMeta)
 }
 
 func goptrC(p *C.char) *string {
@@ -67,8 +67,11 @@ type Page[T any] struct {
 	genericOK []bool // kind-generic id/raw JSON equal the typed item's
 }
 
-// readPage copies a page and frees it. Crossings: 1 for the page, 1 per item,
-// 1 for the response, and 2 (OpenAI), 7 (Twilio) or 8 (Fastly) for the metadata.
+// readPage copies a page and frees it. Crossings: 1 for the page, 1 per item
+// (2 when an item is larger than the buffer sized after the previous one), 1
+// for the response, and 2 (OpenAI), 7 (Twilio) or 8 (Fastly) for the metadata.
+// It panics if C memory for the item record cannot be allocated (as Go does
+// when its own memory runs out).
 func readPage[T any](p *C.ik_page, k *kindOps[T]) *Page[T] {
 	if p == nil {
 		return nil
@@ -83,15 +86,29 @@ func readPage[T any](p *C.ik_page, k *kindOps[T]) *Page[T] {
 	pg.Items = make([]T, 0, n)
 	pg.ItemIDs = make([]string, 0, n)
 	pg.genericOK = make([]bool, 0, n)
+	if n == 0 {
+		return pg
+	}
 	rc := &respCache{ptr: v.resp, resp: pg.Response}
+	r := C.ikgo_rec_new()
+	if r == nil {
+		panic("invitekit: out of C memory reading a page")
+	}
+	defer C.ikgo_rec_delete(r)
+	var hint bufHint
 	for i := 0; i < n; i++ {
-		item, id, ok, found := k.readPageItem(p, i, rc)
-		if !found {
+		buf := hint.buf()
+		if C.ikgo_rec_page_item(r, p, C.int32_t(k.kind), C.size_t(i), bufPtr(buf), C.size_t(len(buf))) == 0 {
 			break
 		}
-		pg.Items = append(pg.Items, item)
-		pg.ItemIDs = append(pg.ItemIDs, id)
-		pg.genericOK = append(pg.genericOK, ok)
+		rr, ok := finishRec(r, buf, &hint)
+		if !ok {
+			panic("invitekit: out of C memory reading a page")
+		}
+		pg.Items = pg.Items[:len(pg.Items)+1]
+		k.decode(&rr, rc, &pg.Items[len(pg.Items)-1])
+		pg.ItemIDs = append(pg.ItemIDs, rr.str()) // the kind-generic id: the record's last span
+		pg.genericOK = append(pg.genericOK, r.generic_ok != 0)
 	}
 	return pg
 }
@@ -101,16 +118,20 @@ func readPage[T any](p *C.ik_page, k *kindOps[T]) *Page[T] {
 // concurrent use (one goroutine at a time). Close it when done; a finalizer
 // closes a leaked one. It may be closed before or after its Client.
 //
-// Cost: one cgo crossing per item (the pager step, the item's fields and the
-// release of the previous item are fused), plus one to read the response
-// metadata when a new page starts.
+// Cost of Next: one cgo crossing per item (ikgo_iter_next: the pager step,
+// the item's fields copied into one Go buffer and the release of the previous
+// item, fused), plus one to read the response metadata when a new page starts
+// and one more for an item larger than the buffer sized after the previous
+// item. The item's strings and raw JSON share that one buffer.
 type Iterator[T any] struct {
 	c    *Client
 	op   string
 	k    *kindOps[T]
 	cos  []CallOption
-	ptr  *C.ik_pager
-	prev unsafe.Pointer // last owned C item, kept so its response stays alive (respCache)
+	ptr  *C.ik_pager // the pager (owned by cit)
+	cit  *C.ikgo_iter
+	env  *callEnv // the page requests' call options, built once in C memory
+	hint bufHint
 	rc   respCache
 	item T
 	page *Page[T]
@@ -146,8 +167,18 @@ func newIterator[T any](c *Client, op string, k *kindOps[T], lo ListOptions, cos
 		it.err = newError(st, cerr, op, nil)
 		return it
 	}
-	it.ptr = pg
 	runtime.KeepAlive(c)
+	if it.cit = C.ikgo_iter_new(pg, C.int32_t(k.kind)); it.cit == nil {
+		it.err = errRecNoMemory(op)
+		return it
+	}
+	if it.env = newIterCallEnv(cos); it.env == nil {
+		C.ikgo_iter_free(it.cit)
+		it.cit = nil
+		it.err = errRecNoMemory(op)
+		return it
+	}
+	it.ptr = pg
 	runtime.SetFinalizer(it, func(it *Iterator[T]) { _ = it.Close() })
 	return it
 }
@@ -193,45 +224,45 @@ func (it *Iterator[T]) unwatch() {
 	}
 }
 
-// step runs one pager call with the iterator's call options and context.
-func (it *Iterator[T]) step(ctx context.Context, fn func(pg *C.ik_pager, co *C.ik_call_options, cerr **C.ik_error) C.ik_status) (C.ik_status, bool) {
-	if ctx == nil {
-		ctx = context.Background()
-	}
+// begin prepares one pager call: context, client and watcher checks, and the
+// call options for ctx. On false, it.err is set and the client is unlocked.
+func (it *Iterator[T]) begin(ctx context.Context) bool {
 	if err := ctx.Err(); err != nil {
 		it.err = ctxError(it.op, err)
-		return 0, false
+		return false
 	}
 	c := it.c
 	c.mu.RLock()
-	defer c.mu.RUnlock()
 	if c.ptr == nil {
+		c.mu.RUnlock()
 		it.err = closedError(it.op)
-		return 0, false
+		return false
 	}
-	env, err := newCallEnv(ctx, it.cos, c.hasRetry)
-	if err != nil {
-		it.err = err
-		return 0, false
-	}
-	defer env.free()
 	if err := it.watch(ctx); err != nil {
+		c.mu.RUnlock()
 		it.err = err
-		return 0, false
+		return false
 	}
+	it.env.prepare(ctx, c.hasRetry)
 	if it.stop != nil {
-		env.opts.cancel = it.tok
+		it.env.opts.cancel = it.tok
 	}
-	st, cerr := env.run(func(co *C.ik_call_options, ce **C.ik_error) C.ik_status { return fn(it.ptr, co, ce) })
-	runtime.KeepAlive(c)
+	return true
+}
+
+// end finishes a pager call begun by begin: it unlocks the client and turns a
+// failure into it.err (re-raising a retry callback's panic).
+func (it *Iterator[T]) end(ctx context.Context, st C.ik_status, cerr *C.ik_error) bool {
+	runtime.KeepAlive(it.c)
+	it.c.mu.RUnlock()
 	if st != C.IK_STATUS_OK {
-		it.err = env.fail(ctx, st, cerr, it.op)
-		if env.cs != nil && env.cs.panicked {
-			panic(env.cs.panicVal)
+		it.err = it.env.fail(ctx, st, cerr, it.op)
+		if cs := it.env.cs; cs != nil && cs.panicked {
+			panic(cs.panicVal)
 		}
-		return st, false
+		return false
 	}
-	return st, true
+	return true
 }
 
 // Next advances to the next item, fetching a page when needed. It returns
@@ -241,30 +272,41 @@ func (it *Iterator[T]) Next(ctx context.Context) bool {
 	if it.err != nil || it.done {
 		return false
 	}
-	if it.ptr == nil {
+	if it.cit == nil {
 		it.err = &Error{Status: StatusInvalidArgument, Operation: it.op, Message: it.op + ": the iterator is closed", cause: ErrClosed}
 		return false
 	}
-	var item T
-	var got bool
-	_, ok := it.step(ctx, func(pg *C.ik_pager, co *C.ik_call_options, ce **C.ik_error) C.ik_status {
-		var out unsafe.Pointer
-		var st C.ik_status
-		item, st = it.k.next(pg, co, it.prev, &out, &it.rc, ce)
-		if st == C.IK_STATUS_OK {
-			it.prev = out // the previous item was freed by the fused step
-			got = out != nil
-		}
-		return st
-	})
-	if !ok {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if !it.begin(ctx) {
 		return false
 	}
-	if !got {
+	cit, env := it.cit, it.env
+	buf := it.hint.buf()
+	var st C.ik_status
+	if env.cs == nil {
+		st = C.ikgo_iter_next(cit, env.opts, bufPtr(buf), C.size_t(len(buf)))
+	} else {
+		st, _ = env.run(func(co *C.ik_call_options, _ **C.ik_error) C.ik_status {
+			return C.ikgo_iter_next(cit, co, bufPtr(buf), C.size_t(len(buf)))
+		})
+	}
+	cerr := cit.err
+	cit.err = nil
+	if !it.end(ctx, st, cerr) {
+		return false
+	}
+	if cit.item == nil {
 		it.done = true
 		return false
 	}
-	it.item = item
+	rr, ok := finishRec(&cit.rec, buf, &it.hint)
+	if !ok {
+		it.err = errRecNoMemory(it.op)
+		return false
+	}
+	it.k.decode(&rr, &it.rc, &it.item)
 	return true
 }
 
@@ -277,15 +319,22 @@ func (it *Iterator[T]) NextPage(ctx context.Context) bool {
 	if it.err != nil || it.done {
 		return false
 	}
-	if it.ptr == nil {
+	if it.cit == nil {
 		it.err = &Error{Status: StatusInvalidArgument, Operation: it.op, Message: it.op + ": the iterator is closed", cause: ErrClosed}
 		return false
 	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if !it.begin(ctx) {
+		return false
+	}
 	var out *C.ik_page
-	_, ok := it.step(ctx, func(pg *C.ik_pager, co *C.ik_call_options, ce **C.ik_error) C.ik_status {
+	pg := it.ptr
+	st, cerr := it.env.run(func(co *C.ik_call_options, ce **C.ik_error) C.ik_status {
 		return C.ik_pager_next_page(pg, co, &out, ce)
 	})
-	if !ok {
+	if !it.end(ctx, st, cerr) {
 		return false
 	}
 	if out == nil {
@@ -356,14 +405,14 @@ func (it *Iterator[T]) Done() bool {
 // Close releases the iterator. Idempotent; always returns nil.
 func (it *Iterator[T]) Close() error {
 	it.unwatch()
-	if it.prev != nil {
-		it.k.free(it.prev)
-		it.prev = nil
-	}
 	it.rc = respCache{}
-	if it.ptr != nil {
-		C.ik_pager_free(it.ptr)
-		it.ptr = nil
+	if it.cit != nil {
+		C.ikgo_iter_free(it.cit) // the current item, the record and the pager
+		it.cit, it.ptr = nil, nil
+	}
+	if it.env != nil {
+		it.env.free()
+		it.env = nil
 	}
 	if it.tok != nil {
 		C.ik_cancel_token_free(it.tok)

@@ -11,11 +11,6 @@ static ikgo_str S(const char *p) {
   return s;
 }
 
-static ikgo_opt_int none_int(void) {
-  ikgo_opt_int o = {0, 0};
-  return o;
-}
-
 void ikgo_response_read(const ik_response *r, ikgo_response_view *v) {
   memset(v, 0, sizeof *v);
   if (!r) return;
@@ -109,191 +104,291 @@ void ikgo_page_read(const ik_page *p, ikgo_page_view *v) {
   v->resp = ik_page_response(p);
 }
 
-#define RAW(fn, x, v)                      \
-  do {                                     \
-    const uint8_t *d_ = NULL;              \
-    size_t n_ = 0;                         \
-    if (fn(x, &d_, &n_)) {                 \
-      (v)->raw.p = (const char *)d_;       \
-      (v)->raw.n = n_;                     \
-    }                                      \
+/* ---- item records ---- */
+
+static void rec_reset(ikgo_rec *r, const void *item) {
+  r->nspan = 0;
+  r->nnum = 0;
+  r->need = 0;
+  r->copied = 0;
+  r->oom = 0;
+  r->generic_ok = 0;
+  r->resp = NULL;
+  r->item = item;
+}
+
+static void rec_bytes(ikgo_rec *r, const char *p, size_t n, int present) {
+  if (r->nspan == r->span_cap) {
+    size_t cap = r->span_cap ? 2 * r->span_cap : 32;
+    ikgo_span *s = (ikgo_span *)realloc(r->span, cap * sizeof *s);
+    if (!s) {
+      r->oom = 1;
+      return;
+    }
+    r->span = s;
+    r->span_cap = cap;
+  }
+  ikgo_span *s = &r->span[r->nspan++];
+  s->p = p;
+  s->off = 0;
+  s->n = present ? (int64_t)n : -1;
+  if (present) r->need += n;
+}
+
+static void rec_str(ikgo_rec *r, const char *p) { rec_bytes(r, p, p ? strlen(p) : 0, p != NULL); }
+
+static void rec_num(ikgo_rec *r, int32_t ok, int64_t v) {
+  if (r->nnum == IKGO_REC_NUMS) { /* a kind with more nums than IKGO_REC_NUMS: a bug in this file */
+    r->oom = 1;
+    return;
+  }
+  r->num_ok[r->nnum] = ok;
+  r->num[r->nnum++] = v;
+}
+
+#define REC_RAW(fn, x)         \
+  do {                         \
+    const uint8_t *d_ = NULL;  \
+    size_t n_ = 0;             \
+    int ok_ = fn(x, &d_, &n_); \
+    rec_bytes(r, (const char *)d_, n_, ok_); \
   } while (0)
 
-#define OPTINT(fn, x, dst) ((dst).ok = fn(x, &(dst).v))
+#define REC_OPTINT(fn, x)     \
+  do {                        \
+    int64_t v_ = 0;           \
+    int32_t ok_ = fn(x, &v_); \
+    rec_num(r, ok_, v_);      \
+  } while (0)
 
-void ikgo_openai_invite_read(const ik_openai_invite *x, ikgo_openai_invite_view *v) {
-  memset(v, 0, sizeof *v);
-  v->object = S(ik_openai_invite_object(x));
-  v->id = S(ik_openai_invite_id(x));
-  v->email = S(ik_openai_invite_email(x));
-  v->role = S(ik_openai_invite_role(x));
-  v->status = S(ik_openai_invite_status(x));
-  OPTINT(ik_openai_invite_created_at_unix, x, v->created_at);
-  OPTINT(ik_openai_invite_expires_at_unix, x, v->expires_at);
-  OPTINT(ik_openai_invite_accepted_at_unix, x, v->accepted_at);
-  v->has_projects = ik_openai_invite_has_projects(x);
-  v->project_count = ik_openai_invite_project_count(x);
-  for (size_t i = 0; i < v->project_count && i < IKGO_INLINE_LIST; i++) {
+/* OpenAI invite: raw, object, id, email, role, status, project (id, role)...;
+ * nums: created_at, expires_at, accepted_at, has_projects, project_count. */
+static void rec_openai_invite(ikgo_rec *r, const ik_openai_invite *x) {
+  size_t n = ik_openai_invite_project_count(x);
+  REC_RAW(ik_openai_invite_raw_json, x);
+  rec_str(r, ik_openai_invite_object(x));
+  rec_str(r, ik_openai_invite_id(x));
+  rec_str(r, ik_openai_invite_email(x));
+  rec_str(r, ik_openai_invite_role(x));
+  rec_str(r, ik_openai_invite_status(x));
+  REC_OPTINT(ik_openai_invite_created_at_unix, x);
+  REC_OPTINT(ik_openai_invite_expires_at_unix, x);
+  REC_OPTINT(ik_openai_invite_accepted_at_unix, x);
+  rec_num(r, 1, ik_openai_invite_has_projects(x));
+  rec_num(r, 1, (int64_t)n);
+  for (size_t i = 0; i < n; i++) {
     const char *id = NULL, *role = NULL;
     ik_openai_invite_project_at(x, i, &id, &role);
-    v->project_id[i] = S(id);
-    v->project_role[i] = S(role);
+    rec_str(r, id);
+    rec_str(r, role);
   }
-  RAW(ik_openai_invite_raw_json, x, v);
-  v->resp = ik_openai_invite_response(x);
-  v->self = x;
+  r->resp = ik_openai_invite_response(x);
 }
 
-void ikgo_twilio_invite_read(const ik_twilio_invite *x, ikgo_twilio_invite_view *v) {
-  memset(v, 0, sizeof *v);
-  v->sid = S(ik_twilio_invite_sid(x));
-  v->account_sid = S(ik_twilio_invite_account_sid(x));
-  v->channel_sid = S(ik_twilio_invite_channel_sid(x));
-  v->service_sid = S(ik_twilio_invite_service_sid(x));
-  v->identity = S(ik_twilio_invite_identity(x));
-  v->role_sid = S(ik_twilio_invite_role_sid(x));
-  v->created_by = S(ik_twilio_invite_created_by(x));
-  v->url = S(ik_twilio_invite_url(x));
-  v->date_created = S(ik_twilio_invite_date_created(x));
-  v->date_updated = S(ik_twilio_invite_date_updated(x));
-  OPTINT(ik_twilio_invite_date_created_unix, x, v->date_created_unix);
-  OPTINT(ik_twilio_invite_date_updated_unix, x, v->date_updated_unix);
-  RAW(ik_twilio_invite_raw_json, x, v);
-  v->resp = ik_twilio_invite_response(x);
+/* Twilio invite: raw, sid, account_sid, channel_sid, service_sid, identity,
+ * role_sid, created_by, url, date_created, date_updated; nums: the two unix times. */
+static void rec_twilio_invite(ikgo_rec *r, const ik_twilio_invite *x) {
+  REC_RAW(ik_twilio_invite_raw_json, x);
+  rec_str(r, ik_twilio_invite_sid(x));
+  rec_str(r, ik_twilio_invite_account_sid(x));
+  rec_str(r, ik_twilio_invite_channel_sid(x));
+  rec_str(r, ik_twilio_invite_service_sid(x));
+  rec_str(r, ik_twilio_invite_identity(x));
+  rec_str(r, ik_twilio_invite_role_sid(x));
+  rec_str(r, ik_twilio_invite_created_by(x));
+  rec_str(r, ik_twilio_invite_url(x));
+  rec_str(r, ik_twilio_invite_date_created(x));
+  rec_str(r, ik_twilio_invite_date_updated(x));
+  REC_OPTINT(ik_twilio_invite_date_created_unix, x);
+  REC_OPTINT(ik_twilio_invite_date_updated_unix, x);
+  r->resp = ik_twilio_invite_response(x);
 }
 
-void ikgo_twilio_user_read(const ik_twilio_user *x, ikgo_twilio_user_view *v) {
-  memset(v, 0, sizeof *v);
-  v->sid = S(ik_twilio_user_sid(x));
-  v->account_sid = S(ik_twilio_user_account_sid(x));
-  v->service_sid = S(ik_twilio_user_service_sid(x));
-  v->attributes = S(ik_twilio_user_attributes(x));
-  v->friendly_name = S(ik_twilio_user_friendly_name(x));
-  v->role_sid = S(ik_twilio_user_role_sid(x));
-  v->identity = S(ik_twilio_user_identity(x));
-  v->is_online = ik_twilio_user_is_online(x);
-  v->is_notifiable = ik_twilio_user_is_notifiable(x);
-  v->date_created = S(ik_twilio_user_date_created(x));
-  v->date_updated = S(ik_twilio_user_date_updated(x));
-  OPTINT(ik_twilio_user_date_created_unix, x, v->date_created_unix);
-  OPTINT(ik_twilio_user_date_updated_unix, x, v->date_updated_unix);
-  OPTINT(ik_twilio_user_joined_channels_count, x, v->joined_channels_count);
-  v->link_user_channels = S(ik_twilio_user_link_user_channels(x));
-  v->link_user_bindings = S(ik_twilio_user_link_user_bindings(x));
-  v->url = S(ik_twilio_user_url(x));
-  RAW(ik_twilio_user_raw_json, x, v);
-  v->resp = ik_twilio_user_response(x);
+/* Twilio user: raw, sid, account_sid, service_sid, identity, attributes,
+ * friendly_name, role_sid, date_created, date_updated, link_user_channels,
+ * link_user_bindings, url; nums: is_online, is_notifiable (IK_OPTBOOL_*),
+ * date_created_unix, date_updated_unix, joined_channels_count. */
+static void rec_twilio_user(ikgo_rec *r, const ik_twilio_user *x) {
+  REC_RAW(ik_twilio_user_raw_json, x);
+  rec_str(r, ik_twilio_user_sid(x));
+  rec_str(r, ik_twilio_user_account_sid(x));
+  rec_str(r, ik_twilio_user_service_sid(x));
+  rec_str(r, ik_twilio_user_identity(x));
+  rec_str(r, ik_twilio_user_attributes(x));
+  rec_str(r, ik_twilio_user_friendly_name(x));
+  rec_str(r, ik_twilio_user_role_sid(x));
+  rec_str(r, ik_twilio_user_date_created(x));
+  rec_str(r, ik_twilio_user_date_updated(x));
+  rec_str(r, ik_twilio_user_link_user_channels(x));
+  rec_str(r, ik_twilio_user_link_user_bindings(x));
+  rec_str(r, ik_twilio_user_url(x));
+  rec_num(r, 1, ik_twilio_user_is_online(x));
+  rec_num(r, 1, ik_twilio_user_is_notifiable(x));
+  REC_OPTINT(ik_twilio_user_date_created_unix, x);
+  REC_OPTINT(ik_twilio_user_date_updated_unix, x);
+  REC_OPTINT(ik_twilio_user_joined_channels_count, x);
+  r->resp = ik_twilio_user_response(x);
 }
 
-void ikgo_fastly_invitation_read(const ik_fastly_invitation *x, ikgo_fastly_invitation_view *v) {
-  memset(v, 0, sizeof *v);
-  v->id = S(ik_fastly_invitation_id(x));
-  v->type = S(ik_fastly_invitation_type(x));
-  v->email = S(ik_fastly_invitation_email(x));
-  v->role = S(ik_fastly_invitation_role(x));
-  v->limit_services = ik_fastly_invitation_limit_services(x);
-  v->role_count = ik_fastly_invitation_role_count(x);
-  for (size_t i = 0; i < v->role_count && i < IKGO_INLINE_LIST; i++) v->roles[i] = S(ik_fastly_invitation_role_at(x, i));
-  OPTINT(ik_fastly_invitation_status_code, x, v->status_code);
-  v->created_at = S(ik_fastly_invitation_created_at(x));
-  v->updated_at = S(ik_fastly_invitation_updated_at(x));
-  v->deleted_at = S(ik_fastly_invitation_deleted_at(x));
-  OPTINT(ik_fastly_invitation_created_at_unix, x, v->created_at_unix);
-  OPTINT(ik_fastly_invitation_updated_at_unix, x, v->updated_at_unix);
-  OPTINT(ik_fastly_invitation_deleted_at_unix, x, v->deleted_at_unix);
-  v->customer_id = S(ik_fastly_invitation_customer_id(x));
-  v->service_invitation_count = ik_fastly_invitation_service_invitation_count(x);
-  for (size_t i = 0; i < v->service_invitation_count && i < IKGO_INLINE_LIST; i++)
-    v->service_invitations[i] = S(ik_fastly_invitation_service_invitation_at(x, i));
-  RAW(ik_fastly_invitation_raw_json, x, v);
-  v->resp = ik_fastly_invitation_response(x);
-  v->self = x;
+/* Fastly invitation: raw, id, type, email, role, created_at, updated_at,
+ * deleted_at, customer_id, roles..., service_invitations...; nums:
+ * limit_services (IK_OPTBOOL_*), status_code, the three unix times,
+ * role_count, service_invitation_count. */
+static void rec_fastly_invitation(ikgo_rec *r, const ik_fastly_invitation *x) {
+  size_t nroles = ik_fastly_invitation_role_count(x);
+  size_t nsi = ik_fastly_invitation_service_invitation_count(x);
+  REC_RAW(ik_fastly_invitation_raw_json, x);
+  rec_str(r, ik_fastly_invitation_id(x));
+  rec_str(r, ik_fastly_invitation_type(x));
+  rec_str(r, ik_fastly_invitation_email(x));
+  rec_str(r, ik_fastly_invitation_role(x));
+  rec_str(r, ik_fastly_invitation_created_at(x));
+  rec_str(r, ik_fastly_invitation_updated_at(x));
+  rec_str(r, ik_fastly_invitation_deleted_at(x));
+  rec_str(r, ik_fastly_invitation_customer_id(x));
+  for (size_t i = 0; i < nroles; i++) rec_str(r, ik_fastly_invitation_role_at(x, i));
+  for (size_t i = 0; i < nsi; i++) rec_str(r, ik_fastly_invitation_service_invitation_at(x, i));
+  rec_num(r, 1, ik_fastly_invitation_limit_services(x));
+  REC_OPTINT(ik_fastly_invitation_status_code, x);
+  REC_OPTINT(ik_fastly_invitation_created_at_unix, x);
+  REC_OPTINT(ik_fastly_invitation_updated_at_unix, x);
+  REC_OPTINT(ik_fastly_invitation_deleted_at_unix, x);
+  rec_num(r, 1, (int64_t)nroles);
+  rec_num(r, 1, (int64_t)nsi);
+  r->resp = ik_fastly_invitation_response(x);
 }
 
-static void generic_read(const ik_page *p, size_t i, ikgo_str typed_id, ikgo_str typed_raw, ikgo_generic_view *g) {
+size_t ikgo_rec_item(ikgo_rec *r, int32_t kind, const void *item) {
+  rec_reset(r, item);
+  switch (kind) {
+    case IK_KIND_OPENAI_INVITE: rec_openai_invite(r, (const ik_openai_invite *)item); break;
+    case IK_KIND_TWILIO_INVITE: rec_twilio_invite(r, (const ik_twilio_invite *)item); break;
+    case IK_KIND_TWILIO_USER: rec_twilio_user(r, (const ik_twilio_user *)item); break;
+    case IK_KIND_FASTLY_INVITATION: rec_fastly_invitation(r, (const ik_fastly_invitation *)item); break;
+    default: r->oom = 1; break;
+  }
+  return r->need;
+}
+
+size_t ikgo_rec_copy(ikgo_rec *r, unsigned char *buf, size_t cap) {
+  if (r->need > cap || r->oom) return r->need;
+  size_t off = 0;
+  for (size_t i = 0; i < r->nspan; i++) {
+    ikgo_span *s = &r->span[i];
+    s->off = (int64_t)off;
+    if (s->n > 0) {
+      memcpy(buf + off, s->p, (size_t)s->n);
+      off += (size_t)s->n;
+    }
+  }
+  r->copied = 1;
+  return r->need;
+}
+
+ikgo_rec *ikgo_rec_new(void) { return (ikgo_rec *)calloc(1, sizeof(ikgo_rec)); }
+
+void ikgo_rec_delete(ikgo_rec *r) {
+  if (!r) return;
+  free(r->span);
+  free(r);
+}
+
+static const void *page_item_at(const ik_page *p, int32_t kind, size_t i) {
+  switch (kind) {
+    case IK_KIND_OPENAI_INVITE: return ik_page_openai_invite_at(p, i);
+    case IK_KIND_TWILIO_INVITE: return ik_page_twilio_invite_at(p, i);
+    case IK_KIND_TWILIO_USER: return ik_page_twilio_user_at(p, i);
+    case IK_KIND_FASTLY_INVITATION: return ik_page_fastly_invitation_at(p, i);
+    default: return NULL;
+  }
+}
+
+int32_t ikgo_rec_page_item(ikgo_rec *r, const ik_page *p, int32_t kind, size_t i, unsigned char *buf, size_t cap) {
+  const void *x = page_item_at(p, kind, i);
+  if (!x) return 0;
+  ikgo_rec_item(r, kind, x);
+  if (r->oom) return 1;
+  /* the typed id: span 2 for OpenAI (after raw and object), span 1 otherwise */
+  const ikgo_span typed_id = r->span[kind == IK_KIND_OPENAI_INVITE ? 2 : 1];
+  const ikgo_span typed_raw = r->span[0];
+  const char *gid = ik_page_item_id(p, i);
   const uint8_t *d = NULL;
   size_t n = 0;
-  g->id = S(ik_page_item_id(p, i));
-  g->matches_typed = 0;
-  if (!ik_page_item_raw_json(p, i, &d, &n)) return;
-  if ((g->id.p == NULL) != (typed_id.p == NULL)) return;
-  if (g->id.p && strcmp(g->id.p, typed_id.p) != 0) return;
-  if (n != typed_raw.n || (n && memcmp(d, typed_raw.p, n) != 0)) return;
-  g->matches_typed = 1;
-}
-
-int32_t ikgo_page_openai_invite_read(const ik_page *p, size_t i, ikgo_openai_invite_view *v, ikgo_generic_view *g) {
-  const ik_openai_invite *x = ik_page_openai_invite_at(p, i);
-  if (!x) return 0;
-  ikgo_openai_invite_read(x, v);
-  generic_read(p, i, v->id, v->raw, g);
+  rec_str(r, gid);
+  if (ik_page_item_raw_json(p, i, &d, &n) && (gid == NULL) == (typed_id.n < 0) &&
+      (gid == NULL || ((size_t)typed_id.n == strlen(gid) && memcmp(gid, typed_id.p, (size_t)typed_id.n) == 0)) &&
+      typed_raw.n == (int64_t)n && (n == 0 || memcmp(d, typed_raw.p, n) == 0))
+    r->generic_ok = 1;
+  ikgo_rec_copy(r, buf, cap);
   return 1;
 }
 
-int32_t ikgo_page_twilio_invite_read(const ik_page *p, size_t i, ikgo_twilio_invite_view *v, ikgo_generic_view *g) {
-  const ik_twilio_invite *x = ik_page_twilio_invite_at(p, i);
-  if (!x) return 0;
-  ikgo_twilio_invite_read(x, v);
-  generic_read(p, i, v->sid, v->raw, g);
-  return 1;
-}
+/* ---- iterators ---- */
 
-int32_t ikgo_page_twilio_user_read(const ik_page *p, size_t i, ikgo_twilio_user_view *v, ikgo_generic_view *g) {
-  const ik_twilio_user *x = ik_page_twilio_user_at(p, i);
-  if (!x) return 0;
-  ikgo_twilio_user_read(x, v);
-  generic_read(p, i, v->sid, v->raw, g);
-  return 1;
-}
-
-int32_t ikgo_page_fastly_invitation_read(const ik_page *p, size_t i, ikgo_fastly_invitation_view *v,
-                                         ikgo_generic_view *g) {
-  const ik_fastly_invitation *x = ik_page_fastly_invitation_at(p, i);
-  if (!x) return 0;
-  ikgo_fastly_invitation_read(x, v);
-  generic_read(p, i, v->id, v->raw, g);
-  return 1;
-}
-
-ik_status ikgo_pager_next_openai_invite(ik_pager *p, const ik_call_options *co, ik_openai_invite *prev, ik_openai_invite **out,
-                                   ikgo_openai_invite_view *v, ik_error **err) {
-  ik_status st = ik_pager_next_openai_invite(p, co, out, err);
-  if (st == IK_STATUS_OK) {
-    if (*out) ikgo_openai_invite_read(*out, v);
-    ik_openai_invite_free(prev);
+ikgo_iter *ikgo_iter_new(ik_pager *pager, int32_t kind) {
+  ikgo_iter *it = (ikgo_iter *)calloc(1, sizeof *it);
+  if (!it) {
+    ik_pager_free(pager);
+    return NULL;
   }
+  it->pager = pager;
+  it->kind = kind;
+  return it;
+}
+
+static void free_item(int32_t kind, void *x) {
+  switch (kind) {
+    case IK_KIND_OPENAI_INVITE: ik_openai_invite_free((ik_openai_invite *)x); break;
+    case IK_KIND_TWILIO_INVITE: ik_twilio_invite_free((ik_twilio_invite *)x); break;
+    case IK_KIND_TWILIO_USER: ik_twilio_user_free((ik_twilio_user *)x); break;
+    case IK_KIND_FASTLY_INVITATION: ik_fastly_invitation_free((ik_fastly_invitation *)x); break;
+    default: break;
+  }
+}
+
+ik_status ikgo_iter_next(ikgo_iter *it, const ik_call_options *co, unsigned char *buf, size_t cap) {
+  void *out = NULL;
+  ik_status st;
+  ik_error_free(it->err);
+  it->err = NULL;
+  switch (it->kind) {
+    case IK_KIND_OPENAI_INVITE:
+      st = ik_pager_next_openai_invite(it->pager, co, (ik_openai_invite **)&out, &it->err);
+      break;
+    case IK_KIND_TWILIO_INVITE:
+      st = ik_pager_next_twilio_invite(it->pager, co, (ik_twilio_invite **)&out, &it->err);
+      break;
+    case IK_KIND_TWILIO_USER:
+      st = ik_pager_next_twilio_user(it->pager, co, (ik_twilio_user **)&out, &it->err);
+      break;
+    case IK_KIND_FASTLY_INVITATION:
+      st = ik_pager_next_fastly_invitation(it->pager, co, (ik_fastly_invitation **)&out, &it->err);
+      break;
+    default:
+      return IK_STATUS_INVALID_ARGUMENT;
+  }
+  if (st != IK_STATUS_OK) return st;
+  if (out) {
+    ikgo_rec_item(&it->rec, it->kind, out);
+    ikgo_rec_copy(&it->rec, buf, cap);
+  } else {
+    rec_reset(&it->rec, NULL);
+  }
+  free_item(it->kind, it->item);
+  it->item = out;
   return st;
 }
 
-ik_status ikgo_pager_next_twilio_invite(ik_pager *p, const ik_call_options *co, ik_twilio_invite *prev, ik_twilio_invite **out,
-                                   ikgo_twilio_invite_view *v, ik_error **err) {
-  ik_status st = ik_pager_next_twilio_invite(p, co, out, err);
-  if (st == IK_STATUS_OK) {
-    if (*out) ikgo_twilio_invite_read(*out, v);
-    ik_twilio_invite_free(prev);
-  }
-  return st;
+void ikgo_iter_free(ikgo_iter *it) {
+  if (!it) return;
+  free_item(it->kind, it->item);
+  ik_error_free(it->err);
+  free(it->rec.span);
+  ik_pager_free(it->pager);
+  free(it);
 }
 
-ik_status ikgo_pager_next_twilio_user(ik_pager *p, const ik_call_options *co, ik_twilio_user *prev, ik_twilio_user **out,
-                                   ikgo_twilio_user_view *v, ik_error **err) {
-  ik_status st = ik_pager_next_twilio_user(p, co, out, err);
-  if (st == IK_STATUS_OK) {
-    if (*out) ikgo_twilio_user_read(*out, v);
-    ik_twilio_user_free(prev);
-  }
-  return st;
-}
-
-ik_status ikgo_pager_next_fastly_invitation(ik_pager *p, const ik_call_options *co, ik_fastly_invitation *prev, ik_fastly_invitation **out,
-                                   ikgo_fastly_invitation_view *v, ik_error **err) {
-  ik_status st = ik_pager_next_fastly_invitation(p, co, out, err);
-  if (st == IK_STATUS_OK) {
-    if (*out) ikgo_fastly_invitation_read(*out, v);
-    ik_fastly_invitation_free(prev);
-  }
-  return st;
-}
+ik_call_options *ikgo_call_options_new(void) { return (ik_call_options *)calloc(1, sizeof(ik_call_options)); }
 
 
 /* ---- callbacks ---- */

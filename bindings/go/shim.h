@@ -2,9 +2,11 @@
  * shim.h - C helpers of the Go binding (declarations only: cgo forbids
  * definitions in the preamble of a file that has //export functions).
  *
- * Fused readers: one cgo crossing fills a view struct with every field of one
- * item (borrowed pointers + lengths), so reading an item costs one crossing
- * instead of twenty. Strings are {p, n}; p == NULL means absent/null.
+ * Fused readers: one cgo crossing fills a view struct (response, error, page,
+ * deletion) or an item record (ikgo_rec: an item's fields copied into one Go
+ * byte buffer) instead of one crossing per accessor; an iterator step
+ * (ikgo_iter_next) is one crossing per item. Strings are {p, n}; p == NULL
+ * means absent/null.
  */
 #ifndef INVITEKIT_GO_SHIM_H
 #define INVITEKIT_GO_SHIM_H
@@ -27,7 +29,6 @@
 #error "invitekit Go binding: needs the invitekit 0.2.2 headers or later (non-blocking ensure)"
 #endif
 
-#define IKGO_INLINE_LIST 8   /* list entries carried inline in a view */
 #define IKGO_INLINE_HEADERS 32
 #define IKGO_INLINE_FIELDS 16
 
@@ -55,57 +56,46 @@ typedef struct ikgo_response_view {
   ikgo_str header_value[IKGO_INLINE_HEADERS];
 } ikgo_response_view;
 
-typedef struct ikgo_openai_invite_view {
-  ikgo_str object, id, email, role, status;
-  ikgo_opt_int created_at, expires_at, accepted_at;
-  int32_t has_projects;
-  size_t project_count;
-  ikgo_str project_id[IKGO_INLINE_LIST];
-  ikgo_str project_role[IKGO_INLINE_LIST];
-  ikgo_str raw;
-  const ik_response *resp;
-  const ik_openai_invite *self; /* for projects beyond IKGO_INLINE_LIST */
-} ikgo_openai_invite_view;
+/* Item records: one item's fields flattened so that Go copies them, one
+ * memcpy per field, into ONE Go-allocated buffer (ikgo_rec_copy) and builds
+ * its strings as substrings of it. A record lives in C memory, so the Go side
+ * passes no Go pointer but the byte buffer, which holds none (no cgo pointer
+ * walk). Field order is the kind's (shim.c's rec_<kind> and the matching
+ * <kind>FromRec in Go): span 0 is the raw JSON, then the kind's strings and
+ * list entries; nums are the optional integers, booleans and list counts. */
+#define IKGO_REC_NUMS 8
 
-typedef struct ikgo_twilio_invite_view {
-  ikgo_str sid, account_sid, channel_sid, service_sid, identity, role_sid, created_by, url;
-  ikgo_str date_created, date_updated;
-  ikgo_opt_int date_created_unix, date_updated_unix;
-  ikgo_str raw;
-  const ik_response *resp;
-} ikgo_twilio_invite_view;
+typedef struct ikgo_span {
+  const char *p; /* the C bytes (valid while the item lives) */
+  int64_t off;   /* offset in the Go buffer (set by ikgo_rec_copy) */
+  int64_t n;     /* length; -1 = absent or null */
+} ikgo_span;
 
-typedef struct ikgo_twilio_user_view {
-  ikgo_str sid, account_sid, service_sid, attributes, friendly_name, role_sid, identity;
-  int32_t is_online, is_notifiable;
-  ikgo_str date_created, date_updated;
-  ikgo_opt_int date_created_unix, date_updated_unix, joined_channels_count;
-  ikgo_str link_user_channels, link_user_bindings, url;
-  ikgo_str raw;
+typedef struct ikgo_rec {
+  ikgo_span *span; /* malloc'd; grows to the largest item seen */
+  size_t nspan, span_cap;
+  int64_t num[IKGO_REC_NUMS];
+  int32_t num_ok[IKGO_REC_NUMS]; /* 0 = absent */
+  size_t nnum;
+  size_t need;        /* bytes of every span together */
+  int32_t copied;     /* 1 once ikgo_rec_copy wrote the spans into a buffer */
+  int32_t oom;        /* 1 when growing span failed: the record is incomplete */
+  int32_t generic_ok; /* page items: the kind-generic id and raw JSON equal the typed item's */
   const ik_response *resp;
-} ikgo_twilio_user_view;
+  const void *item; /* the item the record describes (borrowed) */
+} ikgo_rec;
 
-typedef struct ikgo_fastly_invitation_view {
-  ikgo_str id, type, email, role;
-  int32_t limit_services;
-  size_t role_count;
-  ikgo_str roles[IKGO_INLINE_LIST];
-  ikgo_opt_int status_code;
-  ikgo_str created_at, updated_at, deleted_at;
-  ikgo_opt_int created_at_unix, updated_at_unix, deleted_at_unix;
-  ikgo_str customer_id;
-  size_t service_invitation_count;
-  ikgo_str service_invitations[IKGO_INLINE_LIST];
-  ikgo_str raw;
-  const ik_response *resp;
-  const ik_fastly_invitation *self; /* for lists beyond IKGO_INLINE_LIST */
-} ikgo_fastly_invitation_view;
-
-/* Kind-generic view of a page item, read in the same crossing as the typed one. */
-typedef struct ikgo_generic_view {
-  ikgo_str id;
-  int32_t matches_typed; /* generic id and raw JSON equal the typed item's */
-} ikgo_generic_view;
+/* The C side of a Go Iterator: the pager, the owned current item (freed by
+ * the next step, after the new item was obtained, so that two consecutive
+ * items never share the address of a response: Go compares them to share one
+ * *Response per page), a failed step's error, and the current item's record. */
+typedef struct ikgo_iter {
+  ik_pager *pager; /* owned */
+  int32_t kind;
+  void *item; /* owned */
+  ik_error *err;
+  ikgo_rec rec;
+} ikgo_iter;
 
 typedef struct ikgo_page_view {
   int32_t kind;
@@ -135,29 +125,30 @@ void ikgo_deletion_read(const ik_deletion *d, int32_t *kind, ikgo_str *id, int32
                         ikgo_str *raw, const ik_response **resp);
 void ikgo_page_read(const ik_page *p, ikgo_page_view *v);
 
-void ikgo_openai_invite_read(const ik_openai_invite *x, ikgo_openai_invite_view *v);
-void ikgo_twilio_invite_read(const ik_twilio_invite *x, ikgo_twilio_invite_view *v);
-void ikgo_twilio_user_read(const ik_twilio_user *x, ikgo_twilio_user_view *v);
-void ikgo_fastly_invitation_read(const ik_fastly_invitation *x, ikgo_fastly_invitation_view *v);
+/* Records (see ikgo_rec). ikgo_rec_item fills r from an item of the kind;
+ * ikgo_rec_copy copies the spans into buf when r->need <= cap (and sets
+ * r->copied); both return r->need. ikgo_rec_new/ikgo_rec_delete: a record in C
+ * memory (NULL on allocation failure). */
+size_t ikgo_rec_item(ikgo_rec *r, int32_t kind, const void *item);
+size_t ikgo_rec_copy(ikgo_rec *r, unsigned char *buf, size_t cap);
+ikgo_rec *ikgo_rec_new(void);
+void ikgo_rec_delete(ikgo_rec *r);
+/* Item i of a page into r (kind: the page's), with the kind-generic id as one
+ * more span and r->generic_ok; copied into buf when it fits. 0 if out of range. */
+int32_t ikgo_rec_page_item(ikgo_rec *r, const ik_page *p, int32_t kind, size_t i, unsigned char *buf, size_t cap);
 
-/* Item i of a page: typed view + generic view, one crossing. 0 if out of range. */
-int32_t ikgo_page_openai_invite_read(const ik_page *p, size_t i, ikgo_openai_invite_view *v, ikgo_generic_view *g);
-int32_t ikgo_page_twilio_invite_read(const ik_page *p, size_t i, ikgo_twilio_invite_view *v, ikgo_generic_view *g);
-int32_t ikgo_page_twilio_user_read(const ik_page *p, size_t i, ikgo_twilio_user_view *v, ikgo_generic_view *g);
-int32_t ikgo_page_fastly_invitation_read(const ik_page *p, size_t i, ikgo_fastly_invitation_view *v,
-                                         ikgo_generic_view *g);
-
-/* Pager item step, one crossing: ik_pager_next_<kind>, then (on success with an
- * item) the view, then (on success) frees prev, the caller's previous item. */
-ik_status ikgo_pager_next_openai_invite(ik_pager *p, const ik_call_options *co, ik_openai_invite *prev,
-                                        ik_openai_invite **out, ikgo_openai_invite_view *v, ik_error **err);
-ik_status ikgo_pager_next_twilio_invite(ik_pager *p, const ik_call_options *co, ik_twilio_invite *prev,
-                                        ik_twilio_invite **out, ikgo_twilio_invite_view *v, ik_error **err);
-ik_status ikgo_pager_next_twilio_user(ik_pager *p, const ik_call_options *co, ik_twilio_user *prev,
-                                      ik_twilio_user **out, ikgo_twilio_user_view *v, ik_error **err);
-ik_status ikgo_pager_next_fastly_invitation(ik_pager *p, const ik_call_options *co, ik_fastly_invitation *prev,
-                                            ik_fastly_invitation **out, ikgo_fastly_invitation_view *v,
-                                            ik_error **err);
+/* Iterators. ikgo_iter_new takes ownership of the pager (NULL on allocation
+ * failure, the pager then freed). ikgo_iter_next is one item step, one
+ * crossing: ik_pager_next_<kind> with co, then (on success with an item) its
+ * record, copied into buf when it fits (see rec.copied), then (on success) the
+ * previous item freed. On failure it->err holds the error (the caller takes
+ * it); after success it->item is NULL at the end of the list. ikgo_iter_free
+ * frees the item, the record and the pager. */
+ikgo_iter *ikgo_iter_new(ik_pager *pager, int32_t kind);
+ik_status ikgo_iter_next(ikgo_iter *it, const ik_call_options *co, unsigned char *buf, size_t cap);
+void ikgo_iter_free(ikgo_iter *it);
+/* Zeroed C memory for an iterator's call options (free with free()). */
+ik_call_options *ikgo_call_options_new(void);
 
 /* Callbacks: the user data is a cgo.Handle value carried in the void*. */
 void ikgo_set_retry(ik_client_options *o, uintptr_t handle);

@@ -55,64 +55,56 @@ type TwilioUser struct {
 	Response            *Response
 }
 
-func twilioInviteFromView(v *C.ikgo_twilio_invite_view, rc *respCache) TwilioInvite {
-	inv := TwilioInvite{
-		SID:             gostr(v.sid),
-		AccountSID:      gostr(v.account_sid),
-		ChannelSID:      gostr(v.channel_sid),
-		ServiceSID:      gostr(v.service_sid),
-		Identity:        gostr(v.identity),
-		RoleSID:         goptr(v.role_sid),
-		CreatedBy:       goptr(v.created_by),
-		URL:             goptr(v.url),
-		DateCreated:     optTime(v.date_created_unix),
-		DateUpdated:     optTime(v.date_updated_unix),
-		DateCreatedText: goptr(v.date_created),
-		DateUpdatedText: goptr(v.date_updated),
-		Raw:             rawOf(v.raw),
-	}
-	inv.Response = rc.get(v.resp, inv.Raw, v.raw.p)
-	return inv
+// twilioInviteFromRec decodes a record in rec_twilio_invite's order (shim.c).
+func twilioInviteFromRec(rr *recReader, rc *respCache, inv *TwilioInvite) {
+	*inv = TwilioInvite{}
+	inv.Raw = rr.raw()
+	inv.SID = rr.str()
+	inv.AccountSID = rr.str()
+	inv.ChannelSID = rr.str()
+	inv.ServiceSID = rr.str()
+	inv.Identity = rr.str()
+	inv.RoleSID = rr.ptr()
+	inv.CreatedBy = rr.ptr()
+	inv.URL = rr.ptr()
+	inv.DateCreatedText = rr.ptr()
+	inv.DateUpdatedText = rr.ptr()
+	rr.times(&inv.DateCreated, &inv.DateUpdated)
+	inv.Response = rc.get(rr.r.resp, inv.Raw, rr.rawPtr())
 }
 
-func twilioUserFromView(v *C.ikgo_twilio_user_view, rc *respCache) TwilioUser {
-	u := TwilioUser{
-		SID:                 gostr(v.sid),
-		AccountSID:          gostr(v.account_sid),
-		ServiceSID:          gostr(v.service_sid),
-		Identity:            gostr(v.identity),
-		Attributes:          goptr(v.attributes),
-		FriendlyName:        goptr(v.friendly_name),
-		RoleSID:             goptr(v.role_sid),
-		IsOnline:            optBool(v.is_online),
-		IsNotifiable:        optBool(v.is_notifiable),
-		DateCreated:         optTime(v.date_created_unix),
-		DateUpdated:         optTime(v.date_updated_unix),
-		DateCreatedText:     goptr(v.date_created),
-		DateUpdatedText:     goptr(v.date_updated),
-		JoinedChannelsCount: optInt(v.joined_channels_count),
-		LinkUserChannels:    goptr(v.link_user_channels),
-		LinkUserBindings:    goptr(v.link_user_bindings),
-		URL:                 goptr(v.url),
-		Raw:                 rawOf(v.raw),
-	}
-	u.Response = rc.get(v.resp, u.Raw, v.raw.p)
-	return u
+// twilioUserFromRec decodes a record in rec_twilio_user's order (shim.c).
+func twilioUserFromRec(rr *recReader, rc *respCache, u *TwilioUser) {
+	*u = TwilioUser{}
+	u.Raw = rr.raw()
+	u.SID = rr.str()
+	u.AccountSID = rr.str()
+	u.ServiceSID = rr.str()
+	u.Identity = rr.str()
+	u.Attributes = rr.ptr()
+	u.FriendlyName = rr.ptr()
+	u.RoleSID = rr.ptr()
+	u.DateCreatedText = rr.ptr()
+	u.DateUpdatedText = rr.ptr()
+	u.LinkUserChannels = rr.ptr()
+	u.LinkUserBindings = rr.ptr()
+	u.URL = rr.ptr()
+	u.IsOnline = rr.optBool()
+	u.IsNotifiable = rr.optBool()
+	rr.times(&u.DateCreated, &u.DateUpdated)
+	u.JoinedChannelsCount = rr.optInt()
+	u.Response = rc.get(rr.r.resp, u.Raw, rr.rawPtr())
 }
 
 func readTwilioInvite(x *C.ik_twilio_invite) *TwilioInvite {
 	defer C.ik_twilio_invite_free(x)
-	var v C.ikgo_twilio_invite_view
-	C.ikgo_twilio_invite_read(x, &v)
-	inv := twilioInviteFromView(&v, nil)
+	inv := mustRead(KindTwilioInvite, unsafe.Pointer(x), twilioInviteFromRec)
 	return &inv
 }
 
 func readTwilioUser(x *C.ik_twilio_user) *TwilioUser {
 	defer C.ik_twilio_user_free(x)
-	var v C.ikgo_twilio_user_view
-	C.ikgo_twilio_user_read(x, &v)
-	u := twilioUserFromView(&v, nil)
+	u := mustRead(KindTwilioUser, unsafe.Pointer(x), twilioUserFromRec)
 	return &u
 }
 
@@ -127,52 +119,14 @@ func twilioPageMeta(p *C.ik_page, pm *PageMeta) {
 }
 
 var twilioInviteKind = &kindOps[TwilioInvite]{
-	kind: KindTwilioInvite,
-	readPageItem: func(p *C.ik_page, i int, rc *respCache) (TwilioInvite, string, bool, bool) {
-		var v C.ikgo_twilio_invite_view
-		var g C.ikgo_generic_view
-		if C.ikgo_page_twilio_invite_read(p, C.size_t(i), &v, &g) == 0 {
-			return TwilioInvite{}, "", false, false
-		}
-		return twilioInviteFromView(&v, rc), gostr(g.id), g.matches_typed != 0, true
-	},
-	next: func(pg *C.ik_pager, co *C.ik_call_options, prev unsafe.Pointer, out *unsafe.Pointer, rc *respCache,
-		cerr **C.ik_error) (TwilioInvite, C.ik_status) {
-		var v C.ikgo_twilio_invite_view
-		var x *C.ik_twilio_invite
-		st := C.ikgo_pager_next_twilio_invite(pg, co, (*C.ik_twilio_invite)(prev), &x, &v, cerr)
-		*out = unsafe.Pointer(x)
-		if st != C.IK_STATUS_OK || x == nil {
-			return TwilioInvite{}, st
-		}
-		return twilioInviteFromView(&v, rc), st
-	},
-	free:     func(p unsafe.Pointer) { C.ik_twilio_invite_free((*C.ik_twilio_invite)(p)) },
+	kind:     KindTwilioInvite,
+	decode:   twilioInviteFromRec,
 	pageMeta: twilioPageMeta,
 }
 
 var twilioUserKind = &kindOps[TwilioUser]{
-	kind: KindTwilioUser,
-	readPageItem: func(p *C.ik_page, i int, rc *respCache) (TwilioUser, string, bool, bool) {
-		var v C.ikgo_twilio_user_view
-		var g C.ikgo_generic_view
-		if C.ikgo_page_twilio_user_read(p, C.size_t(i), &v, &g) == 0 {
-			return TwilioUser{}, "", false, false
-		}
-		return twilioUserFromView(&v, rc), gostr(g.id), g.matches_typed != 0, true
-	},
-	next: func(pg *C.ik_pager, co *C.ik_call_options, prev unsafe.Pointer, out *unsafe.Pointer, rc *respCache,
-		cerr **C.ik_error) (TwilioUser, C.ik_status) {
-		var v C.ikgo_twilio_user_view
-		var x *C.ik_twilio_user
-		st := C.ikgo_pager_next_twilio_user(pg, co, (*C.ik_twilio_user)(prev), &x, &v, cerr)
-		*out = unsafe.Pointer(x)
-		if st != C.IK_STATUS_OK || x == nil {
-			return TwilioUser{}, st
-		}
-		return twilioUserFromView(&v, rc), st
-	},
-	free:     func(p unsafe.Pointer) { C.ik_twilio_user_free((*C.ik_twilio_user)(p)) },
+	kind:     KindTwilioUser,
+	decode:   twilioUserFromRec,
 	pageMeta: twilioPageMeta,
 }
 
