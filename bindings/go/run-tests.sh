@@ -5,7 +5,10 @@
 # with cgocheck=2), the tests whose checks only mean something without the race
 # detector (NORACE_TESTS: VmRSS flatness; under -race they run fewer rounds and
 # skip the RSS check). Usage: run-tests.sh [SOURCE_DIR]  (default: this script's
-# directory). Meson (bindings/go/meson.build) sets PKG_CONFIG_PATH,
+# directory). Last, the static build tag: the test binary built with
+# -tags invitekit_static must have no NEEDED entry for libinvitekit (readelf -d)
+# and run STATIC_TESTS against the emulator without the build tree on
+# LD_LIBRARY_PATH. Meson (bindings/go/meson.build) sets PKG_CONFIG_PATH,
 # LD_LIBRARY_PATH, INVITEKIT_EMULATOR and INVITEKIT_GO_BUILD_DIR; run by hand,
 # set them yourself (see README.md), or set BUILD=<meson build dir> to take
 # them from that build tree (only read: Go's caches stay in $TMPDIR unless
@@ -30,6 +33,9 @@ fi
 # The tests that check something only without -race (they use raceEnabled);
 # TestRaceGatedTestsRunWithoutRace keeps this list complete.
 NORACE_TESTS='^(TestMillionObjectsRSSFlat|TestAsyncHandlesReleasedRSSFlat)$'
+# Run by the binary linked with -tags invitekit_static: the library's versions,
+# calls, pages and iterators against the emulator.
+STATIC_TESTS='^(TestLibraryVersions|TestOpenAIInvites|TestIteratorItemsOutliveThePager)$'
 src=${1:-$(cd "$(dirname "$0")" && pwd)}
 work=${INVITEKIT_GO_BUILD_DIR:-${TMPDIR:-/tmp}/invitekit-go-$(id -u)}
 mkdir -p "$work"
@@ -46,5 +52,31 @@ echo "== GODEBUG=cgocheck=2 go test -race -count=1 -v ./..."
 GODEBUG=cgocheck=2 go test -race -count=1 -v -timeout 600s ./... || rc=1
 echo "== GODEBUG=cgocheck=2 go test -count=1 -v -run '$NORACE_TESTS' ./...  (without -race)"
 GODEBUG=cgocheck=2 go test -count=1 -v -timeout 600s -run "$NORACE_TESTS" ./... || rc=1
+echo "== go test -tags invitekit_static -c (libinvitekit.a; libcurl, simdjson, libstdc++ dynamic)"
+static_bin="$work/invitekit-static.test"
+rm -f "$static_bin"
+if ! command -v readelf >/dev/null 2>&1; then
+  echo "FAIL: readelf (binutils) is needed to check the static build"; rc=1
+elif ! go test -tags invitekit_static -c -o "$static_bin" .; then
+  echo "FAIL: the static build"; rc=1
+else
+  needed=$(readelf -d "$static_bin" | grep '(NEEDED)')
+  echo "$needed"
+  if echo "$needed" | grep -q 'libinvitekit'; then
+    echo "FAIL: $static_bin has a NEEDED entry for libinvitekit"; rc=1
+  elif ! echo "$needed" | grep -q 'libcurl'; then
+    echo "FAIL: $static_bin does not link libcurl dynamically"; rc=1
+  else
+    # Without the build tree on LD_LIBRARY_PATH: nothing may load libinvitekit.so.
+    out=$(env -u LD_LIBRARY_PATH GODEBUG=cgocheck=2 "$static_bin" -test.count=1 -test.v -test.run "$STATIC_TESTS" 2>&1)
+    st=$?
+    echo "$out" | grep -E '^(=== RUN|--- |PASS|FAIL|ok)' || true
+    npass=$(echo "$out" | grep -c '^--- PASS')
+    if [ $st -ne 0 ] || [ "$npass" -ne 3 ]; then
+      echo "$out" | tail -20
+      echo "FAIL: the static test binary (exit $st, $npass of 3 tests passed; INVITEKIT_EMULATOR must be set)"; rc=1
+    fi
+  fi
+fi
 if [ $rc -eq 0 ]; then echo "== Go binding: all checks passed"; else echo "== Go binding: FAILED"; fi
 exit $rc
