@@ -178,6 +178,7 @@ func newIterator[T any](c *Client, op string, k *kindOps[T], lo ListOptions, cos
 		it.err = errRecNoMemory(op)
 		return it
 	}
+	it.cit.co = it.env.opts
 	it.ptr = pg
 	runtime.SetFinalizer(it, func(it *Iterator[T]) { _ = it.Close() })
 	return it
@@ -284,12 +285,13 @@ func (it *Iterator[T]) Next(ctx context.Context) bool {
 	}
 	cit, env := it.cit, it.env
 	buf := it.hint.buf()
+	h := C.uintptr_t(uintptr(unsafe.Pointer(cit))) // C memory: see ikgo_iter_next in shim.h
 	var st C.ik_status
 	if env.cs == nil {
-		st = C.ikgo_iter_next(cit, env.opts, bufPtr(buf), C.size_t(len(buf)))
+		st = C.ikgo_iter_next(h, bufPtr(buf), C.size_t(len(buf)))
 	} else {
-		st, _ = env.run(func(co *C.ik_call_options, _ **C.ik_error) C.ik_status {
-			return C.ikgo_iter_next(cit, co, bufPtr(buf), C.size_t(len(buf)))
+		st, _ = env.run(func(*C.ik_call_options, **C.ik_error) C.ik_status {
+			return C.ikgo_iter_next(h, bufPtr(buf), C.size_t(len(buf)))
 		})
 	}
 	cerr := cit.err

@@ -346,7 +346,9 @@ static void free_item(int32_t kind, void *x) {
   }
 }
 
-ik_status ikgo_iter_next(ikgo_iter *it, const ik_call_options *co, unsigned char *buf, size_t cap) {
+ik_status ikgo_iter_next(uintptr_t handle, unsigned char *buf, size_t cap) {
+  ikgo_iter *it = (ikgo_iter *)handle;
+  const ik_call_options *co = it->co;
   void *out = NULL;
   ik_status st;
   ik_error_free(it->err);

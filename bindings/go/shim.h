@@ -91,6 +91,7 @@ typedef struct ikgo_rec {
  * *Response per page), a failed step's error, and the current item's record. */
 typedef struct ikgo_iter {
   ik_pager *pager; /* owned */
+  const ik_call_options *co; /* the page requests' options (C memory the Go side owns) */
   int32_t kind;
   void *item; /* owned */
   ik_error *err;
@@ -139,13 +140,16 @@ int32_t ikgo_rec_page_item(ikgo_rec *r, const ik_page *p, int32_t kind, size_t i
 
 /* Iterators. ikgo_iter_new takes ownership of the pager (NULL on allocation
  * failure, the pager then freed). ikgo_iter_next is one item step, one
- * crossing: ik_pager_next_<kind> with co, then (on success with an item) its
- * record, copied into buf when it fits (see rec.copied), then (on success) the
- * previous item freed. On failure it->err holds the error (the caller takes
- * it); after success it->item is NULL at the end of the list. ikgo_iter_free
- * frees the item, the record and the pager. */
+ * crossing: ik_pager_next_<kind> with it->co, then (on success with an item)
+ * its record, copied into buf when it fits (see rec.copied), then (on
+ * success) the previous item freed. On failure it->err holds the error (the
+ * caller takes it); after success it->item is NULL at the end of the list.
+ * `it` is passed as an integer: it is C memory, and as a pointer argument cgo
+ * would walk the pointer fields of the struct on every call, looking for Go
+ * pointers that cannot be there. ikgo_iter_free frees the item, the record
+ * and the pager. */
 ikgo_iter *ikgo_iter_new(ik_pager *pager, int32_t kind);
-ik_status ikgo_iter_next(ikgo_iter *it, const ik_call_options *co, unsigned char *buf, size_t cap);
+ik_status ikgo_iter_next(uintptr_t it, unsigned char *buf, size_t cap);
 void ikgo_iter_free(ikgo_iter *it);
 /* Zeroed C memory for an iterator's call options (free with free()). */
 ik_call_options *ikgo_call_options_new(void);
