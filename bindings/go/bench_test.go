@@ -13,7 +13,7 @@ import (
 // pager step, every field copied into one Go buffer, the release of the
 // previous item), plus one per page for the response metadata (shared by the
 // page's items) and one for an item larger than the buffer sized after the
-// previous one.
+// recent ones.
 func BenchmarkListOpenAIInvites(b *testing.B) {
 	needEmulator(b)
 	const n = 2000

@@ -68,7 +68,7 @@ type Page[T any] struct {
 }
 
 // readPage copies a page and frees it. Crossings: 1 for the page, 1 per item
-// (2 when an item is larger than the buffer sized after the previous one), 1
+// (2 when an item is larger than the buffer sized after the recent ones), 1
 // for the response, and 2 (OpenAI), 7 (Twilio) or 8 (Fastly) for the metadata.
 // It panics if C memory for the item record cannot be allocated (as Go does
 // when its own memory runs out).
@@ -121,8 +121,8 @@ func readPage[T any](p *C.ik_page, k *kindOps[T]) *Page[T] {
 // Cost of Next: one cgo crossing per item (ikgo_iter_next: the pager step,
 // the item's fields copied into one Go buffer and the release of the previous
 // item, fused), plus one to read the response metadata when a new page starts
-// and one more for an item larger than the buffer sized after the previous
-// item. The item's strings and raw JSON share that one buffer.
+// and one more for an item larger than the buffer sized after the recent
+// items. The item's strings and raw JSON share that one buffer.
 type Iterator[T any] struct {
 	c    *Client
 	op   string

@@ -12,7 +12,7 @@ import (
 // Go buffer (rec.go). Items kept from an iterator stay intact after the pager
 // has moved on and been closed and after a GC; appending to or writing into
 // one item's Raw changes no string of any item; an item larger than the
-// buffer sized after the previous one (12 projects after none: the second
+// buffer sized after the recent ones (12 projects after 0 or 1: the second
 // crossing of finishRec) reads whole; the page path and the fetch path give
 // the same values as the iterator.
 func TestIteratorItemsOutliveThePager(t *testing.T) {
