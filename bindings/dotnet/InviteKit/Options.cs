@@ -71,8 +71,8 @@ public sealed class InviteKitClientOptions
     /// <summary>Run what follows an <c>await</c> of this client's <c>XxxAsync</c> tasks (and of
     /// <c>await foreach</c> over its pagers) on the library's I/O thread, where the call completes, instead of
     /// queueing it to the thread pool. Off by default. It saves two thread wake-ups per call (the thread pool's,
-    /// and the I/O thread's for the next call started from there): about half the CPU of a short call on a busy
-    /// machine. Only for code whose continuations are short and never block: while one runs, the client's other
+    /// and the I/O thread's for the next call started from there): a short call then takes a quarter to a half of
+    /// the default mode's CPU on a busy machine. Only for code whose continuations are short and never block: while one runs, the client's other
     /// calls wait, and a blocking wait there for another of this client's tasks (<c>.Result</c>, <c>.Wait()</c>)
     /// never returns. Like .NET's own <c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS</c>.</summary>
     public bool RunContinuationsOnIoThread { get; set; }
