@@ -11,7 +11,8 @@
 # $BUILD/fuzz-artifacts/<harness>/ to be minimised and added to regressions/.
 # Harnesses run FUZZ_JOBS at a time (default: the number of CPUs), each for
 # its full SECONDS.
-# Usage: scripts/fuzz.sh [seconds-per-harness]   (FUZZ_BUILD_DIR, FUZZ_ONLY=name, FUZZ_JOBS=n)
+# Usage: scripts/fuzz.sh [seconds-per-harness]   (FUZZ_BUILD_DIR, FUZZ_ONLY=name, FUZZ_JOBS=n;
+# FUZZ_PHASE=build only compiles the harnesses and prints nothing on success)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-10}
@@ -28,6 +29,7 @@ else
 fi
 nice -n 10 meson compile -C "$build" >"$build/fuzz-compile.log" 2>&1 || {
   tail -50 "$build/fuzz-compile.log"; echo "fuzz: 0 passed, 1 failed"; exit 1; }
+[ "${FUZZ_PHASE:-all}" = build ] && exit 0
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:allocator_may_return_null=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

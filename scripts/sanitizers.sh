@@ -5,6 +5,9 @@
 # resilience incl. cross-thread cancellation, ensure incl. 8 threads ensuring
 # the same person). Called by scripts/test.sh;
 # usable alone: scripts/sanitizers.sh [BUILD_PREFIX]
+# SANITIZERS_PHASE=build only compiles what the suites need (scripts/test.sh
+# does that in the background, at low priority, while the main suites run);
+# SANITIZERS_PHASE=test (or the default, all) builds what is missing and runs.
 #
 # The ASan+UBSan build is -Og with line tables only (-g1), not -O2 -g: ASan
 # instruments the memory accesses that remain after optimisation, so -Og
@@ -41,6 +44,7 @@ run_one() {  # name, sanitize value, suites...
   targets=$(python3 scripts/suite-targets.py "$dir" "$@") || return 1
   # shellcheck disable=SC2086  # one target per word
   ninja -C "$dir" $targets >/dev/null || { ninja -C "$dir" $targets; return 1; }
+  [ "${SANITIZERS_PHASE:-all}" = build ] && return 0
   local args=()
   for s in "$@"; do args+=(--suite "$s"); done
   # valgrind and the sanitizers do not mix: the valgrind variant runs in the main build.

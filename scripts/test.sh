@@ -18,7 +18,22 @@ meson compile -C "$build" || exit 1
 
 status=0
 extra=()
+# The sanitizer and fuzz builds compile in the background, at the lowest
+# priority, while the main suites run (most of them are serial and leave a core
+# idle); their test phases below then find them built. Their output goes to a
+# log: a failed build is reported again, and counted, by the phase that runs it.
+prebuild_pid=""
+if [ $# -eq 0 ] && { [ "${INVITEKIT_SANITIZERS:-1}" != 0 ] || [ "${INVITEKIT_FUZZ:-1}" != 0 ]; }; then
+  mkdir -p "$build/meson-logs"
+  (
+    [ "${INVITEKIT_SANITIZERS:-1}" != 0 ] && SANITIZERS_PHASE=build nice -n 19 scripts/sanitizers.sh "$build"
+    [ "${INVITEKIT_FUZZ:-1}" != 0 ] && FUZZ_PHASE=build FUZZ_BUILD_DIR="$build-fuzz" nice -n 19 scripts/fuzz.sh
+    exit 0
+  ) > "$build/meson-logs/prebuild.log" 2>&1 &
+  prebuild_pid=$!
+fi
 meson test -C "$build" --print-errorlogs --num-processes 2 "$@" || status=$?
+[ -n "$prebuild_pid" ] && wait "$prebuild_pid"
 logs=("$build/meson-logs/testlog.json")
 
 # The same library suites under ASan+UBSan and TSan (skip with INVITEKIT_SANITIZERS=0).

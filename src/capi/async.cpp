@@ -6,21 +6,6 @@
 
 using namespace ik::detail;
 
-namespace {
-template <class T>
-ik_status take(ik_op *op, T **out, ik_error **out_err) {
-  return guard(out_err, [&] {
-    clear_out(out);
-    require(op, "op");
-    if (op->result_type != result_type_of<T>())
-      fail(IK_STATUS_INVALID_ARGUMENT, "this operation produces another result type (see ik_op_result_type)");
-    if (!op->completed.load(std::memory_order_acquire))
-      fail(IK_STATUS_INVALID_ARGUMENT, "the operation has not completed yet (take its result in the callback)");
-    if (auto *p = std::get_if<std::unique_ptr<T>>(&op->result)) *out = p->release();
-  });
-}
-}  // namespace
-
 extern "C" {
 
 IK_API ik_status ik_pager_next_page_start(ik_pager *pager, const ik_call_options *call_opts, ik_op_cb cb,
@@ -96,22 +81,10 @@ IK_API ik_status ik_op_take_error(ik_op *op, ik_error **out, ik_error **out_err)
   });
 }
 
-IK_API ik_status ik_op_take_openai_invite(ik_op *op, ik_openai_invite **out, ik_error **out_err) {
-  return take(op, out, out_err);
-}
-IK_API ik_status ik_op_take_twilio_invite(ik_op *op, ik_twilio_invite **out, ik_error **out_err) {
-  return take(op, out, out_err);
-}
-IK_API ik_status ik_op_take_twilio_user(ik_op *op, ik_twilio_user **out, ik_error **out_err) {
-  return take(op, out, out_err);
-}
-IK_API ik_status ik_op_take_fastly_invitation(ik_op *op, ik_fastly_invitation **out, ik_error **out_err) {
-  return take(op, out, out_err);
-}
 IK_API ik_status ik_op_take_deletion(ik_op *op, ik_deletion **out, ik_error **out_err) {
-  return take(op, out, out_err);
+  return op_take(op, out, out_err);
 }
-IK_API ik_status ik_op_take_page(ik_op *op, ik_page **out, ik_error **out_err) { return take(op, out, out_err); }
+IK_API ik_status ik_op_take_page(ik_op *op, ik_page **out, ik_error **out_err) { return op_take(op, out, out_err); }
 
 IK_API void ik_op_cancel(ik_op *op) {
   if (!op || op->completed.load(std::memory_order_acquire)) return;

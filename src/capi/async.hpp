@@ -32,6 +32,26 @@ inline void submit_op(Engine &engine, std::unique_ptr<ik_op> op, ik_op **out_op)
   if (out_op) *out_op = raw;
 }
 
+static_assert(IK_RESULT_OPENAI_INVITE == IK_KIND_OPENAI_INVITE && IK_RESULT_TWILIO_INVITE == IK_KIND_TWILIO_INVITE &&
+                  IK_RESULT_TWILIO_USER == IK_KIND_TWILIO_USER &&
+                  IK_RESULT_FASTLY_INVITATION == IK_KIND_FASTLY_INVITATION,
+              "an item type's IK_RESULT_* is its IK_KIND_* (result_type_of)");
+
+// ik_op_take_<result>: moves a completed operation's result of type T to *out
+// (NULL when it has none, e.g. a failure or a pager's end).
+template <class T>
+ik_status op_take(ik_op *op, T **out, ik_error **out_err) {
+  return guard(out_err, [&] {
+    clear_out(out);
+    require(op, "op");
+    if (op->result_type != result_type_of<T>())
+      fail(IK_STATUS_INVALID_ARGUMENT, "this operation produces another result type (see ik_op_result_type)");
+    if (!op->completed.load(std::memory_order_acquire))
+      fail(IK_STATUS_INVALID_ARGUMENT, "the operation has not completed yet (take its result in the callback)");
+    *out = op->result.take<T>().release();
+  });
+}
+
 // Wraps p into an operation and submits it.
 template <class T>
 void start_op(const ik_client &client, Prepared<T> p, CallSettings cs, ik_op_cb cb, void *user_data, ik_op **out_op) {

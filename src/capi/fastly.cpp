@@ -40,6 +40,32 @@ IK_API ik_status ik_fastly_invitation_pager(const ik_client *client, const ik_li
   return new_pager(client, make_list, list_opts, out, out_err);
 }
 
+IK_API const ik_fastly_invitation *ik_page_fastly_invitation_at(const ik_page *page, size_t i) {
+  return item_at<ik_fastly_invitation>(page, i);
+}
+IK_API ik_status ik_pager_next_fastly_invitation(ik_pager *pager, const ik_call_options *copts,
+                                                 ik_fastly_invitation **out, ik_error **out_err) {
+  return pager_next(pager, copts, out, out_err);
+}
+
+// The "links" and "meta" objects of a page.
+IK_API const char *ik_page_fastly_link_first(const ik_page *p) { return page_str(p, &fastly::PageMeta::first); }
+IK_API const char *ik_page_fastly_link_last(const ik_page *p) { return page_str(p, &fastly::PageMeta::last); }
+IK_API const char *ik_page_fastly_link_prev(const ik_page *p) { return page_str(p, &fastly::PageMeta::prev); }
+IK_API const char *ik_page_fastly_link_next(const ik_page *p) { return page_str(p, &fastly::PageMeta::next); }
+IK_API int32_t ik_page_fastly_current_page(const ik_page *p, int64_t *out) {
+  return page_int(p, &fastly::PageMeta::current_page, out);
+}
+IK_API int32_t ik_page_fastly_per_page(const ik_page *p, int64_t *out) {
+  return page_int(p, &fastly::PageMeta::per_page, out);
+}
+IK_API int32_t ik_page_fastly_record_count(const ik_page *p, int64_t *out) {
+  return page_int(p, &fastly::PageMeta::record_count, out);
+}
+IK_API int32_t ik_page_fastly_total_pages(const ik_page *p, int64_t *out) {
+  return page_int(p, &fastly::PageMeta::total_pages, out);
+}
+
 IK_API ik_status ik_fastly_invitation_delete(const ik_client *client, const char *invitation_id,
                                              const ik_call_options *call_opts, ik_deletion **out, ik_error **out_err) {
   return guard(out_err, [&] {
@@ -117,6 +143,10 @@ IK_API ik_status ik_fastly_invitation_ensure_start(const ik_client *client,
     require(params, "params");
     return fastly::ensure(*params);
   });
+}
+
+IK_API ik_status ik_op_take_fastly_invitation(ik_op *op, ik_fastly_invitation **out, ik_error **out_err) {
+  return op_take(op, out, out_err);
 }
 
 }  // extern "C"

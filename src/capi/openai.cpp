@@ -50,6 +50,16 @@ IK_API ik_status ik_openai_invite_pager(const ik_client *client, const ik_list_o
   return new_pager(client, make_list, list_opts, out, out_err);
 }
 
+IK_API const ik_openai_invite *ik_page_openai_invite_at(const ik_page *page, size_t i) {
+  return item_at<ik_openai_invite>(page, i);
+}
+IK_API const char *ik_page_openai_first_id(const ik_page *p) { return page_str(p, &openai::PageMeta::first_id); }
+IK_API const char *ik_page_openai_last_id(const ik_page *p) { return page_str(p, &openai::PageMeta::last_id); }
+IK_API ik_status ik_pager_next_openai_invite(ik_pager *pager, const ik_call_options *copts, ik_openai_invite **out,
+                                             ik_error **out_err) {
+  return pager_next(pager, copts, out, out_err);
+}
+
 IK_API ik_status ik_openai_invite_delete(const ik_client *client, const char *invite_id,
                                          const ik_call_options *call_opts, ik_deletion **out, ik_error **out_err) {
   return guard(out_err, [&] {
@@ -122,6 +132,10 @@ IK_API ik_status ik_openai_invite_ensure_start(const ik_client *client, const ik
     require(params, "params");
     return openai::ensure(*params);
   });
+}
+
+IK_API ik_status ik_op_take_openai_invite(ik_op *op, ik_openai_invite **out, ik_error **out_err) {
+  return op_take(op, out, out_err);
 }
 
 }  // extern "C"

@@ -56,6 +56,31 @@ IK_API ik_status ik_twilio_invite_pager(const ik_client *client, const char *ser
   return new_pager(client, invite_list(service_sid, channel_sid, identities, identity_count), list_opts, out, out_err);
 }
 
+IK_API const ik_twilio_invite *ik_page_twilio_invite_at(const ik_page *page, size_t i) {
+  return item_at<ik_twilio_invite>(page, i);
+}
+IK_API ik_status ik_pager_next_twilio_invite(ik_pager *pager, const ik_call_options *copts, ik_twilio_invite **out,
+                                             ik_error **out_err) {
+  return pager_next(pager, copts, out, out_err);
+}
+
+// The "meta" object of a page of invites or of users.
+IK_API int32_t ik_page_twilio_page(const ik_page *p, int64_t *out) { return page_int(p, &twilio::PageMeta::page, out); }
+IK_API int32_t ik_page_twilio_page_size(const ik_page *p, int64_t *out) {
+  return page_int(p, &twilio::PageMeta::page_size, out);
+}
+IK_API const char *ik_page_twilio_key(const ik_page *p) { return page_str(p, &twilio::PageMeta::key); }
+IK_API const char *ik_page_twilio_url(const ik_page *p) { return page_str(p, &twilio::PageMeta::url); }
+IK_API const char *ik_page_twilio_first_page_url(const ik_page *p) {
+  return page_str(p, &twilio::PageMeta::first_page_url);
+}
+IK_API const char *ik_page_twilio_previous_page_url(const ik_page *p) {
+  return page_str(p, &twilio::PageMeta::previous_page_url);
+}
+IK_API const char *ik_page_twilio_next_page_url(const ik_page *p) {
+  return page_str(p, &twilio::PageMeta::next_page_url);
+}
+
 IK_API ik_status ik_twilio_invite_delete(const ik_client *client, const char *service_sid, const char *channel_sid,
                                          const char *invite_sid, const ik_call_options *call_opts, ik_deletion **out,
                                          ik_error **out_err) {
@@ -123,6 +148,14 @@ IK_API ik_status ik_twilio_user_list(const ik_client *client, const char *servic
 IK_API ik_status ik_twilio_user_pager(const ik_client *client, const char *service_sid,
                                       const ik_list_options *list_opts, ik_pager **out, ik_error **out_err) {
   return new_pager(client, user_list(service_sid), list_opts, out, out_err);
+}
+
+IK_API const ik_twilio_user *ik_page_twilio_user_at(const ik_page *page, size_t i) {
+  return item_at<ik_twilio_user>(page, i);
+}
+IK_API ik_status ik_pager_next_twilio_user(ik_pager *pager, const ik_call_options *copts, ik_twilio_user **out,
+                                           ik_error **out_err) {
+  return pager_next(pager, copts, out, out_err);
 }
 
 IK_API ik_status ik_twilio_user_update(const ik_client *client, const char *service_sid, const char *sid_or_identity,
@@ -264,6 +297,13 @@ IK_API ik_status ik_twilio_user_ensure_start(const ik_client *client, const char
     require(params, "params");
     return twilio::user_ensure(service_sid, *params);
   });
+}
+
+IK_API ik_status ik_op_take_twilio_invite(ik_op *op, ik_twilio_invite **out, ik_error **out_err) {
+  return op_take(op, out, out_err);
+}
+IK_API ik_status ik_op_take_twilio_user(ik_op *op, ik_twilio_user **out, ik_error **out_err) {
+  return op_take(op, out, out_err);
 }
 
 }  // extern "C"

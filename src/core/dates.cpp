@@ -22,6 +22,13 @@ int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
   return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
+// Whether day d exists in month m (1..12) of year y (29 February only in leap years).
+bool day_exists(int64_t y, int m, int d) {
+  static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return m >= 1 && m <= 12 && d >= 1 && d <= days[m - 1] + (m == 2 && leap ? 1 : 0);
+}
+
 bool read_digits(std::string_view s, size_t &pos, size_t n, int &out) {
   if (pos + n > s.size()) return false;
   int v = 0;
@@ -51,7 +58,7 @@ std::optional<int64_t> parse_iso8601(std::string_view s) {
   if (!read_digits(s, pos, 4, y) || pos >= s.size() || s[pos++] != '-') return std::nullopt;
   if (!read_digits(s, pos, 2, mo) || pos >= s.size() || s[pos++] != '-') return std::nullopt;
   if (!read_digits(s, pos, 2, d)) return std::nullopt;
-  if (mo < 1 || mo > 12 || d < 1 || d > 31) return std::nullopt;
+  if (!day_exists(y, mo, d)) return std::nullopt;
   int64_t offset = 0;
   if (pos < s.size()) {
     if (s[pos] != 'T' && s[pos] != 't' && s[pos] != ' ') return std::nullopt;
@@ -136,7 +143,7 @@ std::optional<int64_t> parse_http_date(std::string_view s) {
   } else {
     return std::nullopt;
   }
-  if (mon < 1 || day < 1 || day > 31 || hh > 23 || mm > 59 || ss > 60) return std::nullopt;
+  if (!day_exists(year, mon, day) || hh > 23 || mm > 59 || ss > 60) return std::nullopt;
   return days_from_civil(year, static_cast<unsigned>(mon), static_cast<unsigned>(day)) * 86400 + hh * 3600 + mm * 60 +
          ss;
 }

@@ -16,7 +16,6 @@
 #include <memory>
 #include <mutex>
 #include <thread>
-#include <variant>
 #include <vector>
 
 #include "core/call.hpp"
@@ -27,6 +26,37 @@ struct ik_pager;
 namespace ik::detail {
 class Engine;
 }
+
+namespace ik::detail {
+// An operation's result, of whichever result type it produces (an item type
+// of a provider module, ik_deletion or ik_page), owned until taken back with
+// its type.
+class OpResult {
+ public:
+  template <class T>
+  OpResult &operator=(std::unique_ptr<T> v) {
+    box_ = std::make_unique<Box<T>>(std::move(v));
+    return *this;
+  }
+  // The result if it is a T (else nullptr); the holder is empty afterwards.
+  template <class T>
+  std::unique_ptr<T> take() {
+    auto *b = dynamic_cast<Box<T> *>(box_.get());
+    return b ? std::move(b->v) : nullptr;
+  }
+
+ private:
+  struct BoxBase {
+    virtual ~BoxBase() = default;
+  };
+  template <class T>
+  struct Box final : BoxBase {
+    explicit Box(std::unique_ptr<T> p) : v(std::move(p)) {}
+    std::unique_ptr<T> v;
+  };
+  std::unique_ptr<BoxBase> box_;
+};
+}  // namespace ik::detail
 
 struct ik_op {
   // One reference for the engine (until the callback has returned) and one
@@ -66,10 +96,7 @@ struct ik_op {
   // ---- the outcome (written once by the engine before the callback) ----
   std::atomic<bool> completed{false};  // status and result are final
   ik_status status = IK_STATUS_WOULD_BLOCK;
-  std::variant<std::monostate, std::unique_ptr<ik_openai_invite>, std::unique_ptr<ik_twilio_invite>,
-               std::unique_ptr<ik_twilio_user>, std::unique_ptr<ik_fastly_invitation>, std::unique_ptr<ik_deletion>,
-               std::unique_ptr<ik_page>>
-      result;
+  ik::detail::OpResult result;
   ik_error *error = nullptr;
   int32_t ensure_outcome = 0;  // IK_ENSURE_* of a completed ensure
   mutable std::mutex mu;
@@ -86,9 +113,8 @@ struct ik_op {
 namespace ik::detail {
 
 // The IK_RESULT_* an operation of result type T produces: an item type's is
-// its IK_KIND_* (the public constants agree), plus deletions and pages.
-static_assert(IK_RESULT_OPENAI_INVITE == IK_KIND_OPENAI_INVITE && IK_RESULT_TWILIO_INVITE == IK_KIND_TWILIO_INVITE &&
-              IK_RESULT_TWILIO_USER == IK_KIND_TWILIO_USER && IK_RESULT_FASTLY_INVITATION == IK_KIND_FASTLY_INVITATION);
+// its IK_KIND_* (async.h: the public constants agree; capi/async.hpp checks
+// it), plus deletions and pages.
 template <class T>
 constexpr int32_t result_type_of() {
   return kind_of<T>();

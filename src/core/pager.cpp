@@ -220,7 +220,7 @@ ik_pager::PageStep ik_pager::page_begin() {
   if (current && pos < current->count()) {
     // The rest of a page that item-by-item iteration started.
     PageStep step;
-    step.page = std::make_unique<ik_page>(*current);
+    step.page = std::make_unique<ik_page>(std::move(*current));  // private to the pager
     step.page->drop_front(pos);
     deliver(*step.page, current_raw, pos);
     current.reset();
@@ -245,17 +245,21 @@ ik_pager::PageStep ik_pager::page_next() {
   return step;
 }
 
-ik_pager::PageStep ik_pager::page_fetched(std::unique_ptr<ik_page> p) {
-  const size_t skip = static_cast<size_t>(std::min<int64_t>(next_skip, static_cast<int64_t>(p->count())));
-  p->drop_front(skip);
-  const std::string fetched_raw = std::move(next_raw);
-  have_next = p->has_next;
-  next_raw = p->next_raw;
+size_t ik_pager::accept(const ik_page &p, std::string &fetched_raw) {
+  const size_t skip = static_cast<size_t>(std::min<int64_t>(next_skip, static_cast<int64_t>(p.count())));
+  fetched_raw = std::move(next_raw);
+  have_next = p.has_next;
+  next_raw = p.next_raw;
   next_skip = 0;
-  if (p->count() == 0) {
-    ++empty_run;
-    return page_next();
-  }
+  if (skip >= p.count()) ++empty_run;
+  return skip;
+}
+
+ik_pager::PageStep ik_pager::page_fetched(std::unique_ptr<ik_page> p) {
+  std::string fetched_raw;
+  const size_t skip = accept(*p, fetched_raw);
+  if (skip >= p->count()) return page_next();
+  p->drop_front(skip);
   deliver(*p, fetched_raw, skip);
   PageStep step;
   step.page = std::move(p);
@@ -263,7 +267,8 @@ ik_pager::PageStep ik_pager::page_fetched(std::unique_ptr<ik_page> p) {
 }
 
 std::optional<size_t> ik_pager::next_index(const CallSettings &cs) {
-  for (int empty_pages = 0; empty_pages < 1000; ++empty_pages) {
+  empty_run = 0;
+  for (;;) {  // bounded: page_next() fails after 1000 empty pages in a row
     if (done) return std::nullopt;
     if (max_items > 0 && delivered >= max_items) {
       done = true;
@@ -273,19 +278,11 @@ std::optional<size_t> ik_pager::next_index(const CallSettings &cs) {
       ++delivered;
       return pos++;
     }
-    if (!have_next) {
-      done = true;
-      return std::nullopt;
-    }
-    std::shared_ptr<ik_page> p = follow(cs);  // throws: state unchanged
-    current = std::move(p);
-    current_raw = next_raw;
-    pos = static_cast<size_t>(std::min<int64_t>(next_skip, static_cast<int64_t>(current->count())));
-    have_next = current->has_next;
-    next_raw = current->next_raw;
-    next_skip = 0;
+    PageStep step = page_next();  // throws: state unchanged
+    if (!step.fetch) return std::nullopt;
+    current = follow_finish(step.req, client->transport->execute(step.req, cs));
+    pos = accept(*current, current_raw);
   }
-  fail(IK_STATUS_PARSE, "the provider returned 1000 empty pages in a row that all claim more pages follow");
 }
 
 namespace {
@@ -351,11 +348,6 @@ std::unique_ptr<ik_page> ik_pager::follow_finish(const Request &req, ResponsePtr
   seen.insert(SeenCursors::hash(next_raw));
   next_from_server = true;
   return p;
-}
-
-std::unique_ptr<ik_page> ik_pager::follow(const CallSettings &cs) {
-  const Request req = follow_request();
-  return follow_finish(req, client->transport->execute(req, cs));
 }
 
 std::string ik_pager::cursor() const {

@@ -122,7 +122,7 @@ struct ik_pager {
   bool done = false;
   // The page being consumed item by item, the cursor that fetched it, and
   // how far into it we are.
-  std::shared_ptr<ik_page> current;
+  std::unique_ptr<ik_page> current;
   std::string current_raw;
   size_t pos = 0;
   // Where the next page comes from.
@@ -134,7 +134,7 @@ struct ik_pager {
   std::string stop_raw;
   int64_t stop_pos = 0;
 
-  // Loop guard (see follow()): the cursors followed so far, whether next_raw
+  // Loop guard (see follow_request()): the cursors followed so far, whether next_raw
   // came from a server response (rather than from the caller), and a
   // fingerprint (count, first and last items) of the last non-empty page.
   ik::detail::SeenCursors seen;
@@ -142,11 +142,10 @@ struct ik_pager {
   bool have_items_hash = false;
   uint64_t items_hash = 0;
 
-  // Fetches the page at next_raw after checking that the server's pagination
-  // advances; throws Error(IK_STATUS_PARSE) when it does not. In two steps
-  // for the non-blocking engine: the request (checks first; no state
-  // change), then the page from its response (updates the loop guard).
-  std::unique_ptr<ik_page> follow(const ik::detail::CallSettings &cs);
+  // Fetching the page at next_raw, in two steps shared by the blocking and
+  // non-blocking paths: the request, after checking that the server's
+  // pagination advances (throws Error(IK_STATUS_PARSE) when it does not; no
+  // state change), then the page from its response (updates the loop guard).
   ik::detail::Request follow_request() const;
   std::unique_ptr<ik_page> follow_finish(const ik::detail::Request &req, ik::detail::ResponsePtr resp);
 
@@ -162,7 +161,12 @@ struct ik_pager {
   PageStep page_begin();
   PageStep page_next();
   PageStep page_fetched(std::unique_ptr<ik_page> p);
-  int empty_run = 0;  // empty pages in a row in this next_page call
+  int empty_run = 0;  // empty pages in a row in this next_page / next_index call
+  // Takes a fetched page as the pager's position: the next page's cursor
+  // moves on, fetched_raw gets the cursor that fetched p, empty_run counts p
+  // if nothing of it is left to deliver. Returns how many of its items a
+  // cursor had already delivered (skipped, not dropped).
+  size_t accept(const ik_page &p, std::string &fetched_raw);
   std::unique_ptr<ik_page> next_page(const ik::detail::CallSettings &cs);
   // 0 idle; 1 an asynchronous next_page is in flight
   // (ik_pager_next_page_start): other calls fail; 2 ik_pager_free came

@@ -5,6 +5,8 @@
 
 #include <invitekit/invitekit.h>
 
+#include <algorithm>
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <vector>
@@ -34,13 +36,6 @@ struct ItemBase {
 };
 }  // namespace ik::detail
 
-struct ik_openai_invite : ik::detail::ItemBase {
-  ik::detail::OptStr object, id, email, role, status;
-  ik::detail::OptInt created_at, expires_at, accepted_at;
-  bool has_projects = false;
-  std::vector<std::pair<ik::detail::OptStr, ik::detail::OptStr>> projects;
-};
-
 // The result of every delete operation (response.h).
 struct ik_deletion : ik::detail::ItemBase {
   int32_t kind = IK_KIND_NONE;
@@ -48,26 +43,42 @@ struct ik_deletion : ik::detail::ItemBase {
   ik_optbool deleted = IK_OPTBOOL_UNSET;
 };
 
-struct ik_twilio_invite : ik::detail::ItemBase {
-  ik::detail::OptStr sid, account_sid, channel_sid, service_sid, identity, role_sid, created_by, url, date_created,
-      date_updated;
+namespace ik::detail {
+// A page's items, of the one item type of its kind. The item types belong to
+// the provider modules (their headers, with their page metadata); each has `static constexpr int32_t kKind` (its
+// IK_KIND_*) and `const OptStr &id_field() const` (what ik_page_item_id returns).
+class PageItems {
+ public:
+  virtual ~PageItems() = default;
+  virtual size_t size() const = 0;
+  virtual const ItemBase *at(size_t i) const = 0;  // i < size()
+  virtual const OptStr &id_at(size_t i) const = 0;
+  virtual void truncate(size_t n) = 0;    // keeps the first n
+  virtual void drop_front(size_t n) = 0;  // drops the first n (at most size())
 };
 
-struct ik_twilio_user : ik::detail::ItemBase {
-  ik::detail::OptStr sid, account_sid, service_sid, attributes, friendly_name, role_sid, identity, date_created,
-      date_updated, link_user_channels, link_user_bindings, url;
-  ik_optbool is_online = IK_OPTBOOL_UNSET;
-  ik_optbool is_notifiable = IK_OPTBOOL_UNSET;
-  ik::detail::OptInt joined_channels_count;
+template <class T>
+class ItemVector final : public PageItems {
+ public:
+  std::vector<T> v;
+  size_t size() const override { return v.size(); }
+  const ItemBase *at(size_t i) const override { return &v[i]; }
+  const OptStr &id_at(size_t i) const override { return v[i].id_field(); }
+  void truncate(size_t n) override {
+    if (v.size() > n) v.resize(n);
+  }
+  void drop_front(size_t n) override {
+    v.erase(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(std::min(n, v.size())));
+  }
 };
 
-struct ik_fastly_invitation : ik::detail::ItemBase {
-  ik::detail::OptStr id, type, email, role, created_at, updated_at, deleted_at, customer_id;
-  ik_optbool limit_services = IK_OPTBOOL_UNSET;
-  std::vector<std::string> roles;
-  ik::detail::OptInt status_code;
-  std::vector<std::string> service_invitation_ids;
+// What a provider's page parser keeps of a page besides its items (OpenAI's
+// first_id/last_id, Twilio's meta, Fastly's links and meta): its own type,
+// derived from this, read back by its C shims through meta_of<M>().
+struct PageMeta {
+  virtual ~PageMeta() = default;
 };
+}  // namespace ik::detail
 
 struct ik_page {
   int32_t kind = IK_KIND_NONE;
@@ -78,96 +89,54 @@ struct ik_page {
   bool has_next = false;
   std::string next_raw;
   ik::detail::OptStr next_cursor;
+  std::unique_ptr<ik::detail::PageItems> items;  // null: no items
+  std::unique_ptr<ik::detail::PageMeta> meta;    // null: none parsed
 
-  std::vector<ik_openai_invite> openai_invites;
-  std::vector<ik_twilio_invite> twilio_invites;
-  std::vector<ik_twilio_user> twilio_users;
-  std::vector<ik_fastly_invitation> fastly_invitations;
-
-  ik::detail::OptStr openai_first_id, openai_last_id;
-
-  ik::detail::OptInt tw_page, tw_page_size;
-  ik::detail::OptStr tw_key, tw_url, tw_first_page_url, tw_previous_page_url, tw_next_page_url;
-
-  ik::detail::OptStr fl_first, fl_last, fl_prev, fl_next;
-  ik::detail::OptInt fl_current_page, fl_per_page, fl_record_count, fl_total_pages;
-
-  size_t count() const {
-    switch (kind) {
-      case IK_KIND_OPENAI_INVITE: return openai_invites.size();
-      case IK_KIND_TWILIO_INVITE: return twilio_invites.size();
-      case IK_KIND_TWILIO_USER: return twilio_users.size();
-      case IK_KIND_FASTLY_INVITATION: return fastly_invitations.size();
-      default: return 0;
-    }
-  }
+  size_t count() const { return items ? items->size() : 0; }
   // Item i as its common part (exchange metadata, raw JSON), or nullptr when
   // out of range: kind-generic access.
-  const ik::detail::ItemBase *item(size_t i) const {
-    if (i >= count()) return nullptr;
-    switch (kind) {
-      case IK_KIND_OPENAI_INVITE: return &openai_invites[i];
-      case IK_KIND_TWILIO_INVITE: return &twilio_invites[i];
-      case IK_KIND_TWILIO_USER: return &twilio_users[i];
-      case IK_KIND_FASTLY_INVITATION: return &fastly_invitations[i];
-      default: return nullptr;
-    }
-  }
+  const ik::detail::ItemBase *item(size_t i) const { return i < count() ? items->at(i) : nullptr; }
   // Keeps the first n items (exact max_items stop).
   void truncate(size_t n) {
-    if (openai_invites.size() > n) openai_invites.resize(n);
-    if (twilio_invites.size() > n) twilio_invites.resize(n);
-    if (twilio_users.size() > n) twilio_users.resize(n);
-    if (fastly_invitations.size() > n) fastly_invitations.resize(n);
+    if (items) items->truncate(n);
   }
   // Drops the first n items (those a cursor says were already delivered).
   void drop_front(size_t n) {
-    auto drop = [n](auto &v) { v.erase(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(std::min(n, v.size()))); };
-    drop(openai_invites);
-    drop(twilio_invites);
-    drop(twilio_users);
-    drop(fastly_invitations);
+    if (items) items->drop_front(n);
   }
 };
 
 namespace ik::detail {
-// The IK_KIND_* of an item type, and a page's items of that type (typed
-// access; callers check the page's kind first).
+// The IK_KIND_* of an item type.
 template <class T>
-constexpr int32_t kind_of();
-template <>
-constexpr int32_t kind_of<ik_openai_invite>() {
-  return IK_KIND_OPENAI_INVITE;
-}
-template <>
-constexpr int32_t kind_of<ik_twilio_invite>() {
-  return IK_KIND_TWILIO_INVITE;
-}
-template <>
-constexpr int32_t kind_of<ik_twilio_user>() {
-  return IK_KIND_TWILIO_USER;
-}
-template <>
-constexpr int32_t kind_of<ik_fastly_invitation>() {
-  return IK_KIND_FASTLY_INVITATION;
+constexpr int32_t kind_of() {
+  return T::kKind;
 }
 
+// A page's items of type T, created empty on first use; throws INTERNAL when
+// the page is of another kind (callers check the kind first).
 template <class T>
-std::vector<T> &items_of(ik_page &page);
-template <>
-inline std::vector<ik_openai_invite> &items_of(ik_page &page) {
-  return page.openai_invites;
+std::vector<T> &items_of(ik_page &page) {
+  if (page.kind != kind_of<T>()) fail(IK_STATUS_INTERNAL, "page items of another kind requested");
+  if (!page.items) page.items = std::make_unique<ItemVector<T>>();
+  return static_cast<ItemVector<T> &>(*page.items).v;
 }
-template <>
-inline std::vector<ik_twilio_invite> &items_of(ik_page &page) {
-  return page.twilio_invites;
+// Item i of a page of T, or nullptr (no page, another kind, out of range).
+template <class T>
+const T *item_at(const ik_page *page, size_t i) {
+  if (!page || page->kind != kind_of<T>() || i >= page->count()) return nullptr;
+  return &static_cast<const ItemVector<T> &>(*page->items).v[i];
 }
-template <>
-inline std::vector<ik_twilio_user> &items_of(ik_page &page) {
-  return page.twilio_users;
+
+// The provider metadata of a page as M, or nullptr (no page, or none of M).
+template <class M>
+const M *meta_of(const ik_page *page) {
+  return page ? dynamic_cast<const M *>(page->meta.get()) : nullptr;
 }
-template <>
-inline std::vector<ik_fastly_invitation> &items_of(ik_page &page) {
-  return page.fastly_invitations;
+// The page's metadata as M, created on first use (for page parsers).
+template <class M>
+M &meta_for(ik_page &page) {
+  if (!page.meta) page.meta = std::make_unique<M>();
+  return dynamic_cast<M &>(*page.meta);
 }
 }  // namespace ik::detail

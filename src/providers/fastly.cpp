@@ -78,29 +78,29 @@ std::optional<int64_t> next_link_page_number(std::string_view url) {
 void parse_list(ik_page &page, JsonElement root) {
   JsonObject o = as_object(root, "list response");
   map_page_items<ik_fastly_invitation>(page, o, "data", map_invitation);
+  auto &pm = meta_for<PageMeta>(page);
   auto links = get_obj(o, "links");
   if (links) {
-    page.fl_first = get_str(*links, "first");
-    page.fl_last = get_str(*links, "last");
-    page.fl_prev = get_str(*links, "prev");
-    page.fl_next = get_str(*links, "next");
+    pm.first = get_str(*links, "first");
+    pm.last = get_str(*links, "last");
+    pm.prev = get_str(*links, "prev");
+    pm.next = get_str(*links, "next");
   }
   auto meta = get_obj(o, "meta");
   if (meta) {
-    page.fl_current_page = get_int(*meta, "current_page");
-    page.fl_per_page = get_int(*meta, "per_page");
-    page.fl_record_count = get_int(*meta, "record_count");
-    page.fl_total_pages = get_int(*meta, "total_pages");
+    pm.current_page = get_int(*meta, "current_page");
+    pm.per_page = get_int(*meta, "per_page");
+    pm.record_count = get_int(*meta, "record_count");
+    pm.total_pages = get_int(*meta, "total_pages");
   }
   // Continue while links.next is set and the last page is not reached; with
   // neither links nor meta there is no evidence of another page.
-  bool more = (links || meta) && !page.fastly_invitations.empty();
-  if (links && !(page.fl_next.set && !page.fl_next.s.empty())) more = false;
-  if (page.fl_current_page.set && page.fl_total_pages.set && page.fl_current_page.v >= page.fl_total_pages.v)
-    more = false;
+  bool more = (links || meta) && page.count() > 0;
+  if (links && !(pm.next.set && !pm.next.s.empty())) more = false;
+  if (pm.current_page.set && pm.total_pages.set && pm.current_page.v >= pm.total_pages.v) more = false;
   int64_t current = 1;
-  if (page.fl_current_page.set) {
-    current = page.fl_current_page.v;
+  if (pm.current_page.set) {
+    current = pm.current_page.v;
   } else if (auto requested = parse_int(page.next_raw)) {
     current = *requested;
   }
@@ -112,8 +112,8 @@ void parse_list(ik_page &page, JsonElement root) {
   // make the listing go round in circles: the server's pagination does not
   // advance (checked here because without meta the page numbers would
   // otherwise keep growing while the server serves the same page).
-  if (more && page.fl_next.set) {
-    if (auto n = next_link_page_number(page.fl_next.s); n && *n <= current)
+  if (more && pm.next.set) {
+    if (auto n = next_link_page_number(pm.next.s); n && *n <= current)
       fail(IK_STATUS_PARSE, "the server's pagination did not advance: links.next points at page " + std::to_string(*n) +
                                 " from page " + std::to_string(current));
   }

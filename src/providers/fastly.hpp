@@ -8,7 +8,25 @@
 #include "core/pager.hpp"
 #include "providers/provider.hpp"
 
+// An invitation (ik_fastly_invitation, fastly.h).
+struct ik_fastly_invitation : ik::detail::ItemBase {
+  static constexpr int32_t kKind = IK_KIND_FASTLY_INVITATION;
+  ik::detail::OptStr id, type, email, role, created_at, updated_at, deleted_at, customer_id;
+  ik_optbool limit_services = IK_OPTBOOL_UNSET;
+  std::vector<std::string> roles;
+  ik::detail::OptInt status_code;
+  std::vector<std::string> service_invitation_ids;
+  const ik::detail::OptStr &id_field() const { return id; }
+};
+
 namespace ik::detail::fastly {
+
+// A list page's "links" and "meta" objects (ik_page_fastly_*).
+struct PageMeta : ik::detail::PageMeta {
+  OptStr first, last, prev, next;
+  OptInt current_page, per_page, record_count, total_pages;
+};
+
 Prepared<ik_fastly_invitation> create(const ik_fastly_invitation_create_params &p);
 ListSpec list_spec();
 // The ensure of an invitation by email (core/ensure.hpp); checks the arguments.

@@ -67,14 +67,15 @@ namespace {
 void parse_list(ik_page &page, JsonElement root) {
   JsonObject o = as_object(root, "list response");
   map_page_items<ik_openai_invite>(page, o, "data", map_invite_object);
-  page.openai_first_id = get_str(o, "first_id");
-  page.openai_last_id = get_str(o, "last_id");
+  const auto &items = items_of<ik_openai_invite>(page);
+  auto &meta = meta_for<PageMeta>(page);
+  meta.first_id = get_str(o, "first_id");
+  meta.last_id = get_str(o, "last_id");
   page.has_more = get_bool(o, "has_more") == IK_OPTBOOL_TRUE;
   // Next page: after=<last_id> (or the last item's id when last_id is absent).
-  std::string last = page.openai_last_id.set ? page.openai_last_id.s : std::string();
-  if (last.empty() && !page.openai_invites.empty() && page.openai_invites.back().id.set)
-    last = page.openai_invites.back().id.s;
-  page.has_next = page.has_more && !last.empty() && !page.openai_invites.empty();
+  std::string last = meta.last_id.set ? meta.last_id.s : std::string();
+  if (last.empty() && !items.empty() && items.back().id.set) last = items.back().id.s;
+  page.has_next = page.has_more && !last.empty() && !items.empty();
   page.next_raw = page.has_next ? last : std::string();
 }
 

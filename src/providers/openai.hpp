@@ -8,7 +8,23 @@
 #include "core/pager.hpp"
 #include "providers/provider.hpp"
 
+// An invite (ik_openai_invite, openai.h): retrieve, create, list items.
+struct ik_openai_invite : ik::detail::ItemBase {
+  static constexpr int32_t kKind = IK_KIND_OPENAI_INVITE;
+  ik::detail::OptStr object, id, email, role, status;
+  ik::detail::OptInt created_at, expires_at, accepted_at;
+  bool has_projects = false;
+  std::vector<std::pair<ik::detail::OptStr, ik::detail::OptStr>> projects;
+  const ik::detail::OptStr &id_field() const { return id; }
+};
+
 namespace ik::detail::openai {
+
+// What a list page says besides its items (ik_page_openai_first_id/_last_id).
+struct PageMeta : ik::detail::PageMeta {
+  OptStr first_id, last_id;
+};
+
 Prepared<ik_openai_invite> create(const ik_openai_invite_create_params &p);
 Prepared<ik_openai_invite> retrieve(const char *invite_id);
 ListSpec list_spec();

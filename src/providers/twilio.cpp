@@ -111,20 +111,23 @@ template <class T, class Map>
 void parse_page(ik_page &page, JsonElement root, const char *default_key, Map map) {
   JsonObject o = as_object(root, "list response");
   std::string key = default_key;
-  if (auto meta = get_obj(o, "meta")) {
-    page.tw_page = get_int(*meta, "page");
-    page.tw_page_size = get_int(*meta, "page_size");
-    page.tw_key = get_str(*meta, "key");
-    page.tw_url = get_str(*meta, "url");
-    page.tw_first_page_url = get_str(*meta, "first_page_url");
-    page.tw_previous_page_url = get_str(*meta, "previous_page_url");
-    page.tw_next_page_url = get_str(*meta, "next_page_url");
-    if (page.tw_key.set && !page.tw_key.s.empty()) key = page.tw_key.s;
+  const OptStr *next = nullptr;
+  if (auto m = get_obj(o, "meta")) {
+    auto &meta = meta_for<PageMeta>(page);
+    meta.page = get_int(*m, "page");
+    meta.page_size = get_int(*m, "page_size");
+    meta.key = get_str(*m, "key");
+    meta.url = get_str(*m, "url");
+    meta.first_page_url = get_str(*m, "first_page_url");
+    meta.previous_page_url = get_str(*m, "previous_page_url");
+    meta.next_page_url = get_str(*m, "next_page_url");
+    if (meta.key.set && !meta.key.s.empty()) key = meta.key.s;
+    next = &meta.next_page_url;
   }
   map_page_items<T>(page, o, key, map);
-  page.has_next = page.tw_next_page_url.set && !page.tw_next_page_url.s.empty();
+  page.has_next = next && next->set && !next->s.empty();
   page.has_more = page.has_next;
-  page.next_raw = page.has_next ? page.tw_next_page_url.s : std::string();
+  page.next_raw = page.has_next ? next->s : std::string();
 }
 
 void parse_invite_page(ik_page &page, JsonElement root) {

@@ -8,7 +8,33 @@
 #include "core/pager.hpp"
 #include "providers/provider.hpp"
 
+// A channel invite (ik_twilio_invite, twilio.h).
+struct ik_twilio_invite : ik::detail::ItemBase {
+  static constexpr int32_t kKind = IK_KIND_TWILIO_INVITE;
+  ik::detail::OptStr sid, account_sid, channel_sid, service_sid, identity, role_sid, created_by, url, date_created,
+      date_updated;
+  const ik::detail::OptStr &id_field() const { return sid; }
+};
+
+// A user (ik_twilio_user, twilio.h).
+struct ik_twilio_user : ik::detail::ItemBase {
+  static constexpr int32_t kKind = IK_KIND_TWILIO_USER;
+  ik::detail::OptStr sid, account_sid, service_sid, attributes, friendly_name, role_sid, identity, date_created,
+      date_updated, link_user_channels, link_user_bindings, url;
+  ik_optbool is_online = IK_OPTBOOL_UNSET;
+  ik_optbool is_notifiable = IK_OPTBOOL_UNSET;
+  ik::detail::OptInt joined_channels_count;
+  const ik::detail::OptStr &id_field() const { return sid; }
+};
+
 namespace ik::detail::twilio {
+
+// A list page's "meta" object (ik_page_twilio_*), for invites and users.
+struct PageMeta : ik::detail::PageMeta {
+  OptInt page, page_size;
+  OptStr key, url, first_page_url, previous_page_url, next_page_url;
+};
+
 Prepared<ik_twilio_invite> invite_create(const char *service_sid, const char *channel_sid, const char *identity,
                                          const char *role_sid);
 Prepared<ik_twilio_invite> invite_fetch(const char *service_sid, const char *channel_sid, const char *invite_sid);

@@ -27,7 +27,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       page.kind = spec.kind;
       page.resp = resp;
       spec.parse(page, parse_json(parser, resp->body, "list response"));
-      for (const auto &inv : page.openai_invites) fuzz::check_str(inv.id);
+      if (page.items) {
+        for (const auto &inv : items_of<ik_openai_invite>(page)) fuzz::check_str(inv.id);
+      }
       // A next page is requested with after=<id>: it must be a real id.
       if (page.has_next) FUZZ_CHECK(!page.next_raw.empty() && page.count() > 0);
     } else {

@@ -33,8 +33,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       page.kind = spec.kind;
       page.resp = resp;
       spec.parse(page, parse_json(parser, resp->body, "list response"));
-      fuzz::check_str(page.tw_next_page_url);
-      if (page.has_next) FUZZ_CHECK(page.next_raw == page.tw_next_page_url.s && !page.next_raw.empty());
+      const auto *meta = meta_of<twilio::PageMeta>(&page);
+      if (meta) fuzz::check_str(meta->next_page_url);
+      if (page.has_next) FUZZ_CHECK(meta && page.next_raw == meta->next_page_url.s && !page.next_raw.empty());
     } else {
       ErrorInfo info;
       twilio_parse_error(info, "application/json", resp->body);

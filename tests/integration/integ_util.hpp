@@ -28,10 +28,6 @@ namespace integ {
 using namespace iktest;
 using Clock = std::chrono::steady_clock;
 
-using TwilioInvitePtr = std::unique_ptr<ik_twilio_invite, FreeWith<ik_twilio_invite, ik_twilio_invite_free>>;
-using TwilioUserPtr = std::unique_ptr<ik_twilio_user, FreeWith<ik_twilio_user, ik_twilio_user_free>>;
-using FastlyPtr = std::unique_ptr<ik_fastly_invitation, FreeWith<ik_fastly_invitation, ik_fastly_invitation_free>>;
-
 // The emulator's default credentials (docs/EMULATOR.md "Command line").
 inline const char *const kTwilioAccount = "AC00000000000000000000000000000000";
 inline const char *const kTwilioToken = "emulator-twilio-token";

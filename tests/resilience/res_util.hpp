@@ -33,6 +33,7 @@
 
 #include "ik_test.hpp"
 #include "mock_server.hpp"
+#include "wire.hpp"
 
 namespace res {
 
@@ -87,21 +88,6 @@ struct Cfg {
 // ---------------------------------------------------------------------------
 // Small helpers
 // ---------------------------------------------------------------------------
-inline std::string pct_decode(const std::string &s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-      out.push_back(static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16)));
-      i += 2;
-    } else if (s[i] == '+') {
-      out.push_back(' ');
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  return out;
-}
 
 // Decoded query parameters (last value wins).
 inline std::map<std::string, std::string> query_map(const std::string &q) {
@@ -114,9 +100,9 @@ inline std::map<std::string, std::string> query_map(const std::string &q) {
     size_t eq = kv.find('=');
     if (!kv.empty()) {
       if (eq == std::string::npos)
-        out[pct_decode(kv)] = "";
+        out[pct_decode(kv, true)] = "";
       else
-        out[pct_decode(kv.substr(0, eq))] = pct_decode(kv.substr(eq + 1));
+        out[pct_decode(kv.substr(0, eq), true)] = pct_decode(kv.substr(eq + 1), true);
     }
     start = amp + 1;
   }

@@ -28,6 +28,9 @@ using DeletionPtr = std::unique_ptr<ik_deletion, FreeWith<ik_deletion, ik_deleti
 using PagePtr = std::unique_ptr<ik_page, FreeWith<ik_page, ik_page_free>>;
 using PagerPtr = std::unique_ptr<ik_pager, FreeWith<ik_pager, ik_pager_free>>;
 using CancelPtr = std::unique_ptr<ik_cancel_token, FreeWith<ik_cancel_token, ik_cancel_token_free>>;
+using TwilioInvitePtr = std::unique_ptr<ik_twilio_invite, FreeWith<ik_twilio_invite, ik_twilio_invite_free>>;
+using TwilioUserPtr = std::unique_ptr<ik_twilio_user, FreeWith<ik_twilio_user, ik_twilio_user_free>>;
+using FastlyPtr = std::unique_ptr<ik_fastly_invitation, FreeWith<ik_fastly_invitation, ik_fastly_invitation_free>>;
 
 // "" for NULL, so that EXPECT_EQ on possibly-NULL strings prints something.
 inline std::string str(const char *s) { return s ? std::string(s) : std::string(); }

@@ -1,7 +1,7 @@
 // Credentials, endpoints and environment resolution (client.h "RESOLUTION
 // ORDER"). Each test starts from an environment without any variable the
 // library reads and restores the previous environment afterwards.
-#include "unit_util.hpp"
+#include "mock_fixture.hpp"
 
 using namespace iktest;
 

@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <thread>
 
-#include "unit_util.hpp"
+#include "mock_fixture.hpp"
 
 using namespace iktest;
 

@@ -2,7 +2,7 @@
 // and a complete, readable ik_error (DESIGN.md §3, §4; api-contract.md §0.2).
 #include <curl/curl.h>
 
-#include "unit_util.hpp"
+#include "mock_fixture.hpp"
 
 using namespace iktest;
 using namespace std::chrono_literals;

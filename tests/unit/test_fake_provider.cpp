@@ -32,7 +32,19 @@ const Endpoint kGet = {kId,     "widgets.get", Method::Get, "/widgets/{}", "appl
                        nullptr, IK_KIND_NONE,  false};
 const Endpoint kCreate = {
     kId, "widgets.create", Method::Post, "/widgets", "application/json", "application/json", IK_KIND_NONE, true};
-const Endpoint kList = {kId, "widgets.list", Method::Get, "/widgets", "application/json", nullptr, IK_KIND_NONE, false};
+// The provider's own list item type and page metadata (as providers/*.hpp
+// declare theirs): a kind number of its own, the id ik_page_item_id returns.
+struct Widget : ItemBase {
+  static constexpr int32_t kKind = 100;
+  OptStr id, name;
+  const OptStr &id_field() const { return id; }
+};
+struct WidgetPageMeta : PageMeta {
+  OptStr last;
+};
+
+const Endpoint kList = {kId,     "widgets.list", Method::Get, "/widgets", "application/json",
+                        nullptr, Widget::kKind,  false};
 
 // Results reuse ik_deletion (id and object strings) as a plain holder.
 void map_widget(JsonObject o, ik_deletion &d) {
@@ -49,28 +61,21 @@ Prepared<ik_deletion> create(const char *name) {
   return object_call<ik_deletion>(std::move(req), map_widget);
 }
 
-// Pages: {"widgets": [...], "more": bool, "last": "id"}; the items are counted
-// as OpenAI invites (the page type needs a kind), mapped from the same JSON.
+// Pages: {"widgets": [...], "more": bool, "last": "id"}: the provider's own
+// item type and page metadata, read back through the same pager and page.
+void map_widget_item(JsonObject w, Widget &item) {
+  item.id = get_str(w, "id");
+  item.name = get_str(w, "name");
+}
 void parse_list(ik_page &page, JsonElement root) {
   JsonObject o = as_object(root, "list response");
-  auto arr = get_arr(o, "widgets");
-  if (arr) {
-    for (JsonElement e : *arr) {
-      ik_openai_invite inv;
-      JsonObject w = as_object(e, "widget");
-      inv.id = get_str(w, "id");
-      page.openai_invites.push_back(std::move(inv));
-    }
-  }
+  map_page_items<Widget>(page, o, "widgets", map_widget_item);
+  meta_for<WidgetPageMeta>(page).last = get_str(o, "last");
   page.has_next = get_bool(o, "more") == IK_OPTBOOL_TRUE;
-  OptStr last = get_str(o, "last");
+  const OptStr &last = meta_of<WidgetPageMeta>(&page)->last;
   if (page.has_next && last.set) page.next_raw = last.s;
 }
-ListSpec list_spec() {
-  ListSpec s = make_list_spec(kList, Scheme::AfterId, 50, kList.path, parse_list);
-  s.kind = IK_KIND_OPENAI_INVITE;
-  return s;
-}
+ListSpec list_spec() { return make_list_spec(kList, Scheme::AfterId, 50, kList.path, parse_list); }
 
 void parse_error(ErrorInfo &info, std::string_view, const std::string &body) {
   with_json_object(body, [&](JsonObject o) {
@@ -213,13 +218,48 @@ TEST(FakeProvider, PaginationUsesItsParameterNames) {
   for (int i = 0; i < 5; ++i) {
     auto page = pager.next_page(client.cs());
     if (!page) break;
-    for (const auto &inv : page->openai_invites) ids.push_back(inv.id.s);
+    for (const auto &w : items_of<acme::Widget>(*page)) ids.push_back(w.id.s);
   }
   EXPECT_EQ(ids, (std::vector<std::string>{"a", "b", "c"}));
   const auto reqs = server.requests();
   ASSERT_EQ(reqs.size(), 2u);
   EXPECT_EQ(reqs[0].target, "/widgets?per=2");
   EXPECT_EQ(reqs[1].target, "/widgets?per=2&from=b");
+}
+
+TEST(FakeProvider, ItsPagesAndItemsWorkThroughTheKindGenericCApi) {
+  MockServer server;
+  server.enqueue(
+      Reply::json(200, R"({"widgets":[{"id":"a","name":"x"},{"id":"b"},{"id":"c"}],"more":true,"last":"c"})"));
+  server.enqueue(Reply::json(200, R"({"widgets":[{"id":"d"}],"more":false})"));
+  Client client(server.base_url());
+  auto pager = std::make_unique<ik_pager>();
+  pager->client = client.c->retain();
+  pager->spec = acme::list_spec();
+  pager->max_items = 3;
+  ik_page *page = pager->next_page(client.cs()).release();
+  ASSERT_NE(page, nullptr);
+  EXPECT_EQ(ik_page_kind(page), acme::Widget::kKind);
+  ASSERT_EQ(ik_page_count(page), 3u);
+  EXPECT_STREQ(ik_page_item_id(page, 0), "a");
+  EXPECT_STREQ(ik_page_item_id(page, 2), "c");
+  EXPECT_EQ(ik_page_item_id(page, 3), nullptr);
+  const uint8_t *data = nullptr;
+  size_t len = 0;
+  ASSERT_EQ(ik_page_item_raw_json(page, 0, &data, &len), 1);
+  EXPECT_EQ(std::string(reinterpret_cast<const char *>(data), len), R"({"id":"a","name":"x"})");
+  EXPECT_EQ(meta_of<acme::WidgetPageMeta>(page)->last.s, "c");
+  // Another provider's accessors see nothing of it.
+  EXPECT_EQ(ik_page_openai_invite_at(page, 0), nullptr);
+  EXPECT_EQ(ik_page_openai_first_id(page), nullptr);
+  EXPECT_EQ(ik_page_twilio_key(page), nullptr);
+  int64_t n = 0;
+  EXPECT_EQ(ik_page_fastly_total_pages(page, &n), 0);
+  ik_page_free(page);
+  // Item by item: the max_items stop came at the end of the first page.
+  EXPECT_EQ(pager->next_item<acme::Widget>(client.cs()), nullptr);
+  EXPECT_TRUE(pager->done);
+  EXPECT_EQ(server.requests().size(), 1u);
 }
 
 TEST(FakeProvider, TheNonBlockingEngineServesItToo) {

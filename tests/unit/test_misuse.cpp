@@ -1,7 +1,7 @@
 // Misuse of the C ABI: NULL handles, NULL outputs, NULL or invalid inputs, bad
 // UTF-8, wrong struct versions. Every case must give an error status with a
 // message (never a crash) and send nothing (common.h conventions, DESIGN.md §3).
-#include "unit_util.hpp"
+#include "mock_fixture.hpp"
 
 using namespace iktest;
 

@@ -1,7 +1,7 @@
 // Secrets never appear in logs, errors or URLs (DESIGN.md §3, §4 Observability).
 #include <mutex>
 
-#include "unit_util.hpp"
+#include "mock_fixture.hpp"
 
 using namespace iktest;
 

@@ -1,7 +1,7 @@
 // Versions, features, status/provider/log-level names, global init.
 #include <set>
 
-#include "unit_util.hpp"
+#include "mock_fixture.hpp"
 
 using namespace iktest;
 

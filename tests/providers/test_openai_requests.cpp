@@ -1,6 +1,6 @@
 // Exact requests of the four OpenAI invite operations (api-contract.md §0.2,
 // §3): method, path, query, headers and JSON body, checked on the wire.
-#include "unit_util.hpp"
+#include "mock_fixture.hpp"
 
 using namespace iktest;
 using namespace std::chrono_literals;

@@ -1,6 +1,6 @@
 // Parsing of OpenAI success bodies through the typed accessors, the raw JSON
 // accessors and the exchange metadata (api-contract.md §3.1, §3.4, §3.5).
-#include "unit_util.hpp"
+#include "mock_fixture.hpp"
 
 using namespace iktest;
 
