@@ -1,23 +1,161 @@
 #include "core/headers.hpp"
 
+#include <cstring>
+#include <memory>
+#include <new>
+
 #include "core/text.hpp"
 
 namespace ik::detail {
 
+namespace {
+
+// Calls f(name, rest) for every header line of raw (see Headers), rest being
+// the line after the colon, untrimmed (the caller trims it), until f returns
+// true.
+template <class F>
+void for_each_header(std::string_view raw, F &&f) {
+  const char *p = raw.data();
+  const char *const end = p + raw.size();
+  while (p < end) {
+    const char *nl = static_cast<const char *>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
+    const char *line_end = nl ? nl + 1 : end;
+    const char *colon = static_cast<const char *>(std::memchr(p, ':', static_cast<size_t>(line_end - p)));
+    if (colon && colon != p &&
+        f(std::string_view(p, static_cast<size_t>(colon - p)),
+          std::string_view(colon + 1, static_cast<size_t>(line_end - colon - 1))))
+      return;
+    p = line_end;
+  }
+}
+
+// ASCII case-insensitive equality of two names of the same length.
+bool same_name(std::string_view a, const char *b, size_t n) {
+  if (a.size() != n) return false;
+  for (size_t i = 0; i < n; ++i) {
+    unsigned char x = static_cast<unsigned char>(a[i]), y = static_cast<unsigned char>(b[i]);
+    if (x != y && ((x | 0x20) != (y | 0x20) || (x | 0x20) < 'a' || (x | 0x20) > 'z')) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Headers &Headers::operator=(const Headers &o) {
+  if (this != &o) {
+    raw_ = o.raw_;
+    std::destroy_at(&once_);  // a fresh, not yet built index
+    new (&once_) std::once_flag;
+    index_ = Index();
+  }
+  return *this;
+}
+
+Headers &Headers::operator=(Headers &&o) noexcept {
+  if (this != &o) {
+    raw_ = std::move(o.raw_);
+    std::destroy_at(&once_);
+    new (&once_) std::once_flag;
+    index_ = Index();
+  }
+  return *this;
+}
+
 void Headers::add(std::string_view name, std::string_view value) {
-  if (buf_.empty()) buf_.reserve(512);
-  const auto n = static_cast<uint32_t>(buf_.size());
-  buf_.append(name.data(), name.size());
-  buf_.push_back('\0');
-  const auto v = static_cast<uint32_t>(buf_.size());
-  buf_.append(value.data(), value.size());
-  buf_.push_back('\0');
-  idx_.emplace_back(n, v);
+  std::string line;
+  line.reserve(name.size() + value.size() + 3);
+  line.append(name).append(": ").append(value).push_back('\n');
+  append_line(line.data(), line.size());
+}
+
+namespace {
+// Calls f(line) for every line of raw (each ending in '\n' except perhaps
+// the last) until f returns true.
+template <class F>
+void for_each_line(std::string_view raw, F &&f) {
+  const char *p = raw.data();
+  const char *const end = p + raw.size();
+  while (p < end) {
+    const char *nl = static_cast<const char *>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
+    const char *line_end = nl ? nl + 1 : end;
+    if (f(std::string_view(p, static_cast<size_t>(line_end - p)))) return;
+    p = line_end;
+  }
+}
+
+// True when the line is the header `name` (n characters): its first colon
+// comes right after the name, as for_each_header splits it (names have no
+// colon, so no colon search is needed).
+bool is_header(std::string_view line, const char *name, size_t n) {
+  return n > 0 && line.size() > n && line[n] == ':' && same_name(line.substr(0, n), name, n);
+}
+}  // namespace
+
+std::string_view Headers::get(std::string_view name, bool *found) const {
+  std::string_view out;
+  bool hit = false;
+  if (name.find(':') == std::string_view::npos) {  // a name with a colon matches nothing
+    for_each_line(raw_, [&](std::string_view line) {
+      if (!is_header(line, name.data(), name.size())) return false;
+      out = trim_view(line.substr(name.size() + 1));
+      hit = true;
+      return true;
+    });
+  }
+  if (found) *found = hit;
+  return out;
+}
+
+std::string_view Headers::get_first(const char *const *names, bool *found) const {
+  constexpr size_t kMax = 8;  // providers list at most three
+  size_t count = 0;
+  size_t lens[kMax];
+  for (; names && names[count]; ++count) {
+    if (count == kMax || std::strchr(names[count], ':')) {  // unusual lists: one pass per name
+      for (size_t i = 0; names[i]; ++i) {
+        std::string_view v = get(names[i], found);
+        if (*found) return v;
+      }
+      return {};
+    }
+    lens[count] = std::strlen(names[count]);
+  }
+  std::string_view out;
+  size_t best = count;  // index in names of the line in out
+  for_each_line(raw_, [&](std::string_view line) {
+    for (size_t i = 0; i < best; ++i) {
+      if (is_header(line, names[i], lens[i])) {
+        out = line.substr(lens[i] + 1);
+        best = i;
+        break;
+      }
+    }
+    return best == 0;
+  });
+  *found = best < count;
+  return *found ? trim_view(out) : std::string_view();
+}
+
+void Headers::build_index() const {
+  index_.buf.reserve(raw_.size());
+  for_each_header(raw_, [&](std::string_view n, std::string_view rest) {
+    const std::string_view v = trim_view(rest);
+    const auto no = static_cast<uint32_t>(index_.buf.size());
+    index_.buf.append(n.data(), n.size());
+    index_.buf.push_back('\0');
+    const auto vo = static_cast<uint32_t>(index_.buf.size());
+    index_.buf.append(v.data(), v.size());
+    index_.buf.push_back('\0');
+    index_.idx.emplace_back(no, vo);
+    return false;
+  });
 }
 
 const char *Headers::find(std::string_view name) const {
-  for (const auto &i : idx_) {
-    if (iequals(std::string_view(buf_.data() + i.first, i.second - i.first - 1), name)) return buf_.data() + i.second;
+  const Index &ix = index();
+  for (const auto &i : ix.idx) {
+    if (iequals(std::string_view(ix.buf.data() + i.first, i.second - i.first - 1), name))
+      return ix.buf.data() + i.second;
   }
   return nullptr;
 }

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <ctime>
 #include <thread>
+#include <type_traits>
 
 #include "core/encoding.hpp"
 #include "core/retry.hpp"
@@ -19,12 +20,10 @@ int64_t now_us() {
   return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now().time_since_epoch()).count();
 }
 
-// The first of the provider's request-id headers that the response has.
-const char *request_id_of(const Headers &h, const ProviderTraits &traits) {
-  for (const char *const *n = traits.request_id_headers; n && *n; ++n) {
-    if (const char *v = h.find(*n)) return v;
-  }
-  return nullptr;
+// The first of the provider's request-id headers that the response has
+// (read from the raw header lines: no index is built for it).
+std::string_view request_id_of(const Headers &h, const ProviderTraits &traits, bool *found) {
+  return h.get_first(traits.request_id_headers, found);
 }
 
 // Single-line, bounded excerpt of a non-JSON body for messages (the <title>
@@ -84,26 +83,68 @@ const char *method_name(Method m) {
   return "GET";
 }
 
+namespace {
+// The characters encode_path_segment leaves as they are (RFC 3986 unreserved).
+struct Unreserved {
+  bool table[256] = {};
+  constexpr Unreserved() {
+    for (int c = 'A'; c <= 'Z'; ++c) table[c] = table[c + 32] = true;
+    for (int c = '0'; c <= '9'; ++c) table[c] = true;
+    table[static_cast<unsigned char>('-')] = table[static_cast<unsigned char>('.')] = true;
+    table[static_cast<unsigned char>('_')] = table[static_cast<unsigned char>('~')] = true;
+  }
+};
+constexpr Unreserved kUnreserved;
+
+// True when encode_path_segment(s) == s: unreserved characters only, and not
+// "." or ".." (which it encodes).
+bool plain_segment(std::string_view s) {
+  for (unsigned char c : s) {
+    if (!kUnreserved.table[c]) return false;
+  }
+  return s != "." && s != "..";
+}
+}  // namespace
+
 std::string expand_path(const char *tmpl, std::initializer_list<std::string_view> segments) {
+  // One allocation for the usual case (ids that need no encoding): the
+  // template's literal runs and the segments are appended in place.
+  const size_t tlen = std::strlen(tmpl);
+  size_t want = tlen;
+  for (std::string_view s : segments) want += s.size();
   std::string out;
+  out.reserve(want);
   auto it = segments.begin();
+  const char *lit = tmpl;
   for (const char *p = tmpl; *p; ++p) {
     if (p[0] == '{' && p[1] == '}') {
       if (it == segments.end()) fail(IK_STATUS_INTERNAL, "path template has more segments than values");
-      out += encode_path_segment(*it++);
+      out.append(lit, static_cast<size_t>(p - lit));
+      const std::string_view seg = *it++;
+      if (plain_segment(seg))
+        out.append(seg.data(), seg.size());
+      else
+        out += encode_path_segment(seg);
       ++p;
-    } else {
-      out.push_back(*p);
+      lit = p + 1;
     }
   }
+  out.append(lit, static_cast<size_t>(tmpl + tlen - lit));
   return out;
 }
 
 struct Transport::Slot {
   CURL *easy = nullptr;
-  CURLM *multi = nullptr;  // blocking calls only, created on first use
-  char errbuf[CURL_ERROR_SIZE] = {0};
-  int64_t t0_us = 0;  // when the attempt's transfer started
+  CURLM *multi = nullptr;              // blocking calls only, created on first use
+  char errbuf[CURL_ERROR_SIZE] = {0};  // CURLOPT_ERRORBUFFER for the handle's life
+  int64_t t0_us = 0;                   // when the attempt's transfer started
+  // Options as last set on the easy handle, so that setup() only sets what
+  // differs from the previous transfer (every transfer of a slot goes
+  // through setup()).
+  int method = -1;                     // Method, -1 before the first transfer
+  curl_slist *http_headers = nullptr;  // CURLOPT_HTTPHEADER as set
+  bool own_headers = false;            // ... a per-request list, reset by collect()
+  long timeout_ms = -1, connect_timeout_ms = -1;
   std::string body;
   Headers headers;
   int64_t max_bytes = 0;
@@ -149,17 +190,16 @@ int prereq_cb(void *ud, char *, char *, int, int) {
   return CURL_PREREQFUNC_OK;
 }
 
+// Every header line is kept as received (one append); names and values are
+// split only when something reads them (Headers).
 size_t header_cb(char *ptr, size_t size, size_t nmemb, void *ud) {
   auto *s = static_cast<Transport::Slot *>(ud);
   const size_t n = size * nmemb;
-  std::string_view line(ptr, n);
-  if (line.size() >= 5 && line.compare(0, 5, "HTTP/") == 0) {
+  if (n >= 5 && std::memcmp(ptr, "HTTP/", 5) == 0) {
     s->headers.clear();  // a new response (after 100 Continue or a redirect)
     return n;
   }
-  const size_t colon = line.find(':');
-  if (colon == std::string_view::npos || colon == 0) return n;
-  s->headers.add(line.substr(0, colon), trim_view(line.substr(colon + 1)));
+  if (n > 2) s->headers.append_line(ptr, n);  // not the blank end line (Headers skips lines without a name)
   return n;
 }
 }  // namespace
@@ -233,6 +273,7 @@ Transport::Slot *Transport::acquire() const {
   else if (cfg_.no_proxy_env)
     curl_easy_setopt(e, CURLOPT_PROXY, "");
   curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(cfg_.max_response_bytes));
+  curl_easy_setopt(e, CURLOPT_ERRORBUFFER, slot->errbuf);
   slot->max_bytes = cfg_.max_response_bytes;
   std::lock_guard<std::mutex> lk(pool_mu_);
   slots_.push_back(std::move(slot));
@@ -267,6 +308,10 @@ thread_local const Transport *Transport::io_thread = nullptr;
 
 Exchange::~Exchange() { free_wiped(own_headers); }
 
+std::string Exchange::prefix() const {
+  return std::string(provider_traits(req->ep->provider).name) + " " + req->ep->operation + ": ";
+}
+
 void Transport::setup(Slot &slot, const Exchange &x, int64_t timeout_ms) const {
   CURL *e = slot.easy;
   slot.body.clear();
@@ -276,28 +321,46 @@ void Transport::setup(Slot &slot, const Exchange &x, int64_t timeout_ms) const {
   slot.forbid_resend = x.req->ep->create && !x.cs->retry_ambiguous_posts;
   slot.resend_blocked = false;
   curl_easy_setopt(e, CURLOPT_URL, x.url.c_str());
-  switch (x.req->ep->method) {
+  // The options below keep their values between transfers of the handle:
+  // each is set only when it differs from the slot's previous transfer.
+  const Method method = x.req->ep->method;
+  switch (method) {
     case Method::Get:
-      curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
-      curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, nullptr);
+      if (slot.method != static_cast<int>(Method::Get)) {
+        curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+        curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, nullptr);
+      }
       break;
-    case Method::Post:
-      curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, nullptr);
+    case Method::Post:  // the body changes with every request
+      if (slot.method != static_cast<int>(Method::Post)) curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, nullptr);
       curl_easy_setopt(e, CURLOPT_POST, 1L);
       curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(x.req->body.size()));
       curl_easy_setopt(e, CURLOPT_POSTFIELDS, x.req->body.data());
       break;
     case Method::Delete:
-      curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
-      curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, "DELETE");
+      if (slot.method != static_cast<int>(Method::Delete)) {
+        curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+        curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, "DELETE");
+      }
       break;
   }
-  curl_easy_setopt(e, CURLOPT_HTTPHEADER, x.headers);
-  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(std::max<int64_t>(1, timeout_ms)));
-  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
-                   static_cast<long>(std::max<int64_t>(1, std::min(x.cs->connect_timeout_ms, timeout_ms))));
+  slot.method = static_cast<int>(method);
+  if (slot.http_headers != x.headers) {
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, x.headers);
+    slot.http_headers = x.headers;
+  }
+  slot.own_headers = x.own_headers != nullptr;
+  const long t = static_cast<long>(std::max<int64_t>(1, timeout_ms));
+  if (slot.timeout_ms != t) {
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, t);
+    slot.timeout_ms = t;
+  }
+  const long ct = static_cast<long>(std::max<int64_t>(1, std::min(x.cs->connect_timeout_ms, timeout_ms)));
+  if (slot.connect_timeout_ms != ct) {
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, ct);
+    slot.connect_timeout_ms = ct;
+  }
   slot.errbuf[0] = 0;
-  curl_easy_setopt(e, CURLOPT_ERRORBUFFER, slot.errbuf);
   slot.t0_us = now_us();
 }
 
@@ -345,8 +408,11 @@ void Transport::perform(Slot &slot, const Exchange &x, int64_t timeout_ms, Attem
 
 void Transport::collect(Slot &slot, CURLcode code, int32_t cancelled_by, Attempt &out) const {
   CURL *e = slot.easy;
-  curl_easy_setopt(e, CURLOPT_ERRORBUFFER, nullptr);
-  curl_easy_setopt(e, CURLOPT_HTTPHEADER, nullptr);
+  if (slot.own_headers) {  // the exchange frees its own list: libcurl must not keep it
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, nullptr);
+    slot.http_headers = nullptr;
+    slot.own_headers = false;
+  }
   out.latency_us = now_us() - slot.t0_us;
   const bool cancelled = cancelled_by != IK_CANCELLED_BY_NONE;
   long status = 0, new_conns = 0, req_size = 0;
@@ -414,17 +480,21 @@ int64_t ms_until(int64_t unix_seconds) {
 }  // namespace
 
 int64_t server_delay_ms(const Headers &h, int32_t http_status, int32_t provider) {
-  if (const char *v = h.find("retry-after-ms")) {
-    if (auto n = parse_number(trim(v))) return clamp_ms(*n);
+  bool found = false;
+  std::string_view v = h.get("retry-after-ms", &found);  // values come trimmed
+  if (found) {
+    if (auto n = parse_number(v)) return clamp_ms(*n);
   }
-  if (const char *v = h.find("retry-after")) {
-    if (auto n = parse_number(trim(v))) return clamp_ms(*n * 1000.0);
+  v = h.get("retry-after", &found);
+  if (found) {
+    if (auto n = parse_number(v)) return clamp_ms(*n * 1000.0);
     if (auto t = parse_http_date(v)) return ms_until(*t);
   }
   const char *reset = provider_traits(provider).rate_limit_reset_header;
   if (reset && http_status == 429) {
-    if (const char *v = h.find(reset)) {
-      if (auto t = parse_int(trim(v))) return ms_until(*t);
+    v = h.get(reset, &found);
+    if (found) {
+      if (auto t = parse_int(v)) return ms_until(*t);
     }
   }
   return -1;
@@ -451,22 +521,22 @@ void Transport::begin(Exchange &x, const Request &req, const CallSettings &cs) c
   x.start_us = now_us();
   // deadline_ms is at most kMaxSettingMs (30 days, resolve_call): the sum cannot overflow.
   x.deadline_us = cs.deadline_ms > 0 ? x.start_us + cs.deadline_ms * 1000 : INT64_MAX;
-  x.prefix = std::string(traits.name) + " " + ep.operation + ": ";
   x.prev_delay = cfg_.retry.base_delay_ms;
 
   if (!pc.has_credentials) {
     throw op_error(ep, IK_STATUS_NO_CREDENTIALS,
-                   x.prefix + "no credentials configured for " + traits.name + traits.credential_hint);
+                   x.prefix() + "no credentials configured for " + traits.name + traits.credential_hint);
   }
   if (!req.absolute_url.empty()) {
     if (!same_origin(req.absolute_url, pc.base_url)) {
       throw op_error(ep, IK_STATUS_INVALID_ARGUMENT,
-                     x.prefix + "refusing to send credentials to " + redact_url(req.absolute_url) +
+                     x.prefix() + "refusing to send credentials to " + redact_url(req.absolute_url) +
                          ": it is not on the configured base URL " + pc.base_url);
     }
     x.url = req.absolute_url;
   } else {
-    x.url = pc.base_url + req.path_query;
+    x.url.reserve(pc.base_url.size() + req.path_query.size());
+    x.url.append(pc.base_url).append(req.path_query);
   }
   // The endpoint's header lines are built once per client; a request with
   // extra headers gets its own copy.
@@ -503,7 +573,7 @@ int64_t Transport::start_attempt(Exchange &x) const {
   if (now >= x.deadline_us) {
     ErrorInfo info;
     info.status = IK_STATUS_TIMEOUT;
-    info.message = x.prefix + "deadline of " + std::to_string(x.cs->deadline_ms) + " ms exceeded";
+    info.message = x.prefix() + "deadline of " + std::to_string(x.cs->deadline_ms) + " ms exceeded";
     info.provider = x.req->ep->provider;
     info.operation = x.req->ep->operation;
     info.attempts = x.attempt - 1;
@@ -522,15 +592,22 @@ void log_attempt(const Logger &log, const Exchange &x, const Transport::Attempt 
 }  // namespace
 
 std::unique_ptr<ik_response> Transport::conclude(Exchange &x, Attempt &a, int64_t *retry_delay_ms) const {
+  return conclude_as<std::unique_ptr<ik_response>>(x, a, retry_delay_ms);
+}
+
+template <class Ptr>
+Ptr Transport::conclude_as(Exchange &x, Attempt &a, int64_t *retry_delay_ms) const {
   const Request &req = *x.req;
   const Endpoint &ep = *req.ep;
   const CallSettings &cs = *x.cs;
   const ProviderTraits &traits = provider_traits(ep.provider);
   const ProviderConfig &pc = cfg_.provider(ep.provider);
   const Logger &log = cfg_.logger;
-  const std::string &prefix = x.prefix;
   const int attempt = x.attempt;
-  const char *rid = request_id_of(a.headers, traits);
+  bool has_rid = false;
+  const std::string_view rid = request_id_of(a.headers, traits, &has_rid);
+  std::string rid_text;  // NUL-terminated for the log record, only when something logs
+  if (has_rid && log.enabled(IK_LOG_ERROR)) rid_text.assign(rid);
 
   LogFields lf;
   lf.provider = ep.provider;
@@ -540,15 +617,19 @@ std::unique_ptr<ik_response> Transport::conclude(Exchange &x, Attempt &a, int64_
   lf.http_status = a.http_status;
   lf.attempt = attempt;
   lf.latency_us = a.latency_us;
-  lf.request_id = rid;
+  lf.request_id = has_rid && log.enabled(IK_LOG_ERROR) ? rid_text.c_str() : nullptr;
   log_attempt(log, x, a, lf);
 
   // ---- success ----
   if (a.code == CURLE_OK && a.http_status >= 200 && a.http_status < 300) {
-    auto resp = std::make_unique<ik_response>();
+    Ptr resp;
+    if constexpr (std::is_same_v<Ptr, std::shared_ptr<ik_response>>)
+      resp = std::make_shared<ik_response>();  // one allocation with its control block
+    else
+      resp = std::make_unique<ik_response>();
     resp->provider = ep.provider;
     resp->http_status = a.http_status;
-    if (rid) resp->request_id.assign(rid);
+    if (has_rid) resp->request_id.assign(rid);
     resp->headers = std::move(a.headers);
     resp->attempts = attempt;
     resp->elapsed_us = now_us() - x.start_us;
@@ -578,6 +659,7 @@ std::unique_ptr<ik_response> Transport::conclude(Exchange &x, Attempt &a, int64_
   }
 
   // ---- failure: build the error ----
+  const std::string prefix = x.prefix();
   if (x.shown_url.empty()) x.shown_url = redact_url(x.url);
   const std::string &shown_url = x.shown_url;
   lf.url = shown_url.c_str();
@@ -587,7 +669,7 @@ std::unique_ptr<ik_response> Transport::conclude(Exchange &x, Attempt &a, int64_
   info.attempts = attempt;
   info.transport_code = static_cast<int32_t>(a.code);
   info.http_status = a.code == CURLE_OK ? a.http_status : 0;
-  if (rid) {
+  if (has_rid) {
     info.has_request_id = true;
     info.request_id = rid;
   }
@@ -741,7 +823,7 @@ void log_attempt(const Logger &log, const Exchange &x, const Transport::Attempt 
 }
 }  // namespace
 
-std::unique_ptr<ik_response> Transport::execute(const Request &req, const CallSettings &cs) const {
+ResponsePtr Transport::execute(const Request &req, const CallSettings &cs) const {
   if (io_thread == this) {
     throw op_error(*req.ep, IK_STATUS_WOULD_BLOCK,
                    std::string(provider_traits(req.ep->provider).name) + " " + req.ep->operation +
@@ -761,7 +843,7 @@ std::unique_ptr<ik_response> Transport::execute(const Request &req, const CallSe
     Attempt a;
     perform(*slot, x, timeout_ms, a);
     int64_t delay = 0;
-    if (auto resp = conclude(x, a, &delay)) return resp;
+    if (auto resp = conclude_as<std::shared_ptr<ik_response>>(x, a, &delay)) return resp;
     if (cs.cancel) {
       if (!cs.cancel->sleep_for_ms(delay)) throw cancelled(x, IK_CANCELLED_BY_TOKEN, true);
     } else if (delay > 0) {

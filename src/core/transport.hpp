@@ -31,7 +31,6 @@ struct Exchange {
   const Request *req = nullptr;      // borrowed: outlives the exchange
   const CallSettings *cs = nullptr;  // borrowed: outlives the exchange
   std::string url;
-  std::string prefix;                 // "OpenAI invites.create: "
   std::string shown_url;              // the redacted URL, computed only when something shows it
   curl_slist *headers = nullptr;      // what is sent: the endpoint's shared list or own_headers
   curl_slist *own_headers = nullptr;  // per-request copy (extra headers); wiped and freed by the destructor
@@ -40,6 +39,8 @@ struct Exchange {
   int attempt = 0;
   int redirects = 0;
   int64_t prev_delay = 0;
+  // "openai invites.create: ", the start of every error message (built only for errors).
+  std::string prefix() const;
   Exchange() = default;
   Exchange(const Exchange &) = delete;
   Exchange &operator=(const Exchange &) = delete;
@@ -57,7 +58,7 @@ class Transport {
   // successful (2xx) response or throws Error with every field of the
   // ik_error filled in. On the client's own I/O thread it throws
   // IK_STATUS_WOULD_BLOCK (io_thread marks that thread).
-  std::unique_ptr<ik_response> execute(const Request &req, const CallSettings &cs) const;
+  ResponsePtr execute(const Request &req, const CallSettings &cs) const;
 
   int64_t connections_opened() const { return connections_opened_.load(std::memory_order_relaxed); }
 
@@ -123,6 +124,8 @@ class Transport {
   static thread_local const Transport *io_thread;
 
  private:
+  template <class Ptr>
+  Ptr conclude_as(Exchange &x, Attempt &a, int64_t *retry_delay_ms) const;
   void perform(Slot &slot, const Exchange &x, int64_t timeout_ms, Attempt &out) const;
   int64_t backoff_ms(int attempt, int64_t prev_delay) const;
   // Header lines of an endpoint (auth, static, Accept, Content-Type), built

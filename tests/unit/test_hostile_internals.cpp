@@ -8,8 +8,10 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "core/client.hpp"
 #include "core/encoding.hpp"
@@ -236,6 +238,79 @@ TEST(ServerDelay, AbsurdHeadersAreClamped) {
   Headers past;
   past.add("fastly-ratelimit-reset", "-922337203685477580");  // long past
   EXPECT_EQ(server_delay_ms(past, 429, IK_PROVIDER_FASTLY), 0);
+}
+
+// Response headers are kept as raw lines and split on first use (issue #19):
+// the same names, values, order and case-insensitive lookups as when every
+// header was split at receive time, and one index for concurrent readers.
+Headers received_headers() {
+  Headers h;
+  for (const char *line : {"Content-Type: application/json\r\n", "X-Request-Id:  req_1 \t\r\n",
+                           "  folded continuation without a colon\r\n", ": no name\r\n", "X-Empty:\r\n",
+                           "x-request-id: req_2\r\n", "Retry-After: 7\r\n", "Link: <https://x/?a=b:c>; rel=next"}) {
+    h.append_line(line, std::strlen(line));
+  }
+  return h;
+}
+
+TEST(ResponseHeaders, RawLinesReadLikeSplitHeaders) {
+  const Headers h = received_headers();
+  bool found = false;
+  EXPECT_EQ(h.get("x-request-id", &found), "req_1");
+  EXPECT_TRUE(found);
+  EXPECT_EQ(h.get("X-EMPTY", &found), "");
+  EXPECT_TRUE(found);
+  EXPECT_EQ(h.get("x-missing", &found), "");
+  EXPECT_FALSE(found);
+  EXPECT_EQ(h.get("link", &found), "<https://x/?a=b:c>; rel=next");  // the last line has no line break
+  EXPECT_EQ(h.get("X-Request-Id:", &found), "");
+  EXPECT_FALSE(found);
+  const char *const ids[] = {"twilio-request-id", "retry-after", "x-request-id", nullptr};
+  EXPECT_EQ(h.get_first(ids, &found), "7");  // the list's order, not the lines'
+  EXPECT_TRUE(found);
+  const char *const none[] = {"fastly-request-id", nullptr};
+  h.get_first(none, &found);
+  EXPECT_FALSE(found);
+  EXPECT_EQ(server_delay_ms(h, 503, IK_PROVIDER_OPENAI), 7000);
+
+  ASSERT_EQ(h.size(), 6u);
+  const char *names[] = {"Content-Type", "X-Request-Id", "X-Empty", "x-request-id", "Retry-After", "Link"};
+  const char *values[] = {"application/json", "req_1", "", "req_2", "7", "<https://x/?a=b:c>; rel=next"};
+  for (size_t i = 0; i < 6; ++i) {
+    EXPECT_STREQ(h.name_at(i), names[i]);
+    EXPECT_STREQ(h.value_at(i), values[i]);
+  }
+  EXPECT_STREQ(h.find("X-REQUEST-ID"), "req_1");
+  EXPECT_EQ(h.find("folded continuation without a colon"), nullptr);
+  EXPECT_EQ(h.find(""), nullptr);
+
+  Headers copy;
+  copy = h;  // the copy indexes its own lines
+  EXPECT_EQ(copy.size(), 6u);
+  EXPECT_STREQ(copy.find("content-type"), "application/json");
+  Headers moved(std::move(copy));
+  EXPECT_STREQ(moved.value_at(5), "<https://x/?a=b:c>; rel=next");
+}
+
+TEST(ResponseHeaders, ConcurrentFirstReadersShareOneIndex) {
+  for (int round = 0; round < 20; ++round) {
+    const Headers h = received_headers();
+    std::vector<std::thread> readers;
+    std::vector<const char *> seen(8, nullptr);
+    std::vector<size_t> sizes(8, 0);
+    for (int t = 0; t < 8; ++t) {
+      readers.emplace_back([&, t] {
+        sizes[t] = h.size();
+        seen[t] = t % 2 ? h.find("retry-after") : h.value_at(4);
+      });
+    }
+    for (auto &r : readers) r.join();
+    for (int t = 0; t < 8; ++t) {
+      EXPECT_EQ(sizes[t], 6u);
+      EXPECT_EQ(seen[t], seen[0]);  // one index: the same pointer for every reader
+      EXPECT_STREQ(seen[t], "7");
+    }
+  }
 }
 
 TEST(CancelToken, HugeWaitIsClampedAndStillCancellable) {
