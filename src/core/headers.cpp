@@ -41,12 +41,21 @@ bool same_name(std::string_view a, const char *b, size_t n) {
 
 }  // namespace
 
+void Headers::reset_index() {
+  std::destroy_at(&once_);  // a fresh, not yet built index
+  new (&once_) std::once_flag;
+  index_ = Index();
+}
+
+void Headers::clear() {
+  raw_.clear();
+  reset_index();
+}
+
 Headers &Headers::operator=(const Headers &o) {
   if (this != &o) {
     raw_ = o.raw_;
-    std::destroy_at(&once_);  // a fresh, not yet built index
-    new (&once_) std::once_flag;
-    index_ = Index();
+    reset_index();
   }
   return *this;
 }
@@ -54,9 +63,7 @@ Headers &Headers::operator=(const Headers &o) {
 Headers &Headers::operator=(Headers &&o) noexcept {
   if (this != &o) {
     raw_ = std::move(o.raw_);
-    std::destroy_at(&once_);
-    new (&once_) std::once_flag;
-    index_ = Index();
+    reset_index();
   }
   return *this;
 }

@@ -46,9 +46,10 @@ class Headers {
   // Appends the line "name: value" (tests and fuzzers build headers so; the
   // value reads back trimmed, and a line break in it starts a new line).
   void add(std::string_view name, std::string_view value);
-  // Forgets every line (a new response after 100 Continue or a redirect).
-  // Only before the object is published.
-  void clear() { raw_.clear(); }
+  // Forgets every line and the index if one was built (a new response after
+  // 100 Continue or a redirect, a reused slot). Only while no other thread
+  // reads the object.
+  void clear();
 
   // First value for name (case-insensitive), without the index: empty view
   // and *found = false when absent. Safe under concurrent readers.
@@ -74,6 +75,7 @@ class Headers {
     return index_;
   }
   void build_index() const;
+  void reset_index();  // not yet built (only while no other thread reads)
 
   std::string raw_;  // the header lines as received, each ending in '\n'
   mutable std::once_flag once_;
