@@ -10,33 +10,36 @@ namespace ik::detail {
 
 namespace {
 
-// Calls f(name, rest) for every header line of raw (see Headers), rest being
-// the line after the colon, untrimmed (the caller trims it), until f returns
-// true.
+// Calls f(line) for every line of raw (each ending in '\n' except perhaps
+// the last) until f returns true.
 template <class F>
-void for_each_header(std::string_view raw, F &&f) {
+void for_each_line(std::string_view raw, F &&f) {
   const char *p = raw.data();
   const char *const end = p + raw.size();
   while (p < end) {
     const char *nl = static_cast<const char *>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
     const char *line_end = nl ? nl + 1 : end;
-    const char *colon = static_cast<const char *>(std::memchr(p, ':', static_cast<size_t>(line_end - p)));
-    if (colon && colon != p &&
-        f(std::string_view(p, static_cast<size_t>(colon - p)),
-          std::string_view(colon + 1, static_cast<size_t>(line_end - colon - 1))))
-      return;
+    if (f(std::string_view(p, static_cast<size_t>(line_end - p)))) return;
     p = line_end;
   }
 }
 
-// ASCII case-insensitive equality of two names of the same length.
-bool same_name(std::string_view a, const char *b, size_t n) {
-  if (a.size() != n) return false;
-  for (size_t i = 0; i < n; ++i) {
-    unsigned char x = static_cast<unsigned char>(a[i]), y = static_cast<unsigned char>(b[i]);
-    if (x != y && ((x | 0x20) != (y | 0x20) || (x | 0x20) < 'a' || (x | 0x20) > 'z')) return false;
-  }
-  return true;
+// Calls f(name, rest) for every header line of raw (see Headers), rest being
+// the line after the colon, untrimmed (the caller trims it), until f returns
+// true.
+template <class F>
+void for_each_header(std::string_view raw, F &&f) {
+  for_each_line(raw, [&](std::string_view line) {
+    const size_t colon = line.find(':');
+    return colon != std::string_view::npos && colon != 0 && f(line.substr(0, colon), line.substr(colon + 1));
+  });
+}
+
+// True when the line is the header `name` (n characters): its first colon
+// comes right after the name, as for_each_header splits it (names have no
+// colon, so no colon search is needed).
+bool is_header(std::string_view line, const char *name, size_t n) {
+  return n > 0 && line.size() > n && line[n] == ':' && iequals(line.substr(0, n), std::string_view(name, n));
 }
 
 }  // namespace
@@ -74,29 +77,6 @@ void Headers::add(std::string_view name, std::string_view value) {
   line.append(name).append(": ").append(value).push_back('\n');
   append_line(line.data(), line.size());
 }
-
-namespace {
-// Calls f(line) for every line of raw (each ending in '\n' except perhaps
-// the last) until f returns true.
-template <class F>
-void for_each_line(std::string_view raw, F &&f) {
-  const char *p = raw.data();
-  const char *const end = p + raw.size();
-  while (p < end) {
-    const char *nl = static_cast<const char *>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
-    const char *line_end = nl ? nl + 1 : end;
-    if (f(std::string_view(p, static_cast<size_t>(line_end - p)))) return;
-    p = line_end;
-  }
-}
-
-// True when the line is the header `name` (n characters): its first colon
-// comes right after the name, as for_each_header splits it (names have no
-// colon, so no colon search is needed).
-bool is_header(std::string_view line, const char *name, size_t n) {
-  return n > 0 && line.size() > n && line[n] == ':' && same_name(line.substr(0, n), name, n);
-}
-}  // namespace
 
 std::string_view Headers::get(std::string_view name, bool *found) const {
   std::string_view out;

@@ -7,7 +7,7 @@
 
 namespace ik::detail {
 
-bool iequals(std::string_view a, std::string_view b);
+bool iequals(std::string_view a, std::string_view b);  // ASCII case folding only
 std::string to_lower(std::string_view s);
 
 bool valid_utf8(std::string_view s);
