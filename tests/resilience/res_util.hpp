@@ -32,8 +32,7 @@
 #include <vector>
 
 #include "ik_test.hpp"
-#include "mock_server.hpp"
-#include "wire.hpp"
+#include "mock_fixture.hpp"
 
 namespace res {
 
@@ -52,10 +51,7 @@ inline int64_t ms_since(Clock::time_point t0) {
 // Client options for the three providers, all pointed at one server.
 // Retries: library default count (2), no jitter, 20 ms base delay.
 // ---------------------------------------------------------------------------
-struct Cfg {
-  ik_client_options o = IK_CLIENT_OPTIONS_INIT;
-  std::list<std::string> keep;
-
+struct Cfg : OwnedOptions {
   explicit Cfg(const std::string &base) {
     o.flags = IK_CLIENT_IGNORE_ENV | IK_CLIENT_NO_PROXY_ENV;
     o.openai_admin_key = hold("sk-admin-test");
@@ -70,18 +66,6 @@ struct Cfg {
     o.max_retries = 0;  // library default: 2
     o.jitter = IK_JITTER_NONE;
     o.retry_base_delay_ms = 20;
-  }
-  Cfg(const Cfg &) = delete;
-  Cfg &operator=(const Cfg &) = delete;
-  const char *hold(const std::string &s) {
-    keep.push_back(s);
-    return keep.back().c_str();
-  }
-  ClientPtr make() const {
-    std::string why;
-    ClientPtr c = make_client(o, &why);
-    EXPECT_TRUE(c) << "ik_client_new failed: " << why;
-    return c;
   }
 };
 

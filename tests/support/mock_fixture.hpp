@@ -18,17 +18,13 @@
 namespace iktest {
 
 // Client options plus the strings they point into (non-copyable on purpose).
-struct Opts {
+struct OwnedOptions {
   ik_client_options o = IK_CLIENT_OPTIONS_INIT;
   std::list<std::string> keep;
 
-  explicit Opts(const std::string &openai_url, const std::string &key = "sk-admin-test") {
-    o = test_options(nullptr, nullptr);
-    if (!openai_url.empty()) o.openai_base_url = hold(openai_url);
-    if (!key.empty()) o.openai_admin_key = hold(key);
-  }
-  Opts(const Opts &) = delete;
-  Opts &operator=(const Opts &) = delete;
+  OwnedOptions() = default;
+  OwnedOptions(const OwnedOptions &) = delete;
+  OwnedOptions &operator=(const OwnedOptions &) = delete;
   const char *hold(const std::string &s) {
     keep.push_back(s);
     return keep.back().c_str();
@@ -38,6 +34,15 @@ struct Opts {
     ClientPtr c = make_client(o, &why);
     EXPECT_TRUE(c) << "ik_client_new failed: " << why;
     return c;
+  }
+};
+
+// An OpenAI client's options: the base URL and admin key (test_options otherwise).
+struct Opts : OwnedOptions {
+  explicit Opts(const std::string &openai_url, const std::string &key = "sk-admin-test") {
+    o = test_options(nullptr, nullptr);
+    if (!openai_url.empty()) o.openai_base_url = hold(openai_url);
+    if (!key.empty()) o.openai_admin_key = hold(key);
   }
 };
 
