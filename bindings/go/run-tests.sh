@@ -46,12 +46,18 @@ echo "== go version: $(go version)"
 echo "== pkg-config invitekit: $(pkg-config --modversion invitekit 2>&1) (PKG_CONFIG_PATH=${PKG_CONFIG_PATH:-})"
 echo "== INVITEKIT_EMULATOR=${INVITEKIT_EMULATOR:-<unset: emulator tests skip>}"
 rc=0
+# Each step's wall time is printed ("(N s)"): the suite is one of the longest of a CI run.
+SECONDS=0
+step_end() { echo "   ($SECONDS s)"; SECONDS=0; }
 echo "== go vet ./..."
 go vet ./... || rc=1
+step_end
 echo "== GODEBUG=cgocheck=2 go test -race -count=1 -v ./..."
 GODEBUG=cgocheck=2 go test -race -count=1 -v -timeout 600s ./... || rc=1
+step_end
 echo "== GODEBUG=cgocheck=2 go test -count=1 -v -run '$NORACE_TESTS' ./...  (without -race)"
 GODEBUG=cgocheck=2 go test -count=1 -v -timeout 600s -run "$NORACE_TESTS" ./... || rc=1
+step_end
 echo "== go test -tags invitekit_static -c (libinvitekit.a; libcurl, simdjson, libstdc++ dynamic)"
 static_bin="$work/invitekit-static.test"
 rm -f "$static_bin"
@@ -78,5 +84,6 @@ else
     fi
   fi
 fi
+step_end
 if [ $rc -eq 0 ]; then echo "== Go binding: all checks passed"; else echo "== Go binding: FAILED"; fi
 exit $rc
