@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Builds invitekit twice more and runs the library's own suites under the
 # sanitizers: AddressSanitizer + UndefinedBehaviorSanitizer (unit, providers,
-# resilience, ensure) and ThreadSanitizer (unit incl. 8+ threads on one client,
-# resilience incl. cross-thread cancellation, ensure incl. 8 threads ensuring
-# the same person). Called by scripts/test.sh;
+# resilience, observability, ensure) and ThreadSanitizer (unit incl. 8+ threads
+# on one client, resilience incl. cross-thread cancellation, observability incl.
+# several threads on one client, ensure incl. 8 threads ensuring the same
+# person). Called by scripts/test.sh;
 # usable alone: scripts/sanitizers.sh [BUILD_PREFIX]
 # SANITIZERS_PHASE=build only compiles what the suites need (scripts/test.sh
 # does that in the background, at low priority, while the main suites run);
@@ -55,6 +56,6 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 # tests/tsan.supp: the uninstrumented test-server library (libcpp-httplib) only.
 export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/tests/tsan.supp"
-run_one asan address,undefined unit providers resilience ensure async || status=1
-run_one tsan thread unit resilience ensure async || status=1
+run_one asan address,undefined unit providers resilience observability ensure async || status=1
+run_one tsan thread unit resilience observability ensure async || status=1
 exit $status

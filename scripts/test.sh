@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test suite (Meson: unit, providers, resilience, abi, emulator, cli,
-# examples, conformance; then unit/providers/resilience again under ASan+UBSan
-# and TSan; then the libFuzzer harnesses, scripts/fuzz.sh) on a fresh Debian 12 machine and ends with one line
+# Runs every test suite (Meson: unit, providers, resilience, observability, abi,
+# emulator, cli, examples, conformance; then unit/providers/resilience/
+# observability again under ASan+UBSan and TSan; then the libFuzzer harnesses, scripts/fuzz.sh) on a fresh Debian 12 machine and ends with one line
 # "N passed, N failed, N skipped" that counts every test case.
 # Extra arguments are passed to `meson test` (and skip the sanitizer builds).
 set -uo pipefail

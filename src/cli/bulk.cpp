@@ -10,6 +10,7 @@
 #include <cstring>
 #include <deque>
 #include <fstream>
+#include <future>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -109,6 +110,13 @@ void start_row_op(const std::function<ik_status(ik_op_cb cb, void *user_data, ik
     return;
   }
   box.release();  // row_op_done owns it now
+}
+
+RowOutcome run_started_row(const RowStart &start, const Row &row, const ik_call_options &opts) {
+  std::promise<RowOutcome> outcome;
+  std::future<RowOutcome> got = outcome.get_future();
+  start(row, opts, [&outcome](RowOutcome o) { outcome.set_value(std::move(o)); });
+  return got.get();  // done runs exactly once: the operation ends (or is cancelled)
 }
 
 const std::string *Row::get(std::string_view column) const {
@@ -305,6 +313,592 @@ struct Task {
   int rate_retries = 0;
 };
 
+struct Counts {
+  long ok = 0, failed = 0, skipped = 0, rate_pauses = 0;
+};
+
+// ---------------------------------------------------------------------------
+// Input checks: the CSV header against the spec, and the number of rows
+// ---------------------------------------------------------------------------
+void check_header(const BulkSpec &spec, const BulkOptions &opts, const std::vector<std::string> &h) {
+  for (const auto &name : h) {
+    if (std::find(spec.known_columns.begin(), spec.known_columns.end(), name) != spec.known_columns.end()) continue;
+    std::string known;
+    for (const auto &k : spec.known_columns) known += (known.empty() ? "" : ",") + k;
+    throw CliError(kExitUsage, opts.input_path + ": unknown column '" + name + "' (expected: " + known + ")");
+  }
+  for (const auto &req : spec.required_columns)
+    if (std::find(h.begin(), h.end(), req) == h.end())
+      throw CliError(kExitUsage, opts.input_path + ": missing required column '" + req + "'");
+}
+
+// A counting pass over the input (it also validates the CSV).
+long count_rows(const BulkSpec &spec, const BulkOptions &opts) {
+  std::vector<std::string> h;
+  auto counter = open_source(opts, &h);
+  if (opts.input_is_csv && !opts.memory) check_header(spec, opts, h);
+  long total = 0;
+  std::vector<std::string> v;
+  while (counter->next(&v)) ++total;  // ends with the input
+  return total;
+}
+
+// The text shown on stderr for a failed row (one line).
+std::string row_error_text(long row, const RowOutcome &o) {
+  std::string msg = "invitekit: row " + std::to_string(row) + ": " + ik_status_name(o.status) + ": " + o.message;
+  if (!o.provider_code.empty()) msg += " (provider code: " + o.provider_code + ")";
+  for (char &c : msg)
+    if (c == '\n' || c == '\r') c = ' ';
+  return msg + "\n";
+}
+
+// ---------------------------------------------------------------------------
+// Result writer: the results file and every stderr line, under its one lock
+// ---------------------------------------------------------------------------
+class ResultWriter {
+ public:
+  // Opens --results (appending with --resume; *done gets the rows a previous
+  // run finished), or writes to stdout.
+  ResultWriter(const BulkOptions &opts, std::unordered_map<long, size_t> *done) {
+    if (opts.results_path.empty()) return;
+    bool needs_newline = false;
+    if (opts.resume) *done = load_done_rows(opts.results_path, &needs_newline);
+    if (!opts.resume_skips) done->clear();
+    file_ = std::fopen(opts.results_path.c_str(), opts.resume ? "ab" : "wb");
+    if (!file_) throw CliError(kExitUsage, "cannot open " + opts.results_path + ": " + std::strerror(errno));
+    own_ = true;
+    if (needs_newline) std::fputs("\n", file_);
+  }
+  ~ResultWriter() { close(); }
+  ResultWriter(const ResultWriter &) = delete;
+  ResultWriter &operator=(const ResultWriter &) = delete;
+
+  // Writes the row's result line and shows its error (the first 20 of them).
+  // Returns "" or why the line could not be written.
+  std::string record(long row, const std::string &input, const RowOutcome &o) {
+    const std::string line = result_line(row, input, o);
+    std::lock_guard<std::mutex> lk(mu_);
+    std::string write_error;
+    if (std::fputs(line.c_str(), file_) < 0 || std::fflush(file_) != 0)
+      write_error = "cannot write results: " + std::string(std::strerror(errno));
+    if (!o.ok && o.status != IK_STATUS_CANCELLED) {
+      if (errors_shown_ < kErrorsShown)
+        stderr_line(row_error_text(row, o));
+      else if (errors_shown_ == kErrorsShown)
+        stderr_line("invitekit: further row errors are only in the results\n");
+      ++errors_shown_;
+    }
+    return write_error;
+  }
+  // A line on stderr (it replaces a progress line on screen).
+  void note(const std::string &text) {
+    std::lock_guard<std::mutex> lk(mu_);
+    stderr_line(text);
+  }
+  // A progress text; `stays_open`: it is a \r line that the next line replaces.
+  void progress(const std::string &text, bool stays_open) {
+    std::lock_guard<std::mutex> lk(mu_);
+    std::fputs(text.c_str(), stderr);
+    std::fflush(stderr);
+    progress_open_ = stays_open;
+  }
+  void close() {
+    std::lock_guard<std::mutex> lk(mu_);
+    if (own_) std::fclose(file_);
+    own_ = false;
+  }
+
+ private:
+  static constexpr long kErrorsShown = 20;
+  void stderr_line(const std::string &text) {  // mu_ held
+    if (progress_open_) {
+      std::fputs("\r\x1b[K", stderr);
+      progress_open_ = false;
+    }
+    std::fputs(text.c_str(), stderr);
+    std::fflush(stderr);
+  }
+  std::mutex mu_;
+  std::FILE *file_ = stdout;
+  bool own_ = false;
+  bool progress_open_ = false;  // a \r progress line is on screen
+  long errors_shown_ = 0;
+};
+
+// ---------------------------------------------------------------------------
+// Row reader: numbered input rows, minus those a previous run finished. No
+// lock of its own: only the scheduler calls it, under the scheduler's lock.
+// ---------------------------------------------------------------------------
+class RowReader {
+ public:
+  RowReader(const BulkOptions &opts, std::unordered_map<long, size_t> done, ResultWriter *writer)
+      : resume_(opts.resume), done_(std::move(done)), writer_(writer) {
+    source_ = open_source(opts, &header_);
+  }
+  // The next row to run; false at the end of the input. Throws on a read error.
+  bool next(Task *task) {
+    std::vector<std::string> values;
+    while (source_->next(&values)) {  // ends with the input
+      ++count_;
+      task->row = source_->row_number() > 0 ? source_->row_number() : count_;
+      task->input = input_json(header_, values);
+      task->values = std::move(values);
+      if (!already_done(*task)) return true;
+      ++skipped_;
+    }
+    return false;
+  }
+  const std::vector<std::string> &header() const { return header_; }
+  long skipped() const { return skipped_; }
+
+ private:
+  // With --resume: the row is ok in the results file with the same input.
+  bool already_done(const Task &task) {
+    if (!resume_) return false;
+    auto it = done_.find(task.row);
+    if (it == done_.end()) return false;
+    if (it->second == std::hash<std::string_view>{}(task.input)) return true;
+    writer_->note("invitekit: row " + std::to_string(task.row) +
+                  " changed since the previous run; processing it again\n");
+    return false;
+  }
+  bool resume_;
+  std::unordered_map<long, size_t> done_;
+  ResultWriter *writer_;
+  std::vector<std::string> header_;
+  std::unique_ptr<Source> source_;
+  long count_ = 0;
+  long skipped_ = 0;
+};
+
+// How long every row waits after a 429 that survived the library's own
+// retries: the server's Retry-After (from the error) when it gave one, else
+// 1 s, 2 s, ... 32 s by the number of rate limits in a row; within 50 ms..60 s.
+int64_t rate_limit_pause_ms(int64_t retry_after_ms, int consecutive) {
+  int64_t wait_ms = retry_after_ms;
+  if (wait_ms < 0) wait_ms = 1000LL << std::min(consecutive, 5);
+  return std::min<int64_t>(std::max<int64_t>(wait_ms, 50), 60000);
+}
+
+// ---------------------------------------------------------------------------
+// Scheduler: which row runs next, the rows in flight, the shared pause after a
+// rate limit, the counts and why the run stopped. One lock (mu), one cv.
+// ---------------------------------------------------------------------------
+class Scheduler {
+ public:
+  enum class Next { Got, Wait, Done };
+  Scheduler(const Context &ctx, const BulkOptions &opts, RowReader *reader) : ctx_(ctx), opts_(opts), reader_(reader) {}
+
+  std::unique_lock<std::mutex> lock() { return std::unique_lock<std::mutex>(mu_); }
+  // Ctrl-C: no new row starts.
+  void stop() {
+    std::lock_guard<std::mutex> lk(mu_);
+    stop_locked();
+  }
+  // A fatal error (the first one is kept): the run stops.
+  void fail(const std::string &message) {
+    std::lock_guard<std::mutex> lk(mu_);
+    fail_locked(message);
+  }
+  // Got: task filled (and counted in flight). Wait: nothing to start before
+  // `until` (max = until a row finishes). Done: nothing more will start.
+  Next next(Task *task, Clock::time_point *until);  // mu held
+  void wait(std::unique_lock<std::mutex> &lk, Clock::time_point until) {
+    if (until == Clock::time_point::max())
+      cv_.wait(lk);
+    else
+      cv_.wait_until(lk, until);
+  }
+  // A row left flight. True: its outcome is final (counted; record it). False:
+  // it was rate limited and goes again after the pause (mu held).
+  bool settle(Task &task, const RowOutcome &outcome);
+  void notify() { cv_.notify_all(); }  // mu held
+
+  // Outcomes of rows started without blocking, handed over from any thread.
+  void complete(Task task, RowOutcome outcome) {
+    std::lock_guard<std::mutex> lk(mu_);
+    completed_.emplace_back(std::move(task), std::move(outcome));
+    cv_.notify_all();
+  }
+  bool take_completed(std::pair<Task, RowOutcome> *item);  // mu held
+  int in_flight() const { return in_flight_; }             // mu held
+
+  // After the run (no other thread left): rows still waiting after a rate limit.
+  std::deque<Task> take_requeued() { return std::move(requeue_); }
+  void count_failed() { ++counts_.failed; }
+  Counts counts() {
+    std::lock_guard<std::mutex> lk(mu_);
+    Counts c = counts_;
+    c.skipped = reader_->skipped();
+    return c;
+  }
+  // True after a fatal error; *message tells it.
+  bool fatal(std::string *message) const {
+    *message = fatal_message_;
+    return fatal_;
+  }
+  bool timed_out() const { return timed_out_; }
+
+ private:
+  void stop_locked() {
+    stop_ = true;
+    cv_.notify_all();
+  }
+  void fail_locked(const std::string &message) {
+    if (!fatal_) {
+      fatal_ = true;
+      fatal_message_ = message;
+    }
+    stop_locked();
+  }
+  bool paused(Clock::time_point *until) const;
+  bool read_row(Task *task);
+
+  const Context &ctx_;
+  const BulkOptions &opts_;
+  RowReader *reader_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Task> requeue_;
+  std::deque<std::pair<Task, RowOutcome>> completed_;
+  bool source_done_ = false, stop_ = false, timed_out_ = false, fatal_ = false;
+  std::string fatal_message_;
+  int in_flight_ = 0;
+  int consecutive_rate_limits_ = 0;
+  Clock::time_point pause_until_ = Clock::now();
+  Counts counts_;
+};
+
+// True while the shared pause after a rate limit lasts (*until: its end, or the deadline).
+bool Scheduler::paused(Clock::time_point *until) const {
+  if (Clock::now() >= pause_until_) return false;
+  *until = pause_until_;
+  if (ctx_.deadline && *ctx_.deadline < *until) *until = *ctx_.deadline;
+  return true;
+}
+
+// The next row from the input; false at its end or on a read error (which stops the run).
+bool Scheduler::read_row(Task *task) {
+  try {
+    if (reader_->next(task)) return true;
+    source_done_ = true;
+  } catch (const std::exception &e) {
+    fail_locked(e.what());
+  }
+  cv_.notify_all();
+  return false;
+}
+
+Scheduler::Next Scheduler::next(Task *task, Clock::time_point *until) {
+  if (!stop_ && ctx_.deadline_passed()) {
+    timed_out_ = true;
+    stop_locked();
+  }
+  if (stop_) return Next::Done;
+  if (paused(until)) return Next::Wait;
+  if (!requeue_.empty()) {
+    *task = std::move(requeue_.front());
+    requeue_.pop_front();
+  } else if (source_done_ || !read_row(task)) {
+    if (stop_) return Next::Done;
+    if (in_flight_ > 0) {
+      *until = Clock::time_point::max();
+      return Next::Wait;
+    }
+    cv_.notify_all();  // nothing left and nobody can re-queue
+    return Next::Done;
+  }
+  ++in_flight_;
+  return Next::Got;
+}
+
+bool Scheduler::settle(Task &task, const RowOutcome &outcome) {
+  --in_flight_;
+  if (!outcome.ok && outcome.status == IK_STATUS_RATE_LIMITED && task.rate_retries < opts_.rate_limit_retries &&
+      !stop_) {
+    // Slow down instead of failing: every row waits, then this one goes again.
+    const int64_t wait_ms = rate_limit_pause_ms(outcome.retry_after_ms, consecutive_rate_limits_);
+    ++consecutive_rate_limits_;
+    pause_until_ = std::max(pause_until_, Clock::now() + std::chrono::milliseconds(wait_ms));
+    ++task.rate_retries;
+    ++counts_.rate_pauses;
+    requeue_.push_back(std::move(task));
+    cv_.notify_all();
+    return false;
+  }
+  if (outcome.ok) {
+    consecutive_rate_limits_ = 0;
+    ++counts_.ok;
+  } else {
+    ++counts_.failed;
+  }
+  return true;
+}
+
+bool Scheduler::take_completed(std::pair<Task, RowOutcome> *item) {
+  if (completed_.empty()) return false;
+  *item = std::move(completed_.front());
+  completed_.pop_front();
+  return true;
+}
+
+// ---------------------------------------------------------------------------
+// Progress reporter: a thread that shows the progress every period
+// ---------------------------------------------------------------------------
+class ProgressReporter {
+ public:
+  ProgressReporter(std::chrono::milliseconds period, std::function<void()> show)
+      : thread_([this, period, show = std::move(show)] {
+          std::unique_lock<std::mutex> lk(mu_);
+          while (!cv_.wait_for(lk, period, [&] { return finished_; })) show();
+        }) {}
+  ~ProgressReporter() {
+    {
+      std::lock_guard<std::mutex> lk(mu_);
+      finished_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+  ProgressReporter(const ProgressReporter &) = delete;
+  ProgressReporter &operator=(const ProgressReporter &) = delete;
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool finished_ = false;
+  std::thread thread_;  // last: starts once the members above exist
+};
+
+std::string progress_bar(long done_rows, long total) {
+  const int width = 24;
+  const int filled = std::min(total > 0 ? static_cast<int>(width * done_rows / total) : width, width);
+  std::string bar(static_cast<size_t>(filled), '#');
+  bar.append(static_cast<size_t>(width - filled), '-');
+  return bar;
+}
+
+// The progress text: a \r bar on a terminal, else a plain line.
+std::string progress_text(const Counts &c, long total, double elapsed, bool bar) {
+  const long done_rows = c.ok + c.failed + c.skipped;
+  const double rate = elapsed > 0 ? (c.ok + c.failed) / elapsed : 0.0;
+  const long remaining = std::max(0L, total - done_rows);
+  const std::string eta = rate > 0 ? fmt_duration(remaining / rate) : "--:--";
+  char buf[256];
+  if (bar) {
+    std::snprintf(buf, sizeof buf, "\r\x1b[K[%s] %ld/%ld %3ld%%  %.1f rows/s  ETA %s  ok %ld  failed %ld%s",
+                  progress_bar(done_rows, total).c_str(), done_rows, total, total > 0 ? 100 * done_rows / total : 100L,
+                  rate, eta.c_str(), c.ok, c.failed,
+                  c.rate_pauses ? ("  rate-limit pauses " + std::to_string(c.rate_pauses)).c_str() : "");
+  } else {
+    std::snprintf(buf, sizeof buf,
+                  "invitekit: progress: %ld/%ld rows (ok %ld, failed %ld, skipped %ld), %.1f rows/s, ETA %s\n",
+                  done_rows, total, c.ok, c.failed, c.skipped, rate, eta.c_str());
+  }
+  return buf;
+}
+
+std::string summary_text(const std::string &operation, const Counts &c, long total, double elapsed) {
+  const long processed = c.ok + c.failed;
+  const long not_started = std::max(0L, total - processed - c.skipped);
+  const double rate = elapsed > 0 ? processed / elapsed : 0.0;
+  char buf[320];
+  std::snprintf(buf, sizeof buf,
+                "invitekit: %s: %ld ok, %ld failed, %ld skipped, %ld not started; %ld rows in %.2f s (%.1f rows/s)%s\n",
+                operation.c_str(), c.ok, c.failed, c.skipped, not_started, total, elapsed, rate,
+                c.rate_pauses ? (", " + std::to_string(c.rate_pauses) + " rate-limit pauses").c_str() : "");
+  return buf;
+}
+
+RowOutcome internal_error(const std::exception &e) {
+  RowOutcome o;
+  o.status = IK_STATUS_INTERNAL;
+  o.message = e.what();
+  return o;
+}
+
+// ---------------------------------------------------------------------------
+// One bulk run: the units above, wired together
+// ---------------------------------------------------------------------------
+class BulkRun {
+ public:
+  BulkRun(const Context &ctx, const BulkSpec &spec, const BulkOptions &opts, long total,
+          std::unordered_map<long, size_t> *done)
+      : ctx_(ctx),
+        spec_(spec),
+        opts_(opts),
+        total_(total),
+        writer_(opts, done),
+        reader_(opts, std::move(*done), &writer_),
+        sched_(ctx, opts, &reader_) {}
+
+  void run();
+  void cancel() { sched_.stop(); }
+  int finish();
+
+ private:
+  bool malformed(const Task &task, RowOutcome *o) const;
+  RowOutcome run_row(const Task &task);
+  void start_row(const Task &task);
+  void settle(std::unique_lock<std::mutex> &lk, Task &task, const RowOutcome &outcome);
+  void record(const Task &task, const RowOutcome &outcome);
+  void worker();
+  void drive();
+  void record_requeued();
+  double elapsed() const { return std::chrono::duration<double>(Clock::now() - started_).count(); }
+
+  const Context &ctx_;
+  const BulkSpec &spec_;
+  const BulkOptions &opts_;
+  const long total_;
+  const Clock::time_point started_ = Clock::now();
+  const bool tty_ = isatty(STDERR_FILENO) != 0;
+  const int limit_ = std::max(1, opts_.concurrency);
+  ResultWriter writer_;
+  RowReader reader_;
+  Scheduler sched_;
+};
+
+// A row whose field count does not match the header never runs.
+bool BulkRun::malformed(const Task &task, RowOutcome *o) const {
+  const auto &header = reader_.header();
+  if (!opts_.input_is_csv || task.values.size() == header.size()) return false;
+  *o = RowOutcome::invalid("row has " + std::to_string(task.values.size()) + " fields, the header has " +
+                           std::to_string(header.size()));
+  return true;
+}
+
+void BulkRun::record(const Task &task, const RowOutcome &outcome) {
+  const std::string write_error = writer_.record(task.row, task.input, outcome);
+  if (!write_error.empty()) sched_.fail(write_error);
+}
+
+// A row left flight (mu held; released while its result is written).
+void BulkRun::settle(std::unique_lock<std::mutex> &lk, Task &task, const RowOutcome &outcome) {
+  if (!sched_.settle(task, outcome)) return;
+  lk.unlock();
+  record(task, outcome);
+  lk.lock();
+  sched_.notify();
+}
+
+// spec.run: the row runs to its end on this thread.
+RowOutcome BulkRun::run_row(const Task &task) {
+  RowOutcome outcome;
+  if (malformed(task, &outcome)) return outcome;
+  try {
+    return spec_.run(Row(&reader_.header(), task.values), ctx_.call_options());
+  } catch (const std::exception &e) {
+    return internal_error(e);
+  }
+}
+
+// spec.start: the row starts on the library's engine; its outcome comes back
+// (on the client's I/O thread, or here) through the scheduler.
+void BulkRun::start_row(const Task &task) {
+  auto deliver = [this, task](RowOutcome o) { sched_.complete(task, std::move(o)); };
+  RowOutcome bad;
+  if (malformed(task, &bad)) return deliver(std::move(bad));
+  try {
+    spec_.start(Row(&reader_.header(), task.values), ctx_.call_options(), deliver);
+  } catch (const std::exception &e) {
+    deliver(internal_error(e));
+  }
+}
+
+// Rows that run to their end (spec.run): one per worker thread.
+void BulkRun::worker() {
+  auto lk = sched_.lock();
+  for (;;) {  // ends when the scheduler says Done
+    Task task;
+    Clock::time_point until;
+    const Scheduler::Next next = sched_.next(&task, &until);
+    if (next == Scheduler::Next::Done) return;
+    if (next == Scheduler::Next::Wait) {
+      sched_.wait(lk, until);
+      continue;
+    }
+    lk.unlock();
+    const RowOutcome outcome = run_row(task);
+    lk.lock();
+    settle(lk, task, outcome);
+  }
+}
+
+// Rows started without blocking (spec.start): this one thread keeps up to
+// --concurrency rows in flight on the client's engine.
+void BulkRun::drive() {
+  auto lk = sched_.lock();
+  bool exhausted = false;  // the scheduler said Done
+  for (;;) {               // ends when nothing is left in flight or to start
+    std::pair<Task, RowOutcome> item;
+    while (sched_.take_completed(&item)) settle(lk, item.first, item.second);
+    Clock::time_point until = Clock::time_point::max();
+    if (!exhausted && sched_.in_flight() < limit_) {
+      Task task;
+      const Scheduler::Next next = sched_.next(&task, &until);
+      if (next == Scheduler::Next::Got) {
+        lk.unlock();
+        start_row(task);
+        lk.lock();
+        continue;
+      }
+      exhausted = next == Scheduler::Next::Done;
+    }
+    if (exhausted && sched_.in_flight() == 0) return;  // completed is empty: drained above, under mu
+    sched_.wait(lk, until);
+  }
+}
+
+void BulkRun::run() {
+  const auto period = tty_ ? std::chrono::milliseconds(200) : std::chrono::milliseconds(2000);
+  ProgressReporter progress(
+      period, [this] { writer_.progress(progress_text(sched_.counts(), total_, elapsed(), tty_), tty_); });
+  if (spec_.start) {
+    drive();
+    return;
+  }
+  std::vector<std::thread> workers;
+  workers.reserve(static_cast<size_t>(limit_));
+  for (int i = 0; i < limit_; ++i) workers.emplace_back([this] { worker(); });
+  for (auto &w : workers) w.join();
+}
+
+// Rows still queued for a rate-limit retry when the run stopped are not dropped:
+// they are recorded with the error that queued them (cancelled / timed out).
+void BulkRun::record_requeued() {
+  for (const auto &t : sched_.take_requeued()) {
+    RowOutcome o;
+    o.status = ctx_.cancelled() ? IK_STATUS_CANCELLED : IK_STATUS_RATE_LIMITED;
+    o.http_status = ctx_.cancelled() ? 0 : 429;
+    o.message = ctx_.cancelled() ? "cancelled while waiting after a rate limit" : "rate limited; run stopped";
+    sched_.count_failed();
+    record(t, o);
+  }
+}
+
+// After run(): the leftover rows, the summary, and the exit code.
+int BulkRun::finish() {
+  record_requeued();
+  writer_.close();
+  const Counts c = sched_.counts();
+  const double secs = elapsed();
+  if (!tty_) writer_.note(progress_text(c, total_, secs, false));
+  writer_.note(summary_text(spec_.operation, c, total_, secs));
+  std::string fatal_message;
+  if (sched_.fatal(&fatal_message)) {
+    print_cli_error(fatal_message);
+    return kExitOther;
+  }
+  if (ctx_.cancelled()) return kExitCancelled;
+  if (sched_.timed_out()) {
+    const long not_started = std::max(0L, total_ - c.ok - c.failed - c.skipped);
+    print_cli_error("overall deadline (--timeout) exceeded; " + std::to_string(not_started) + " rows not started");
+    return kExitNetwork;
+  }
+  return c.failed > 0 ? kExitBulkFailures : kExitOk;
+}
+
 }  // namespace
 
 int run_bulk(const Context &ctx, const BulkSpec &spec, const BulkOptions &opts,
@@ -313,409 +907,13 @@ int run_bulk(const Context &ctx, const BulkSpec &spec, const BulkOptions &opts,
   if (spec.provider != IK_PROVIDER_NONE && !ik_client_has_credentials(ctx.client, spec.provider))
     throw CliError(kExitAuth, std::string("no credentials configured for ") + ik_provider_name(spec.provider) +
                                   " (see invitekit --help)");
-
-  // ---- input: header check and a counting pass (also validates the CSV) ----
-  std::vector<std::string> header;
-  long total = 0;
-  {
-    std::vector<std::string> h;
-    auto counter = open_source(opts, &h);
-    if (opts.input_is_csv && !opts.memory) {
-      for (const auto &name : h) {
-        if (std::find(spec.known_columns.begin(), spec.known_columns.end(), name) == spec.known_columns.end()) {
-          std::string known;
-          for (const auto &k : spec.known_columns) known += (known.empty() ? "" : ",") + k;
-          throw CliError(kExitUsage, opts.input_path + ": unknown column '" + name + "' (expected: " + known + ")");
-        }
-      }
-      for (const auto &req : spec.required_columns)
-        if (std::find(h.begin(), h.end(), req) == h.end())
-          throw CliError(kExitUsage, opts.input_path + ": missing required column '" + req + "'");
-    }
-    std::vector<std::string> v;
-    while (counter->next(&v)) ++total;
-  }
-  auto source = open_source(opts, &header);
-
-  // ---- results ----
+  const long total = count_rows(spec, opts);
   std::unordered_map<long, size_t> done;
-  std::FILE *results = stdout;
-  bool own_results = false;
-  if (!opts.results_path.empty()) {
-    bool needs_newline = false;
-    if (opts.resume) done = load_done_rows(opts.results_path, &needs_newline);
-    if (!opts.resume_skips) done.clear();
-    results = std::fopen(opts.results_path.c_str(), opts.resume ? "ab" : "wb");
-    if (!results) throw CliError(kExitUsage, "cannot open " + opts.results_path + ": " + std::strerror(errno));
-    own_results = true;
-    if (needs_newline) std::fputs("\n", results);
-  }
-
-  // ---- shared state ----
-  std::mutex mu;
-  std::condition_variable cv;
-  std::deque<Task> requeue;
-  bool source_done = false;
-  bool stop = false;
-  bool timed_out = false;
-  bool fatal = false;
-  std::string fatal_message;
-  int in_flight = 0;
-  long next_row = 0;
-  long ok = 0, failed = 0, skipped = 0, rate_pauses = 0, errors_shown = 0;
-  int consecutive_rate_limits = 0;
-  Clock::time_point pause_until = Clock::now();
-  const auto started = Clock::now();
-  const bool tty = isatty(STDERR_FILENO) != 0;
-  bool progress_line_open = false;  // a \r progress line is on screen
-  std::mutex out_mu;                // results file and stderr lines
-
-  set_cancel_hook([&] {
-    std::lock_guard<std::mutex> lk(mu);
-    stop = true;
-    cv.notify_all();
-  });
-
-  auto stderr_line = [&](const std::string &text) {  // caller holds out_mu
-    if (progress_line_open) {
-      std::fputs("\r\x1b[K", stderr);
-      progress_line_open = false;
-    }
-    std::fputs(text.c_str(), stderr);
-    std::fflush(stderr);
-  };
-
-  auto record = [&](const Task &t, const RowOutcome &o) {
-    const std::string line = result_line(t.row, t.input, o);
-    // Lock order: mu before out_mu. This lambda is called without mu held.
-    std::string write_error;
-    std::unique_lock<std::mutex> olk(out_mu);
-    if (std::fputs(line.c_str(), results) < 0 || std::fflush(results) != 0)
-      write_error = "cannot write results: " + std::string(std::strerror(errno));
-    if (!o.ok && o.status != IK_STATUS_CANCELLED) {
-      if (errors_shown < 20) {
-        std::string msg =
-            "invitekit: row " + std::to_string(t.row) + ": " + ik_status_name(o.status) + ": " + o.message;
-        if (!o.provider_code.empty()) msg += " (provider code: " + o.provider_code + ")";
-        for (char &c : msg)
-          if (c == '\n' || c == '\r') c = ' ';
-        stderr_line(msg + "\n");
-      } else if (errors_shown == 20) {
-        stderr_line("invitekit: further row errors are only in the results\n");
-      }
-      ++errors_shown;
-    }
-    olk.unlock();
-    if (!write_error.empty()) {
-      std::lock_guard<std::mutex> lk(mu);
-      if (!fatal) {
-        fatal = true;
-        fatal_message = write_error;
-      }
-      stop = true;
-      cv.notify_all();
-    }
-  };
-
-  // ---- the next row to run (mu held) ----
-  enum class Next { Got, Wait, Done };
-  // Got: task filled. Wait: nothing to start before `until` (max = until a
-  // row finishes). Done: nothing more will be started.
-  auto next_task = [&](Task &task, Clock::time_point &until) -> Next {
-    for (;;) {
-      if (stop) return Next::Done;
-      if (ctx.deadline_passed()) {
-        timed_out = true;
-        stop = true;
-        cv.notify_all();
-        return Next::Done;
-      }
-      if (Clock::now() < pause_until) {  // shared pacing after a 429
-        until = pause_until;
-        if (ctx.deadline && *ctx.deadline < until) until = *ctx.deadline;
-        return Next::Wait;
-      }
-      if (!requeue.empty()) {
-        task = std::move(requeue.front());
-        requeue.pop_front();
-        return Next::Got;
-      }
-      if (!source_done) {
-        std::vector<std::string> values;
-        bool got = false;
-        try {
-          got = source->next(&values);
-        } catch (const std::exception &e) {
-          fatal = true;
-          fatal_message = e.what();
-          stop = true;
-          cv.notify_all();
-          return Next::Done;
-        }
-        if (!got) {
-          source_done = true;
-          cv.notify_all();
-          continue;
-        }
-        ++next_row;
-        task.row = source->row_number() > 0 ? source->row_number() : next_row;
-        task.input = input_json(header, values);
-        task.values = std::move(values);
-        if (opts.resume) {
-          auto it = done.find(task.row);
-          if (it != done.end()) {
-            if (it->second == std::hash<std::string_view>{}(task.input)) {
-              ++skipped;
-              continue;
-            }
-            std::lock_guard<std::mutex> olk(out_mu);
-            stderr_line("invitekit: row " + std::to_string(task.row) +
-                        " changed since the previous run; processing it again\n");
-          }
-        }
-        return Next::Got;
-      }
-      if (in_flight == 0) {  // nothing left and nobody can re-queue
-        cv.notify_all();
-        return Next::Done;
-      }
-      until = Clock::time_point::max();
-      return Next::Wait;
-    }
-  };
-  auto wait_until = [&](std::unique_lock<std::mutex> &lk, Clock::time_point until) {
-    if (until == Clock::time_point::max())
-      cv.wait(lk);
-    else
-      cv.wait_until(lk, until);
-  };
-
-  // A row whose field count does not match the header never runs.
-  auto malformed = [&](const Task &task, RowOutcome *o) {
-    if (!opts.input_is_csv || task.values.size() == header.size()) return false;
-    *o = RowOutcome::invalid("row has " + std::to_string(task.values.size()) + " fields, the header has " +
-                             std::to_string(header.size()));
-    return true;
-  };
-
-  // ---- a finished row (mu held; released while recording) ----
-  auto finish_task = [&](std::unique_lock<std::mutex> &lk, Task &task, const RowOutcome &outcome) {
-    --in_flight;
-    if (!outcome.ok && outcome.status == IK_STATUS_RATE_LIMITED && task.rate_retries < opts.rate_limit_retries &&
-        !stop) {
-      // Slow down instead of failing: every row waits, then this one goes again.
-      int64_t wait_ms = outcome.retry_after_ms;
-      if (wait_ms < 0) {
-        const int shift = std::min(consecutive_rate_limits, 5);
-        wait_ms = 1000LL << shift;  // 1 s, 2 s, ... 32 s
-      }
-      wait_ms = std::min<int64_t>(std::max<int64_t>(wait_ms, 50), 60000);
-      ++consecutive_rate_limits;
-      const auto until = Clock::now() + std::chrono::milliseconds(wait_ms);
-      if (until > pause_until) pause_until = until;
-      ++task.rate_retries;
-      ++rate_pauses;
-      requeue.push_back(std::move(task));
-      cv.notify_all();
-      return;
-    }
-    if (outcome.ok) {
-      consecutive_rate_limits = 0;
-      ++ok;
-    } else {
-      ++failed;
-    }
-    lk.unlock();
-    record(task, outcome);
-    lk.lock();
-    cv.notify_all();
-  };
-
-  // Rows that run to their end (spec.run): one per worker thread.
-  auto worker = [&] {
-    std::unique_lock<std::mutex> lk(mu);
-    for (;;) {
-      Task task;
-      Clock::time_point until;
-      const Next next = next_task(task, until);
-      if (next == Next::Done) return;
-      if (next == Next::Wait) {
-        wait_until(lk, until);
-        continue;
-      }
-      ++in_flight;
-      lk.unlock();
-      RowOutcome outcome;
-      if (!malformed(task, &outcome)) {
-        try {
-          const Row row(&header, task.values);
-          outcome = spec.run(row, ctx.call_options());
-        } catch (const std::exception &e) {
-          outcome = RowOutcome{};
-          outcome.status = IK_STATUS_INTERNAL;
-          outcome.message = e.what();
-        }
-      }
-      lk.lock();
-      finish_task(lk, task, outcome);
-    }
-  };
-
-  // Rows started without blocking (spec.start): this one thread keeps up to
-  // --concurrency rows in flight on the client's engine; their outcomes come
-  // back (on the client's I/O thread) through `completed`.
-  std::deque<std::pair<Task, RowOutcome>> completed;
-  const int limit = std::max(1, opts.concurrency);
-  auto driver = [&] {
-    std::unique_lock<std::mutex> lk(mu);
-    bool exhausted = false;  // next_task said Done
-    for (;;) {
-      while (!completed.empty()) {
-        auto item = std::move(completed.front());
-        completed.pop_front();
-        finish_task(lk, item.first, item.second);
-      }
-      Clock::time_point until = Clock::time_point::max();
-      if (!exhausted && in_flight < limit) {
-        Task task;
-        const Next next = next_task(task, until);
-        if (next == Next::Got) {
-          ++in_flight;
-          lk.unlock();
-          RowOutcome bad;
-          auto deliver = [&, task](RowOutcome o) {
-            std::lock_guard<std::mutex> dlk(mu);
-            completed.emplace_back(task, std::move(o));
-            cv.notify_all();
-          };
-          if (malformed(task, &bad)) {
-            deliver(std::move(bad));
-          } else {
-            try {
-              const Row row(&header, task.values);
-              spec.start(row, ctx.call_options(), deliver);
-            } catch (const std::exception &e) {
-              RowOutcome o;
-              o.status = IK_STATUS_INTERNAL;
-              o.message = e.what();
-              deliver(std::move(o));
-            }
-          }
-          lk.lock();
-          continue;
-        }
-        if (next == Next::Done) exhausted = true;
-      }
-      if (exhausted && in_flight == 0 && completed.empty()) return;
-      if (!completed.empty()) continue;
-      wait_until(lk, until);
-    }
-  };
-
-  // ---- progress ----
-  std::mutex prog_mu;
-  std::condition_variable prog_cv;
-  bool finished = false;
-  auto progress_text = [&](bool final_line) {
-    long o, f, sk, rp;
-    {
-      std::lock_guard<std::mutex> lk(mu);
-      o = ok;
-      f = failed;
-      sk = skipped;
-      rp = rate_pauses;
-    }
-    const double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
-    const long done_rows = o + f + sk;
-    const long processed = o + f;
-    const double rate = elapsed > 0 ? processed / elapsed : 0.0;
-    const long remaining = std::max(0L, total - done_rows);
-    std::string eta = rate > 0 ? fmt_duration(remaining / rate) : "--:--";
-    char buf[256];
-    if (tty && !final_line) {
-      const int width = 24;
-      const int filled = total > 0 ? static_cast<int>(width * done_rows / total) : width;
-      std::string bar(static_cast<size_t>(std::min(filled, width)), '#');
-      bar.append(static_cast<size_t>(width - std::min(filled, width)), '-');
-      std::snprintf(buf, sizeof buf, "\r\x1b[K[%s] %ld/%ld %3ld%%  %.1f rows/s  ETA %s  ok %ld  failed %ld%s",
-                    bar.c_str(), done_rows, total, total > 0 ? 100 * done_rows / total : 100L, rate, eta.c_str(), o, f,
-                    rp ? ("  rate-limit pauses " + std::to_string(rp)).c_str() : "");
-    } else {
-      std::snprintf(buf, sizeof buf,
-                    "invitekit: progress: %ld/%ld rows (ok %ld, failed %ld, skipped %ld), %.1f rows/s, ETA %s\n",
-                    done_rows, total, o, f, sk, rate, eta.c_str());
-    }
-    return std::string(buf);
-  };
-  std::thread progress([&] {
-    const auto period = tty ? std::chrono::milliseconds(200) : std::chrono::milliseconds(2000);
-    std::unique_lock<std::mutex> lk(prog_mu);
-    while (!prog_cv.wait_for(lk, period, [&] { return finished; })) {
-      const std::string text = progress_text(false);
-      std::lock_guard<std::mutex> olk(out_mu);
-      std::fputs(text.c_str(), stderr);
-      std::fflush(stderr);
-      progress_line_open = tty;
-    }
-  });
-
-  // ---- run ----
-  if (spec.start) {
-    driver();
-  } else {
-    std::vector<std::thread> workers;
-    workers.reserve(static_cast<size_t>(limit));
-    for (int i = 0; i < limit; ++i) workers.emplace_back(worker);
-    for (auto &w : workers) w.join();
-  }
-  {
-    std::lock_guard<std::mutex> lk(prog_mu);
-    finished = true;
-  }
-  prog_cv.notify_all();
-  progress.join();
+  BulkRun bulk(ctx, spec, opts, total, &done);
+  set_cancel_hook([&bulk] { bulk.cancel(); });
+  bulk.run();
   set_cancel_hook({});
-
-  // Rows still queued for a rate-limit retry when the run stopped are not dropped:
-  // they are recorded with the error that queued them (cancelled / timed out).
-  for (const auto &t : requeue) {
-    RowOutcome o;
-    o.status = ctx.cancelled() ? IK_STATUS_CANCELLED : IK_STATUS_RATE_LIMITED;
-    o.http_status = ctx.cancelled() ? 0 : 429;
-    o.message = ctx.cancelled() ? "cancelled while waiting after a rate limit" : "rate limited; run stopped";
-    ++failed;
-    record(t, o);
-  }
-  if (own_results) std::fclose(results);
-
-  // ---- summary ----
-  const double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
-  const long processed = ok + failed;
-  const long not_started = std::max(0L, total - processed - skipped);
-  const double rate = elapsed > 0 ? processed / elapsed : 0.0;
-  {
-    const std::string last = progress_text(true);
-    std::lock_guard<std::mutex> olk(out_mu);
-    if (!tty) std::fputs(last.c_str(), stderr);
-    char buf[320];
-    std::snprintf(
-        buf, sizeof buf,
-        "invitekit: %s: %ld ok, %ld failed, %ld skipped, %ld not started; %ld rows in %.2f s (%.1f rows/s)%s\n",
-        spec.operation.c_str(), ok, failed, skipped, not_started, total, elapsed, rate,
-        rate_pauses ? (", " + std::to_string(rate_pauses) + " rate-limit pauses").c_str() : "");
-    stderr_line(buf);
-  }
-
-  if (fatal) {
-    print_cli_error(fatal_message);
-    return kExitOther;
-  }
-  if (ctx.cancelled()) return kExitCancelled;
-  if (timed_out) {
-    print_cli_error("overall deadline (--timeout) exceeded; " + std::to_string(not_started) + " rows not started");
-    return kExitNetwork;
-  }
-  return failed > 0 ? kExitBulkFailures : kExitOk;
+  return bulk.finish();
 }
 
 }  // namespace ikcli

@@ -49,6 +49,8 @@ class Row {
 
 // Receives the outcome of a row started without blocking, exactly once.
 using RowDone = std::function<void(RowOutcome)>;
+// Begins one row on the library's non-blocking engine and returns at once.
+using RowStart = std::function<void(const Row &row, const ik_call_options &opts, RowDone done)>;
 
 struct BulkSpec {
   std::string operation;                      // e.g. "openai invites create"
@@ -60,7 +62,7 @@ struct BulkSpec {
   // run_bulk then keeps --concurrency rows in flight from one thread. run:
   // runs one row to its end, on --concurrency worker threads (ensure, which
   // has no non-blocking form).
-  std::function<void(const Row &row, const ik_call_options &opts, RowDone done)> start;
+  RowStart start;
   std::function<RowOutcome(const Row &row, const ik_call_options &opts)> run;
 };
 
@@ -70,6 +72,12 @@ struct BulkSpec {
 // the start itself fails.
 void start_row_op(const std::function<ik_status(ik_op_cb cb, void *user_data, ik_error **err)> &start_call,
                   RowDone done);
+
+// Runs one row of a RowStart to its end and returns its outcome: the same
+// request and result handling as a bulk row, for a caller that needs the
+// outcome before going on (sync --apply's plain create). Blocks the calling
+// thread, which must not be the client's I/O thread.
+RowOutcome run_started_row(const RowStart &start, const Row &row, const ik_call_options &opts);
 
 // Rows given in memory instead of a file (sync --apply): each keeps its own row
 // number (stable across runs, for --resume).

@@ -29,6 +29,13 @@ class CsvReader {
  private:
   int get();
   void unget(int c) { pending_.push_back(c); }
+  void skip_bom();
+  // After a '\r': true (and the line counted) when it ends a line.
+  bool crlf_ends_line();
+  // The rest of a quoted field after its opening quote; *c: the character after the closing quote.
+  void read_quoted(std::string *field, int *c);
+  // The unquoted rest of a field from *c; true when the record ends there.
+  bool read_rest(std::string *field, int *c);
 
   std::string path_;
   std::FILE *f_ = nullptr;

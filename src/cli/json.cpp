@@ -104,6 +104,23 @@ std::string quote(std::string_view s) {
   return out;
 }
 
+namespace {
+// Writes the '{' or '[' at text[i]; an empty container stays on one line (its
+// closing bracket is written too). Returns the index of the last character used.
+size_t open_container(std::string_view text, size_t i, bool pretty, std::string &out, int &depth) {
+  out.push_back(text[i]);
+  size_t j = i + 1;  // look ahead past whitespace
+  while (j < text.size() && (text[j] == ' ' || text[j] == '\t' || text[j] == '\n' || text[j] == '\r')) ++j;
+  if (j < text.size() && (text[j] == '}' || text[j] == ']')) {
+    out.push_back(text[j]);
+    return j;
+  }
+  ++depth;
+  if (pretty) newline_indent(out, depth);
+  return i;
+}
+}  // namespace
+
 std::string reformat(std::string_view text, bool pretty) {
   std::string out;
   out.reserve(pretty ? text.size() * 2 : text.size());
@@ -133,20 +150,7 @@ std::string reformat(std::string_view text, bool pretty) {
         out.push_back(c);
         break;
       case '{':
-      case '[': {
-        out.push_back(c);
-        // Keep empty containers on one line: look ahead past whitespace.
-        size_t j = i + 1;
-        while (j < text.size() && (text[j] == ' ' || text[j] == '\t' || text[j] == '\n' || text[j] == '\r')) ++j;
-        if (j < text.size() && (text[j] == '}' || text[j] == ']')) {
-          out.push_back(text[j]);
-          i = j;
-        } else {
-          ++depth;
-          if (pretty) newline_indent(out, depth);
-        }
-        break;
-      }
+      case '[': i = open_container(text, i, pretty, out, depth); break;
       case '}':
       case ']':
         --depth;

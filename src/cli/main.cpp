@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "commands.hpp"
@@ -121,22 +122,9 @@ struct ClientHolder {
   ~ClientHolder() { ik_client_free(client); }
 };
 
-}  // namespace
-
-int main(int argc, char **argv) {
-  // Before any thread exists, so that every thread inherits the blocked mask.
-  block_signals();
-
-  Globals g;
-  Runner runner;
-  CLI::App app{"invitekit - invitations and memberships on Twilio Chat, OpenAI and Fastly", "invitekit"};
-  app.fallthrough();  // global options may follow the subcommands
-  app.require_subcommand(1);
-  app.set_version_flag("--version", version_text, "Print the version of invitekit, the library and libcurl");
-
+// The connection options (base URLs, --timeout, --max-retries, TLS, proxy).
+void add_connection_options(CLI::App &app, Globals &g) {
   const std::string conn = "Connection";
-  const std::string creds = "Credentials (default: the vendors' environment variables)";
-  const std::string out = "Output and logging";
   app.add_option("--base-url", g.base_url,
                  "Base URL for every provider (e.g. an invitekit-emulator); OpenAI uses <URL>/v1")
       ->group(conn)
@@ -170,7 +158,11 @@ int main(int argc, char **argv) {
       ->check(CLI::Range(0, 100));
   app.add_option("--ca-file", g.ca_file, "PEM bundle replacing the system CAs")->group(conn)->type_name("FILE");
   app.add_option("--proxy", g.proxy, "Proxy URL (overrides the environment)")->group(conn)->type_name("URL");
+}
 
+// The credential flags and their -file twins.
+void add_credential_options(CLI::App &app, Globals &g) {
+  const std::string creds = "Credentials (default: the vendors' environment variables)";
   app.add_option("--openai-admin-key", g.openai_admin_key, "OpenAI admin key (env OPENAI_ADMIN_KEY)")->group(creds);
   app.add_option("--openai-admin-key-file", g.openai_admin_key_file, "Read the OpenAI admin key from FILE")
       ->group(creds)
@@ -199,24 +191,21 @@ int main(int argc, char **argv) {
   app.add_option("--fastly-api-token-file", g.fastly_api_token_file, "Read the Fastly API token from FILE")
       ->group(creds)
       ->type_name("FILE");
+}
 
+// -o/--output and -v; returns -o's option (to tell whether it was given).
+const CLI::Option *add_output_options(CLI::App &app, Globals &g) {
+  const std::string out = "Output and logging";
   CLI::Option *output_opt = app.add_option("-o,--output", g.output,
                                            "json (default; pretty on a terminal, compact otherwise), ndjson or table")
                                 ->group(out)
                                 ->check(CLI::IsMember({"json", "ndjson", "table"}));
   app.add_flag("-v,--verbose", g.verbosity, "Log requests (redacted) on stderr; -vv debug, -vvv trace")->group(out);
+  return output_opt;
+}
 
-  add_openai_commands(app, runner);
-  add_twilio_commands(app, runner);
-  add_fastly_commands(app, runner);
-
-  apply_footer(
-      &app,
-      std::string("\n") + exit_code_help() +
-          "\nCredentials: flags win over OPENAI_ADMIN_KEY, TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN, "
-          "TWILIO_API_KEY/TWILIO_API_SECRET, FASTLY_API_TOKEN.\nGlobal options (--base-url, credentials, --timeout, "
-          "--max-retries, --output, -v) may appear anywhere; see `invitekit --help` and docs/CLI.md.");
-
+// Parses the command line: nullopt to go on, else the exit code.
+std::optional<int> parse_command_line(CLI::App &app, const Runner &runner, int argc, char **argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp &e) {
@@ -237,81 +226,138 @@ int main(int argc, char **argv) {
     print_cli_error("no command given");
     return kExitUsage;
   }
+  return std::nullopt;
+}
+
+// The strings that client options point to besides the flags: the secrets read
+// from files (wiped when no longer needed) and the resolved base URLs.
+struct ClientStrings {
+  std::string secrets[6];
+  std::string openai_url, twilio_url, fastly_url, ua = "cli";
+  ~ClientStrings() { wipe(); }
+  void wipe() {
+    for (std::string &sec : secrets) {
+      std::fill(sec.begin(), sec.end(), '\0');
+      sec.clear();
+    }
+  }
+};
+
+// The client options from the global flags; they point into g and *st, which
+// must outlive them.
+ik_client_options client_options(const Globals &g, ClientStrings *st) {
+  ik_client_options o = IK_CLIENT_OPTIONS_INIT;
+  std::string *s = st->secrets;
+  o.openai_admin_key = secret(g.openai_admin_key, g.openai_admin_key_file, &s[0], "openai-admin-key");
+  o.twilio_account_sid = secret(g.twilio_account_sid, g.twilio_account_sid_file, &s[1], "twilio-account-sid");
+  o.twilio_auth_token = secret(g.twilio_auth_token, g.twilio_auth_token_file, &s[2], "twilio-auth-token");
+  o.twilio_api_key = secret(g.twilio_api_key, g.twilio_api_key_file, &s[3], "twilio-api-key");
+  o.twilio_api_secret = secret(g.twilio_api_secret, g.twilio_api_secret_file, &s[4], "twilio-api-secret");
+  o.fastly_api_token = secret(g.fastly_api_token, g.fastly_api_token_file, &s[5], "fastly-api-token");
+  if (!g.openai_org.empty()) o.openai_organization = g.openai_org.c_str();
+  if (!g.openai_project.empty()) o.openai_project = g.openai_project.c_str();
+
+  std::string &openai_url = st->openai_url, &twilio_url = st->twilio_url, &fastly_url = st->fastly_url;
+  openai_url = g.openai_base_url;
+  twilio_url = g.twilio_base_url;
+  fastly_url = g.fastly_base_url;
+  if (!g.base_url.empty()) {
+    const std::string root = trim_slash(g.base_url);
+    if (openai_url.empty()) openai_url = root + "/v1";
+    if (twilio_url.empty()) twilio_url = root;
+    if (fastly_url.empty()) fastly_url = root;
+  }
+  if (!openai_url.empty()) o.openai_base_url = openai_url.c_str();
+  if (!twilio_url.empty()) o.twilio_base_url = twilio_url.c_str();
+  if (!fastly_url.empty()) o.fastly_base_url = fastly_url.c_str();
+  if (!g.ca_file.empty()) o.ca_file = g.ca_file.c_str();
+  if (!g.proxy.empty()) o.proxy = g.proxy.c_str();
+  if (g.max_retries >= 0) o.max_retries = g.max_retries == 0 ? -1 : g.max_retries;
+  if (g.verbosity > 0) {
+    o.log_cb = log_callback;
+    o.log_level = g.verbosity == 1 ? IK_LOG_INFO : (g.verbosity == 2 ? IK_LOG_DEBUG : IK_LOG_TRACE);
+  }
+  o.user_agent_suffix = st->ua.c_str();
+  return o;
+}
+
+Context make_context(const Globals &g, ik_client *client, ik_cancel_token *token, bool format_given) {
+  Context ctx;
+  ctx.client = client;
+  ctx.cancel = token;
+  ctx.verbosity = g.verbosity;
+  ctx.format = g.output == "ndjson" ? Format::Ndjson : (g.output == "table" ? Format::Table : Format::Json);
+  ctx.pretty = isatty(STDOUT_FILENO) != 0;
+  ctx.format_given = format_given;
+  if (g.timeout > 0)
+    ctx.deadline =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(static_cast<int64_t>(g.timeout * 1000.0 + 0.5));
+  return ctx;
+}
+
+// Runs the command with Ctrl-C watched; library errors become exit codes.
+int run_action(Runner &runner, Context &ctx) {
+  SignalWatcher watcher(ctx.cancel);
+  runner.set_cancel_hook = [&watcher](std::function<void()> fn) { watcher.set_on_cancel(std::move(fn)); };
+  try {
+    return runner.action(ctx);
+  } catch (const LibError &e) {
+    // A cancelled token wins over whatever the interrupted call reported.
+    const ik_status st = ctx.cancelled() ? IK_STATUS_CANCELLED : e.status;
+    print_lib_error(e.status, e.err.get());
+    return exit_code_for(st, ik_error_http_status(e.err.get()));
+  }
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+  // Before any thread exists, so that every thread inherits the blocked mask.
+  block_signals();
+
+  Globals g;
+  Runner runner;
+  CLI::App app{"invitekit - invitations and memberships on Twilio Chat, OpenAI and Fastly", "invitekit"};
+  app.fallthrough();  // global options may follow the subcommands
+  app.require_subcommand(1);
+  app.set_version_flag("--version", version_text, "Print the version of invitekit, the library and libcurl");
+
+  add_connection_options(app, g);
+  add_credential_options(app, g);
+  const CLI::Option *output_opt = add_output_options(app, g);
+
+  add_openai_commands(app, runner);
+  add_twilio_commands(app, runner);
+  add_fastly_commands(app, runner);
+
+  apply_footer(
+      &app,
+      std::string("\n") + exit_code_help() +
+          "\nCredentials: flags win over OPENAI_ADMIN_KEY, TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN, "
+          "TWILIO_API_KEY/TWILIO_API_SECRET, FASTLY_API_TOKEN.\nGlobal options (--base-url, credentials, --timeout, "
+          "--max-retries, --output, -v) may appear anywhere; see `invitekit --help` and docs/CLI.md.");
+
+  if (const std::optional<int> done = parse_command_line(app, runner, argc, argv)) return *done;
 
   int code = kExitOther;
   try {
     ik_error *err = nullptr;
     check(ik_global_init(&err), &err);
 
-    // ---- client options ----
-    ik_client_options o = IK_CLIENT_OPTIONS_INIT;
-    std::string s1, s2, s3, s4, s5, s6;
-    o.openai_admin_key = secret(g.openai_admin_key, g.openai_admin_key_file, &s1, "openai-admin-key");
-    o.twilio_account_sid = secret(g.twilio_account_sid, g.twilio_account_sid_file, &s2, "twilio-account-sid");
-    o.twilio_auth_token = secret(g.twilio_auth_token, g.twilio_auth_token_file, &s3, "twilio-auth-token");
-    o.twilio_api_key = secret(g.twilio_api_key, g.twilio_api_key_file, &s4, "twilio-api-key");
-    o.twilio_api_secret = secret(g.twilio_api_secret, g.twilio_api_secret_file, &s5, "twilio-api-secret");
-    o.fastly_api_token = secret(g.fastly_api_token, g.fastly_api_token_file, &s6, "fastly-api-token");
-    if (!g.openai_org.empty()) o.openai_organization = g.openai_org.c_str();
-    if (!g.openai_project.empty()) o.openai_project = g.openai_project.c_str();
-
-    std::string openai_url = g.openai_base_url, twilio_url = g.twilio_base_url, fastly_url = g.fastly_base_url;
-    if (!g.base_url.empty()) {
-      const std::string root = trim_slash(g.base_url);
-      if (openai_url.empty()) openai_url = root + "/v1";
-      if (twilio_url.empty()) twilio_url = root;
-      if (fastly_url.empty()) fastly_url = root;
-    }
-    if (!openai_url.empty()) o.openai_base_url = openai_url.c_str();
-    if (!twilio_url.empty()) o.twilio_base_url = twilio_url.c_str();
-    if (!fastly_url.empty()) o.fastly_base_url = fastly_url.c_str();
-    if (!g.ca_file.empty()) o.ca_file = g.ca_file.c_str();
-    if (!g.proxy.empty()) o.proxy = g.proxy.c_str();
-    if (g.max_retries >= 0) o.max_retries = g.max_retries == 0 ? -1 : g.max_retries;
-    if (g.verbosity > 0) {
-      o.log_cb = log_callback;
-      o.log_level = g.verbosity == 1 ? IK_LOG_INFO : (g.verbosity == 2 ? IK_LOG_DEBUG : IK_LOG_TRACE);
-    }
-    std::string ua = "cli";
-    o.user_agent_suffix = ua.c_str();
-
+    ClientStrings strings;
+    const ik_client_options o = client_options(g, &strings);
     ClientHolder holder;
     err = nullptr;
     check(ik_client_new(&o, &holder.client, &err), &err);
-    // Secrets read from files are no longer needed.
-    for (std::string *sec : {&s1, &s2, &s3, &s4, &s5, &s6}) {
-      std::fill(sec->begin(), sec->end(), '\0');
-      sec->clear();
-    }
+    strings.wipe();  // secrets read from files are no longer needed
 
     ik_cancel_token *token = nullptr;
     err = nullptr;
     check(ik_cancel_token_new(&token, &err), &err);
     Owned<ik_cancel_token, ik_cancel_token_free> token_owner(token);
 
-    Context ctx;
-    ctx.client = holder.client;
-    ctx.cancel = token;
-    ctx.verbosity = g.verbosity;
-    ctx.format = g.output == "ndjson" ? Format::Ndjson : (g.output == "table" ? Format::Table : Format::Json);
-    ctx.pretty = isatty(STDOUT_FILENO) != 0;
-    ctx.format_given = output_opt->count() > 0;
-    if (g.timeout > 0)
-      ctx.deadline =
-          std::chrono::steady_clock::now() + std::chrono::milliseconds(static_cast<int64_t>(g.timeout * 1000.0 + 0.5));
-
-    {
-      SignalWatcher watcher(token);
-      runner.set_cancel_hook = [&watcher](std::function<void()> fn) { watcher.set_on_cancel(std::move(fn)); };
-      try {
-        code = runner.action(ctx);
-      } catch (const LibError &e) {
-        // A cancelled token wins over whatever the interrupted call reported.
-        const ik_status st = ctx.cancelled() ? IK_STATUS_CANCELLED : e.status;
-        print_lib_error(e.status, e.err.get());
-        code = exit_code_for(st, ik_error_http_status(e.err.get()));
-      }
-    }
+    Context ctx = make_context(g, holder.client, token, output_opt->count() > 0);
+    code = run_action(runner, ctx);
   } catch (const LibError &e) {
     print_lib_error(e.status, e.err.get());
     code = exit_code_for(e.status, ik_error_http_status(e.err.get()));

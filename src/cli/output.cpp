@@ -114,67 +114,72 @@ std::vector<std::string> table_headers(int32_t kind) {
   }
 }
 
+namespace {
+// The cells of one item of each kind, in table_headers order.
+std::vector<std::string> openai_invite_row(const ik_openai_invite *inv) {
+  int64_t c = 0, e = 0, a = 0;
+  const int32_t hc = ik_openai_invite_created_at_unix(inv, &c);
+  const int32_t he = ik_openai_invite_expires_at_unix(inv, &e);
+  const int32_t ha = ik_openai_invite_accepted_at_unix(inv, &a);
+  std::string projects;
+  for (size_t i = 0, n = ik_openai_invite_project_count(inv); i < n; ++i) {
+    const char *pid = nullptr, *prole = nullptr;
+    ik_openai_invite_project_at(inv, i, &pid, &prole);
+    if (i) projects += ";";
+    projects += s(pid) + ":" + s(prole);
+  }
+  return {s(ik_openai_invite_id(inv)),   s(ik_openai_invite_email(inv)),
+          s(ik_openai_invite_role(inv)), s(ik_openai_invite_status(inv)),
+          unix_or_empty(hc, c),          unix_or_empty(he, e),
+          unix_or_empty(ha, a),          projects};
+}
+
+std::vector<std::string> twilio_invite_row(const ik_twilio_invite *inv) {
+  return {s(ik_twilio_invite_sid(inv)),        s(ik_twilio_invite_identity(inv)),
+          s(ik_twilio_invite_role_sid(inv)),   s(ik_twilio_invite_channel_sid(inv)),
+          s(ik_twilio_invite_created_by(inv)), s(ik_twilio_invite_date_created(inv))};
+}
+
+std::vector<std::string> twilio_user_row(const ik_twilio_user *u) {
+  int64_t joined = 0;
+  const int32_t has_joined = ik_twilio_user_joined_channels_count(u, &joined);
+  return {s(ik_twilio_user_sid(u)),
+          s(ik_twilio_user_identity(u)),
+          s(ik_twilio_user_friendly_name(u)),
+          s(ik_twilio_user_role_sid(u)),
+          has_joined ? std::to_string(joined) : std::string(),
+          tri(ik_twilio_user_is_online(u)),
+          s(ik_twilio_user_date_created(u))};
+}
+
+std::vector<std::string> fastly_invitation_row(const ik_fastly_invitation *inv) {
+  std::string roles;
+  for (size_t i = 0, n = ik_fastly_invitation_role_count(inv); i < n; ++i) {
+    if (i) roles += ",";
+    roles += s(ik_fastly_invitation_role_at(inv, i));
+  }
+  int64_t sc = 0;
+  const int32_t has_sc = ik_fastly_invitation_status_code(inv, &sc);
+  return {s(ik_fastly_invitation_id(inv)),
+          s(ik_fastly_invitation_email(inv)),
+          s(ik_fastly_invitation_role(inv)),
+          roles,
+          tri(ik_fastly_invitation_limit_services(inv)),
+          has_sc ? std::to_string(sc) : std::string(),
+          s(ik_fastly_invitation_customer_id(inv)),
+          s(ik_fastly_invitation_created_at(inv))};
+}
+}  // namespace
+
 std::vector<std::string> table_row(const Item &item) {
   std::vector<std::string> r;
   switch (item.kind) {
-    case IK_KIND_OPENAI_INVITE: {
-      auto *inv = static_cast<const ik_openai_invite *>(item.ptr);
-      int64_t c = 0, e = 0, a = 0;
-      const int32_t hc = ik_openai_invite_created_at_unix(inv, &c);
-      const int32_t he = ik_openai_invite_expires_at_unix(inv, &e);
-      const int32_t ha = ik_openai_invite_accepted_at_unix(inv, &a);
-      std::string projects;
-      for (size_t i = 0, n = ik_openai_invite_project_count(inv); i < n; ++i) {
-        const char *pid = nullptr, *prole = nullptr;
-        ik_openai_invite_project_at(inv, i, &pid, &prole);
-        if (i) projects += ";";
-        projects += s(pid) + ":" + s(prole);
-      }
-      r = {s(ik_openai_invite_id(inv)),   s(ik_openai_invite_email(inv)),
-           s(ik_openai_invite_role(inv)), s(ik_openai_invite_status(inv)),
-           unix_or_empty(hc, c),          unix_or_empty(he, e),
-           unix_or_empty(ha, a),          projects};
+    case IK_KIND_OPENAI_INVITE: r = openai_invite_row(static_cast<const ik_openai_invite *>(item.ptr)); break;
+    case IK_KIND_TWILIO_INVITE: r = twilio_invite_row(static_cast<const ik_twilio_invite *>(item.ptr)); break;
+    case IK_KIND_TWILIO_USER: r = twilio_user_row(static_cast<const ik_twilio_user *>(item.ptr)); break;
+    case IK_KIND_FASTLY_INVITATION:
+      r = fastly_invitation_row(static_cast<const ik_fastly_invitation *>(item.ptr));
       break;
-    }
-    case IK_KIND_TWILIO_INVITE: {
-      auto *inv = static_cast<const ik_twilio_invite *>(item.ptr);
-      r = {s(ik_twilio_invite_sid(inv)),        s(ik_twilio_invite_identity(inv)),
-           s(ik_twilio_invite_role_sid(inv)),   s(ik_twilio_invite_channel_sid(inv)),
-           s(ik_twilio_invite_created_by(inv)), s(ik_twilio_invite_date_created(inv))};
-      break;
-    }
-    case IK_KIND_TWILIO_USER: {
-      auto *u = static_cast<const ik_twilio_user *>(item.ptr);
-      int64_t joined = 0;
-      const int32_t has_joined = ik_twilio_user_joined_channels_count(u, &joined);
-      r = {s(ik_twilio_user_sid(u)),
-           s(ik_twilio_user_identity(u)),
-           s(ik_twilio_user_friendly_name(u)),
-           s(ik_twilio_user_role_sid(u)),
-           has_joined ? std::to_string(joined) : std::string(),
-           tri(ik_twilio_user_is_online(u)),
-           s(ik_twilio_user_date_created(u))};
-      break;
-    }
-    case IK_KIND_FASTLY_INVITATION: {
-      auto *inv = static_cast<const ik_fastly_invitation *>(item.ptr);
-      std::string roles;
-      for (size_t i = 0, n = ik_fastly_invitation_role_count(inv); i < n; ++i) {
-        if (i) roles += ",";
-        roles += s(ik_fastly_invitation_role_at(inv, i));
-      }
-      int64_t sc = 0;
-      const int32_t has_sc = ik_fastly_invitation_status_code(inv, &sc);
-      r = {s(ik_fastly_invitation_id(inv)),
-           s(ik_fastly_invitation_email(inv)),
-           s(ik_fastly_invitation_role(inv)),
-           roles,
-           tri(ik_fastly_invitation_limit_services(inv)),
-           has_sc ? std::to_string(sc) : std::string(),
-           s(ik_fastly_invitation_customer_id(inv)),
-           s(ik_fastly_invitation_created_at(inv))};
-      break;
-    }
     default: break;
   }
   for (auto &v : r) v = cell(std::move(v));

@@ -46,12 +46,10 @@ struct SignalWatcher::Impl {
         static const char msg[] = "\ninvitekit: cancelling (press Ctrl-C again to quit at once)\n";
         (void)!write(STDERR_FILENO, msg, sizeof msg - 1);
         ik_cancel_token_cancel(token);
-        std::function<void()> fn;
-        {
-          std::lock_guard<std::mutex> lk(mu);
-          fn = on_cancel;
-        }
-        if (fn) fn();
+        // Called under mu: set_on_cancel (a bulk run clearing its hook before
+        // its state goes) waits until the hook has returned.
+        std::lock_guard<std::mutex> lk(mu);
+        if (on_cancel) on_cancel();
       } else {
         static const char msg[] = "invitekit: interrupted\n";
         (void)!write(STDERR_FILENO, msg, sizeof msg - 1);

@@ -26,6 +26,8 @@ class SignalWatcher {
   SignalWatcher &operator=(const SignalWatcher &) = delete;
 
   // Sets (or replaces) the hook called after cancellation (e.g. to wake bulk workers).
+  // When it returns, the previous hook is neither running nor called again, so
+  // its captures may go.
   void set_on_cancel(std::function<void()> fn);
 
  private:

@@ -222,72 +222,79 @@ bool is_ndjson(const std::string &path, const std::string &format) {
   return false;
 }
 
-Desired read_desired(const SyncResource &res, const SyncArgs &args) {
-  Desired d;
-  const std::string &path = args.desired;
-  auto known = [&](const std::string &name) {
-    return std::find(res.columns.begin(), res.columns.end(), name) != res.columns.end();
-  };
-  auto known_list = [&] {
-    std::string k;
-    for (const auto &c : res.columns) k += (k.empty() ? "" : ",") + c;
-    return k;
-  };
-  if (is_ndjson(path, args.desired_format)) {
-    d.header = res.columns;
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw CliError(kExitUsage, "cannot open " + path + ": " + std::strerror(errno));
-    std::string line;
-    long lineno = 0;
-    while (std::getline(in, line)) {
-      ++lineno;
-      if (trim(line).empty()) continue;
-      std::vector<std::pair<std::string, std::string>> kv;
-      if (std::string e = LineParser(line).object(&kv); !e.empty())
-        throw CliError(kExitUsage, path + ":" + std::to_string(lineno) + ": " + e);
-      MemoryRow r;
-      r.row = static_cast<long>(d.rows.size()) + 1;
-      r.values.assign(d.header.size(), "");
-      for (auto &[k, v] : kv) {
-        const std::string name = lower(k);
-        auto it = std::find(d.header.begin(), d.header.end(), name);
-        if (it == d.header.end())
-          throw CliError(kExitUsage, path + ":" + std::to_string(lineno) + ": unknown key '" + k +
-                                         "' (expected: " + known_list() + ")");
-        r.values[static_cast<size_t>(it - d.header.begin())] = v;
-      }
-      d.rows.push_back(std::move(r));
-      d.lines.push_back(lineno);
-    }
-    for (const auto &req : res.required) {
-      const size_t c = static_cast<size_t>(std::find(d.header.begin(), d.header.end(), req) - d.header.begin());
-      for (size_t i = 0; i < d.rows.size(); ++i)
-        if (trim(d.rows[i].values[c]).empty())
-          throw CliError(kExitUsage, path + ":" + std::to_string(d.lines[i]) + ": missing '" + req + "'");
-    }
-    return d;
+std::string column_list(const SyncResource &res) {
+  std::string k;
+  for (const auto &c : res.columns) k += (k.empty() ? "" : ",") + c;
+  return k;
+}
+
+// One NDJSON object: its values in header order.
+MemoryRow ndjson_row(const SyncResource &res, const Desired &d, const std::string &line, const std::string &where) {
+  std::vector<std::pair<std::string, std::string>> kv;
+  if (std::string e = LineParser(line).object(&kv); !e.empty()) throw CliError(kExitUsage, where + e);
+  MemoryRow r;
+  r.row = static_cast<long>(d.rows.size()) + 1;
+  r.values.assign(d.header.size(), "");
+  for (auto &[k, v] : kv) {
+    auto it = std::find(d.header.begin(), d.header.end(), lower(k));
+    if (it == d.header.end())
+      throw CliError(kExitUsage, where + "unknown key '" + k + "' (expected: " + column_list(res) + ")");
+    r.values[static_cast<size_t>(it - d.header.begin())] = v;
   }
-  CsvReader csv(path);
+  return r;
+}
+
+Desired read_desired_ndjson(const SyncResource &res, const std::string &path) {
+  Desired d;
+  d.header = res.columns;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw CliError(kExitUsage, "cannot open " + path + ": " + std::strerror(errno));
+  std::string line;
+  long lineno = 0;
+  while (std::getline(in, line)) {  // ends with the file
+    ++lineno;
+    if (trim(line).empty()) continue;
+    d.rows.push_back(ndjson_row(res, d, line, path + ":" + std::to_string(lineno) + ": "));
+    d.lines.push_back(lineno);
+  }
+  for (const auto &req : res.required) {
+    const size_t c = static_cast<size_t>(std::find(d.header.begin(), d.header.end(), req) - d.header.begin());
+    for (size_t i = 0; i < d.rows.size(); ++i)
+      if (trim(d.rows[i].values[c]).empty())
+        throw CliError(kExitUsage, path + ":" + std::to_string(d.lines[i]) + ": missing '" + req + "'");
+  }
+  return d;
+}
+
+// The CSV header: known, lower-case column names with the required ones.
+std::vector<std::string> desired_csv_header(const SyncResource &res, const std::string &path, CsvReader &csv) {
   std::vector<std::string> h;
   if (!csv.next(&h)) throw CliError(kExitUsage, path + ": empty CSV file (a header row is required)");
   for (auto &name : h) {
     name = lower(trim(name));
-    if (!known(name))
-      throw CliError(kExitUsage, path + ": unknown column '" + name + "' (expected: " + known_list() + ")");
+    if (std::find(res.columns.begin(), res.columns.end(), name) == res.columns.end())
+      throw CliError(kExitUsage, path + ": unknown column '" + name + "' (expected: " + column_list(res) + ")");
   }
   for (const auto &req : res.required)
     if (std::find(h.begin(), h.end(), req) == h.end())
       throw CliError(kExitUsage, path + ": missing required column '" + req + "'");
+  return h;
+}
+
+Desired read_desired_csv(const SyncResource &res, const std::string &path) {
+  Desired d;
+  CsvReader csv(path);
+  const std::vector<std::string> h = desired_csv_header(res, path, csv);
   d.header = h;
   std::vector<std::string> v;
-  while (csv.next(&v)) {
+  while (csv.next(&v)) {  // ends with the file
+    const std::string where = path + ":" + std::to_string(csv.record_line()) + ": ";
     if (v.size() != h.size())
-      throw CliError(kExitUsage, path + ":" + std::to_string(csv.record_line()) + ": row has " +
-                                     std::to_string(v.size()) + " fields, the header has " + std::to_string(h.size()));
+      throw CliError(kExitUsage, where + "row has " + std::to_string(v.size()) + " fields, the header has " +
+                                     std::to_string(h.size()));
     for (const auto &req : res.required) {
       const size_t c = static_cast<size_t>(std::find(h.begin(), h.end(), req) - h.begin());
-      if (trim(v[c]).empty())
-        throw CliError(kExitUsage, path + ":" + std::to_string(csv.record_line()) + ": missing '" + req + "'");
+      if (trim(v[c]).empty()) throw CliError(kExitUsage, where + "missing '" + req + "'");
     }
     MemoryRow r;
     r.row = static_cast<long>(d.rows.size()) + 1;
@@ -296,6 +303,11 @@ Desired read_desired(const SyncResource &res, const SyncArgs &args) {
     d.lines.push_back(csv.record_line());
   }
   return d;
+}
+
+Desired read_desired(const SyncResource &res, const SyncArgs &args) {
+  if (is_ndjson(args.desired, args.desired_format)) return read_desired_ndjson(res, args.desired);
+  return read_desired_csv(res, args.desired);
 }
 
 // ---------------------------------------------------------------------------
@@ -455,100 +467,99 @@ void add_sync_options(CLI::App *cmd, SyncArgs &args) {
   add_bulk_options(cmd, args.bulk);
 }
 
-int run_sync(const Context &ctx, const SyncResource &res, SyncArgs &args,
-             const std::function<void(std::function<void()>)> &set_cancel_hook) {
-  const std::string op = res.operation + " sync";
+namespace {
+
+void check_sync_args(const SyncResource &res, SyncArgs &args, const std::string &op) {
   if (args.prune && !res.prune_refusal.empty())
     throw CliError(kExitUsage, op + ": --prune refused: " + res.prune_refusal);
   if (!args.apply && (args.bulk.resume || !args.bulk.results_path.empty()))
     throw CliError(kExitUsage, op + ": --results and --resume need --apply");
   validate_bulk_options(args.bulk);
+}
 
-  const Desired d = read_desired(res, args);
-  if (args.prune && d.rows.empty())
-    throw CliError(kExitUsage, op + ": " + args.desired + " has no rows; refusing to --prune every pending invitation");
-  const size_t key_col =
-      static_cast<size_t>(std::find(d.header.begin(), d.header.end(), res.key_column) - d.header.begin());
-  std::unordered_map<std::string, size_t> wanted;  // key -> index in d.rows
+size_t column_of(const Desired &d, const std::string &name) {
+  return static_cast<size_t>(std::find(d.header.begin(), d.header.end(), name) - d.header.begin());
+}
+
+// The desired rows by key (index in d.rows); a key given twice is a usage error.
+std::unordered_map<std::string, size_t> index_desired(const SyncResource &res, const SyncArgs &args, const Desired &d) {
+  const size_t key_col = column_of(d, res.key_column);
+  std::unordered_map<std::string, size_t> wanted;
   for (size_t i = 0; i < d.rows.size(); ++i) {
-    const std::string k = key_of(res, d.rows[i].values[key_col]);
-    auto [it, inserted] = wanted.emplace(k, i);
+    auto [it, inserted] = wanted.emplace(key_of(res, d.rows[i].values[key_col]), i);
     if (!inserted)
       throw CliError(kExitUsage, args.desired + ":" + std::to_string(d.lines[i]) + ": " + res.key_column + " '" +
                                      d.rows[i].values[key_col] + "' is already on line " +
                                      std::to_string(d.lines[it->second]));
   }
+  return wanted;
+}
 
-  if (!ik_client_has_credentials(ctx.client, res.provider))
-    throw CliError(kExitAuth, std::string("no credentials configured for ") + ik_provider_name(res.provider) +
-                                  " (see invitekit --help)");
+// The plan's entry of one desired row: create, present or present_different.
+Entry desired_entry(const SyncResource &res, const Desired &d, size_t i,
+                    const std::unordered_map<std::string, const Existing *> &have, Counts &c) {
+  const MemoryRow &r = d.rows[i];
+  const size_t key_col = column_of(d, res.key_column);
+  const size_t role_col = column_of(d, res.role_column);
+  Entry e;
+  e.row = r.row;
+  e.desired = i;
+  e.key = trim(r.values[key_col]);
+  auto it = have.find(key_of(res, r.values[key_col]));
+  if (it == have.end()) {
+    e.action = "create";
+    if (role_col < r.values.size()) e.role = r.values[role_col];
+    ++c.create;
+    return e;
+  }
+  const Row row(&d.header, r.values);
+  e.id = it->second->id;
+  e.role = it->second->role;
+  e.detail = res.difference(row, *it->second);
+  e.action = e.detail.empty() ? "present" : "present_different";
+  ++(e.detail.empty() ? c.present : c.different);
+  if (!it->second->pending && res.prune_refusal.empty())
+    e.detail += std::string(e.detail.empty() ? "" : "; ") + "accepted";
+  return e;
+}
 
-  const std::vector<Existing> existing = res.list_existing(ctx);
+// The plan's entry of an existing object that is not in the file: delete (--prune) or keep.
+Entry other_entry(const SyncResource &res, const SyncArgs &args, const Existing &x, Counts &c) {
+  Entry e;
+  e.key = x.display_key;
+  e.id = x.id;
+  e.role = x.role;
+  if (args.prune && x.pending) {
+    e.action = "delete";
+    e.detail = "pending, not in the file";
+    ++c.del;
+  } else {
+    e.action = "keep";
+    e.detail = x.pending
+                   ? "pending, not in the file"
+                   : "not in the file; " + (res.prune_refusal.empty() ? std::string("not pending") : "never pruned");
+    ++c.keep;
+  }
+  return e;
+}
+
+std::vector<Entry> make_plan(const SyncResource &res, const SyncArgs &args, const Desired &d,
+                             const std::vector<Existing> &existing, Counts &c) {
+  const std::unordered_map<std::string, size_t> wanted = index_desired(res, args, d);
   std::unordered_map<std::string, const Existing *> have;
   for (const auto &e : existing) have.emplace(e.key, &e);  // the first (oldest listed) wins
-
   std::vector<Entry> entries;
-  Counts c;
-  const size_t role_col =
-      static_cast<size_t>(std::find(d.header.begin(), d.header.end(), res.role_column) - d.header.begin());
-  for (size_t i = 0; i < d.rows.size(); ++i) {
-    const MemoryRow &r = d.rows[i];
-    Entry e;
-    e.row = r.row;
-    e.desired = i;
-    e.key = trim(r.values[key_col]);
-    auto it = have.find(key_of(res, r.values[key_col]));
-    if (it == have.end()) {
-      e.action = "create";
-      if (role_col < r.values.size()) e.role = r.values[role_col];
-      ++c.create;
-    } else {
-      const Row row(&d.header, r.values);
-      e.id = it->second->id;
-      e.role = it->second->role;
-      e.detail = res.difference(row, *it->second);
-      e.action = e.detail.empty() ? "present" : "present_different";
-      if (e.detail.empty())
-        ++c.present;
-      else
-        ++c.different;
-      if (!it->second->pending && res.prune_refusal.empty())
-        e.detail += std::string(e.detail.empty() ? "" : "; ") + "accepted";
-    }
-    entries.push_back(std::move(e));
-  }
+  for (size_t i = 0; i < d.rows.size(); ++i) entries.push_back(desired_entry(res, d, i, have, c));
   for (const auto &x : existing) {
     if (wanted.count(x.key)) continue;
     if (!x.pending && !res.list_non_pending) continue;
-    Entry e;
-    e.key = x.display_key;
-    e.id = x.id;
-    e.role = x.role;
-    if (args.prune && x.pending) {
-      e.action = "delete";
-      e.detail = "pending, not in the file";
-      ++c.del;
-    } else {
-      e.action = "keep";
-      e.detail = x.pending
-                     ? "pending, not in the file"
-                     : "not in the file; " + (res.prune_refusal.empty() ? std::string("not pending") : "never pruned");
-      ++c.keep;
-    }
-    entries.push_back(std::move(e));
+    entries.push_back(other_entry(res, args, x, c));
   }
+  return entries;
+}
 
-  if (!args.apply) {
-    print_plan(ctx, res, entries, c, args.prune, static_cast<long>(d.rows.size()), static_cast<long>(existing.size()));
-    return c.changes() > 0 ? kExitPlanChanges : kExitOk;
-  }
-
-  // ---- apply: one bulk run over the rows to create and the invitations to delete ----
-  std::fprintf(stderr,
-               "invitekit: %s: plan: %ld to create, %ld to delete, %ld present, %ld present with differences (left "
-               "unchanged), %ld not in the file kept\n",
-               op.c_str(), c.create, c.del, c.present, c.different, c.keep);
-  std::fflush(stderr);
+// The bulk rows of --apply: columns action, the desired file's columns, id.
+MemoryInput apply_rows(const SyncResource &res, const Desired &d, const std::vector<Entry> &entries) {
   MemoryInput mem;
   mem.header.push_back("action");
   for (const auto &h : d.header) mem.header.push_back(h);
@@ -556,23 +567,63 @@ int run_sync(const Context &ctx, const SyncResource &res, SyncArgs &args,
   const long n_rows = static_cast<long>(d.rows.size());
   long delete_no = 0;
   for (const auto &e : entries) {
+    MemoryRow r;
     if (e.action == "create") {
-      MemoryRow r;
       r.row = e.row;
       r.values.push_back("ensure");
       for (const auto &v : d.rows[e.desired].values) r.values.push_back(v);
       r.values.push_back("");
-      mem.rows.push_back(std::move(r));
     } else if (e.action == "delete") {
-      MemoryRow r;
       r.row = n_rows + (++delete_no);
       r.values.push_back("delete");
       for (const auto &h : d.header) r.values.push_back(h == res.key_column ? e.key : "");
       r.values.push_back(e.id);
-      mem.rows.push_back(std::move(r));
+    } else {
+      continue;
     }
+    mem.rows.push_back(std::move(r));
   }
+  return mem;
+}
 
+RowOutcome apply_delete(const SyncResource &res, const Row &row, const ik_call_options &co) {
+  const std::string *id = row.get("id");
+  ik_error *err = nullptr;
+  const ik_status st = res.remove(id ? *id : "", co, &err);
+  RowOutcome o;
+  if (st == IK_STATUS_NOT_FOUND) {  // deleted meanwhile (or accepted, for a provider that answers 404)
+    ik_error_free(err);
+    o = RowOutcome::success(id ? *id : "");
+    o.outcome = "already_gone";
+  } else {
+    o = st == IK_STATUS_OK ? RowOutcome::success(id ? *id : "") : RowOutcome::failure(st, err);
+    if (o.ok) o.outcome = "deleted";
+  }
+  return o;
+}
+
+RowOutcome apply_create(const SyncResource &res, const Row &row, const ik_call_options &co) {
+  if (!res.create) return res.ensure(row, co);
+  // The plan has just listed everything, so this person is absent: one
+  // create, not a full listing per row. Only a create whose outcome is
+  // unknown, or that conflicts, goes through ensure (look up, then decide).
+  RowOutcome o = res.create(row, co);
+  if (o.ok) {
+    o.outcome = "created";
+  } else if (o.ambiguous || o.status == IK_STATUS_CONFLICT) {
+    const bool lost_answer = o.ambiguous;
+    o = res.ensure(row, co);
+    if (o.ok && lost_answer && (o.outcome == "present" || o.outcome == "present_different"))
+      o.outcome = "recovered";  // the object our own create made
+  }
+  return o;
+}
+
+// --apply: one bulk run over the rows to create and the invitations to delete.
+int apply_plan(const Context &ctx, const SyncResource &res, const SyncArgs &args, const Desired &d,
+               const std::vector<Entry> &entries, const std::string &op,
+               const std::function<void(std::function<void()>)> &set_cancel_hook) {
+  const MemoryInput mem = apply_rows(res, d, entries);
   std::map<std::string, long> outcomes;
   std::mutex outcomes_mu;
   BulkSpec spec;
@@ -580,35 +631,7 @@ int run_sync(const Context &ctx, const SyncResource &res, SyncArgs &args,
   spec.provider = res.provider;
   spec.run = [&](const Row &row, const ik_call_options &co) {
     const std::string *action = row.get("action");
-    RowOutcome o;
-    if (action && *action == "delete") {
-      const std::string *id = row.get("id");
-      ik_error *err = nullptr;
-      const ik_status st = res.remove(id ? *id : "", co, &err);
-      if (st == IK_STATUS_NOT_FOUND) {  // deleted meanwhile (or accepted, for a provider that answers 404)
-        ik_error_free(err);
-        o = RowOutcome::success(id ? *id : "");
-        o.outcome = "already_gone";
-      } else {
-        o = st == IK_STATUS_OK ? RowOutcome::success(id ? *id : "") : RowOutcome::failure(st, err);
-        if (o.ok) o.outcome = "deleted";
-      }
-    } else if (res.create) {
-      // The plan has just listed everything, so this person is absent: one
-      // create, not a full listing per row. Only a create whose outcome is
-      // unknown, or that conflicts, goes through ensure (look up, then decide).
-      o = res.create(row, co);
-      if (o.ok) {
-        o.outcome = "created";
-      } else if (o.ambiguous || o.status == IK_STATUS_CONFLICT) {
-        const bool lost_answer = o.ambiguous;
-        o = res.ensure(row, co);
-        if (o.ok && lost_answer && (o.outcome == "present" || o.outcome == "present_different"))
-          o.outcome = "recovered";  // the object our own create made
-      }
-    } else {
-      o = res.ensure(row, co);
-    }
+    RowOutcome o = (action && *action == "delete") ? apply_delete(res, row, co) : apply_create(res, row, co);
     if (o.ok) {
       std::lock_guard<std::mutex> lk(outcomes_mu);
       ++outcomes[o.outcome];
@@ -628,6 +651,34 @@ int run_sync(const Context &ctx, const SyncResource &res, SyncArgs &args,
   std::fputs(line.c_str(), stderr);
   std::fflush(stderr);
   return code;
+}
+
+}  // namespace
+
+int run_sync(const Context &ctx, const SyncResource &res, SyncArgs &args,
+             const std::function<void(std::function<void()>)> &set_cancel_hook) {
+  const std::string op = res.operation + " sync";
+  check_sync_args(res, args, op);
+  const Desired d = read_desired(res, args);
+  if (args.prune && d.rows.empty())
+    throw CliError(kExitUsage, op + ": " + args.desired + " has no rows; refusing to --prune every pending invitation");
+  index_desired(res, args, d);  // duplicates are a usage error before anything is sent
+  if (!ik_client_has_credentials(ctx.client, res.provider))
+    throw CliError(kExitAuth, std::string("no credentials configured for ") + ik_provider_name(res.provider) +
+                                  " (see invitekit --help)");
+  const std::vector<Existing> existing = res.list_existing(ctx);
+  Counts c;
+  const std::vector<Entry> entries = make_plan(res, args, d, existing, c);
+  if (!args.apply) {
+    print_plan(ctx, res, entries, c, args.prune, static_cast<long>(d.rows.size()), static_cast<long>(existing.size()));
+    return c.changes() > 0 ? kExitPlanChanges : kExitOk;
+  }
+  std::fprintf(stderr,
+               "invitekit: %s: plan: %ld to create, %ld to delete, %ld present, %ld present with differences (left "
+               "unchanged), %ld not in the file kept\n",
+               op.c_str(), c.create, c.del, c.present, c.different, c.keep);
+  std::fflush(stderr);
+  return apply_plan(ctx, res, args, d, entries, op, set_cancel_hook);
 }
 
 void print_ensured(const Context &ctx, const std::string &operation, const std::string &who, const Item &item,

@@ -595,168 +595,179 @@ std::unique_ptr<ik_response> Transport::conclude(Exchange &x, Attempt &a, int64_
   return conclude_as<std::unique_ptr<ik_response>>(x, a, retry_delay_ms);
 }
 
-template <class Ptr>
-Ptr Transport::conclude_as(Exchange &x, Attempt &a, int64_t *retry_delay_ms) const {
-  const Request &req = *x.req;
-  const Endpoint &ep = *req.ep;
-  const CallSettings &cs = *x.cs;
-  const ProviderTraits &traits = provider_traits(ep.provider);
-  const ProviderConfig &pc = cfg_.provider(ep.provider);
-  const Logger &log = cfg_.logger;
-  const int attempt = x.attempt;
-  bool has_rid = false;
-  const std::string_view rid = request_id_of(a.headers, traits, &has_rid);
-  std::string rid_text;  // NUL-terminated for the log record, only when something logs
-  if (has_rid && log.enabled(IK_LOG_ERROR)) rid_text.assign(rid);
-
+namespace {
+// The fields of an attempt's log records (they point into x and *rid_text; no
+// request id when rid_text is null).
+LogFields attempt_fields(const Exchange &x, const Transport::Attempt &a, const std::string *rid_text) {
   LogFields lf;
-  lf.provider = ep.provider;
-  lf.operation = ep.operation;
-  lf.method = method_name(ep.method);
+  lf.provider = x.req->ep->provider;
+  lf.operation = x.req->ep->operation;
+  lf.method = method_name(x.req->ep->method);
   lf.url = x.shown_url.c_str();
   lf.http_status = a.http_status;
-  lf.attempt = attempt;
+  lf.attempt = x.attempt;
   lf.latency_us = a.latency_us;
-  lf.request_id = has_rid && log.enabled(IK_LOG_ERROR) ? rid_text.c_str() : nullptr;
-  log_attempt(log, x, a, lf);
+  lf.request_id = rid_text ? rid_text->c_str() : nullptr;
+  return lf;
+}
 
-  // ---- success ----
-  if (a.code == CURLE_OK && a.http_status >= 200 && a.http_status < 300) {
-    Ptr resp;
-    if constexpr (std::is_same_v<Ptr, std::shared_ptr<ik_response>>)
-      resp = std::make_shared<ik_response>();  // one allocation with its control block
-    else
-      resp = std::make_unique<ik_response>();
-    resp->provider = ep.provider;
-    resp->http_status = a.http_status;
-    if (has_rid) resp->request_id.assign(rid);
-    resp->headers = std::move(a.headers);
-    resp->attempts = attempt;
-    resp->elapsed_us = now_us() - x.start_us;
-    resp->body = std::move(a.body);
-    pad_for_parse(resp->body);
-    if (log.enabled(IK_LOG_INFO)) {
-      lf.latency_us = resp->elapsed_us;
-      log.log(IK_LOG_INFO,
-              std::string(lf.method) + " " + x.shown_url + " -> " + std::to_string(a.http_status) +
-                  (attempt > 1 ? " after " + std::to_string(attempt) + " attempts" : std::string()),
-              lf);
-    }
-    return resp;
-  }
-
-  // ---- same-origin redirects are followed; others are refused ----
-  if (a.code == CURLE_OK && a.http_status >= 300 && a.http_status < 400 && !a.redirect_url.empty()) {
-    const bool keeps_method = a.http_status == 307 || a.http_status == 308;
-    if (same_origin(a.redirect_url, pc.base_url) && x.redirects < kMaxRedirects &&
-        (ep.method != Method::Post || keeps_method)) {
-      ++x.redirects;
-      --x.attempt;
-      x.url = a.redirect_url;
-      *retry_delay_ms = 0;
-      return nullptr;
-    }
-  }
-
-  // ---- failure: build the error ----
-  const std::string prefix = x.prefix();
-  if (x.shown_url.empty()) x.shown_url = redact_url(x.url);
-  const std::string &shown_url = x.shown_url;
-  lf.url = shown_url.c_str();
+// The error's fields that every failure has (status and message come later).
+ErrorInfo failure_info(const Exchange &x, const Transport::Attempt &a, std::string_view rid, bool has_rid) {
   ErrorInfo info;
-  info.provider = ep.provider;
-  info.operation = ep.operation;
-  info.attempts = attempt;
+  info.provider = x.req->ep->provider;
+  info.operation = x.req->ep->operation;
+  info.attempts = x.attempt;
   info.transport_code = static_cast<int32_t>(a.code);
   info.http_status = a.code == CURLE_OK ? a.http_status : 0;
   if (has_rid) {
     info.has_request_id = true;
     info.request_id = rid;
   }
-  info.set_field("url", shown_url);
+  info.set_field("url", x.shown_url);
+  return info;
+}
+
+// Failures that are never retried: cancelled, a create that cannot be re-sent,
+// a response over max_response_bytes. Throws for those; returns otherwise.
+void throw_if_final(const Exchange &x, Transport::Attempt &a, ErrorInfo &info, int64_t max_response_bytes) {
+  const Method method = x.req->ep->method;
   if (a.cancelled_by != IK_CANCELLED_BY_NONE) {
     info.status = IK_STATUS_CANCELLED;
     info.cancelled_by = a.cancelled_by;
-    info.message = prefix + cancel_text(a.cancelled_by, false);
-    info.ambiguous = ep.method == Method::Post && a.sent;
-    info.headers = std::move(a.headers);
-    throw Error(std::move(info));
-  }
-  if (a.resend_blocked) {
+    info.message = x.prefix() + Transport::cancel_text(a.cancelled_by, false);
+    info.ambiguous = method == Method::Post && a.sent;
+  } else if (a.resend_blocked) {
     info.status = IK_STATUS_TRANSPORT;
-    info.message = prefix + "the connection closed after the request was sent, before any response (" + shown_url +
-                   "); a create is not sent again, so its outcome is unknown";
+    info.message = x.prefix() + "the connection closed after the request was sent, before any response (" +
+                   x.shown_url + "); a create is not sent again, so its outcome is unknown";
     info.ambiguous = true;
     info.retryable = true;
-    info.headers = std::move(a.headers);
-    throw Error(std::move(info));
-  }
-  if (a.too_large) {
+  } else if (a.too_large) {
     info.status = IK_STATUS_RESPONSE_TOO_LARGE;
     info.message =
-        prefix + "response larger than max_response_bytes (" + std::to_string(cfg_.max_response_bytes) + " bytes)";
+        x.prefix() + "response larger than max_response_bytes (" + std::to_string(max_response_bytes) + " bytes)";
     info.http_status = a.http_status;
-    info.ambiguous = ep.method == Method::Post;
-    info.headers = std::move(a.headers);
-    throw Error(std::move(info));
+    info.ambiguous = method == Method::Post;
+  } else {
+    return;
   }
+  info.headers = std::move(a.headers);
+  throw Error(std::move(info));
+}
+
+// Why a 3xx was not followed (appended to "HTTP 3xx ...").
+std::string redirect_note(const Exchange &x, const Transport::Attempt &a, const std::string &base_url) {
+  if (a.redirect_url.empty()) return " (redirect without Location)";
+  if (!same_origin(a.redirect_url, base_url))
+    return " (redirect to " + redact_url(a.redirect_url) +
+           " not followed: credentials are only sent to the configured base URL)";
+  if (x.redirects >= kMaxRedirects)
+    return " (too many redirects: " + std::to_string(x.redirects) + " followed, the next to " +
+           redact_url(a.redirect_url) + " not followed; a redirect loop?)";
+  return " (redirect to " + redact_url(a.redirect_url) + " not followed: a POST is only redirected by 307/308)";
+}
+
+// A complete HTTP response outside 2xx: the provider's error fields, the
+// message and the verdict.
+Verdict classify_http_failure(const Exchange &x, const Transport::Attempt &a, const ProviderTraits &traits,
+                              const std::string &base_url, ErrorInfo &info) {
+  const int32_t s = a.http_status;
+  const char *ct = a.headers.find("content-type");
+  info.has_body = !a.body.empty();
+  if (info.has_body) info.body = a.body;
+  if (ct) info.set_field("content_type", ct);
+  traits.parse_error(info, ct ? std::string_view(ct) : std::string_view(), a.body);
+  const Verdict v = classify_http(s, a.headers.find("x-should-retry"), x.req->ep->method, traits, info);
+  std::string msg = "HTTP " + std::to_string(s);
+  if (*http_reason(s)) msg += std::string(" ") + http_reason(s);
+  if (s >= 300 && s < 400) msg += redirect_note(x, a, base_url);
+  if (info.has_provider_message && !info.provider_message.empty()) {
+    msg += ": " + info.provider_message;
+  } else if (!a.body.empty()) {
+    std::string ex = body_excerpt(ct ? ct : "", a.body);
+    if (!ex.empty()) msg += ": " + ex;
+  }
+  info.message = x.prefix() + msg;
+  return v;
+}
+
+// A transfer that failed below HTTP, or an HTTP failure: the verdict, with
+// status, message, server delay and headers filled into info.
+Verdict classify_failure(const Exchange &x, Transport::Attempt &a, const ProviderTraits &traits,
+                         const std::string &base_url, ErrorInfo &info) {
   Verdict v;
   if (a.code != CURLE_OK) {
-    v = classify_curl(a.code, a.sent, ep.method);
-    info.message = prefix + a.curl_message + " (" + shown_url + ")";
+    v = classify_curl(a.code, a.sent, x.req->ep->method);
+    info.message = x.prefix() + a.curl_message + " (" + x.shown_url + ")";
     if (a.http_status > 0) info.http_status = a.http_status;
   } else {
-    const int32_t s = a.http_status;
-    const char *ct = a.headers.find("content-type");
-    info.has_body = !a.body.empty();
-    if (info.has_body) info.body = a.body;
-    if (ct) info.set_field("content_type", ct);
-    traits.parse_error(info, ct ? std::string_view(ct) : std::string_view(), a.body);
-    v = classify_http(s, a.headers.find("x-should-retry"), ep.method, traits, info);
-    std::string msg = "HTTP " + std::to_string(s);
-    if (*http_reason(s)) msg += std::string(" ") + http_reason(s);
-    if (s >= 300 && s < 400) {
-      if (a.redirect_url.empty()) {
-        msg += " (redirect without Location)";
-      } else if (!same_origin(a.redirect_url, pc.base_url)) {
-        msg += " (redirect to " + redact_url(a.redirect_url) +
-               " not followed: credentials are only sent to the configured base URL)";
-      } else if (x.redirects >= kMaxRedirects) {
-        msg += " (too many redirects: " + std::to_string(x.redirects) + " followed, the next to " +
-               redact_url(a.redirect_url) + " not followed; a redirect loop?)";
-      } else {
-        msg += " (redirect to " + redact_url(a.redirect_url) + " not followed: a POST is only redirected by 307/308)";
-      }
-    }
-    if (info.has_provider_message && !info.provider_message.empty()) {
-      msg += ": " + info.provider_message;
-    } else if (!a.body.empty()) {
-      std::string ex = body_excerpt(ct ? ct : "", a.body);
-      if (!ex.empty()) msg += ": " + ex;
-    }
-    info.message = prefix + msg;
+    v = classify_http_failure(x, a, traits, base_url, info);
   }
   info.status = v.status;
   info.ambiguous = v.ambiguous;
-  const int64_t server_delay = server_delay_ms(a.headers, info.http_status, ep.provider);
-  info.retry_after_ms = server_delay;
+  info.retry_after_ms = server_delay_ms(a.headers, info.http_status, x.req->ep->provider);
   info.headers = std::move(a.headers);
   info.retryable = v.retryable;
+  return v;
+}
+}  // namespace
 
-  // ---- retry decision ----
+// A 2xx: the response, logged at INFO.
+template <class Ptr>
+Ptr Transport::success_response(Exchange &x, Attempt &a, std::string_view rid, bool has_rid, LogFields &lf) const {
+  Ptr resp;
+  if constexpr (std::is_same_v<Ptr, std::shared_ptr<ik_response>>)
+    resp = std::make_shared<ik_response>();  // one allocation with its control block
+  else
+    resp = std::make_unique<ik_response>();
+  resp->provider = x.req->ep->provider;
+  resp->http_status = a.http_status;
+  if (has_rid) resp->request_id.assign(rid);
+  resp->headers = std::move(a.headers);
+  resp->attempts = x.attempt;
+  resp->elapsed_us = now_us() - x.start_us;
+  resp->body = std::move(a.body);
+  pad_for_parse(resp->body);
+  if (cfg_.logger.enabled(IK_LOG_INFO)) {
+    lf.latency_us = resp->elapsed_us;
+    cfg_.logger.log(IK_LOG_INFO,
+                    std::string(lf.method) + " " + x.shown_url + " -> " + std::to_string(a.http_status) +
+                        (x.attempt > 1 ? " after " + std::to_string(x.attempt) + " attempts" : std::string()),
+                    lf);
+  }
+  return resp;
+}
+
+// Same-origin redirects are followed (a POST only by 307/308); others are refused.
+bool Transport::follow_redirect(Exchange &x, const Attempt &a) const {
+  if (a.code != CURLE_OK || a.http_status < 300 || a.http_status >= 400 || a.redirect_url.empty()) return false;
+  const bool keeps_method = a.http_status == 307 || a.http_status == 308;
+  if (!same_origin(a.redirect_url, cfg_.provider(x.req->ep->provider).base_url) || x.redirects >= kMaxRedirects ||
+      (x.req->ep->method == Method::Post && !keeps_method))
+    return false;
+  ++x.redirects;
+  --x.attempt;
+  x.url = a.redirect_url;
+  return true;
+}
+
+// The retry decision (decide_retry) and the retry callback: returns the wait
+// before the next attempt, or throws the error.
+int64_t Transport::retry_or_throw(Exchange &x, ErrorInfo &info, const Verdict &v, const LogFields &lf) const {
+  const int64_t server_delay = info.retry_after_ms;
   RetryInput in;
   in.verdict = v;
-  in.create = ep.create;
-  in.retry_ambiguous_posts = cs.retry_ambiguous_posts;
-  in.attempt = attempt;
-  in.max_retries = cs.max_retries;
+  in.create = x.req->ep->create;
+  in.retry_ambiguous_posts = x.cs->retry_ambiguous_posts;
+  in.attempt = x.attempt;
+  in.max_retries = x.cs->max_retries;
   in.server_delay_ms = server_delay;
   in.max_server_wait_ms = cfg_.retry.max_server_wait_ms;
   in.server_wait_policy = cfg_.retry.server_wait_policy;
   in.deadline_us = x.deadline_us;
   in.http_status = info.http_status;
   // The jittered backoff is drawn only when it can be used.
-  if (v.retryable && server_delay < 0) in.backoff_ms = backoff_ms(attempt, x.prev_delay);
+  if (v.retryable && server_delay < 0) in.backoff_ms = backoff_ms(x.attempt, x.prev_delay);
   in.now_us = now_us();
   const RetryDecision d = decide_retry(in);
   if (!d.retry) {
@@ -765,31 +776,60 @@ Ptr Transport::conclude_as(Exchange &x, Attempt &a, int64_t *retry_delay_ms) con
     throw Error(std::move(info));
   }
   x.prev_delay = std::max<int64_t>(d.delay_ms, cfg_.retry.base_delay_ms);
-  if (cfg_.retry.cb) {
-    ik_retry_info ri{};
-    ri.version = IK_RETRY_INFO_VERSION;
-    ri.provider = ep.provider;
-    ri.operation = ep.operation;
-    ri.attempt = attempt;
-    ri.status = info.status;
-    ri.http_status = info.http_status;
-    ri.delay_ms = d.delay_ms;
-    ri.server_directed = d.server_directed ? 1 : 0;
-    if (cfg_.retry.cb(&ri, cfg_.retry.user_data) != 0) {
-      info.message += " (cancelled: the retry callback vetoed the retry)";
-      info.status = IK_STATUS_CANCELLED;
-      info.cancelled_by = IK_CANCELLED_BY_RETRY_CALLBACK;
-      info.retryable = false;
-      throw Error(std::move(info));
-    }
+  run_retry_callback(x, info, d);
+  if (cfg_.logger.enabled(IK_LOG_WARN)) {
+    cfg_.logger.log(IK_LOG_WARN,
+                    "retrying " + std::string(lf.method) + " " + x.shown_url + " in " + std::to_string(d.delay_ms) +
+                        " ms after: " + info.message,
+                    lf);
   }
-  if (log.enabled(IK_LOG_WARN)) {
-    log.log(IK_LOG_WARN,
-            "retrying " + std::string(lf.method) + " " + shown_url + " in " + std::to_string(d.delay_ms) +
-                " ms after: " + info.message,
-            lf);
+  return d.delay_ms;
+}
+
+// The retry callback may veto a retry: the call then fails as cancelled.
+void Transport::run_retry_callback(const Exchange &x, ErrorInfo &info, const RetryDecision &d) const {
+  if (!cfg_.retry.cb) return;
+  ik_retry_info ri{};
+  ri.version = IK_RETRY_INFO_VERSION;
+  ri.provider = x.req->ep->provider;
+  ri.operation = x.req->ep->operation;
+  ri.attempt = x.attempt;
+  ri.status = info.status;
+  ri.http_status = info.http_status;
+  ri.delay_ms = d.delay_ms;
+  ri.server_directed = d.server_directed ? 1 : 0;
+  if (cfg_.retry.cb(&ri, cfg_.retry.user_data) == 0) return;
+  info.message += " (cancelled: the retry callback vetoed the retry)";
+  info.status = IK_STATUS_CANCELLED;
+  info.cancelled_by = IK_CANCELLED_BY_RETRY_CALLBACK;
+  info.retryable = false;
+  throw Error(std::move(info));
+}
+
+template <class Ptr>
+Ptr Transport::conclude_as(Exchange &x, Attempt &a, int64_t *retry_delay_ms) const {
+  const ProviderTraits &traits = provider_traits(x.req->ep->provider);
+  const Logger &log = cfg_.logger;
+  bool has_rid = false;
+  const std::string_view rid = request_id_of(a.headers, traits, &has_rid);
+  const bool log_rid = has_rid && log.enabled(IK_LOG_ERROR);
+  std::string rid_text;  // NUL-terminated for the log record, only when something logs
+  if (log_rid) rid_text.assign(rid);
+  LogFields lf = attempt_fields(x, a, log_rid ? &rid_text : nullptr);
+  log_attempt(log, x, a, lf);
+
+  if (a.code == CURLE_OK && a.http_status >= 200 && a.http_status < 300)
+    return success_response<Ptr>(x, a, rid, has_rid, lf);
+  if (follow_redirect(x, a)) {
+    *retry_delay_ms = 0;
+    return nullptr;
   }
-  *retry_delay_ms = d.delay_ms;
+  if (x.shown_url.empty()) x.shown_url = redact_url(x.url);
+  lf.url = x.shown_url.c_str();
+  ErrorInfo info = failure_info(x, a, rid, has_rid);
+  throw_if_final(x, a, info, cfg_.max_response_bytes);
+  const Verdict v = classify_failure(x, a, traits, cfg_.provider(x.req->ep->provider).base_url, info);
+  *retry_delay_ms = retry_or_throw(x, info, v, lf);
   return nullptr;
 }
 

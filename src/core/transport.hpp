@@ -18,6 +18,10 @@
 
 namespace ik::detail {
 
+struct ErrorInfo;
+struct Verdict;
+struct RetryDecision;
+
 // Server-directed delay of a response in ms (retry-after-ms, Retry-After in
 // seconds or as an HTTP date, Fastly-RateLimit-Reset on a Fastly 429), or -1;
 // clamped to [0, ~100 years] whatever the header says.
@@ -124,8 +128,14 @@ class Transport {
   static thread_local const Transport *io_thread;
 
  private:
+  // The steps of conclude (transport.cpp).
   template <class Ptr>
   Ptr conclude_as(Exchange &x, Attempt &a, int64_t *retry_delay_ms) const;
+  template <class Ptr>
+  Ptr success_response(Exchange &x, Attempt &a, std::string_view rid, bool has_rid, LogFields &lf) const;
+  bool follow_redirect(Exchange &x, const Attempt &a) const;
+  int64_t retry_or_throw(Exchange &x, ErrorInfo &info, const Verdict &v, const LogFields &lf) const;
+  void run_retry_callback(const Exchange &x, ErrorInfo &info, const RetryDecision &d) const;
   void perform(Slot &slot, const Exchange &x, int64_t timeout_ms, Attempt &out) const;
   int64_t backoff_ms(int attempt, int64_t prev_delay) const;
   // Header lines of an endpoint (auth, static, Accept, Content-Type), built

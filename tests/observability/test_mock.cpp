@@ -1,4 +1,4 @@
-// Resilience: observability - the log callback's records and levels, the
+// Observability against a MockServer: the log callback's records and levels, the
 // vendors' log environment switches (stderr), redaction of every secret in
 // every log line and error, and rate-limit headers / request ids on every
 // result and error. Through the public C ABI against a MockServer.
