@@ -18,9 +18,9 @@ inline int32_t int_of(const OptInt &v, int64_t *out) {
 }
 
 // ISO 8601 text field to Unix seconds.
-inline int32_t unix_of(const OptStr &s, int64_t *out) {
+inline int32_t unix_of(const Field &s, int64_t *out) {
   if (!s.set) return 0;
-  auto t = parse_iso8601(s.s);
+  auto t = parse_iso8601(s.v);
   if (!t) return 0;
   if (out) *out = *t;
   return 1;

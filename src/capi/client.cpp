@@ -136,8 +136,7 @@ IK_STR_ACCESSOR(ik_deletion_id, ik_deletion, id)
 IK_API ik_optbool ik_deletion_deleted(const ik_deletion *d) { return d ? d->deleted : IK_OPTBOOL_UNSET; }
 IK_STR_ACCESSOR(ik_deletion_object, ik_deletion, object)
 IK_API int32_t ik_deletion_raw_json(const ik_deletion *d, const uint8_t **data, size_t *len) {
-  return d ? bytes_of(d->raw_is_body && !d->resp->body.empty(), d->resp->body, data, len)
-           : bytes_of(false, {}, data, len);
+  return d ? bytes_of(!d->raw.empty(), d->raw, data, len) : bytes_of(false, {}, data, len);
 }
 IK_API const ik_response *ik_deletion_response(const ik_deletion *d) { return d ? d->resp.get() : nullptr; }
 IK_API void ik_deletion_free(ik_deletion *d) { delete d; }

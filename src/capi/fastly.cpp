@@ -93,7 +93,7 @@ IK_API ik_optbool ik_fastly_invitation_limit_services(const ik_fastly_invitation
 IK_STR_ACCESSOR(ik_fastly_invitation_role, ik_fastly_invitation, role)
 IK_API size_t ik_fastly_invitation_role_count(const ik_fastly_invitation *o) { return o ? o->roles.size() : 0; }
 IK_API const char *ik_fastly_invitation_role_at(const ik_fastly_invitation *o, size_t i) {
-  return o && i < o->roles.size() ? o->roles[i].c_str() : nullptr;
+  return o && i < o->roles.size() ? o->roles[i].data() : nullptr;
 }
 IK_INT_ACCESSOR(ik_fastly_invitation_status_code, ik_fastly_invitation, status_code)
 IK_STR_ACCESSOR(ik_fastly_invitation_created_at, ik_fastly_invitation, created_at)
@@ -107,7 +107,7 @@ IK_API size_t ik_fastly_invitation_service_invitation_count(const ik_fastly_invi
   return o ? o->service_invitation_ids.size() : 0;
 }
 IK_API const char *ik_fastly_invitation_service_invitation_at(const ik_fastly_invitation *o, size_t i) {
-  return o && i < o->service_invitation_ids.size() ? o->service_invitation_ids[i].c_str() : nullptr;
+  return o && i < o->service_invitation_ids.size() ? o->service_invitation_ids[i].data() : nullptr;
 }
 IK_ITEM_COMMON(ik_fastly_invitation, ik_fastly_invitation)
 

@@ -30,19 +30,21 @@ std::unique_ptr<T> run(const ik_client &client, const Prepared<T> &p, const Call
   return p.finish(client, p.req, client.transport->execute(p.req, cs));
 }
 
-// A single-object operation: the JSON object body mapped with map(obj, result).
+// A single-object operation: the JSON object body mapped with map(obj,
+// result, text), its fields in an arena owned with its response (attach_text).
 template <class T, class Map>
 Prepared<T> object_call(Request req, Map map, const char *what = "response body") {
   Prepared<T> p;
   p.req = std::move(req);
   p.finish = [map, what](const ik_client &client, const Request &r, ResponsePtr resp) {
     auto out = std::make_unique<T>();
+    TextArena &text = attach_text(resp);
     out->resp = resp;
-    out->raw_is_body = true;
+    out->raw = resp->body;
     try {
       auto lease = client.transport->parser();
       JsonElement root = parse_json(*lease, resp->body, what);
-      map(as_object(root, what), *out);
+      map(as_object(root, what), *out, text);
     } catch (Error &e) {
       rethrow_parse(e, r, *resp);
     }

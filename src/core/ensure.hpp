@@ -27,7 +27,7 @@ constexpr int kEnsureRounds = 3;
 // The wanted value is a copy: a non-blocking ensure outlives the caller's arguments.
 using Wanted = std::optional<std::string>;
 inline Wanted wanted(const char *s) { return s ? Wanted(s) : std::nullopt; }
-inline bool same_if_set(const Wanted &want, const OptStr &have) { return !want || (have.set && have.s == *want); }
+inline bool same_if_set(const Wanted &want, const Field &have) { return !want || (have.set && have.v == *want); }
 
 // What a provider module describes for one ensure call (arguments already checked).
 template <class T>

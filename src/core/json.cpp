@@ -3,6 +3,7 @@
 #include <invitekit/common.h>
 
 #include <cmath>
+#include <cstring>
 
 #include "core/error.hpp"
 
@@ -40,11 +41,33 @@ std::string_view as_text(JsonElement e, std::string_view what) {
   return sv;
 }
 
+namespace {
+// A string member's text, or nothing when absent or null.
+std::optional<std::string_view> find_text(JsonObject obj, std::string_view key) {
+  JsonElement e;
+  if (obj.at_key(key).get(e) != simdjson::SUCCESS || e.is_null()) return std::nullopt;
+  return as_text(e, key);
+}
+}  // namespace
+
 OptStr get_str(JsonObject obj, std::string_view key) {
   OptStr out;
-  JsonElement e;
-  if (obj.at_key(key).get(e) != simdjson::SUCCESS || e.is_null()) return out;
-  out.assign(as_text(e, key));
+  if (auto t = find_text(obj, key)) out.assign(*t);
+  return out;
+}
+
+std::string_view TextArena::add(std::string_view s) {
+  if (s.size() >= cap_ - used_) fail(IK_STATUS_INTERNAL, "field text beyond its body's size");
+  char *p = buf_.get() + used_;
+  std::memcpy(p, s.data(), s.size());
+  p[s.size()] = '\0';
+  used_ += s.size() + 1;
+  return {p, s.size()};
+}
+
+Field get_field(JsonObject obj, std::string_view key, TextArena &text) {
+  Field out;
+  if (auto t = find_text(obj, key)) out = Field{text.add(*t), true};
   return out;
 }
 

@@ -6,6 +6,7 @@
 #include <simdjson.h>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,6 +23,33 @@ struct OptStr {
     s.assign(v);
     set = true;
   }
+};
+
+// A string field of a result (an item or a single object): a view of
+// unescaped, NUL-terminated text in the TextArena of the body it was parsed
+// from, which the result keeps alive (types.hpp, ParsedBody); unset when the
+// field is absent or JSON null. Copying it copies no text.
+struct Field {
+  std::string_view v;
+  bool set = false;
+  const char *c() const { return set ? v.data() : nullptr; }
+};
+
+// The text of the string fields of the results parsed from one body: a
+// single block allocated once, of a capacity that bounds what is added (the
+// body's size: each field comes from its own JSON string literal, whose
+// quotes leave room for the NUL and whose escapes only shrink). It never
+// grows, so the views it hands out stay valid as long as it lives.
+class TextArena {
+ public:
+  explicit TextArena(size_t capacity) : buf_(new char[capacity]), cap_(capacity) {}
+  // A NUL-terminated copy of s; throws Error(IK_STATUS_INTERNAL) past the capacity.
+  std::string_view add(std::string_view s);
+
+ private:
+  std::unique_ptr<char[]> buf_;
+  size_t cap_;
+  size_t used_ = 0;
 };
 
 struct OptInt {
@@ -44,6 +72,8 @@ OptStr get_str(JsonObject obj, std::string_view key);
 // A string element (e.g. of an array) as text; what names it in errors. Throws
 // Error(IK_STATUS_PARSE) unless it is a string without an embedded NUL.
 std::string_view as_text(JsonElement e, std::string_view what);
+// get_str for results: the text goes into the result's arena, not a string.
+Field get_field(JsonObject obj, std::string_view key, TextArena &text);
 OptInt get_int(JsonObject obj, std::string_view key);
 ik_optbool get_bool(JsonObject obj, std::string_view key);  // IK_OPTBOOL_*; absent/null = UNSET
 std::optional<JsonObject> get_obj(JsonObject obj, std::string_view key);

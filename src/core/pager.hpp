@@ -25,26 +25,27 @@ enum class Scheme : char {
 // Fills a page from a parsed list response (items, meta, has_more, next_raw).
 using PageParser = void (*)(ik_page &page, JsonElement root);
 
-// The items of a list response, o[key], each mapped with map(obj, item) into
-// the page's items of T with its exact raw JSON and the page's response.
-// Throws PARSE when the array is missing.
+// The items of a list response, o[key], each mapped with map(obj, item,
+// text) into the page's items of T, with its exact raw JSON (a view into the
+// body) and the page's response, which owns the page's arena (attach_text):
+// no string and no allocation per field. Throws PARSE when the array is missing.
 template <class T, class Map>
 void map_page_items(ik_page &page, JsonObject o, const std::string &key, Map map) {
   auto arr = get_arr(o, key);
   if (!arr) fail(IK_STATUS_PARSE, "unexpected response: list without a '" + key + "' array");
   const auto raw = array_item_slices(page.resp->body, key);
   if (raw.size() != arr->size()) fail(IK_STATUS_PARSE, "unexpected response: inconsistent '" + key + "' array");
+  if (!page.text) page.text = &attach_text(page.resp);
   std::vector<T> &items = items_of<T>(page);
   items.reserve(arr->size());
   size_t i = 0;
   for (JsonElement e : *arr) {
-    T item;
     JsonObject obj;
     if (e.get_object().get(obj) != simdjson::SUCCESS) obj = as_object(e, key + "[]");  // throws, with context
-    map(obj, item);
+    T &item = items.emplace_back();
+    map(obj, item, *page.text);
     item.resp = page.resp;
-    item.raw.assign(raw[i++]);
-    items.push_back(std::move(item));
+    item.raw = raw[i++];
   }
 }
 

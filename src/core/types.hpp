@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/error.hpp"
@@ -27,12 +28,31 @@ struct ik_response {
 namespace ik::detail {
 using ResponsePtr = std::shared_ptr<const ik_response>;
 
-// Common part of every item: exchange metadata and the item's JSON.
+// A response together with the text of the results parsed from it. Results
+// (items, pages, single objects) hold it through an aliasing ResponsePtr to
+// its response: one reference keeps the body (which their raw JSON views)
+// and the arena (which their Fields view) alive, however long the result
+// outlives its page or pager. Immutable once parsed, so shared across
+// threads freely.
+struct ParsedBody {
+  explicit ParsedBody(ResponsePtr r) : resp(std::move(r)), text(resp->body.size()) {}
+  ResponsePtr resp;
+  TextArena text;
+};
+// Points resp at the same response, now owned with a new arena for the
+// results parsed from its body, and returns that arena.
+inline TextArena &attach_text(ResponsePtr &resp) {
+  auto pb = std::make_shared<ParsedBody>(resp);
+  resp = ResponsePtr(pb, pb->resp.get());
+  return pb->text;
+}
+
+// Common part of every item: exchange metadata and the item's exact JSON, a
+// view into resp->body (the whole body for single-object results).
 struct ItemBase {
   ResponsePtr resp;
-  std::string raw;           // item JSON for page items
-  bool raw_is_body = false;  // single-object results: the JSON is resp->body
-  const std::string &json() const { return raw_is_body ? resp->body : raw; }
+  std::string_view raw;
+  std::string_view json() const { return raw; }
 };
 }  // namespace ik::detail
 
@@ -46,13 +66,13 @@ struct ik_deletion : ik::detail::ItemBase {
 namespace ik::detail {
 // A page's items, of the one item type of its kind. The item types belong to
 // the provider modules (their headers, with their page metadata); each has `static constexpr int32_t kKind` (its
-// IK_KIND_*) and `const OptStr &id_field() const` (what ik_page_item_id returns).
+// IK_KIND_*) and `const Field &id_field() const` (what ik_page_item_id returns).
 class PageItems {
  public:
   virtual ~PageItems() = default;
   virtual size_t size() const = 0;
   virtual const ItemBase *at(size_t i) const = 0;  // i < size()
-  virtual const OptStr &id_at(size_t i) const = 0;
+  virtual const Field &id_at(size_t i) const = 0;
   virtual void truncate(size_t n) = 0;    // keeps the first n
   virtual void drop_front(size_t n) = 0;  // drops the first n (at most size())
 };
@@ -63,7 +83,7 @@ class ItemVector final : public PageItems {
   std::vector<T> v;
   size_t size() const override { return v.size(); }
   const ItemBase *at(size_t i) const override { return &v[i]; }
-  const OptStr &id_at(size_t i) const override { return v[i].id_field(); }
+  const Field &id_at(size_t i) const override { return v[i].id_field(); }
   void truncate(size_t n) override {
     if (v.size() > n) v.resize(n);
   }
@@ -83,6 +103,7 @@ struct PageMeta {
 struct ik_page {
   int32_t kind = IK_KIND_NONE;
   ik::detail::ResponsePtr resp;
+  ik::detail::TextArena *text = nullptr;  // its items' arena, owned with resp (attach_text) once they are mapped
   bool has_more = false;
   // Provider-level cursor of the next page (Twilio: next_page_url; OpenAI: the
   // last id; Fastly: the next page number), and its opaque public form.

@@ -26,30 +26,31 @@ const Endpoint kDelete{
     IK_PROVIDER_FASTLY, "invitations.delete", Method::Delete, "/invitations/{}", nullptr, nullptr, IK_KIND_NONE, false};
 constexpr int32_t kMaxPageSize = 100;
 
-void map_invitation(JsonObject o, ik_fastly_invitation &inv) {
-  inv.id = get_str(o, "id");
-  inv.type = get_str(o, "type");
+void map_invitation(JsonObject o, ik_fastly_invitation &inv, TextArena &text) {
+  inv.id = get_field(o, "id", text);
+  inv.type = get_field(o, "type", text);
   if (auto a = get_obj(o, "attributes")) {
-    inv.email = get_str(*a, "email");
+    inv.email = get_field(*a, "email", text);
     inv.limit_services = get_bool(*a, "limit_services");
-    inv.role = get_str(*a, "role");
+    inv.role = get_field(*a, "role", text);
     if (auto roles = get_arr(*a, "roles")) {
-      for (JsonElement r : *roles) inv.roles.emplace_back(as_text(r, "roles[]"));
+      inv.roles.reserve(roles->size());
+      for (JsonElement r : *roles) inv.roles.push_back(text.add(as_text(r, "roles[]")));
     }
     inv.status_code = get_int(*a, "status_code");
-    inv.created_at = get_str(*a, "created_at");
-    inv.updated_at = get_str(*a, "updated_at");
-    inv.deleted_at = get_str(*a, "deleted_at");
+    inv.created_at = get_field(*a, "created_at", text);
+    inv.updated_at = get_field(*a, "updated_at", text);
+    inv.deleted_at = get_field(*a, "deleted_at", text);
   }
   if (auto rel = get_obj(o, "relationships")) {
     if (auto customer = get_obj(*rel, "customer")) {
-      if (auto data = get_obj(*customer, "data")) inv.customer_id = get_str(*data, "id");
+      if (auto data = get_obj(*customer, "data")) inv.customer_id = get_field(*data, "id", text);
     }
     if (auto si = get_obj(*rel, "service_invitations")) {
       if (auto data = get_arr(*si, "data")) {
         for (JsonElement e : *data) {
-          OptStr id = get_str(as_object(e, "service_invitations.data[]"), "id");
-          if (id.set) inv.service_invitation_ids.push_back(id.s);
+          Field id = get_field(as_object(e, "service_invitations.data[]"), "id", text);
+          if (id.set) inv.service_invitation_ids.push_back(id.v);
         }
       }
     }
@@ -185,13 +186,12 @@ Prepared<ik_fastly_invitation> create_call(Request req) {
 }
 }  // namespace
 
-void map_create_response(JsonObject o, ik_fastly_invitation &inv) {
+void map_create_response(JsonObject o, ik_fastly_invitation &inv, TextArena &text) {
   auto data = get_obj(o, "data");
   if (!data) fail(IK_STATUS_PARSE, "unexpected response: no 'data' object");
-  map_invitation(*data, inv);
+  map_invitation(*data, inv, text);
   // Like list items, the invitation's JSON is the JSON:API resource object.
-  inv.raw.assign(object_slice(inv.resp->body, "data"));
-  inv.raw_is_body = false;
+  inv.raw = object_slice(inv.resp->body, "data");
 }
 
 Prepared<ik_fastly_invitation> create(const ik_fastly_invitation_create_params &p) {
@@ -206,7 +206,7 @@ EnsureSpec<ik_fastly_invitation> ensure(const ik_fastly_invitation_create_params
   s.key = "fastly/invitation/" + to_lower(email);
   s.list = list_spec();
   s.is_person = [email](const ik_fastly_invitation &inv) {
-    return inv.email.set && iequals(inv.email.s, email) && !inv.deleted_at.set;
+    return inv.email.set && iequals(inv.email.v, email) && !inv.deleted_at.set;
   };
   s.matches = [role = wanted(p.role), limit = p.limit_services](const ik_fastly_invitation &inv) {
     return same_if_set(role, inv.role) && (limit == IK_OPTBOOL_UNSET || limit == inv.limit_services);

@@ -11,12 +11,12 @@
 // An invitation (ik_fastly_invitation, fastly.h).
 struct ik_fastly_invitation : ik::detail::ItemBase {
   static constexpr int32_t kKind = IK_KIND_FASTLY_INVITATION;
-  ik::detail::OptStr id, type, email, role, created_at, updated_at, deleted_at, customer_id;
+  ik::detail::Field id, type, email, role, created_at, updated_at, deleted_at, customer_id;
   ik_optbool limit_services = IK_OPTBOOL_UNSET;
-  std::vector<std::string> roles;
+  std::vector<std::string_view> roles;  // NUL-terminated, in the arena like the Fields
   ik::detail::OptInt status_code;
-  std::vector<std::string> service_invitation_ids;
-  const ik::detail::OptStr &id_field() const { return id; }
+  std::vector<std::string_view> service_invitation_ids;  // likewise
+  const ik::detail::Field &id_field() const { return id; }
 };
 
 namespace ik::detail::fastly {
@@ -32,7 +32,8 @@ ListSpec list_spec();
 // The ensure of an invitation by email (core/ensure.hpp); checks the arguments.
 EnsureSpec<ik_fastly_invitation> ensure(const ik_fastly_invitation_create_params &p);
 // The mapping of a create response ({"data": {...}}; inv.resp must hold the
-// padded body), for the fuzz harnesses and tests; throws Error(IK_STATUS_PARSE).
-void map_create_response(JsonObject o, ik_fastly_invitation &inv);
+// padded body), its text into `text`, for the fuzz harnesses and tests;
+// throws Error(IK_STATUS_PARSE).
+void map_create_response(JsonObject o, ik_fastly_invitation &inv, TextArena &text);
 Prepared<ik_deletion> remove(const char *invitation_id);
 }  // namespace ik::detail::fastly

@@ -43,21 +43,22 @@ constexpr int32_t kMaxPageSize = 100;
 }  // namespace
 
 // The mappings of single objects (also used by the fuzz harnesses).
-void map_invite_object(JsonObject o, ik_openai_invite &inv) {
-  inv.object = get_str(o, "object");
-  inv.id = get_str(o, "id");
-  inv.email = get_str(o, "email");
-  inv.role = get_str(o, "role");
-  inv.status = get_str(o, "status");
+void map_invite_object(JsonObject o, ik_openai_invite &inv, TextArena &text) {
+  inv.object = get_field(o, "object", text);
+  inv.id = get_field(o, "id", text);
+  inv.email = get_field(o, "email", text);
+  inv.role = get_field(o, "role", text);
+  inv.status = get_field(o, "status", text);
   inv.created_at = get_int(o, "created_at");
   if (!inv.created_at.set) inv.created_at = get_int(o, "invited_at");  // the spec's name until mid-2025
   inv.expires_at = get_int(o, "expires_at");
   inv.accepted_at = get_int(o, "accepted_at");
   if (auto projects = get_arr(o, "projects")) {
     inv.has_projects = true;
+    inv.projects.reserve(projects->size());
     for (JsonElement e : *projects) {
       JsonObject p = as_object(e, "projects[]");
-      inv.projects.emplace_back(get_str(p, "id"), get_str(p, "role"));
+      inv.projects.emplace_back(get_field(p, "id", text), get_field(p, "role", text));
     }
   }
 }
@@ -74,7 +75,7 @@ void parse_list(ik_page &page, JsonElement root) {
   page.has_more = get_bool(o, "has_more") == IK_OPTBOOL_TRUE;
   // Next page: after=<last_id> (or the last item's id when last_id is absent).
   std::string last = meta.last_id.set ? meta.last_id.s : std::string();
-  if (last.empty() && !items.empty() && items.back().id.set) last = items.back().id.s;
+  if (last.empty() && !items.empty() && items.back().id.set) last = items.back().id.v;
   page.has_next = page.has_more && !last.empty() && !items.empty();
   page.next_raw = page.has_next ? last : std::string();
 }
@@ -116,7 +117,7 @@ bool same_projects(const ik_openai_invite &inv, const std::vector<std::pair<std:
   for (const auto &w : want) {
     bool found = false;
     for (const auto &have : inv.projects)
-      found = found || (have.first.set && have.first.s == w.first && have.second.set && have.second.s == w.second);
+      found = found || (have.first.set && have.first.v == w.first && have.second.set && have.second.v == w.second);
     if (!found) return false;
   }
   return true;
@@ -135,14 +136,14 @@ EnsureSpec<ik_openai_invite> ensure(const ik_openai_invite_create_params &p) {
   s.key = "openai/invite/" + to_lower(email);
   s.list = list_spec();
   s.is_person = [email](const ik_openai_invite &inv) {
-    return inv.email.set && iequals(inv.email.s, email) && !(inv.status.set && inv.status.s == "expired");
+    return inv.email.set && iequals(inv.email.v, email) && !(inv.status.set && inv.status.v == "expired");
   };
   const std::string role(p.role);
   std::vector<std::pair<std::string, std::string>> projects;
   if (p.send_projects == IK_OPTBOOL_TRUE)
     for (size_t i = 0; i < p.projects_count; ++i) projects.emplace_back(p.projects[i].id, p.projects[i].role);
   s.matches = [role, send_projects = p.send_projects == IK_OPTBOOL_TRUE, projects](const ik_openai_invite &inv) {
-    return inv.role.set && inv.role.s == role && (!send_projects || same_projects(inv, projects));
+    return inv.role.set && inv.role.v == role && (!send_projects || same_projects(inv, projects));
   };
   return s;
 }
@@ -156,7 +157,7 @@ ListSpec list_spec() { return make_list_spec(kList, Scheme::AfterId, kMaxPageSiz
 
 Prepared<ik_deletion> remove(const char *invite_id) {
   check_text(invite_id, "invite_id", true);
-  return object_call<ik_deletion>(make_request(kDelete, {invite_id}), [](JsonObject o, ik_deletion &d) {
+  return object_call<ik_deletion>(make_request(kDelete, {invite_id}), [](JsonObject o, ik_deletion &d, TextArena &) {
     d.kind = IK_KIND_OPENAI_INVITE;
     d.object = get_str(o, "object");
     d.id = get_str(o, "id");

@@ -11,11 +11,11 @@
 // An invite (ik_openai_invite, openai.h): retrieve, create, list items.
 struct ik_openai_invite : ik::detail::ItemBase {
   static constexpr int32_t kKind = IK_KIND_OPENAI_INVITE;
-  ik::detail::OptStr object, id, email, role, status;
+  ik::detail::Field object, id, email, role, status;
   ik::detail::OptInt created_at, expires_at, accepted_at;
   bool has_projects = false;
-  std::vector<std::pair<ik::detail::OptStr, ik::detail::OptStr>> projects;
-  const ik::detail::OptStr &id_field() const { return id; }
+  std::vector<std::pair<ik::detail::Field, ik::detail::Field>> projects;  // id, role
+  const ik::detail::Field &id_field() const { return id; }
 };
 
 namespace ik::detail::openai {
@@ -31,7 +31,7 @@ ListSpec list_spec();
 // The ensure of an invite by email (core/ensure.hpp); checks the arguments.
 EnsureSpec<ik_openai_invite> ensure(const ik_openai_invite_create_params &p);
 // The mapping of one invite object (as in retrieve/create), for the fuzz
-// harnesses and tests; throws Error(IK_STATUS_PARSE).
-void map_invite_object(JsonObject o, ik_openai_invite &inv);
+// harnesses and tests), its text into `text`; throws Error(IK_STATUS_PARSE).
+void map_invite_object(JsonObject o, ik_openai_invite &inv, TextArena &text);
 Prepared<ik_deletion> remove(const char *invite_id);
 }  // namespace ik::detail::openai

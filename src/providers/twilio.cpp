@@ -71,37 +71,37 @@ void check_sid(const char *sid, const char *prefix, const char *what) {
 }  // namespace
 
 // The mappings of single objects (also used by the fuzz harnesses).
-void map_invite_object(JsonObject o, ik_twilio_invite &inv) {
-  inv.sid = get_str(o, "sid");
-  inv.account_sid = get_str(o, "account_sid");
-  inv.channel_sid = get_str(o, "channel_sid");
-  inv.service_sid = get_str(o, "service_sid");
-  inv.identity = get_str(o, "identity");
-  inv.role_sid = get_str(o, "role_sid");
-  inv.created_by = get_str(o, "created_by");
-  inv.url = get_str(o, "url");
-  inv.date_created = get_str(o, "date_created");
-  inv.date_updated = get_str(o, "date_updated");
+void map_invite_object(JsonObject o, ik_twilio_invite &inv, TextArena &text) {
+  inv.sid = get_field(o, "sid", text);
+  inv.account_sid = get_field(o, "account_sid", text);
+  inv.channel_sid = get_field(o, "channel_sid", text);
+  inv.service_sid = get_field(o, "service_sid", text);
+  inv.identity = get_field(o, "identity", text);
+  inv.role_sid = get_field(o, "role_sid", text);
+  inv.created_by = get_field(o, "created_by", text);
+  inv.url = get_field(o, "url", text);
+  inv.date_created = get_field(o, "date_created", text);
+  inv.date_updated = get_field(o, "date_updated", text);
 }
 
-void map_user_object(JsonObject o, ik_twilio_user &u) {
-  u.sid = get_str(o, "sid");
-  u.account_sid = get_str(o, "account_sid");
-  u.service_sid = get_str(o, "service_sid");
-  u.attributes = get_str(o, "attributes");
-  u.friendly_name = get_str(o, "friendly_name");
-  u.role_sid = get_str(o, "role_sid");
-  u.identity = get_str(o, "identity");
+void map_user_object(JsonObject o, ik_twilio_user &u, TextArena &text) {
+  u.sid = get_field(o, "sid", text);
+  u.account_sid = get_field(o, "account_sid", text);
+  u.service_sid = get_field(o, "service_sid", text);
+  u.attributes = get_field(o, "attributes", text);
+  u.friendly_name = get_field(o, "friendly_name", text);
+  u.role_sid = get_field(o, "role_sid", text);
+  u.identity = get_field(o, "identity", text);
   u.is_online = get_bool(o, "is_online");
   u.is_notifiable = get_bool(o, "is_notifiable");
-  u.date_created = get_str(o, "date_created");
-  u.date_updated = get_str(o, "date_updated");
+  u.date_created = get_field(o, "date_created", text);
+  u.date_updated = get_field(o, "date_updated", text);
   u.joined_channels_count = get_int(o, "joined_channels_count");
   if (auto links = get_obj(o, "links")) {
-    u.link_user_channels = get_str(*links, "user_channels");
-    u.link_user_bindings = get_str(*links, "user_bindings");
+    u.link_user_channels = get_field(*links, "user_channels", text);
+    u.link_user_bindings = get_field(*links, "user_bindings", text);
   }
-  u.url = get_str(o, "url");
+  u.url = get_field(o, "url", text);
 }
 
 namespace {
@@ -206,7 +206,7 @@ EnsureSpec<ik_twilio_invite> invite_ensure(const char *service_sid, const char *
   const std::string who(identity);
   s.key = "twilio/invite/" + std::string(service_sid) + "/" + channel_sid + "/" + who;
   s.list = invite_list_spec(service_sid, channel_sid, &identity, 1);
-  s.is_person = [who](const ik_twilio_invite &inv) { return inv.identity.set && inv.identity.s == who; };
+  s.is_person = [who](const ik_twilio_invite &inv) { return inv.identity.set && inv.identity.v == who; };
   s.matches = [role = wanted(role_sid)](const ik_twilio_invite &inv) { return same_if_set(role, inv.role_sid); };
   return s;
 }

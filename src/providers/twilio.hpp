@@ -11,20 +11,20 @@
 // A channel invite (ik_twilio_invite, twilio.h).
 struct ik_twilio_invite : ik::detail::ItemBase {
   static constexpr int32_t kKind = IK_KIND_TWILIO_INVITE;
-  ik::detail::OptStr sid, account_sid, channel_sid, service_sid, identity, role_sid, created_by, url, date_created,
+  ik::detail::Field sid, account_sid, channel_sid, service_sid, identity, role_sid, created_by, url, date_created,
       date_updated;
-  const ik::detail::OptStr &id_field() const { return sid; }
+  const ik::detail::Field &id_field() const { return sid; }
 };
 
 // A user (ik_twilio_user, twilio.h).
 struct ik_twilio_user : ik::detail::ItemBase {
   static constexpr int32_t kKind = IK_KIND_TWILIO_USER;
-  ik::detail::OptStr sid, account_sid, service_sid, attributes, friendly_name, role_sid, identity, date_created,
+  ik::detail::Field sid, account_sid, service_sid, attributes, friendly_name, role_sid, identity, date_created,
       date_updated, link_user_channels, link_user_bindings, url;
   ik_optbool is_online = IK_OPTBOOL_UNSET;
   ik_optbool is_notifiable = IK_OPTBOOL_UNSET;
   ik::detail::OptInt joined_channels_count;
-  const ik::detail::OptStr &id_field() const { return sid; }
+  const ik::detail::Field &id_field() const { return sid; }
 };
 
 namespace ik::detail::twilio {
@@ -51,9 +51,9 @@ Prepared<ik_twilio_user> user_fetch(const char *service_sid, const char *sid_or_
 EnsureSpec<ik_twilio_user> user_ensure(const char *service_sid, const ik_twilio_user_params &p);
 ListSpec user_list_spec(const char *service_sid);
 // The mapping of one invite / user object (as in fetch/create), for the fuzz
-// harnesses and tests; throws Error(IK_STATUS_PARSE).
-void map_invite_object(JsonObject o, ik_twilio_invite &inv);
-void map_user_object(JsonObject o, ik_twilio_user &u);
+// harnesses and tests), their text into `text`; throws Error(IK_STATUS_PARSE).
+void map_invite_object(JsonObject o, ik_twilio_invite &inv, TextArena &text);
+void map_user_object(JsonObject o, ik_twilio_user &u, TextArena &text);
 Prepared<ik_twilio_user> user_update(const char *service_sid, const char *sid_or_identity,
                                      const ik_twilio_user_params &p);
 Prepared<ik_deletion> user_delete(const char *service_sid, const char *sid_or_identity);

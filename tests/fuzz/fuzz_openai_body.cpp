@@ -15,7 +15,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (mode == 0) {
       ik_openai_invite inv;
       inv.resp = resp;
-      openai::map_invite_object(as_object(parse_json(parser, resp->body, "response body"), "response body"), inv);
+      TextArena text(resp->body.size());
+      openai::map_invite_object(as_object(parse_json(parser, resp->body, "response body"), "response body"), inv, text);
       for (const auto *s : {&inv.object, &inv.id, &inv.email, &inv.role, &inv.status}) fuzz::check_str(*s);
       for (const auto &p : inv.projects) {
         fuzz::check_str(p.first);

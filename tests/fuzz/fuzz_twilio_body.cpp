@@ -19,12 +19,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (mode == 0) {
       ik_twilio_invite inv;
       inv.resp = resp;
-      twilio::map_invite_object(as_object(parse_json(parser, resp->body, "response body"), "response body"), inv);
+      TextArena text(resp->body.size());
+      twilio::map_invite_object(as_object(parse_json(parser, resp->body, "response body"), "response body"), inv, text);
       for (const auto *s : {&inv.sid, &inv.identity, &inv.url, &inv.channel_sid}) fuzz::check_str(*s);
     } else if (mode == 1) {
       ik_twilio_user u;
       u.resp = resp;
-      twilio::map_user_object(as_object(parse_json(parser, resp->body, "response body"), "response body"), u);
+      TextArena text(resp->body.size());
+      twilio::map_user_object(as_object(parse_json(parser, resp->body, "response body"), "response body"), u, text);
       for (const auto *s : {&u.sid, &u.identity, &u.attributes, &u.friendly_name, &u.url}) fuzz::check_str(*s);
     } else if (mode == 2 || mode == 3) {
       ListSpec spec =

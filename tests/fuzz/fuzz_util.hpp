@@ -35,8 +35,12 @@ inline std::shared_ptr<ik_response> response_of(std::string_view body) {
 }
 
 // A string the C accessors hand out must be the whole value: no embedded NUL.
+inline void check_str(std::string_view s) { FUZZ_CHECK(std::strlen(s.data()) == s.size()); }
 inline void check_str(const ik::detail::OptStr &s) {
-  if (s.set) FUZZ_CHECK(std::strlen(s.c()) == s.s.size());
+  if (s.set) check_str(std::string_view(s.c(), s.s.size()));
+}
+inline void check_str(const ik::detail::Field &s) {
+  if (s.set) check_str(s.v);
 }
 
 // Parse failures must be IK_STATUS_PARSE with a message, nothing else.

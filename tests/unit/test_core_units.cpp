@@ -229,4 +229,42 @@ TEST(Cursors, DamagedCursorsAreInvalidArguments) {
   }
 }
 
+// Field text (issue #19): NUL-terminated copies in one block that never grows;
+// a body's own string fields always fit in an arena of the body's size.
+TEST(TextArena, CopiesStayPutAndTheCapacityIsABound) {
+  TextArena text(8);
+  const std::string_view a = text.add("abc");
+  const std::string_view b = text.add("");
+  EXPECT_EQ(a, "abc");
+  EXPECT_EQ(a.data()[3], '\0');
+  EXPECT_EQ(b.size(), 0u);
+  EXPECT_EQ(b.data()[0], '\0');
+  EXPECT_EQ(b.data(), a.data() + 4);
+  const std::string_view c = text.add("xy");  // 3 + 1 + 1 + 3 = 8: full
+  EXPECT_EQ(std::string(c.data()), "xy");
+  try {
+    text.add("");
+    ADD_FAILURE() << "added past the capacity";
+  } catch (const Error &e) {
+    EXPECT_EQ(e.info().status, IK_STATUS_INTERNAL);
+  }
+  EXPECT_EQ(std::string(a.data()), "abc");  // earlier views untouched
+}
+
+TEST(TextArena, EveryStringOfABodyFitsInItsSize) {
+  // Empty strings and escapes are the tightest cases: "" takes 2 bytes of
+  // body for 1 byte of arena, "\u00e9" 6 bytes for 3.
+  std::string body = R"({"a":"","b":"\u00e9","c":[""],"d":{"e":""}})";
+  pad_for_parse(body);
+  simdjson::dom::parser parser;
+  JsonObject o = as_object(parse_json(parser, body, "body"), "body");
+  TextArena text(body.size());
+  EXPECT_EQ(get_field(o, "a", text).v, "");
+  EXPECT_EQ(get_field(o, "b", text).v, "\xc3\xa9");
+  EXPECT_EQ(get_field(*get_obj(o, "d"), "e", text).v, "");
+  const Field absent = get_field(o, "zz", text);
+  EXPECT_FALSE(absent.set);
+  EXPECT_EQ(absent.c(), nullptr);
+}
+
 }  // namespace

@@ -36,8 +36,8 @@ const Endpoint kCreate = {
 // declare theirs): a kind number of its own, the id ik_page_item_id returns.
 struct Widget : ItemBase {
   static constexpr int32_t kKind = 100;
-  OptStr id, name;
-  const OptStr &id_field() const { return id; }
+  Field id, name;
+  const Field &id_field() const { return id; }
 };
 struct WidgetPageMeta : PageMeta {
   OptStr last;
@@ -47,7 +47,7 @@ const Endpoint kList = {kId,     "widgets.list", Method::Get, "/widgets", "appli
                         nullptr, Widget::kKind,  false};
 
 // Results reuse ik_deletion (id and object strings) as a plain holder.
-void map_widget(JsonObject o, ik_deletion &d) {
+void map_widget(JsonObject o, ik_deletion &d, TextArena &) {
   d.id = get_str(o, "id");
   d.object = get_str(o, "kind");
 }
@@ -63,9 +63,9 @@ Prepared<ik_deletion> create(const char *name) {
 
 // Pages: {"widgets": [...], "more": bool, "last": "id"}: the provider's own
 // item type and page metadata, read back through the same pager and page.
-void map_widget_item(JsonObject w, Widget &item) {
-  item.id = get_str(w, "id");
-  item.name = get_str(w, "name");
+void map_widget_item(JsonObject w, Widget &item, TextArena &text) {
+  item.id = get_field(w, "id", text);
+  item.name = get_field(w, "name", text);
 }
 void parse_list(ik_page &page, JsonElement root) {
   JsonObject o = as_object(root, "list response");
@@ -218,7 +218,7 @@ TEST(FakeProvider, PaginationUsesItsParameterNames) {
   for (int i = 0; i < 5; ++i) {
     auto page = pager.next_page(client.cs());
     if (!page) break;
-    for (const auto &w : items_of<acme::Widget>(*page)) ids.push_back(w.id.s);
+    for (const auto &w : items_of<acme::Widget>(*page)) ids.emplace_back(w.id.v);
   }
   EXPECT_EQ(ids, (std::vector<std::string>{"a", "b", "c"}));
   const auto reqs = server.requests();
