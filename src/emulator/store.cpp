@@ -175,90 +175,168 @@ void Store::seed(std::uint64_t n) {
   touch();
 }
 
-std::string Store::serialize() const {
-  json::Array tw_invites;
-  for (const auto &[seq, r] : twilio_invites.rows()) {
-    tw_invites.raw(json::Object()
-                       .str("sid", r.id)
-                       .num("seq", static_cast<std::int64_t>(seq))
-                       .str("service_sid", r.service_sid)
-                       .str("channel_sid", r.channel_sid)
-                       .str("identity", r.identity)
-                       .str("role_sid", r.role_sid)
-                       .num("date_created", r.date_created)
-                       .num("date_updated", r.date_updated)
-                       .done());
+namespace {
+
+std::string twilio_invites_json(const Table<TwilioInvite> &table) {
+  json::Array out;
+  for (const auto &[seq, r] : table.rows()) {
+    out.raw(json::Object()
+                .str("sid", r.id)
+                .num("seq", static_cast<std::int64_t>(seq))
+                .str("service_sid", r.service_sid)
+                .str("channel_sid", r.channel_sid)
+                .str("identity", r.identity)
+                .str("role_sid", r.role_sid)
+                .num("date_created", r.date_created)
+                .num("date_updated", r.date_updated)
+                .done());
   }
-  json::Array tw_users;
-  for (const auto &[seq, r] : twilio_users_.rows()) {
-    tw_users.raw(json::Object()
-                     .str("sid", r.id)
-                     .num("seq", static_cast<std::int64_t>(seq))
-                     .str("service_sid", r.service_sid)
-                     .str("identity", r.identity)
-                     .str("role_sid", r.role_sid)
-                     .str("attributes", r.attributes)
-                     .opt_str("friendly_name", r.friendly_name)
-                     .num("date_created", r.date_created)
-                     .num("date_updated", r.date_updated)
-                     .done());
+  return out.done();
+}
+
+std::string twilio_users_json(const Table<TwilioUser> &table) {
+  json::Array out;
+  for (const auto &[seq, r] : table.rows()) {
+    out.raw(json::Object()
+                .str("sid", r.id)
+                .num("seq", static_cast<std::int64_t>(seq))
+                .str("service_sid", r.service_sid)
+                .str("identity", r.identity)
+                .str("role_sid", r.role_sid)
+                .str("attributes", r.attributes)
+                .opt_str("friendly_name", r.friendly_name)
+                .num("date_created", r.date_created)
+                .num("date_updated", r.date_updated)
+                .done());
   }
-  json::Array oa;
-  for (const auto &[seq, r] : openai_invites.rows()) {
+  return out.done();
+}
+
+std::string openai_invites_json(const Table<OpenAIInvite> &table) {
+  json::Array out;
+  for (const auto &[seq, r] : table.rows()) {
     json::Array projects;
     for (const auto &p : r.projects) projects.raw(json::Object().str("id", p.id).str("role", p.role).done());
-    oa.raw(json::Object()
-               .str("id", r.id)
-               .num("seq", static_cast<std::int64_t>(seq))
-               .str("email", r.email)
-               .str("role", r.role)
-               .num("created_at", r.created_at)
-               .opt_num("accepted_at", r.accepted_at)
-               .raw("projects", projects.done())
-               .done());
+    out.raw(json::Object()
+                .str("id", r.id)
+                .num("seq", static_cast<std::int64_t>(seq))
+                .str("email", r.email)
+                .str("role", r.role)
+                .num("created_at", r.created_at)
+                .opt_num("accepted_at", r.accepted_at)
+                .raw("projects", projects.done())
+                .done());
   }
-  json::Array fa;
-  for (const auto &[seq, r] : fastly_invitations.rows()) {
+  return out.done();
+}
+
+std::string fastly_invitations_json(const Table<FastlyInvitation> &table) {
+  json::Array out;
+  for (const auto &[seq, r] : table.rows()) {
     json::Array roles, sis;
     for (const auto &x : r.roles) roles.str(x);
     for (const auto &x : r.service_invitation_ids) sis.str(x);
-    fa.raw(json::Object()
-               .str("id", r.id)
-               .num("seq", static_cast<std::int64_t>(seq))
-               .str("email", r.email)
-               .boolean("limit_services", r.limit_services)
-               .str("role", r.role)
-               .raw("roles", roles.done())
-               .num("status_code", r.status_code)
-               .str("customer_id", r.customer_id)
-               .raw("service_invitation_ids", sis.done())
-               .num("created_at", r.created_at)
-               .num("updated_at", r.updated_at)
-               .done());
+    out.raw(json::Object()
+                .str("id", r.id)
+                .num("seq", static_cast<std::int64_t>(seq))
+                .str("email", r.email)
+                .boolean("limit_services", r.limit_services)
+                .str("role", r.role)
+                .raw("roles", roles.done())
+                .num("status_code", r.status_code)
+                .str("customer_id", r.customer_id)
+                .raw("service_invitation_ids", sis.done())
+                .num("created_at", r.created_at)
+                .num("updated_at", r.updated_at)
+                .done());
   }
+  return out.done();
+}
+
+using simdjson::dom::element;
+
+std::string str_field(element e, const char *key) { return std::string(std::string_view(e[key].get_string().value())); }
+std::int64_t i64_field(element e, const char *key) { return e[key].get_int64().value(); }
+std::uint64_t seq_field(element e) { return e["seq"].get_uint64().value(); }
+simdjson::dom::array array_field(element e, const char *key) {
+  simdjson::dom::array a;
+  if (e[key].get(a) != simdjson::SUCCESS) throw simdjson::simdjson_error(simdjson::INCORRECT_TYPE);
+  return a;
+}
+
+TwilioInvite twilio_invite_from_json(element e) {
+  TwilioInvite r;
+  r.id = str_field(e, "sid");
+  r.seq = seq_field(e);
+  r.service_sid = str_field(e, "service_sid");
+  r.channel_sid = str_field(e, "channel_sid");
+  r.identity = str_field(e, "identity");
+  r.role_sid = str_field(e, "role_sid");
+  r.date_created = i64_field(e, "date_created");
+  r.date_updated = i64_field(e, "date_updated");
+  return r;
+}
+
+TwilioUser twilio_user_from_json(element e) {
+  TwilioUser r;
+  r.id = str_field(e, "sid");
+  r.seq = seq_field(e);
+  r.service_sid = str_field(e, "service_sid");
+  r.identity = str_field(e, "identity");
+  r.role_sid = str_field(e, "role_sid");
+  r.attributes = str_field(e, "attributes");
+  if (!e["friendly_name"].is_null()) r.friendly_name = str_field(e, "friendly_name");
+  r.date_created = i64_field(e, "date_created");
+  r.date_updated = i64_field(e, "date_updated");
+  return r;
+}
+
+OpenAIInvite openai_invite_from_json(element e) {
+  OpenAIInvite r;
+  r.id = str_field(e, "id");
+  r.seq = seq_field(e);
+  r.email = str_field(e, "email");
+  r.role = str_field(e, "role");
+  r.created_at = i64_field(e, "created_at");
+  if (!e["accepted_at"].is_null()) r.accepted_at = i64_field(e, "accepted_at");
+  const simdjson::dom::array projects = array_field(e, "projects");
+  for (const element p : projects) r.projects.push_back({str_field(p, "id"), str_field(p, "role")});
+  return r;
+}
+
+FastlyInvitation fastly_invitation_from_json(element e) {
+  FastlyInvitation r;
+  r.id = str_field(e, "id");
+  r.seq = seq_field(e);
+  r.email = str_field(e, "email");
+  r.limit_services = e["limit_services"].get_bool().value();
+  r.role = str_field(e, "role");
+  const simdjson::dom::array roles = array_field(e, "roles");
+  for (const element x : roles) r.roles.emplace_back(std::string_view(x.get_string().value()));
+  r.status_code = static_cast<int>(i64_field(e, "status_code"));
+  r.customer_id = str_field(e, "customer_id");
+  const simdjson::dom::array sis = array_field(e, "service_invitation_ids");
+  for (const element x : sis) r.service_invitation_ids.emplace_back(std::string_view(x.get_string().value()));
+  r.created_at = i64_field(e, "created_at");
+  r.updated_at = i64_field(e, "updated_at");
+  return r;
+}
+
+}  // namespace
+
+std::string Store::serialize() const {
   return json::Object()
       .str("format", "invitekit-emulator-state")
       .num("version", 1)
       .num("next_seq", static_cast<std::int64_t>(next_seq_))
-      .raw("twilio_invites", tw_invites.done())
-      .raw("twilio_users", tw_users.done())
-      .raw("openai_invites", oa.done())
-      .raw("fastly_invitations", fa.done())
+      .raw("twilio_invites", twilio_invites_json(twilio_invites))
+      .raw("twilio_users", twilio_users_json(twilio_users_))
+      .raw("openai_invites", openai_invites_json(openai_invites))
+      .raw("fastly_invitations", fastly_invitations_json(fastly_invitations))
       .done();
 }
 
 std::optional<std::string> Store::deserialize(std::string_view json_text) {
-  using simdjson::dom::element;
-  const auto str = [](element e, const char *key) {
-    return std::string(std::string_view(e[key].get_string().value()));
-  };
-  const auto i64 = [](element e, const char *key) { return e[key].get_int64().value(); };
-  const auto seq_of = [](element e) { return e["seq"].get_uint64().value(); };
-  const auto array = [](element e, const char *key) {
-    simdjson::dom::array a;
-    if (e[key].get(a) != simdjson::SUCCESS) throw simdjson::simdjson_error(simdjson::INCORRECT_TYPE);
-    return a;
-  };
   try {
     simdjson::dom::parser parser;
     const simdjson::padded_string padded(json_text);
@@ -269,64 +347,14 @@ std::optional<std::string> Store::deserialize(std::string_view json_text) {
     }
     Store loaded;
     loaded.next_seq_ = root["next_seq"].get_uint64().value();
-    const simdjson::dom::array twilio_invites_json = array(root, "twilio_invites");
-    for (const element e : twilio_invites_json) {
-      TwilioInvite r;
-      r.id = str(e, "sid");
-      r.seq = seq_of(e);
-      r.service_sid = str(e, "service_sid");
-      r.channel_sid = str(e, "channel_sid");
-      r.identity = str(e, "identity");
-      r.role_sid = str(e, "role_sid");
-      r.date_created = i64(e, "date_created");
-      r.date_updated = i64(e, "date_updated");
-      loaded.twilio_invites.insert(std::move(r));
-    }
-    const simdjson::dom::array twilio_users_json = array(root, "twilio_users");
-    for (const element e : twilio_users_json) {
-      TwilioUser r;
-      r.id = str(e, "sid");
-      r.seq = seq_of(e);
-      r.service_sid = str(e, "service_sid");
-      r.identity = str(e, "identity");
-      r.role_sid = str(e, "role_sid");
-      r.attributes = str(e, "attributes");
-      if (!e["friendly_name"].is_null()) r.friendly_name = str(e, "friendly_name");
-      r.date_created = i64(e, "date_created");
-      r.date_updated = i64(e, "date_updated");
-      loaded.add_twilio_user(std::move(r));
-    }
-    const simdjson::dom::array openai_invites_json = array(root, "openai_invites");
-    for (const element e : openai_invites_json) {
-      OpenAIInvite r;
-      r.id = str(e, "id");
-      r.seq = seq_of(e);
-      r.email = str(e, "email");
-      r.role = str(e, "role");
-      r.created_at = i64(e, "created_at");
-      if (!e["accepted_at"].is_null()) r.accepted_at = i64(e, "accepted_at");
-      const simdjson::dom::array projects = array(e, "projects");
-      for (const element p : projects) r.projects.push_back({str(p, "id"), str(p, "role")});
-      loaded.openai_invites.insert(std::move(r));
-    }
-    const simdjson::dom::array fastly_invitations_json = array(root, "fastly_invitations");
-    for (const element e : fastly_invitations_json) {
-      FastlyInvitation r;
-      r.id = str(e, "id");
-      r.seq = seq_of(e);
-      r.email = str(e, "email");
-      r.limit_services = e["limit_services"].get_bool().value();
-      r.role = str(e, "role");
-      const simdjson::dom::array roles = array(e, "roles");
-      for (const element x : roles) r.roles.emplace_back(std::string_view(x.get_string().value()));
-      r.status_code = static_cast<int>(i64(e, "status_code"));
-      r.customer_id = str(e, "customer_id");
-      const simdjson::dom::array sis = array(e, "service_invitation_ids");
-      for (const element x : sis) r.service_invitation_ids.emplace_back(std::string_view(x.get_string().value()));
-      r.created_at = i64(e, "created_at");
-      r.updated_at = i64(e, "updated_at");
-      loaded.fastly_invitations.insert(std::move(r));
-    }
+    const simdjson::dom::array twilio_invites_json = array_field(root, "twilio_invites");
+    for (const element e : twilio_invites_json) loaded.twilio_invites.insert(twilio_invite_from_json(e));
+    const simdjson::dom::array twilio_users_json = array_field(root, "twilio_users");
+    for (const element e : twilio_users_json) loaded.add_twilio_user(twilio_user_from_json(e));
+    const simdjson::dom::array openai_invites_json = array_field(root, "openai_invites");
+    for (const element e : openai_invites_json) loaded.openai_invites.insert(openai_invite_from_json(e));
+    const simdjson::dom::array fastly_invitations_json = array_field(root, "fastly_invitations");
+    for (const element e : fastly_invitations_json) loaded.fastly_invitations.insert(fastly_invitation_from_json(e));
     loaded.next_seq_ = std::max({loaded.next_seq_, after_last(loaded.twilio_invites), after_last(loaded.twilio_users_),
                                  after_last(loaded.openai_invites), after_last(loaded.fastly_invitations)});
     twilio_invites = std::move(loaded.twilio_invites);
