@@ -72,99 +72,150 @@ bool Fault::matches(std::string_view m, std::string_view raw_path) const {
   return raw_path.substr(0, pattern.size()) == pattern;
 }
 
-std::variant<Fault, std::string> parse_fault(std::string_view spec) {
-  const auto tokens = tokenize(spec);
-  if (!tokens) return std::string("unterminated quote");
-  if (tokens->size() < 3) return std::string("expected: METHOD PATTERN [count=N] [every=N] ACTION [header options]");
-  Fault f;
-  f.spec = std::string(spec);
-  f.method = (*tokens)[0];
-  for (auto &c : f.method) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  if (f.method != "*") {
-    for (const char c : f.method) {
-      if (c < 'A' || c > 'Z') return "invalid method '" + (*tokens)[0] + "'";
-    }
-  }
-  f.pattern = (*tokens)[1];
-  if (f.pattern.empty() || f.pattern[0] != '/') return "path pattern must start with '/': '" + f.pattern + "'";
+namespace {
 
+// A fault being built from its spec, with what the options seen so far have set.
+struct FaultDraft {
+  Fault f;
   bool have_action = false;
   bool have_redirect_status = false;
-  const auto set_action = [&](FaultAction a) -> bool {
+
+  bool set_action(FaultAction a) {
     if (have_action) return false;
     have_action = true;
     f.action = a;
     return true;
-  };
-  for (std::size_t i = 2; i < tokens->size(); ++i) {
-    const std::string &tok = (*tokens)[i];
-    const std::size_t eq = tok.find('=');
-    const std::string key = tok.substr(0, eq);
-    const bool has_value = eq != std::string::npos;
-    const std::string value = has_value ? tok.substr(eq + 1) : std::string();
-    const auto need_number = [&]() -> std::optional<std::int64_t> {
-      return has_value ? non_negative(value) : std::nullopt;
-    };
-    bool ok = true;
-    if (key == "count") {
-      const auto n = need_number();
-      ok = n.has_value();
-      if (ok) f.count = static_cast<std::uint64_t>(*n);
-    } else if (key == "every") {
-      const auto n = need_number();
-      ok = n.has_value() && *n >= 1;
-      if (ok) f.every = static_cast<std::uint64_t>(*n);
-    } else if (key == "latency" || key == "slow-body") {
-      const auto n = need_number();
-      ok = n.has_value() && *n <= 600000 && set_action(key == "latency" ? FaultAction::Latency : FaultAction::SlowBody);
-      if (ok) f.number = *n;
-    } else if (key == "status") {
-      const auto n = need_number();
-      ok = n.has_value() && *n >= 400 && *n <= 599 && set_action(FaultAction::Status);
-      if (ok) f.number = *n;
-    } else if (key == "reset" || key == "reset-mid-body" || key == "truncate" || key == "malformed") {
-      const FaultAction a = key == "reset"            ? FaultAction::Reset
-                            : key == "reset-mid-body" ? FaultAction::ResetMidBody
-                            : key == "truncate"       ? FaultAction::Truncate
-                                                      : FaultAction::Malformed;
-      ok = !has_value && set_action(a);
-    } else if (key == "content-type" || key == "redirect") {
-      ok = has_value && !value.empty() && value.find_first_of("\r\n") == std::string::npos &&
-           set_action(key == "redirect" ? FaultAction::Redirect : FaultAction::ContentType);
-      if (ok) f.text = value;
-    } else if (key == "redirect-status") {
-      const auto n = need_number();
-      ok = n && (*n == 301 || *n == 302 || *n == 303 || *n == 307 || *n == 308);
-      if (ok) {
-        f.redirect_status = static_cast<int>(*n);
-        have_redirect_status = true;
-      }
-    } else if (key == "retry-after" || key == "retry-after-ms" || key == "fastly-ratelimit-remaining" ||
-               key == "fastly-ratelimit-reset") {
-      ok = need_number().has_value();
-      static constexpr std::pair<const char *, const char *> names[] = {
-          {"retry-after", "Retry-After"},
-          {"retry-after-ms", "retry-after-ms"},
-          {"fastly-ratelimit-remaining", "Fastly-RateLimit-Remaining"},
-          {"fastly-ratelimit-reset", "Fastly-RateLimit-Reset"}};
-      for (const auto &[opt, header] : names) {
-        if (ok && key == opt) f.headers.emplace_back(header, value);
-      }
-    } else if (key == "x-should-retry") {
-      ok = value == "true" || value == "false";
-      if (ok) f.headers.emplace_back("x-should-retry", value);
-    } else {
-      return "unknown option '" + tok + "'";
-    }
-    if (!ok) return "invalid or repeated option '" + tok + "'";
   }
-  if (!have_action)
+};
+
+// One `key` or `key=value` token of a fault spec.
+struct FaultOption {
+  std::string key;
+  bool has_value;
+  std::string value;
+
+  explicit FaultOption(const std::string &tok) {
+    const std::size_t eq = tok.find('=');
+    key = tok.substr(0, eq);
+    has_value = eq != std::string::npos;
+    value = has_value ? tok.substr(eq + 1) : std::string();
+  }
+  std::optional<std::int64_t> number() const { return has_value ? non_negative(value) : std::nullopt; }
+};
+
+// Checks the METHOD and PATTERN tokens and stores them in `f`; returns an error message if invalid.
+std::optional<std::string> parse_method_and_pattern(const std::vector<std::string> &tokens, Fault &f) {
+  f.method = tokens[0];
+  for (auto &c : f.method) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (f.method != "*") {
+    for (const char c : f.method) {
+      if (c < 'A' || c > 'Z') return "invalid method '" + tokens[0] + "'";
+    }
+  }
+  f.pattern = tokens[1];
+  if (f.pattern.empty() || f.pattern[0] != '/') return "path pattern must start with '/': '" + f.pattern + "'";
+  return std::nullopt;
+}
+
+// Applies an option taking a number; returns whether it was valid, or nullopt if `opt` is not such an option.
+std::optional<bool> apply_numeric_option(FaultDraft &d, const FaultOption &opt) {
+  const std::string &key = opt.key;
+  Fault &f = d.f;
+  bool ok = true;
+  if (key == "count") {
+    const auto n = opt.number();
+    ok = n.has_value();
+    if (ok) f.count = static_cast<std::uint64_t>(*n);
+  } else if (key == "every") {
+    const auto n = opt.number();
+    ok = n.has_value() && *n >= 1;
+    if (ok) f.every = static_cast<std::uint64_t>(*n);
+  } else if (key == "latency" || key == "slow-body") {
+    const auto n = opt.number();
+    ok = n.has_value() && *n <= 600000 && d.set_action(key == "latency" ? FaultAction::Latency : FaultAction::SlowBody);
+    if (ok) f.number = *n;
+  } else if (key == "status") {
+    const auto n = opt.number();
+    ok = n.has_value() && *n >= 400 && *n <= 599 && d.set_action(FaultAction::Status);
+    if (ok) f.number = *n;
+  } else if (key == "redirect-status") {
+    const auto n = opt.number();
+    ok = n && (*n == 301 || *n == 302 || *n == 303 || *n == 307 || *n == 308);
+    if (ok) {
+      f.redirect_status = static_cast<int>(*n);
+      d.have_redirect_status = true;
+    }
+  } else if (key == "retry-after" || key == "retry-after-ms" || key == "fastly-ratelimit-remaining" ||
+             key == "fastly-ratelimit-reset") {
+    ok = opt.number().has_value();
+    static constexpr std::pair<const char *, const char *> names[] = {
+        {"retry-after", "Retry-After"},
+        {"retry-after-ms", "retry-after-ms"},
+        {"fastly-ratelimit-remaining", "Fastly-RateLimit-Remaining"},
+        {"fastly-ratelimit-reset", "Fastly-RateLimit-Reset"}};
+    for (const auto &[name, header] : names) {
+      if (ok && key == name) f.headers.emplace_back(header, opt.value);
+    }
+  } else {
+    return std::nullopt;
+  }
+  return ok;
+}
+
+// Applies a valueless action, a text-valued action or x-should-retry; returns whether it was valid, or nullopt if
+// `opt` is none of these.
+std::optional<bool> apply_word_option(FaultDraft &d, const FaultOption &opt) {
+  const std::string &key = opt.key;
+  bool ok = true;
+  if (key == "reset" || key == "reset-mid-body" || key == "truncate" || key == "malformed") {
+    const FaultAction a = key == "reset"            ? FaultAction::Reset
+                          : key == "reset-mid-body" ? FaultAction::ResetMidBody
+                          : key == "truncate"       ? FaultAction::Truncate
+                                                    : FaultAction::Malformed;
+    ok = !opt.has_value && d.set_action(a);
+  } else if (key == "content-type" || key == "redirect") {
+    ok = opt.has_value && !opt.value.empty() && opt.value.find_first_of("\r\n") == std::string::npos &&
+         d.set_action(key == "redirect" ? FaultAction::Redirect : FaultAction::ContentType);
+    if (ok) d.f.text = opt.value;
+  } else if (key == "x-should-retry") {
+    ok = opt.value == "true" || opt.value == "false";
+    if (ok) d.f.headers.emplace_back("x-should-retry", opt.value);
+  } else {
+    return std::nullopt;
+  }
+  return ok;
+}
+
+// Checks the combination of options once all are applied; returns an error message if invalid.
+std::optional<std::string> check_fault_complete(const FaultDraft &d) {
+  if (!d.have_action)
     return std::string(
         "a fault needs one action: latency=MS, status=CODE, reset, reset-mid-body, "
         "truncate, malformed, slow-body=MS, content-type=TYPE or redirect=URL");
-  if (have_redirect_status && f.action != FaultAction::Redirect)
+  if (d.have_redirect_status && d.f.action != FaultAction::Redirect)
     return std::string("redirect-status needs redirect=URL");
-  return f;
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::variant<Fault, std::string> parse_fault(std::string_view spec) {
+  const auto tokens = tokenize(spec);
+  if (!tokens) return std::string("unterminated quote");
+  if (tokens->size() < 3) return std::string("expected: METHOD PATTERN [count=N] [every=N] ACTION [header options]");
+  FaultDraft d;
+  d.f.spec = std::string(spec);
+  if (auto error = parse_method_and_pattern(*tokens, d.f)) return *error;
+  for (std::size_t i = 2; i < tokens->size(); ++i) {
+    const std::string &tok = (*tokens)[i];
+    const FaultOption opt(tok);
+    std::optional<bool> ok = apply_numeric_option(d, opt);
+    if (!ok) ok = apply_word_option(d, opt);
+    if (!ok) return "unknown option '" + tok + "'";
+    if (!*ok) return "invalid or repeated option '" + tok + "'";
+  }
+  if (auto error = check_fault_complete(d)) return *error;
+  return std::move(d.f);
 }
 
 std::uint64_t FaultSet::add(Fault fault) {
