@@ -142,22 +142,29 @@ Reply no_content() {
 // Twilio pagination over `seqs` (creation order of the matching rows).
 // PageToken is "PA<seq>" (rows after seq) or "PB<seq>" (the page before seq);
 // without a token the page starts at Page*PageSize.
-Reply twilio_list(const Call &call, std::string_view key, const std::string &path, const Params &filters,
-                  std::int64_t max_page_size, const std::vector<std::uint64_t> &seqs,
-                  const std::function<std::string(std::size_t)> &render) {
-  std::int64_t page_size = kDefaultPageSize;
+// Reads the PageSize and Page query parameters into `page_size` and `page`; returns an error reply if invalid.
+std::optional<Reply> parse_page_params(const Call &call, std::int64_t max_page_size, std::int64_t &page_size,
+                                       std::int64_t &page) {
   if (const auto v = param(call.query, "PageSize")) {
     const auto n = parse_int(*v);
     if (!n || *n < 1 || *n > max_page_size)
       return invalid("Invalid PageSize: " + *v + " must be between 1 and " + std::to_string(max_page_size));
     page_size = *n;
   }
-  std::int64_t page = 0;
   if (const auto v = param(call.query, "Page")) {
     const auto n = parse_int(*v);
     if (!n || *n < 0) return invalid("Invalid Page: " + *v + " must be a non-negative integer");
     page = *n;
   }
+  return std::nullopt;
+}
+
+Reply twilio_list(const Call &call, std::string_view key, const std::string &path, const Params &filters,
+                  std::int64_t max_page_size, const std::vector<std::uint64_t> &seqs,
+                  const std::function<std::string(std::size_t)> &render) {
+  std::int64_t page_size = kDefaultPageSize;
+  std::int64_t page = 0;
+  if (auto bad = parse_page_params(call, max_page_size, page_size, page)) return *bad;
   const std::size_t n = seqs.size();
   const auto size = static_cast<std::size_t>(page_size);
   std::size_t begin = 0;
@@ -207,81 +214,100 @@ Reply twilio_list(const Call &call, std::string_view key, const std::string &pat
   return with_cors(json_reply(200, json::Object().raw(key, items.done()).raw("meta", meta.done()).done()));
 }
 
+// GET /v1/Services/{IS}/Channels/{CH}/Invites
+Reply list_invites(App &app, const Call &call, const std::string &service, const std::string &channel,
+                   const std::string &list_path) {
+  const Config &cfg = app.config();
+  Store &store = app.store();
+  const auto identities = params_all(call.query, "Identity");
+  Params filters;
+  for (const auto &id : identities) filters.emplace_back("Identity", id);
+  std::shared_lock lock(store.mutex);
+  std::vector<const TwilioInvite *> rows;
+  for (const auto &[seq, r] : store.twilio_invites.rows()) {
+    if (r.service_sid != service || r.channel_sid != channel) continue;
+    if (!identities.empty() && std::find(identities.begin(), identities.end(), r.identity) == identities.end())
+      continue;
+    rows.push_back(&r);
+  }
+  std::vector<std::uint64_t> seqs;
+  seqs.reserve(rows.size());
+  for (const auto *r : rows) seqs.push_back(r->seq);
+  return twilio_list(call, "invites", list_path, filters, 1000, seqs,
+                     [&](std::size_t i) { return invite_json(cfg, call.base_url, *rows[i]); });
+}
+
+// POST /v1/Services/{IS}/Channels/{CH}/Invites
+Reply create_invite(App &app, const Call &call, const std::string &service, const std::string &channel) {
+  const Config &cfg = app.config();
+  Store &store = app.store();
+  const Params form = parse_params(call.req.body);
+  const auto identity = param(form, "Identity");
+  if (!identity || identity->empty()) return invalid("Missing required parameter Identity in the post body");
+  const auto role_sid = param(form, "RoleSid");
+  if (auto bad = check_role_sid(role_sid)) return *bad;
+  TwilioInvite r;
+  r.service_sid = service;
+  r.channel_sid = channel;
+  r.identity = *identity;
+  r.role_sid = role_sid.value_or(std::string(kDefaultChannelRoleSid));
+  r.date_created = r.date_updated = now();
+  std::string body;
+  {
+    std::unique_lock lock(store.mutex);
+    r.id = store.new_twilio_invite_sid();
+    r.seq = store.next_seq();
+    body = invite_json(cfg, call.base_url, r);
+    store.twilio_invites.insert(std::move(r));
+    store.touch();
+  }
+  app.persist();
+  return with_cors(json_reply(201, std::move(body)));
+}
+
+// GET /v1/Services/{IS}/Channels/{CH}/Invites/{IN}
+Reply get_invite(App &app, const Call &call, const std::string &service, const std::string &channel,
+                 const std::string &sid) {
+  Store &store = app.store();
+  std::shared_lock lock(store.mutex);
+  const TwilioInvite *r = store.twilio_invites.find(sid);
+  if (r == nullptr || r->service_sid != service || r->channel_sid != channel) return not_found(call);
+  return with_cors(json_reply(200, invite_json(app.config(), call.base_url, *r)));
+}
+
+// DELETE /v1/Services/{IS}/Channels/{CH}/Invites/{IN}
+Reply delete_invite(App &app, const Call &call, const std::string &service, const std::string &channel,
+                    const std::string &sid) {
+  Store &store = app.store();
+  {
+    std::unique_lock lock(store.mutex);
+    const TwilioInvite *r = store.twilio_invites.find(sid);
+    if (r == nullptr || r->service_sid != service || r->channel_sid != channel) return not_found(call);
+    store.twilio_invites.erase(sid);
+    store.touch();
+  }
+  app.persist();
+  return no_content();
+}
+
 // /v1/Services/{IS}/Channels/{CH}/Invites[/{IN}]
 Reply invites(App &app, const Call &call, const std::string &service) {
   const auto &s = call.segments;
   if (s.size() < 6 || s.size() > 7 || s[3] != "Channels" || s[5] != "Invites") return not_found(call);
   const std::string channel = canonical_channel(s[4]);
   const std::string list_path = "/v1/Services/" + service + "/Channels/" + channel + "/Invites";
-  const Config &cfg = app.config();
-  Store &store = app.store();
   const std::string &method = call.req.method;
 
   if (s.size() == 6) {
-    if (method == "GET") {
-      const auto identities = params_all(call.query, "Identity");
-      Params filters;
-      for (const auto &id : identities) filters.emplace_back("Identity", id);
-      std::shared_lock lock(store.mutex);
-      std::vector<const TwilioInvite *> rows;
-      for (const auto &[seq, r] : store.twilio_invites.rows()) {
-        if (r.service_sid != service || r.channel_sid != channel) continue;
-        if (!identities.empty() && std::find(identities.begin(), identities.end(), r.identity) == identities.end())
-          continue;
-        rows.push_back(&r);
-      }
-      std::vector<std::uint64_t> seqs;
-      seqs.reserve(rows.size());
-      for (const auto *r : rows) seqs.push_back(r->seq);
-      return twilio_list(call, "invites", list_path, filters, 1000, seqs,
-                         [&](std::size_t i) { return invite_json(cfg, call.base_url, *rows[i]); });
-    }
-    if (method == "POST") {
-      const Params form = parse_params(call.req.body);
-      const auto identity = param(form, "Identity");
-      if (!identity || identity->empty()) return invalid("Missing required parameter Identity in the post body");
-      const auto role_sid = param(form, "RoleSid");
-      if (auto bad = check_role_sid(role_sid)) return *bad;
-      TwilioInvite r;
-      r.service_sid = service;
-      r.channel_sid = channel;
-      r.identity = *identity;
-      r.role_sid = role_sid.value_or(std::string(kDefaultChannelRoleSid));
-      r.date_created = r.date_updated = now();
-      std::string body;
-      {
-        std::unique_lock lock(store.mutex);
-        r.id = store.new_twilio_invite_sid();
-        r.seq = store.next_seq();
-        body = invite_json(cfg, call.base_url, r);
-        store.twilio_invites.insert(std::move(r));
-        store.touch();
-      }
-      app.persist();
-      return with_cors(json_reply(201, std::move(body)));
-    }
+    if (method == "GET") return list_invites(app, call, service, channel, list_path);
+    if (method == "POST") return create_invite(app, call, service, channel);
     return method_not_allowed(Vendor::Twilio, "GET, POST");
   }
 
   const std::string &sid = s[6];
   if (!is_twilio_sid(sid, "IN")) return invalid("Invalid Sid: " + sid + " must match ^IN[0-9a-fA-F]{32}$");
-  if (method == "GET") {
-    std::shared_lock lock(store.mutex);
-    const TwilioInvite *r = store.twilio_invites.find(sid);
-    if (r == nullptr || r->service_sid != service || r->channel_sid != channel) return not_found(call);
-    return with_cors(json_reply(200, invite_json(cfg, call.base_url, *r)));
-  }
-  if (method == "DELETE") {
-    {
-      std::unique_lock lock(store.mutex);
-      const TwilioInvite *r = store.twilio_invites.find(sid);
-      if (r == nullptr || r->service_sid != service || r->channel_sid != channel) return not_found(call);
-      store.twilio_invites.erase(sid);
-      store.touch();
-    }
-    app.persist();
-    return no_content();
-  }
+  if (method == "GET") return get_invite(app, call, service, channel, sid);
+  if (method == "DELETE") return delete_invite(app, call, service, channel, sid);
   return method_not_allowed(Vendor::Twilio, "GET, DELETE");
 }
 
@@ -298,89 +324,109 @@ std::optional<Reply> check_user_fields(const Call &call, const Params &form) {
   return check_attributes(param(form, "Attributes"));
 }
 
+// GET /v2/Services/{IS}/Users
+Reply list_users(App &app, const Call &call, const std::string &service) {
+  const Config &cfg = app.config();
+  Store &store = app.store();
+  std::shared_lock lock(store.mutex);
+  std::vector<const TwilioUser *> rows;
+  for (const auto &[seq, r] : store.twilio_users().rows()) {
+    if (r.service_sid == service) rows.push_back(&r);
+  }
+  std::vector<std::uint64_t> seqs;
+  seqs.reserve(rows.size());
+  for (const auto *r : rows) seqs.push_back(r->seq);
+  return twilio_list(call, "users", "/v2/Services/" + service + "/Users", {}, 100, seqs,
+                     [&](std::size_t i) { return user_json(cfg, call.base_url, *rows[i]); });
+}
+
+// POST /v2/Services/{IS}/Users
+Reply create_user(App &app, const Call &call, const std::string &service) {
+  const Config &cfg = app.config();
+  Store &store = app.store();
+  const Params form = parse_params(call.req.body);
+  const auto identity = param(form, "Identity");
+  if (!identity || identity->empty()) return invalid("Missing required parameter Identity in the post body");
+  if (auto bad = check_user_fields(call, form)) return *bad;
+  TwilioUser u;
+  u.service_sid = service;
+  u.identity = *identity;
+  u.role_sid = kDefaultServiceRoleSid;
+  apply_user_fields(u, form);
+  u.date_created = u.date_updated = now();
+  std::string body;
+  {
+    std::unique_lock lock(store.mutex);
+    if (store.twilio_identity_taken(service, u.identity))
+      return twilio_error(409, kUserExists, "User " + u.identity + " already exists");
+    u.id = store.new_twilio_user_sid();
+    u.seq = store.next_seq();
+    body = user_json(cfg, call.base_url, u);
+    store.add_twilio_user(std::move(u));
+    store.touch();
+  }
+  app.persist();
+  return with_cors(json_reply(201, std::move(body)));
+}
+
+// GET /v2/Services/{IS}/Users/{Sid or identity}
+Reply get_user(App &app, const Call &call, const std::string &service, const std::string &key) {
+  Store &store = app.store();
+  std::shared_lock lock(store.mutex);
+  const TwilioUser *u = store.twilio_user(service, key);
+  if (u == nullptr) return not_found(call);
+  return with_cors(json_reply(200, user_json(app.config(), call.base_url, *u)));
+}
+
+// POST /v2/Services/{IS}/Users/{Sid or identity}
+Reply update_user(App &app, const Call &call, const std::string &service, const std::string &key) {
+  Store &store = app.store();
+  const Params form = parse_params(call.req.body);
+  if (auto bad = check_user_fields(call, form)) return *bad;
+  std::string body;
+  {
+    std::unique_lock lock(store.mutex);
+    TwilioUser *u = store.twilio_user(service, key);
+    if (u == nullptr) return not_found(call);
+    apply_user_fields(*u, form);
+    u->date_updated = now();
+    body = user_json(app.config(), call.base_url, *u);
+    store.touch();
+  }
+  app.persist();
+  return with_cors(json_reply(200, std::move(body)));
+}
+
+// DELETE /v2/Services/{IS}/Users/{Sid or identity}
+Reply delete_user(App &app, const Call &call, const std::string &service, const std::string &key) {
+  Store &store = app.store();
+  {
+    std::unique_lock lock(store.mutex);
+    const TwilioUser *u = store.twilio_user(service, key);
+    if (u == nullptr) return not_found(call);
+    store.remove_twilio_user(u->id);
+    store.touch();
+  }
+  app.persist();
+  return no_content();
+}
+
 // /v2/Services/{IS}/Users[/{Sid or identity}]
 Reply users(App &app, const Call &call, const std::string &service) {
   const auto &s = call.segments;
   if (s.size() < 4 || s.size() > 5 || s[3] != "Users") return not_found(call);
-  const Config &cfg = app.config();
-  Store &store = app.store();
   const std::string &method = call.req.method;
 
   if (s.size() == 4) {
-    if (method == "GET") {
-      std::shared_lock lock(store.mutex);
-      std::vector<const TwilioUser *> rows;
-      for (const auto &[seq, r] : store.twilio_users().rows()) {
-        if (r.service_sid == service) rows.push_back(&r);
-      }
-      std::vector<std::uint64_t> seqs;
-      seqs.reserve(rows.size());
-      for (const auto *r : rows) seqs.push_back(r->seq);
-      return twilio_list(call, "users", "/v2/Services/" + service + "/Users", {}, 100, seqs,
-                         [&](std::size_t i) { return user_json(cfg, call.base_url, *rows[i]); });
-    }
-    if (method == "POST") {
-      const Params form = parse_params(call.req.body);
-      const auto identity = param(form, "Identity");
-      if (!identity || identity->empty()) return invalid("Missing required parameter Identity in the post body");
-      if (auto bad = check_user_fields(call, form)) return *bad;
-      TwilioUser u;
-      u.service_sid = service;
-      u.identity = *identity;
-      u.role_sid = kDefaultServiceRoleSid;
-      apply_user_fields(u, form);
-      u.date_created = u.date_updated = now();
-      std::string body;
-      {
-        std::unique_lock lock(store.mutex);
-        if (store.twilio_identity_taken(service, u.identity))
-          return twilio_error(409, kUserExists, "User " + u.identity + " already exists");
-        u.id = store.new_twilio_user_sid();
-        u.seq = store.next_seq();
-        body = user_json(cfg, call.base_url, u);
-        store.add_twilio_user(std::move(u));
-        store.touch();
-      }
-      app.persist();
-      return with_cors(json_reply(201, std::move(body)));
-    }
+    if (method == "GET") return list_users(app, call, service);
+    if (method == "POST") return create_user(app, call, service);
     return method_not_allowed(Vendor::Twilio, "GET, POST");
   }
 
   const std::string &key = s[4];  // sid or identity, already percent-decoded
-  if (method == "GET") {
-    std::shared_lock lock(store.mutex);
-    const TwilioUser *u = store.twilio_user(service, key);
-    if (u == nullptr) return not_found(call);
-    return with_cors(json_reply(200, user_json(cfg, call.base_url, *u)));
-  }
-  if (method == "POST") {
-    const Params form = parse_params(call.req.body);
-    if (auto bad = check_user_fields(call, form)) return *bad;
-    std::string body;
-    {
-      std::unique_lock lock(store.mutex);
-      TwilioUser *u = store.twilio_user(service, key);
-      if (u == nullptr) return not_found(call);
-      apply_user_fields(*u, form);
-      u->date_updated = now();
-      body = user_json(cfg, call.base_url, *u);
-      store.touch();
-    }
-    app.persist();
-    return with_cors(json_reply(200, std::move(body)));
-  }
-  if (method == "DELETE") {
-    {
-      std::unique_lock lock(store.mutex);
-      const TwilioUser *u = store.twilio_user(service, key);
-      if (u == nullptr) return not_found(call);
-      store.remove_twilio_user(u->id);
-      store.touch();
-    }
-    app.persist();
-    return no_content();
-  }
+  if (method == "GET") return get_user(app, call, service, key);
+  if (method == "POST") return update_user(app, call, service, key);
+  if (method == "DELETE") return delete_user(app, call, service, key);
   return method_not_allowed(Vendor::Twilio, "GET, POST, DELETE");
 }
 
