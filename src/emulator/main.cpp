@@ -134,29 +134,19 @@ emu::Config parse_args(int argc, char **argv) {
   return cfg;
 }
 
-}  // namespace
-
-int main(int argc, char **argv) {
-  const emu::Config cfg = parse_args(argc, argv);
-
-  // Writes to a peer that went away must fail with EPIPE, not kill us.
-  std::signal(SIGPIPE, SIG_IGN);
-  // SIGTERM/SIGINT are taken by a dedicated thread with sigwait(); block
-  // them before any other thread exists so every thread inherits the mask.
+// SIGTERM/SIGINT are taken by a dedicated thread with sigwait(); block
+// them before any other thread exists so every thread inherits the mask.
+sigset_t block_stop_signals() {
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGTERM);
   sigaddset(&stop_signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  return stop_signals;
+}
 
-  emu::App app(cfg);
-  if (const auto err = app.initialise()) {
-    std::fprintf(stderr, "invitekit-emulator: %s\n", err->c_str());
-    return 1;
-  }
-
-  httplib::Server server;
-  const int threads = cfg.threads;
+// Sets the worker pool and connection limits and routes every method and path to `app`.
+void configure_server(httplib::Server &server, emu::App &app, int threads) {
   server.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
   server.set_keep_alive_max_count(100000);
   server.set_keep_alive_timeout(5);
@@ -170,23 +160,26 @@ int main(int argc, char **argv) {
   server.Patch(any, handler);
   server.Delete(any, handler);
   server.Options(any, handler);
+}
 
+// Binds to 127.0.0.1:`port` (0 picks a free one); returns the bound port, or <= 0 on failure.
+// `listen_fd` must outlive the server: its socket-options callback writes to it.
+int bind_loopback(httplib::Server &server, int port, int &listen_fd) {
   // cpp-httplib listens with a backlog of 5 (compiled into Debian's shared
   // library), so 16 clients connecting at once would wait for SYN retries.
   // Remember the listening socket and raise the backlog after binding
   // (calling listen() again on a listening socket updates it on Linux).
-  int listen_fd = -1;
   server.set_socket_options([&listen_fd](socket_t sock) {
     httplib::default_socket_options(sock);
     listen_fd = sock;
   });
-  const int port = cfg.port == 0 ? server.bind_to_any_port("127.0.0.1")
-                                 : (server.bind_to_port("127.0.0.1", cfg.port) ? cfg.port : -1);
-  if (port > 0 && listen_fd >= 0) ::listen(listen_fd, 1024);
-  if (port <= 0) {
-    std::fprintf(stderr, "invitekit-emulator: cannot listen on 127.0.0.1:%d\n", cfg.port);
-    return 1;
-  }
+  const int bound =
+      port == 0 ? server.bind_to_any_port("127.0.0.1") : (server.bind_to_port("127.0.0.1", port) ? port : -1);
+  if (bound > 0 && listen_fd >= 0) ::listen(listen_fd, 1024);
+  return bound;
+}
+
+void print_banner(const emu::Config &cfg, int port) {
   std::printf("invitekit-emulator listening on http://127.0.0.1:%d\n", port);
   if (!cfg.quiet) {
     std::printf("  twilio: account %s / token %s, api key %s / secret %s\n", cfg.twilio_account_sid.c_str(),
@@ -196,6 +189,32 @@ int main(int argc, char **argv) {
     std::printf("  fastly: token %s\n", cfg.fastly_api_token.c_str());
   }
   std::fflush(stdout);
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+  const emu::Config cfg = parse_args(argc, argv);
+
+  // Writes to a peer that went away must fail with EPIPE, not kill us.
+  std::signal(SIGPIPE, SIG_IGN);
+  sigset_t stop_signals = block_stop_signals();
+
+  emu::App app(cfg);
+  if (const auto err = app.initialise()) {
+    std::fprintf(stderr, "invitekit-emulator: %s\n", err->c_str());
+    return 1;
+  }
+
+  httplib::Server server;
+  configure_server(server, app, cfg.threads);
+  int listen_fd = -1;
+  const int port = bind_loopback(server, cfg.port, listen_fd);
+  if (port <= 0) {
+    std::fprintf(stderr, "invitekit-emulator: cannot listen on 127.0.0.1:%d\n", cfg.port);
+    return 1;
+  }
+  print_banner(cfg, port);
 
   std::atomic<bool> listening_done{false};
   std::thread stopper([&] {
