@@ -89,15 +89,10 @@ void check_host_label(const std::string &v, const char *what) {
                                          "63 characters), such as 'sydney' or 'au1'");
 }
 
-ClientConfig resolve_config(const ik_client_options *o) {
-  ik_client_options zero{};
-  zero.version = IK_CLIENT_OPTIONS_VERSION;
-  if (!o) o = &zero;
-  check_version(o->version, IK_CLIENT_OPTIONS_VERSION, "ik_client_options");
-  const bool no_env = (o->flags & IK_CLIENT_IGNORE_ENV) != 0;
-  ClientConfig cfg;
+namespace {
 
-  // ---- each provider's credentials, endpoints and headers (its descriptor) ----
+// Each provider's credentials, endpoints and headers (its descriptor).
+void resolve_providers(const ik_client_options *o, bool no_env, ClientConfig &cfg) {
   for (size_t id = 0; id < cfg.providers.size(); ++id) {
     const ProviderTraits &traits = provider_traits(static_cast<int32_t>(id));
     if (traits.resolve && traits.id == static_cast<int32_t>(id)) traits.resolve(*o, no_env, cfg.providers[id]);
@@ -110,8 +105,9 @@ ClientConfig resolve_config(const ik_client_options *o) {
     if (p.auth_header.find_first_of("\r\n") != std::string::npos)
       fail(IK_STATUS_INVALID_ARGUMENT, "credentials must not contain line breaks");
   }
+}
 
-  // ---- Transport ----
+void resolve_transport(const ik_client_options *o, ClientConfig &cfg) {
   check_text(o->user_agent_suffix, "user_agent_suffix", false);
   cfg.user_agent =
       std::string("invitekit/") + IK_VERSION_STRING + " libcurl/" + curl_version_info(CURLVERSION_NOW)->version;
@@ -132,8 +128,9 @@ ClientConfig resolve_config(const ik_client_options *o) {
   cfg.no_proxy_env = (o->flags & (IK_CLIENT_NO_PROXY_ENV | IK_CLIENT_IGNORE_ENV)) != 0;
   if (o->max_response_bytes < 0) fail(IK_STATUS_INVALID_ARGUMENT, "max_response_bytes must not be negative");
   cfg.max_response_bytes = o->max_response_bytes == 0 ? ik_default_max_response_bytes() : o->max_response_bytes;
+}
 
-  // ---- Retries ----
+void resolve_retries(const ik_client_options *o, ClientConfig &cfg) {
   auto &r = cfg.retry;
   if (o->max_retries < -1) fail(IK_STATUS_INVALID_ARGUMENT, "max_retries must be -1 (none), 0 (default) or positive");
   r.max_retries = o->max_retries == 0 ? 2 : (o->max_retries < 0 ? 0 : std::min(o->max_retries, kMaxRetries));
@@ -150,8 +147,9 @@ ClientConfig resolve_config(const ik_client_options *o) {
   r.cb = o->retry_cb;
   r.user_data = o->retry_user_data;
   r.user_data_free = o->retry_user_data_free;
+}
 
-  // ---- Logging ----
+void resolve_logging(const ik_client_options *o, bool no_env, ClientConfig &cfg) {
   auto &lg = cfg.logger;
   if (o->log_level < IK_LOG_OFF || o->log_level > IK_LOG_TRACE)
     fail(IK_STATUS_INVALID_ARGUMENT, "log_level is not an IK_LOG_* value");
@@ -172,8 +170,10 @@ ClientConfig resolve_config(const ik_client_options *o) {
     lg.level = lvl;
     lg.to_stderr = lvl != IK_LOG_OFF;
   }
+}
 
-  // ---- Non-blocking engine (version 2 fields; a version 1 struct ends before them) ----
+// Non-blocking engine (version 2 fields; a version 1 struct ends before them).
+void resolve_engine(const ik_client_options *o, ClientConfig &cfg) {
   if (o->version >= 2) {
     if (o->completion_mode != IK_COMPLETIONS_IO_THREAD && o->completion_mode != IK_COMPLETIONS_QUEUED)
       fail(IK_STATUS_INVALID_ARGUMENT, "completion_mode is not an IK_COMPLETIONS_* value");
@@ -181,6 +181,22 @@ ClientConfig resolve_config(const ik_client_options *o) {
     if (o->max_connections < 0) fail(IK_STATUS_INVALID_ARGUMENT, "max_connections must not be negative");
     cfg.max_connections = o->max_connections == 0 ? 64 : std::min(o->max_connections, kMaxConnections);
   }
+}
+
+}  // namespace
+
+ClientConfig resolve_config(const ik_client_options *o) {
+  ik_client_options zero{};
+  zero.version = IK_CLIENT_OPTIONS_VERSION;
+  if (!o) o = &zero;
+  check_version(o->version, IK_CLIENT_OPTIONS_VERSION, "ik_client_options");
+  const bool no_env = (o->flags & IK_CLIENT_IGNORE_ENV) != 0;
+  ClientConfig cfg;
+  resolve_providers(o, no_env, cfg);
+  resolve_transport(o, cfg);
+  resolve_retries(o, cfg);
+  resolve_logging(o, no_env, cfg);
+  resolve_engine(o, cfg);
   return cfg;
 }
 
