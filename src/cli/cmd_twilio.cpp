@@ -294,6 +294,18 @@ void print_user(const Context &ctx, ik_twilio_user *u) {
   print_object(ctx, item_of(owned.get()));
 }
 
+// A user's create parameters from a CSV row (bulk create: role column "role";
+// sync files: "role_sid"): an empty cell is not sent. The row must outlive them.
+ik_twilio_user_params user_params_of(const Row &row, const char *role_column) {
+  ik_twilio_user_params p = IK_TWILIO_USER_PARAMS_INIT;
+  const std::string *identity = row.get("identity");
+  p.identity = identity ? identity->c_str() : "";
+  p.friendly_name = row.get_nonempty("friendly_name");
+  p.attributes = row.get_nonempty("attributes");
+  p.role_sid = row.get_nonempty(role_column);
+  return p;
+}
+
 BulkSpec user_create_spec(const Context &ctx, const std::shared_ptr<UserArgs> &a) {
   BulkSpec spec;
   spec.operation = "twilio users create";
@@ -301,12 +313,7 @@ BulkSpec user_create_spec(const Context &ctx, const std::shared_ptr<UserArgs> &a
   spec.known_columns = {"identity", "friendly_name", "attributes", "role"};
   spec.required_columns = {"identity"};
   spec.start = [&ctx, a](const Row &row, const ik_call_options &co, RowDone done) {
-    ik_twilio_user_params p = IK_TWILIO_USER_PARAMS_INIT;
-    const std::string *identity = row.get("identity");
-    p.identity = identity ? identity->c_str() : "";
-    p.friendly_name = row.get_nonempty("friendly_name");
-    p.attributes = row.get_nonempty("attributes");
-    p.role_sid = row.get_nonempty("role");
+    const ik_twilio_user_params p = user_params_of(row, "role");
     start_row_op(
         [&](ik_op_cb cb, void *ud, ik_error **err) {
           return ik_twilio_user_create_start(ctx.client, a->service.c_str(), &p, &co, cb, ud, nullptr, err);
@@ -427,12 +434,7 @@ SyncResource users_sync_resource(const Context &ctx, const std::string &service)
     return d;
   };
   r.ensure = [&ctx, service](const Row &row, const ik_call_options &co) {
-    ik_twilio_user_params p = IK_TWILIO_USER_PARAMS_INIT;
-    const std::string *identity = row.get("identity");
-    p.identity = identity ? identity->c_str() : "";
-    p.role_sid = row.get_nonempty("role_sid");
-    p.friendly_name = row.get_nonempty("friendly_name");
-    p.attributes = row.get_nonempty("attributes");
+    const ik_twilio_user_params p = user_params_of(row, "role_sid");
     ik_twilio_user *u = nullptr;
     int32_t outcome = 0;
     ik_error *err = nullptr;
