@@ -43,6 +43,8 @@ dotnet build InviteKit.Tests/InviteKit.Tests.csproj --no-restore -c Release
 # The package with libinvitekit.so under runtimes/linux-x64/native/; PackageTests restores it into a fresh app.
 INVITEKIT_PACKAGE_DIR="$INVITEKIT_DOTNET_ARTIFACTS/package"
 export INVITEKIT_PACKAGE_DIR
+# Only this version's package: one left by a build of another version would make the test's pick ambiguous.
+rm -f "$INVITEKIT_PACKAGE_DIR"/InviteKit.*.nupkg
 dotnet pack InviteKit/InviteKit.csproj --no-restore -c Release -o "$INVITEKIT_PACKAGE_DIR" \
   -p:InviteKitNativeLibrary="$build/src/libinvitekit.so"
 
