@@ -60,8 +60,8 @@ struct BulkSpec {
   // One of the two. start: begins one row on the library's non-blocking
   // engine and returns at once (done may run on the client's I/O thread);
   // run_bulk then keeps --concurrency rows in flight from one thread. run:
-  // runs one row to its end, on --concurrency worker threads (ensure, which
-  // has no non-blocking form).
+  // runs one row to its end, on --concurrency worker threads (ensure rows use
+  // the blocking ik_*_ensure; ik_*_ensure_start could replace them).
   RowStart start;
   std::function<RowOutcome(const Row &row, const ik_call_options &opts)> run;
 };

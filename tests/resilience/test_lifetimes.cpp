@@ -468,10 +468,10 @@ TEST_F(Lifetimes, CallbackUserDataFreedOnceAtClientFreeWhileAPagerHoldsTheClient
   });
   cfg.o.log_cb = &on_log;
   cfg.o.log_level = IK_LOG_DEBUG;
-  cfg.o.log_user_data = new CallbackData{&n};
+  cfg.o.log_user_data = new CallbackData{&n, false, {}};
   cfg.o.log_user_data_free = &free_log_data;
   cfg.o.retry_cb = &on_retry;
-  cfg.o.retry_user_data = new CallbackData{&n};
+  cfg.o.retry_user_data = new CallbackData{&n, false, {}};
   cfg.o.retry_user_data_free = &free_retry_data;
   ClientPtr c = cfg.make();
   ASSERT_TRUE(c);
@@ -513,10 +513,10 @@ TEST_F(Lifetimes, CallbackUserDataFreedOnceWhenPagerIsFreedFirst) {
   serve(Kind::Fastly, 2);
   cfg.o.log_cb = &on_log;
   cfg.o.log_level = IK_LOG_DEBUG;
-  cfg.o.log_user_data = new CallbackData{&n};
+  cfg.o.log_user_data = new CallbackData{&n, false, {}};
   cfg.o.log_user_data_free = &free_log_data;
   cfg.o.retry_cb = &on_retry;
-  cfg.o.retry_user_data = new CallbackData{&n};
+  cfg.o.retry_user_data = new CallbackData{&n, false, {}};
   cfg.o.retry_user_data_free = &free_retry_data;
   ClientPtr c = cfg.make();
   ASSERT_TRUE(c);

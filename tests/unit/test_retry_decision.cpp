@@ -148,8 +148,12 @@ TEST(RetryDecision, WhetherAndWhenToRetry) {
     in.http_status = r.http;
     const RetryDecision d = decide_retry(in);
     EXPECT_EQ(d.retry, r.retry);
-    if (r.retry) EXPECT_EQ(d.delay_ms, r.delay);
-    if (r.retry || *r.note) EXPECT_EQ(d.server_directed, r.server_directed);
+    if (r.retry) {
+      EXPECT_EQ(d.delay_ms, r.delay);
+    }
+    if (r.retry || *r.note) {
+      EXPECT_EQ(d.server_directed, r.server_directed);
+    }
     EXPECT_EQ(d.clear_retryable, r.clear_retryable);
     if (*r.note) {
       EXPECT_NE(d.note.find(r.note), std::string::npos) << d.note;
