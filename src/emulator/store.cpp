@@ -177,80 +177,62 @@ void Store::seed(std::uint64_t n) {
 
 namespace {
 
-std::string twilio_invites_json(const Table<TwilioInvite> &table) {
+// Every row of a table as a JSON array of objects: the row's id (under
+// id_key), its sequence number, then what fields(object, row) adds.
+template <class T, class Fields>
+std::string rows_json(const Table<T> &table, const char *id_key, Fields fields) {
   json::Array out;
   for (const auto &[seq, r] : table.rows()) {
-    out.raw(json::Object()
-                .str("sid", r.id)
-                .num("seq", static_cast<std::int64_t>(seq))
-                .str("service_sid", r.service_sid)
-                .str("channel_sid", r.channel_sid)
-                .str("identity", r.identity)
-                .str("role_sid", r.role_sid)
-                .num("date_created", r.date_created)
-                .num("date_updated", r.date_updated)
-                .done());
+    json::Object o;
+    o.str(id_key, r.id).num("seq", static_cast<std::int64_t>(seq));
+    fields(o, r);
+    out.raw(o.done());
   }
   return out.done();
 }
 
-std::string twilio_users_json(const Table<TwilioUser> &table) {
-  json::Array out;
-  for (const auto &[seq, r] : table.rows()) {
-    out.raw(json::Object()
-                .str("sid", r.id)
-                .num("seq", static_cast<std::int64_t>(seq))
-                .str("service_sid", r.service_sid)
-                .str("identity", r.identity)
-                .str("role_sid", r.role_sid)
-                .str("attributes", r.attributes)
-                .opt_str("friendly_name", r.friendly_name)
-                .num("date_created", r.date_created)
-                .num("date_updated", r.date_updated)
-                .done());
-  }
-  return out.done();
+void twilio_invite_fields(json::Object &o, const TwilioInvite &r) {
+  o.str("service_sid", r.service_sid)
+      .str("channel_sid", r.channel_sid)
+      .str("identity", r.identity)
+      .str("role_sid", r.role_sid)
+      .num("date_created", r.date_created)
+      .num("date_updated", r.date_updated);
 }
 
-std::string openai_invites_json(const Table<OpenAIInvite> &table) {
-  json::Array out;
-  for (const auto &[seq, r] : table.rows()) {
-    json::Array projects;
-    for (const auto &p : r.projects) projects.raw(json::Object().str("id", p.id).str("role", p.role).done());
-    out.raw(json::Object()
-                .str("id", r.id)
-                .num("seq", static_cast<std::int64_t>(seq))
-                .str("email", r.email)
-                .str("role", r.role)
-                .num("created_at", r.created_at)
-                .opt_num("accepted_at", r.accepted_at)
-                .raw("projects", projects.done())
-                .done());
-  }
-  return out.done();
+void twilio_user_fields(json::Object &o, const TwilioUser &r) {
+  o.str("service_sid", r.service_sid)
+      .str("identity", r.identity)
+      .str("role_sid", r.role_sid)
+      .str("attributes", r.attributes)
+      .opt_str("friendly_name", r.friendly_name)
+      .num("date_created", r.date_created)
+      .num("date_updated", r.date_updated);
 }
 
-std::string fastly_invitations_json(const Table<FastlyInvitation> &table) {
-  json::Array out;
-  for (const auto &[seq, r] : table.rows()) {
-    json::Array roles, sis;
-    for (const auto &x : r.roles) roles.str(x);
-    for (const auto &x : r.service_invitation_ids) sis.str(x);
-    out.raw(json::Object()
-                .str("id", r.id)
-                .num("seq", static_cast<std::int64_t>(seq))
-                .str("email", r.email)
-                .boolean("limit_services", r.limit_services)
-                .str("role", r.role)
-                .raw("roles", roles.done())
-                .num("status_code", r.status_code)
-                .str("customer_id", r.customer_id)
-                .raw("service_invitation_ids", sis.done())
-                .num("created_at", r.created_at)
-                .num("updated_at", r.updated_at)
-                .done());
-  }
-  return out.done();
+void openai_invite_fields(json::Object &o, const OpenAIInvite &r) {
+  json::Array projects;
+  for (const auto &p : r.projects) projects.raw(json::Object().str("id", p.id).str("role", p.role).done());
+  o.str("email", r.email)
+      .str("role", r.role)
+      .num("created_at", r.created_at)
+      .opt_num("accepted_at", r.accepted_at)
+      .raw("projects", projects.done());
+}
+
+void fastly_invitation_fields(json::Object &o, const FastlyInvitation &r) {
+  json::Array roles, sis;
+  for (const auto &x : r.roles) roles.str(x);
+  for (const auto &x : r.service_invitation_ids) sis.str(x);
+  o.str("email", r.email)
+      .boolean("limit_services", r.limit_services)
+      .str("role", r.role)
+      .raw("roles", roles.done())
+      .num("status_code", r.status_code)
+      .str("customer_id", r.customer_id)
+      .raw("service_invitation_ids", sis.done())
+      .num("created_at", r.created_at)
+      .num("updated_at", r.updated_at);
 }
 
 using simdjson::dom::element;
@@ -258,6 +240,15 @@ using simdjson::dom::element;
 std::string str_field(element e, const char *key) { return std::string(std::string_view(e[key].get_string().value())); }
 std::int64_t i64_field(element e, const char *key) { return e[key].get_int64().value(); }
 std::uint64_t seq_field(element e) { return e["seq"].get_uint64().value(); }
+// A row read back from its JSON object: its id (under id_key) and sequence
+// number; the caller reads the rest.
+template <class T>
+T row_from_json(element e, const char *id_key) {
+  T r;
+  r.id = str_field(e, id_key);
+  r.seq = seq_field(e);
+  return r;
+}
 simdjson::dom::array array_field(element e, const char *key) {
   simdjson::dom::array a;
   if (e[key].get(a) != simdjson::SUCCESS) throw simdjson::simdjson_error(simdjson::INCORRECT_TYPE);
@@ -265,9 +256,7 @@ simdjson::dom::array array_field(element e, const char *key) {
 }
 
 TwilioInvite twilio_invite_from_json(element e) {
-  TwilioInvite r;
-  r.id = str_field(e, "sid");
-  r.seq = seq_field(e);
+  auto r = row_from_json<TwilioInvite>(e, "sid");
   r.service_sid = str_field(e, "service_sid");
   r.channel_sid = str_field(e, "channel_sid");
   r.identity = str_field(e, "identity");
@@ -278,9 +267,7 @@ TwilioInvite twilio_invite_from_json(element e) {
 }
 
 TwilioUser twilio_user_from_json(element e) {
-  TwilioUser r;
-  r.id = str_field(e, "sid");
-  r.seq = seq_field(e);
+  auto r = row_from_json<TwilioUser>(e, "sid");
   r.service_sid = str_field(e, "service_sid");
   r.identity = str_field(e, "identity");
   r.role_sid = str_field(e, "role_sid");
@@ -292,9 +279,7 @@ TwilioUser twilio_user_from_json(element e) {
 }
 
 OpenAIInvite openai_invite_from_json(element e) {
-  OpenAIInvite r;
-  r.id = str_field(e, "id");
-  r.seq = seq_field(e);
+  auto r = row_from_json<OpenAIInvite>(e, "id");
   r.email = str_field(e, "email");
   r.role = str_field(e, "role");
   r.created_at = i64_field(e, "created_at");
@@ -305,9 +290,7 @@ OpenAIInvite openai_invite_from_json(element e) {
 }
 
 FastlyInvitation fastly_invitation_from_json(element e) {
-  FastlyInvitation r;
-  r.id = str_field(e, "id");
-  r.seq = seq_field(e);
+  auto r = row_from_json<FastlyInvitation>(e, "id");
   r.email = str_field(e, "email");
   r.limit_services = e["limit_services"].get_bool().value();
   r.role = str_field(e, "role");
@@ -329,10 +312,10 @@ std::string Store::serialize() const {
       .str("format", "invitekit-emulator-state")
       .num("version", 1)
       .num("next_seq", static_cast<std::int64_t>(next_seq_))
-      .raw("twilio_invites", twilio_invites_json(twilio_invites))
-      .raw("twilio_users", twilio_users_json(twilio_users_))
-      .raw("openai_invites", openai_invites_json(openai_invites))
-      .raw("fastly_invitations", fastly_invitations_json(fastly_invitations))
+      .raw("twilio_invites", rows_json(twilio_invites, "sid", twilio_invite_fields))
+      .raw("twilio_users", rows_json(twilio_users_, "sid", twilio_user_fields))
+      .raw("openai_invites", rows_json(openai_invites, "id", openai_invite_fields))
+      .raw("fastly_invitations", rows_json(fastly_invitations, "id", fastly_invitation_fields))
       .done();
 }
 
@@ -347,14 +330,13 @@ std::optional<std::string> Store::deserialize(std::string_view json_text) {
     }
     Store loaded;
     loaded.next_seq_ = root["next_seq"].get_uint64().value();
-    const simdjson::dom::array twilio_invites_json = array_field(root, "twilio_invites");
-    for (const element e : twilio_invites_json) loaded.twilio_invites.insert(twilio_invite_from_json(e));
-    const simdjson::dom::array twilio_users_json = array_field(root, "twilio_users");
-    for (const element e : twilio_users_json) loaded.add_twilio_user(twilio_user_from_json(e));
-    const simdjson::dom::array openai_invites_json = array_field(root, "openai_invites");
-    for (const element e : openai_invites_json) loaded.openai_invites.insert(openai_invite_from_json(e));
-    const simdjson::dom::array fastly_invitations_json = array_field(root, "fastly_invitations");
-    for (const element e : fastly_invitations_json) loaded.fastly_invitations.insert(fastly_invitation_from_json(e));
+    for (const element e : array_field(root, "twilio_invites"))
+      loaded.twilio_invites.insert(twilio_invite_from_json(e));
+    for (const element e : array_field(root, "twilio_users")) loaded.add_twilio_user(twilio_user_from_json(e));
+    for (const element e : array_field(root, "openai_invites"))
+      loaded.openai_invites.insert(openai_invite_from_json(e));
+    for (const element e : array_field(root, "fastly_invitations"))
+      loaded.fastly_invitations.insert(fastly_invitation_from_json(e));
     loaded.next_seq_ = std::max({loaded.next_seq_, after_last(loaded.twilio_invites), after_last(loaded.twilio_users_),
                                  after_last(loaded.openai_invites), after_last(loaded.fastly_invitations)});
     twilio_invites = std::move(loaded.twilio_invites);
