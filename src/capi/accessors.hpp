@@ -34,7 +34,7 @@ inline int32_t bytes_of(bool present, std::string_view v, const uint8_t **data, 
 }
 
 inline int32_t json_of(const ItemBase *item, const uint8_t **data, size_t *len) {
-  return item ? bytes_of(true, item->json(), data, len) : bytes_of(false, {}, data, len);
+  return item ? bytes_of(true, item->raw, data, len) : bytes_of(false, {}, data, len);
 }
 
 inline const ik_response *response_of(const ItemBase *item) { return item ? item->resp.get() : nullptr; }

@@ -312,7 +312,7 @@ std::string shown_cursor(const std::string &raw) {
 // again (or the same single item) has the same first and last items.
 uint64_t items_hash_of(const ik_page &p) {
   const size_t n = p.count();
-  return SeenCursors::hash(p.item(0)->json()) ^ (SeenCursors::hash(p.item(n - 1)->json()) * 1099511628211ULL) ^
+  return SeenCursors::hash(p.item(0)->raw) ^ (SeenCursors::hash(p.item(n - 1)->raw) * 1099511628211ULL) ^
          (static_cast<uint64_t>(n) << 1);
 }
 }  // namespace

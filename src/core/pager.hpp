@@ -35,7 +35,7 @@ void map_page_items(ik_page &page, JsonObject o, const std::string &key, Map map
   if (!arr) fail(IK_STATUS_PARSE, "unexpected response: list without a '" + key + "' array");
   const auto raw = array_item_slices(page.resp->body, key);
   if (raw.size() != arr->size()) fail(IK_STATUS_PARSE, "unexpected response: inconsistent '" + key + "' array");
-  if (!page.text) page.text = &attach_text(page.resp);
+  TextArena &text = attach_text(page.resp);
   std::vector<T> &items = items_of<T>(page);
   items.reserve(arr->size());
   size_t i = 0;
@@ -43,7 +43,7 @@ void map_page_items(ik_page &page, JsonObject o, const std::string &key, Map map
     JsonObject obj;
     if (e.get_object().get(obj) != simdjson::SUCCESS) obj = as_object(e, key + "[]");  // throws, with context
     T &item = items.emplace_back();
-    map(obj, item, *page.text);
+    map(obj, item, text);
     item.resp = page.resp;
     item.raw = raw[i++];
   }

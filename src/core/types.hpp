@@ -52,7 +52,6 @@ inline TextArena &attach_text(ResponsePtr &resp) {
 struct ItemBase {
   ResponsePtr resp;
   std::string_view raw;
-  std::string_view json() const { return raw; }
 };
 }  // namespace ik::detail
 
@@ -103,7 +102,6 @@ struct PageMeta {
 struct ik_page {
   int32_t kind = IK_KIND_NONE;
   ik::detail::ResponsePtr resp;
-  ik::detail::TextArena *text = nullptr;  // its items' arena, owned with resp (attach_text) once they are mapped
   bool has_more = false;
   // Provider-level cursor of the next page (Twilio: next_page_url; OpenAI: the
   // last id; Fastly: the next page number), and its opaque public form.
