@@ -614,23 +614,17 @@ Scheduler::Next Scheduler::next(Task *task, Clock::time_point *until) {
 
 bool Scheduler::settle(Task &task, const RowOutcome &outcome) {
   --in_flight_;
-  const bool requeue =
-      !outcome.ok && outcome.status == IK_STATUS_RATE_LIMITED && task.rate_retries < opts_.rate_limit_retries;
-  if (requeue && stop_) {
-    // The run stopped (Ctrl-C, time limit) as this row was about to wait and go
-    // again: it is recorded with the rows already waiting (record_requeued), the
-    // same way, not with the 429 whose answer raced the stop.
-    requeue_.push_back(std::move(task));
-    cv_.notify_all();
-    return false;
-  }
-  if (requeue) {
+  if (!outcome.ok && outcome.status == IK_STATUS_RATE_LIMITED && task.rate_retries < opts_.rate_limit_retries) {
     // Slow down instead of failing: every row waits, then this one goes again.
-    const int64_t wait_ms = rate_limit_pause_ms(outcome.retry_after_ms, consecutive_rate_limits_);
-    ++consecutive_rate_limits_;
-    pause_until_ = std::max(pause_until_, Clock::now() + std::chrono::milliseconds(wait_ms));
-    ++task.rate_retries;
-    ++counts_.rate_pauses;
+    // If the run stopped meanwhile (Ctrl-C, time limit), the row stays with the
+    // rows already waiting, and record_requeued records them all alike.
+    if (!stop_) {
+      const int64_t wait_ms = rate_limit_pause_ms(outcome.retry_after_ms, consecutive_rate_limits_);
+      ++consecutive_rate_limits_;
+      pause_until_ = std::max(pause_until_, Clock::now() + std::chrono::milliseconds(wait_ms));
+      ++task.rate_retries;
+      ++counts_.rate_pauses;
+    }
     requeue_.push_back(std::move(task));
     cv_.notify_all();
     return false;

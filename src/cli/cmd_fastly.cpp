@@ -192,21 +192,27 @@ SyncResource sync_resource(const Context &ctx) {
 
 namespace {
 
+// The options of one invitation, for create and ensure (ensure needs --email).
+void add_invitation_options(CLI::App *c, CreateArgs &a, bool email_required) {
+  CLI::Option *email = c->add_option("--email", a.email, "Email address of the person to invite")->type_name("EMAIL");
+  if (email_required) email->required();
+  c->add_option("--role", a.role, "Legacy role: user, tls_viewer, tls_admin, billing, engineer, superuser");
+  c->add_option("--roles", a.roles, "IAM role ids (comma-separated or repeated)")->delimiter(',')->type_name("ID,...");
+  a.limit_opt =
+      c->add_flag("--limit-services", a.limit_services,
+                  "Limit access to the services granted with --service (--limit-services=false to send false)");
+  c->add_option("--customer", a.customer, "Customer (account) id")->type_name("ID");
+  c->add_option("--service", a.services,
+                "Service grant SERVICE_ID:PERMISSION (repeatable); permission: "
+                "full, read_only, purge_select, purge_all")
+      ->type_name("ID:PERMISSION");
+}
+
 // `invitekit fastly invitations create`.
 void add_invitations_create(CLI::App *inv, Runner &runner) {
   auto a = std::make_shared<CreateArgs>();
   CLI::App *c = inv->add_subcommand("create", "Invite a user to the account (POST /invitations)");
-  c->add_option("--email", a->email, "Email address of the person to invite")->type_name("EMAIL");
-  c->add_option("--role", a->role, "Legacy role: user, tls_viewer, tls_admin, billing, engineer, superuser");
-  c->add_option("--roles", a->roles, "IAM role ids (comma-separated or repeated)")->delimiter(',')->type_name("ID,...");
-  a->limit_opt =
-      c->add_flag("--limit-services", a->limit_services,
-                  "Limit access to the services granted with --service (--limit-services=false to send false)");
-  c->add_option("--customer", a->customer, "Customer (account) id")->type_name("ID");
-  c->add_option("--service", a->services,
-                "Service grant SERVICE_ID:PERMISSION (repeatable); permission: "
-                "full, read_only, purge_select, purge_all")
-      ->type_name("ID:PERMISSION");
+  add_invitation_options(c, *a, false);
   c->add_option("--from-csv", a->from_csv,
                 "Bulk: invite every row of a CSV file with the header email,role,roles,limit_services,customer,"
                 "services (roles id;id, services id:permission;id:permission)")
@@ -235,15 +241,7 @@ void add_invitations_ensure(CLI::App *inv, Runner &runner) {
   auto a = std::make_shared<CreateArgs>();
   CLI::App *c = inv->add_subcommand(
       "ensure", "Invite an email exactly once: look it up among the invitations, create only if absent");
-  c->add_option("--email", a->email, "Email address of the person to invite")->required()->type_name("EMAIL");
-  c->add_option("--role", a->role, "Legacy role: user, tls_viewer, tls_admin, billing, engineer, superuser");
-  c->add_option("--roles", a->roles, "IAM role ids (comma-separated or repeated)")->delimiter(',')->type_name("ID,...");
-  a->limit_opt =
-      c->add_flag("--limit-services", a->limit_services,
-                  "Limit access to the services granted with --service (--limit-services=false to send false)");
-  c->add_option("--customer", a->customer, "Customer (account) id")->type_name("ID");
-  c->add_option("--service", a->services, "Service grant SERVICE_ID:PERMISSION (repeatable)")
-      ->type_name("ID:PERMISSION");
+  add_invitation_options(c, *a, true);
   c->callback([a, &runner] {
     runner.action = [a](Context &ctx) {
       const CreateInputs in(*a);

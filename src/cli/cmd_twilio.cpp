@@ -280,11 +280,13 @@ void add_service(CLI::App *c, UserArgs &a) {
   c->add_option("--service", a.service, "Chat Service SID (IS...)")->required()->type_name("IS...");
 }
 
-void add_user_fields(CLI::App *c, UserArgs &a) {
+// The fields of a user (create, update, ensure); role_names: "--role", or
+// "--role-sid,--role" where --role-sid is also accepted (ensure).
+void add_user_fields(CLI::App *c, UserArgs &a, const char *role_names = "--role") {
   a.friendly_opt = c->add_option("--friendly-name", a.friendly_name, "Display name");
   a.attributes_opt =
       c->add_option("--attributes", a.attributes, "Arbitrary JSON text stored with the user")->type_name("JSON");
-  c->add_option("--role", a.role, "Role SID (RL...)")->type_name("RL...");
+  c->add_option(role_names, a.role, "Role SID (RL...)")->type_name("RL...");
   c->add_option("--webhook-enabled", a.webhook, "Send X-Twilio-Webhook-Enabled: true|false")
       ->check(CLI::IsMember({"true", "false"}));
 }
@@ -367,12 +369,7 @@ void add_users_ensure(CLI::App *users, Runner &runner) {
       "ensure", "Create a user exactly once: fetch by identity, create only if absent (never a duplicate)");
   add_service(c, *a);
   a->identity_opt = c->add_option("--identity", a->identity, "Identity of the user")->required();
-  a->friendly_opt = c->add_option("--friendly-name", a->friendly_name, "Display name");
-  a->attributes_opt =
-      c->add_option("--attributes", a->attributes, "Arbitrary JSON text stored with the user")->type_name("JSON");
-  c->add_option("--role-sid,--role", a->role, "Role SID (RL...)")->type_name("RL...");
-  c->add_option("--webhook-enabled", a->webhook, "Send X-Twilio-Webhook-Enabled: true|false")
-      ->check(CLI::IsMember({"true", "false"}));
+  add_user_fields(c, *a, "--role-sid,--role");
   c->callback([a, &runner] {
     runner.action = [a](Context &ctx) {
       const ik_twilio_user_params p = a->params(true);
