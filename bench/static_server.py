@@ -870,7 +870,7 @@ def sdk_cells(res: dict) -> list[list[str]]:
     fr = R.fmt_ratio
     return [[prov, f"{r['list_items']:,}", num(r["list_wall_ms"]["invitekit"], "{:,.1f}"),
              num(r["list_wall_ms"]["sdk"], "{:,.1f}"), fr(r["list_wall_sdk_over_ik"]),
-             num(r["fetch_cpu_us"]["invitekit"], "{:.1f}"), num(r["fetch_cpu_us"]["sdk"], "{:.1f}"),
+             num(r["fetch_cpu_us"]["invitekit"], "{:,.1f}"), num(r["fetch_cpu_us"]["sdk"], "{:,.1f}"),
              fr(r["fetch_cpu_sdk_over_ik"]), num(r["sdk_peak_rss_kb"] and r["sdk_peak_rss_kb"] / 1024, "{:.1f}")]
             for prov, r in sdk_table(res).items()]
 
