@@ -69,10 +69,10 @@ type Page[T any] struct {
 	genericOK []bool // kind-generic id/raw JSON equal the typed item's
 }
 
-// readPage copies a page and frees it. Crossings: 1 for the page, 2 for
-// every item's record (filled, then copied into a buffer of the exact size),
-// 2 for the record's C memory, 1 for the response, and 2 (OpenAI), 7
-// (Twilio) or 8 (Fastly) for the metadata. It panics if C memory for the
+// readPage copies a page and frees it. Crossings: 1 for the page view, 2 for
+// the record of all its items (filled, then copied into a buffer of the exact
+// size), 2 for the record's C memory, 1 for the response, 1 to free the page,
+// and 2 (OpenAI), 7 (Twilio) or 8 (Fastly) for the metadata. It panics if C memory for the
 // record cannot be allocated (as Go does when its own memory runs out).
 func readPage[T any](p *C.ik_page, k *kindOps[T]) *Page[T] {
 	if p == nil {
