@@ -5,7 +5,9 @@
 #include <invitekit/common.h>
 #include <simdjson.h>
 
+#include <array>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <string>
@@ -60,14 +62,34 @@ struct OptInt {
 using JsonElement = simdjson::dom::element;
 using JsonObject = simdjson::dom::object;
 
+// A document parsed by a DOM parser: its root, and what the parse left in the
+// parser that the DOM does not keep (the byte position of every structural
+// character, see array_item_slices). Valid until the parser parses again.
+struct JsonDoc {
+  JsonElement root;
+  const simdjson::dom::parser *parser = nullptr;
+  std::string_view body;
+  operator JsonElement() const { return root; }  // NOLINT: a JsonDoc is read as its root
+};
+
 // Parses `body` (which must have SIMDJSON_PADDING bytes of capacity beyond its
-// size, see pad_for_parse) and returns the root; throws Error(IK_STATUS_PARSE).
-JsonElement parse_json(simdjson::dom::parser &parser, const std::string &body, std::string_view what);
+// size, see pad_for_parse) and returns the document; throws Error(IK_STATUS_PARSE).
+JsonDoc parse_json(simdjson::dom::parser &parser, const std::string &body, std::string_view what);
 // Ensures the capacity simdjson needs to parse `s` without copying it.
 void pad_for_parse(std::string &s);
 
-// Field readers: absent and null read as unset; a value of the wrong type
-// throws Error(IK_STATUS_PARSE) naming the field.
+// Readers of a member's value `e` (found: false when the member is absent):
+// absent and null read as unset; a value of the wrong type throws
+// Error(IK_STATUS_PARSE) naming the member `key`. The get_* readers below are
+// built on them.
+Field field_of(bool found, JsonElement e, std::string_view key, TextArena &text);
+OptInt int_of(bool found, JsonElement e, std::string_view key);
+ik_optbool bool_of(bool found, JsonElement e, std::string_view key);
+std::optional<JsonObject> obj_of(bool found, JsonElement e, std::string_view key);
+std::optional<simdjson::dom::array> arr_of(bool found, JsonElement e, std::string_view key);
+
+// Single-member readers (metadata, error bodies): absent and null read as
+// unset; a value of the wrong type throws Error(IK_STATUS_PARSE) naming the field.
 OptStr get_str(JsonObject obj, std::string_view key);
 // A string element (e.g. of an array) as text; what names it in errors. Throws
 // Error(IK_STATUS_PARSE) unless it is a string without an embedded NUL.
@@ -100,10 +122,18 @@ void with_json_object(const std::string &body, Fn &&fn) {
 // absent or null reads as unset. Never throws (for error bodies).
 OptStr get_text(JsonObject obj, std::string_view key);
 
-// The exact bytes of each element of the top-level array `key` of a padded
-// JSON body (simdjson on-demand, no re-serialisation). The views point into
-// `body`.
-std::vector<std::string_view> array_item_slices(const std::string &body, std::string_view key);
+// The first member `key` of the root object of doc (as at_key finds it), with
+// its position among the root's members; nullopt when absent.
+std::optional<std::pair<size_t, JsonElement>> find_root_member(const JsonDoc &doc, std::string_view key);
+// The exact bytes of each element of the array that is the value of the
+// `member`-th member (0-based, document order) of doc's root object, from the
+// first byte of the element to its last (a container's closing bracket; no
+// whitespace around), appended to out as views into doc.body. No second
+// parse: the bounds come from the structural positions of doc's parse
+// (simdjson's stage 1, which the DOM parser keeps until its next parse),
+// walked with a depth counter. Throws Error(IK_STATUS_PARSE) when the
+// structure is not the one described (which a parse that succeeded excludes).
+void array_item_slices(const JsonDoc &doc, size_t member, std::vector<std::string_view> &out);
 // The exact bytes of the top-level object member `key` of a padded JSON body.
 std::string_view object_slice(const std::string &body, std::string_view key);
 

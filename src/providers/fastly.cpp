@@ -76,9 +76,9 @@ std::optional<int64_t> next_link_page_number(std::string_view url) {
   return std::nullopt;
 }
 
-void parse_list(ik_page &page, JsonElement root) {
+void parse_list(ik_page &page, const JsonDoc &root) {
   JsonObject o = as_object(root, "list response");
-  map_page_items<ik_fastly_invitation>(page, o, "data", map_invitation);
+  map_page_items<ik_fastly_invitation>(page, root, "data", map_invitation);
   auto &pm = meta_for<PageMeta>(page);
   auto links = get_obj(o, "links");
   if (links) {

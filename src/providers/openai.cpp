@@ -65,9 +65,9 @@ void map_invite_object(JsonObject o, ik_openai_invite &inv, TextArena &text) {
 
 namespace {
 
-void parse_list(ik_page &page, JsonElement root) {
+void parse_list(ik_page &page, const JsonDoc &root) {
   JsonObject o = as_object(root, "list response");
-  map_page_items<ik_openai_invite>(page, o, "data", map_invite_object);
+  map_page_items<ik_openai_invite>(page, root, "data", map_invite_object);
   const auto &items = items_of<ik_openai_invite>(page);
   auto &meta = meta_for<PageMeta>(page);
   meta.first_id = get_str(o, "first_id");

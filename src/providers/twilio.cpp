@@ -108,7 +108,7 @@ namespace {
 
 // {"<key>": [...], "meta": {...}}: items are found through meta.key.
 template <class T, class Map>
-void parse_page(ik_page &page, JsonElement root, const char *default_key, Map map) {
+void parse_page(ik_page &page, const JsonDoc &root, const char *default_key, Map map) {
   JsonObject o = as_object(root, "list response");
   std::string key = default_key;
   const OptStr *next = nullptr;
@@ -124,16 +124,16 @@ void parse_page(ik_page &page, JsonElement root, const char *default_key, Map ma
     if (meta.key.set && !meta.key.s.empty()) key = meta.key.s;
     next = &meta.next_page_url;
   }
-  map_page_items<T>(page, o, key, map);
+  map_page_items<T>(page, root, key, map);
   page.has_next = next && next->set && !next->s.empty();
   page.has_more = page.has_next;
   page.next_raw = page.has_next ? next->s : std::string();
 }
 
-void parse_invite_page(ik_page &page, JsonElement root) {
+void parse_invite_page(ik_page &page, const JsonDoc &root) {
   parse_page<ik_twilio_invite>(page, root, "invites", map_invite_object);
 }
-void parse_user_page(ik_page &page, JsonElement root) {
+void parse_user_page(ik_page &page, const JsonDoc &root) {
   parse_page<ik_twilio_user>(page, root, "users", map_user_object);
 }
 
