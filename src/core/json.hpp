@@ -80,13 +80,54 @@ void pad_for_parse(std::string &s);
 
 // Readers of a member's value `e` (found: false when the member is absent):
 // absent and null read as unset; a value of the wrong type throws
-// Error(IK_STATUS_PARSE) naming the member `key`. The get_* readers below are
-// built on them.
+// Error(IK_STATUS_PARSE) naming the member `key`. The get_* readers below and
+// Members are both built on them.
 Field field_of(bool found, JsonElement e, std::string_view key, TextArena &text);
 OptInt int_of(bool found, JsonElement e, std::string_view key);
 ik_optbool bool_of(bool found, JsonElement e, std::string_view key);
 std::optional<JsonObject> obj_of(bool found, JsonElement e, std::string_view key);
 std::optional<simdjson::dom::array> arr_of(bool found, JsonElement e, std::string_view key);
+
+// The members of an object that a mapper reads, found in one walk over the
+// object's fields instead of one at_key scan per member. `keys` is the
+// mapper's list (index it with an enum); a field is compared with the key
+// after the last one matched first (objects usually arrive in the order the
+// mapper lists them), by length before bytes. Of duplicate keys the first wins,
+// as with simdjson's at_key; unknown keys are skipped.
+template <size_t N>
+class Members {
+  static_assert(N > 0 && N <= 64, "a mapper reads 1 to 64 members of an object");
+
+ public:
+  Members(JsonObject o, const std::array<std::string_view, N> &keys) : keys_(keys) {
+    constexpr uint64_t all = N == 64 ? ~uint64_t{0} : (uint64_t{1} << N) - 1;
+    size_t hint = 0;
+    for (auto it = o.begin(), end = o.end(); it != end && found_ != all; ++it) {
+      const std::string_view k = it.key();
+      size_t i = hint;
+      for (size_t n = 0; n < N; ++n, i = (i + 1 == N ? 0 : i + 1)) {
+        if (keys_[i].size() != k.size() || std::memcmp(keys_[i].data(), k.data(), k.size()) != 0) continue;
+        if (!(found_ >> i & 1)) {
+          v_[i] = it.value();
+          found_ |= uint64_t{1} << i;
+        }
+        hint = i + 1 == N ? 0 : i + 1;
+        break;
+      }
+    }
+  }
+  bool has(size_t i) const { return found_ >> i & 1; }
+  Field text(size_t i, TextArena &text) const { return field_of(has(i), v_[i], keys_[i], text); }
+  OptInt integer(size_t i) const { return int_of(has(i), v_[i], keys_[i]); }
+  ik_optbool boolean(size_t i) const { return bool_of(has(i), v_[i], keys_[i]); }
+  std::optional<JsonObject> object(size_t i) const { return obj_of(has(i), v_[i], keys_[i]); }
+  std::optional<simdjson::dom::array> array(size_t i) const { return arr_of(has(i), v_[i], keys_[i]); }
+
+ private:
+  const std::array<std::string_view, N> &keys_;
+  std::array<JsonElement, N> v_{};
+  uint64_t found_ = 0;
+};
 
 // Single-member readers (metadata, error bodies): absent and null read as
 // unset; a value of the wrong type throws Error(IK_STATUS_PARSE) naming the field.

@@ -411,4 +411,60 @@ TEST(ArraySlices, MatchAnIndependentSlicerOverManyShapes) {
   EXPECT_EQ(checked, 400);
 }
 
+// Members (one walk over an object's fields) reads what get_* (one at_key
+// per field) reads, whatever the order of the fields.
+TEST(Members, SameAsOneLookupPerKey) {
+  constexpr std::array<std::string_view, 6> keys{"id", "ab", "ba", "n", "b", "missing"};
+  const char *bodies[] = {
+      R"({"id":"x","ab":"1","ba":"2","n":3,"b":true})",
+      R"({"b":false,"n":-1,"ba":"","ab":null,"id":"\u00e9"})",
+      R"({"zz":1,"id":"dup1","ab":"a","id":"dup2","n":1,"n":2,"unknown":{"id":"inner"}})",  // first of duplicates
+      R"({"a":1,"abc":"x","i":"y","ba":"first","ba":"second"})",                            // same lengths, other bytes
+      R"({})",
+  };
+  for (const char *text : bodies) {
+    std::string body = text;
+    pad_for_parse(body);
+    simdjson::dom::parser parser;
+    JsonObject o = as_object(parse_json(parser, body, "body"), "body");
+    TextArena t1(body.size()), t2(body.size());
+    const Members m(o, keys);
+    for (size_t i : {0, 1, 2}) {
+      const Field a = m.text(i, t1), b = get_field(o, keys[i], t2);
+      EXPECT_EQ(a.set, b.set) << text << " " << keys[i];
+      EXPECT_EQ(a.v, b.v) << text << " " << keys[i];
+      EXPECT_EQ(m.has(i), o.at_key(keys[i]).error() == simdjson::SUCCESS) << text << " " << keys[i];
+    }
+    EXPECT_EQ(m.integer(3).set, get_int(o, "n").set) << text;
+    EXPECT_EQ(m.integer(3).v, get_int(o, "n").v) << text;
+    EXPECT_EQ(m.boolean(4), get_bool(o, "b")) << text;
+    EXPECT_FALSE(m.has(5));
+    EXPECT_FALSE(m.text(5, t1).set);
+  }
+}
+
+TEST(Members, FirstOfDuplicatesAbsentNullEmptyAndWrongTypes) {
+  constexpr std::array<std::string_view, 4> keys{"id", "null", "empty", "obj"};
+  std::string body = R"({"obj":{"id":"in"},"id":"first","null":null,"empty":"","id":"second","obj":7})";
+  pad_for_parse(body);
+  simdjson::dom::parser parser;
+  JsonObject o = as_object(parse_json(parser, body, "body"), "body");
+  TextArena text(body.size());
+  const Members m(o, keys);
+  EXPECT_EQ(m.text(0, text).v, "first");
+  const Field null = m.text(1, text), empty = m.text(2, text);
+  EXPECT_FALSE(null.set);
+  EXPECT_TRUE(empty.set);
+  EXPECT_EQ(empty.v, "");
+  ASSERT_TRUE(m.object(3).has_value());  // the first "obj", not the 7
+  EXPECT_EQ(Members(*m.object(3), std::array<std::string_view, 1>{"id"}).text(0, text).v, "in");
+  try {
+    (void)m.integer(0);
+    ADD_FAILURE() << "a string read as an integer";
+  } catch (const Error &e) {
+    EXPECT_EQ(e.info().status, IK_STATUS_PARSE);
+    EXPECT_NE(e.info().message.find("'id'"), std::string::npos) << e.info().message;
+  }
+}
+
 }  // namespace
