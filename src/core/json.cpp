@@ -272,7 +272,17 @@ void array_item_slices(const JsonDoc &doc, size_t member, std::vector<std::strin
   // byte before the ',' or ']' that follows it at the array's depth.
   size_t begin = pos[i];
   int depth = 0;
+  auto delta = [&](size_t k) -> int { return kDepthDelta[json[pos[k]]]; };
   for (; i < n; ++i) {
+    // Inside an element, four structurals at a time while the depth stays
+    // at 1 or more after each (no element ends among them).
+    while (depth > 0 && i + 4 <= n) {
+      const int s0 = depth + delta(i), s1 = s0 + delta(i + 1), s2 = s1 + delta(i + 2), s3 = s2 + delta(i + 3);
+      if (((s0 - 1) | (s1 - 1) | (s2 - 1) | (s3 - 1)) < 0) break;
+      depth = s3;
+      i += 4;
+    }
+    if (i >= n) break;
     const unsigned char c = json[pos[i]];
     depth += kDepthDelta[c];
     if (depth > 0 || (depth == 0 && c != ',')) continue;
