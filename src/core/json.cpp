@@ -69,14 +69,7 @@ OptStr get_str(JsonObject obj, std::string_view key) {
   return out;
 }
 
-std::string_view TextArena::add(std::string_view s) {
-  if (s.size() >= cap_ - used_) fail(IK_STATUS_INTERNAL, "field text beyond its body's size");
-  char *p = buf_.get() + used_;
-  std::memcpy(p, s.data(), s.size());
-  p[s.size()] = '\0';
-  used_ += s.size() + 1;
-  return {p, s.size()};
-}
+void TextArena::overflow() { fail(IK_STATUS_INTERNAL, "field text beyond its body's size"); }
 
 Field field_of(bool found, JsonElement e, std::string_view key, TextArena &text) {
   Field out;

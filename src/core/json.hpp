@@ -46,9 +46,17 @@ class TextArena {
  public:
   explicit TextArena(size_t capacity) : buf_(new char[capacity]), cap_(capacity) {}
   // A NUL-terminated copy of s; throws Error(IK_STATUS_INTERNAL) past the capacity.
-  std::string_view add(std::string_view s);
+  std::string_view add(std::string_view s) {
+    if (s.size() >= cap_ - used_) overflow();
+    char *p = buf_.get() + used_;
+    std::memcpy(p, s.data(), s.size());
+    p[s.size()] = '\0';
+    used_ += s.size() + 1;
+    return {p, s.size()};
+  }
 
  private:
+  [[noreturn]] static void overflow();
   std::unique_ptr<char[]> buf_;
   size_t cap_;
   size_t used_ = 0;
@@ -94,6 +102,19 @@ std::optional<simdjson::dom::array> arr_of(bool found, JsonElement e, std::strin
 // after the last one matched first (objects usually arrive in the order the
 // mapper lists them), by length before bytes. Of duplicate keys the first wins,
 // as with simdjson's at_key; unknown keys are skipped.
+// n bytes equal (a short key compared inline, eight bytes at a time).
+inline bool same_bytes(const char *a, const char *b, size_t n) {
+  for (; n >= 8; a += 8, b += 8, n -= 8) {
+    uint64_t x, y;
+    std::memcpy(&x, a, 8);
+    std::memcpy(&y, b, 8);
+    if (x != y) return false;
+  }
+  for (; n > 0; ++a, ++b, --n)
+    if (*a != *b) return false;
+  return true;
+}
+
 template <size_t N>
 class Members {
   static_assert(N > 0 && N <= 64, "a mapper reads 1 to 64 members of an object");
@@ -106,7 +127,7 @@ class Members {
       const std::string_view k = it.key();
       size_t i = hint;
       for (size_t n = 0; n < N; ++n, i = (i + 1 == N ? 0 : i + 1)) {
-        if (keys_[i].size() != k.size() || std::memcmp(keys_[i].data(), k.data(), k.size()) != 0) continue;
+        if (keys_[i].size() != k.size() || !same_bytes(keys_[i].data(), k.data(), k.size())) continue;
         if (!(found_ >> i & 1)) {
           v_[i] = it.value();
           found_ |= uint64_t{1} << i;
@@ -117,7 +138,12 @@ class Members {
     }
   }
   bool has(size_t i) const { return found_ >> i & 1; }
-  Field text(size_t i, TextArena &text) const { return field_of(has(i), v_[i], keys_[i], text); }
+  Field text(size_t i, TextArena &text) const {
+    std::string_view sv;  // the common case inline: a string without NUL
+    if (has(i) && v_[i].get_string().get(sv) == simdjson::SUCCESS && !std::memchr(sv.data(), '\0', sv.size()))
+      return Field{text.add(sv), true};
+    return field_of(has(i), v_[i], keys_[i], text);
+  }
   OptInt integer(size_t i) const { return int_of(has(i), v_[i], keys_[i]); }
   ik_optbool boolean(size_t i) const { return bool_of(has(i), v_[i], keys_[i]); }
   std::optional<JsonObject> object(size_t i) const { return obj_of(has(i), v_[i], keys_[i]); }
