@@ -210,6 +210,20 @@ def raw_fetch_url(prov: str, base: str, oid: str) -> str:
     return f"{base}/invitations?page%5Bsize%5D=1"
 
 
+def raw_create_args(prov: str, base: str, ua: str) -> tuple[str, str, str, list[str]]:
+    """(url, content type, body format, headers) of the raw libcurl equivalent of
+    ik_bench create: the same endpoint, body shape and headers as invitekit."""
+    if prov == "openai":
+        return (f"{base}/v1/organization/invites", "application/json",
+                '{"email":"%s-%ld@example.com","role":"reader"}', request_headers(prov, ua))
+    if prov == "twilio":
+        return (f"{base}/v2/Services/{TWILIO_SERVICE}/Users", "application/x-www-form-urlencoded",
+                "Identity=%s-%ld", request_headers(prov, ua))
+    return (f"{base}/invitations", "application/vnd.api+json",
+            '{"data":{"type":"invitation","attributes":{"email":"%s-%ld@example.com","role":"engineer"}}}',
+            request_headers(prov, ua))
+
+
 # --------------------------------------------------------------------------
 # npm SDKs
 # --------------------------------------------------------------------------
@@ -241,6 +255,11 @@ def setup_node(builddir: str, srcdir: str, skip: bool) -> tuple[str | None, str]
             f.write(digest + "\n")
     ver = subprocess.run([node, "--version"], capture_output=True, text=True).stdout.strip()
     return dst, f"node {ver}"
+
+
+def sdk_cmd(node: str, nodedir: str, *a) -> list[str]:
+    """The command line of one sdk_bench.mjs run (setup_node's directory)."""
+    return [node, os.path.join(nodedir, "sdk_bench.mjs"), *map(str, a)]
 
 
 def sdk_versions(nodedir: str | None) -> dict:
@@ -389,21 +408,10 @@ class Runner:
         return raw_fetch_url(prov, base, oid), request_headers(prov, self.ua), [auth_header(prov)]
 
     def raw_create_args(self, prov: str, base: str) -> tuple[str, str, str, list[str]]:
-        if prov == "openai":
-            return (f"{base}/v1/organization/invites", "application/json",
-                    '{"email":"%s-%ld@example.com","role":"reader"}',
-                    [f"Authorization: Bearer {OPENAI_KEY}", "Accept: application/json", self.ua])
-        if prov == "twilio":
-            import base64
-            tok = base64.b64encode(f"{TWILIO_SID}:{TWILIO_TOKEN}".encode()).decode()
-            return (f"{base}/v2/Services/{TWILIO_SERVICE}/Users", "application/x-www-form-urlencoded",
-                    "Identity=%s-%ld", [f"Authorization: Basic {tok}", "Accept: application/json", self.ua])
-        return (f"{base}/invitations", "application/vnd.api+json",
-                '{"data":{"type":"invitation","attributes":{"email":"%s-%ld@example.com","role":"engineer"}}}',
-                [f"Fastly-Key: {FASTLY_TOKEN}", "Accept: application/vnd.api+json", self.ua])
+        return raw_create_args(prov, base, self.ua)
 
     def node_cmd(self, *a) -> list[str]:
-        return [self.node, os.path.join(self.nodedir, "sdk_bench.mjs"), *map(str, a)]
+        return sdk_cmd(self.node, self.nodedir, *a)
 
     # ---- 1. fetch ------------------------------------------------------------
     def bench_fetch(self):

@@ -18,9 +18,21 @@ against that one server:
          invitekit (ik_bench fetch), raw libcurl with the same headers and
          options (raw_curl fetch prod), the same + simdjson DOM
          (raw_curl fetch simdjson:PROVIDER).
+  create 5,000 creates with 16 in flight after 320 untimed (nginx answers
+         every POST with one fixed created object, the vendor's status and
+         headers): invitekit from 16 threads sharing one client (ik_bench
+         create) and from one thread on the non-blocking engine (ik_bench
+         create_async 16), raw libcurl multi (one multi handle, 16 reused easy
+         handles) and raw libcurl with 16 threads (raw_curl create). CPU per
+         create (getrusage of the client over the timed part) and wall.
+  sdk    the vendors' npm SDKs (bench/node/sdk_bench.mjs, installed by run.py's
+         setup_node) against the same server, interleaved with invitekit doing
+         the same work: listing (OpenAI every record, Twilio and Fastly 10,000,
+         as run.py) by wall time, fetch in sequence by CPU per request.
+         --skip-sdk leaves them out.
 
-Reports instructions per record / per request (callgrind, marginal: two sizes
-subtracted), the median of interleaved wall-clock runs and peak RSS (VmHWM) at
+Reports instructions per record / request / create (callgrind, marginal: two
+sizes subtracted), the median of interleaved runs and peak RSS (VmHWM) at
 10k and 100k records, and the targets of issue #19 as PASS/MISS (never
 asserted). Raw numbers: <builddir>/bench-static-results.json. Exit status 0 when
 every measurement ran, 1 when one could not run, 77 when nginx is not installed
@@ -51,6 +63,7 @@ import run as R  # noqa: E402  (the emulator runner: process, callgrind and repo
 PROVIDERS = R.PROVIDERS
 PAGE_SIZE = 100
 SKIP_STATUS = 77
+CREATE_IN_FLIGHT = 16
 
 # Issue #19's targets (ratios in one run).
 TARGETS = {
@@ -59,6 +72,9 @@ TARGETS = {
     "list_peak_kb": 16 * 1024,      # invitekit peak RSS
     "list_flat_kb": 1024,           # invitekit peak RSS growth from 10k to 100k records (at most)
     "fetch_instr_vs_raw": 1.10,     # invitekit / raw libcurl with the same headers, instructions per request
+    "create_cpu_vs_multi": 1.2,     # invitekit / raw libcurl multi, CPU per create, 16 in flight
+    "sdk_list_wall": 10.0,          # every SDK / invitekit, listing wall time (at least)
+    "sdk_fetch_cpu": 8.0,           # every SDK / invitekit, CPU per fetch (at least)
 }
 
 # Fixed ids the pages use (the record ids are derived from the record number).
@@ -235,6 +251,40 @@ class Pages:
         return ids
 
 
+# Creates (--only create): what each provider answers to the POST ik_bench create sends to the list URL,
+# per ../shared/reference/api-contract.md and the vendor fixtures: OpenAI 200 with the invite, Twilio 201 with
+# the Chat v2 user (ik_bench create makes users, as run.py's create does), Fastly 200 (not 201) with
+# {data: invitation}; Fastly's mutating calls also carry its rate-limit headers. The answer is one fixed object
+# (every create gets the same id); the clients send unique bodies.
+CREATE_STATUS = {"openai": 200, "twilio": 201, "fastly": 200}
+CREATE_HEADERS = {"openai": [], "twilio": [],
+                  "fastly": [("Fastly-Ratelimit-Remaining", "4996"), ("Fastly-Ratelimit-Reset", "1655924400")]}
+
+
+def create_object(prov: str) -> dict:
+    if prov == "openai":
+        return openai_invite(3)  # pending, role reader, accepted_at null, no projects
+    if prov == "twilio":
+        user = twilio_user(4)  # attributes "{}", friendly_name null; a new user: updated when created
+        user["date_updated"] = user["date_created"]
+        return user
+    return {"data": fastly_invitation(4)}  # engineer, status_code 0
+
+
+def nginx_string(text: str) -> str:
+    """text as an nginx single-quoted string (no variables: `$` would be expanded)."""
+    if "$" in text:
+        raise ValueError("nginx_string: '$' in a literal")
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def create_block(prov: str, layout: Layout) -> str:
+    """The POST branch of a provider's list location: the vendor headers, then the fixed created object."""
+    hdrs = "".join(f'        add_header {k} "{v}" always;\n' for k, v in VENDOR_HEADERS[prov] + CREATE_HEADERS[prov])
+    body = nginx_string(layout.dump(prov, create_object(prov)).decode())
+    return (f"      if ($request_method = POST) {{\n{hdrs}        return {CREATE_STATUS[prov]} {body};\n      }}")
+
+
 # --------------------------------------------------------------------------
 # nginx
 # --------------------------------------------------------------------------
@@ -257,6 +307,9 @@ http {{
   tcp_nodelay on;
   server_tokens off;
   etag off;
+  # Creates: small request bodies, read into memory and discarded by `return` (the connection stays open).
+  client_max_body_size 64k;
+  client_body_buffer_size 16k;
   # One keep-alive connection carries a whole run (nginx closes after 1,000 requests by default).
   keepalive_requests 10000000;
   keepalive_timeout 600s;
@@ -272,10 +325,12 @@ http {{
     listen 127.0.0.1:{port};
     root {www};
     location = /ready {{ default_type text/plain; }}
-    # OpenAI: /v1/organization/invites?limit=100[&after=<id>]; /v1/organization/invites/<id>
+    # OpenAI: /v1/organization/invites?limit=100[&after=<id>]; /v1/organization/invites/<id>;
+    # creates (POST to the list URL, every provider): one fixed object, see CREATES.
     location = /v1/organization/invites {{
       default_type "{ct_openai}";
 {h_openai}
+{create_openai}
       try_files /openai/list/limit-$arg_limit-after-$arg_after.json =404;
     }}
     location /v1/organization/invites/ {{
@@ -287,6 +342,7 @@ http {{
     location = /v2/Services/{service}/Users {{
       default_type "{ct_twilio}";
 {h_twilio}
+{create_twilio}
       try_files /twilio/users/size-$arg_PageSize-page-$arg_Page-$arg_PageToken.json =404;
     }}
     location /v2/Services/{service}/Users/ {{
@@ -298,6 +354,7 @@ http {{
     location = /invitations {{
       default_type "{ct_fastly}";
 {h_fastly}
+{create_fastly}
       try_files $fastly_page =404;
     }}
     location / {{ return 404; }}
@@ -373,7 +430,8 @@ class StaticServer:
         conf = NGINX_CONF.format(d=d, www=www, port=port, service=R.TWILIO_SERVICE,
                                  ct_openai=CONTENT_TYPES["openai"], ct_twilio=CONTENT_TYPES["twilio"],
                                  ct_fastly=CONTENT_TYPES["fastly"], h_openai=hdrs("openai"),
-                                 h_twilio=hdrs("twilio"), h_fastly=hdrs("fastly"))
+                                 h_twilio=hdrs("twilio"), h_fastly=hdrs("fastly"),
+                                 **{f"create_{p}": create_block(p, self.layout) for p in PROVIDERS})
         conf_path = os.path.join(d, "nginx.conf")
         with open(conf_path, "w") as f:
             f.write(conf)
@@ -436,7 +494,7 @@ class Bench:
         self.valgrind = shutil.which("valgrind")
         self.cgdir = os.path.join(args.builddir_abs, "bench-callgrind")
         os.makedirs(self.cgdir, exist_ok=True)
-        self.res: dict = {"list": {}, "fetch": {}}
+        self.res: dict = {"list": {}, "fetch": {}, "create": {}, "sdk": {}}
 
     def attempt(self, what: str, cmd: list[str]) -> dict | None:
         try:
@@ -551,6 +609,77 @@ class Bench:
                                                                                n2 - n1)
 
 
+    # Create ---------------------------------------------------------------------
+    CREATE_VARIANTS = ("invitekit", "invitekit_engine", "raw_multi", "raw_threads")
+
+    def create_cmd(self, variant: str, prov: str, n: int, warm: int, prefix: str) -> list[str]:
+        base, conc = self.srv.url, str(CREATE_IN_FLIGHT)
+        if variant == "invitekit":  # CREATE_IN_FLIGHT threads sharing one client, blocking calls
+            return [self.exe["ik"], "create", prov, base, conc, str(n), prefix, str(warm)]
+        if variant == "invitekit_engine":  # the non-blocking engine from one thread, CREATE_IN_FLIGHT started
+            return [self.exe["ik"], "create_async", prov, base, conc, str(n), prefix, str(warm)]
+        url, ct, fmt, hdrs = R.raw_create_args(prov, base, self.ua)
+        mode = "multi" if variant == "raw_multi" else "threads"
+        return [self.exe["raw"], "create", mode, url, conc, str(n), str(warm), prefix, ct, fmt, *hdrs]
+
+    def bench_create(self):
+        a = self.a
+        for prov in a.providers:
+            self.res["create"][prov] = {"runs": {}, "in_flight": CREATE_IN_FLIGHT, "n": a.create_n,
+                                        "warmup": a.create_warmup, "status": CREATE_STATUS[prov]}
+        for rep in range(a.rounds):
+            log(f"create: round {rep + 1}/{a.rounds} ...")
+            for prov in a.providers:
+                for v in self.CREATE_VARIANTS:
+                    r = self.attempt(f"create {prov} {v}", self.create_cmd(v, prov, a.create_n, a.create_warmup,
+                                                                          f"b-{v}-{rep}"))
+                    if r:
+                        self.res["create"][prov]["runs"].setdefault(v, []).append(r)
+        if not self.valgrind or a.skip_callgrind:
+            return
+        n1, n2 = a.create_profile
+        for prov in a.providers:
+            log(f"create/{prov}: callgrind ({n1} and {n2} creates) ...")
+            ins, files = {}, {}
+            for v in self.CREATE_VARIANTS:
+                # The warm-up opens the connections in both runs, so that they cancel out.
+                r, files[v] = self.callgrind(f"create {prov} {v}", f"create-{prov}-{v}",
+                                             lambda n, v=v: self.create_cmd(v, prov, n, CREATE_IN_FLIGHT, "cg"),
+                                             n1, n2)
+                if r:
+                    ins[v] = r
+            self.res["create"][prov]["instructions"] = ins
+            if "invitekit" in ins and "raw_multi" in ins and not a.skip_annotate:
+                self.res["create"][prov]["profile_extra_vs_multi"] = self.profile(files["invitekit"],
+                                                                                  files["raw_multi"], n2 - n1)
+
+    # The vendors' npm SDKs --------------------------------------------------------
+    def bench_sdk(self, nodedir: str):
+        """Every SDK against this server, interleaved with invitekit doing the same work: listing
+        (wall time) and fetching in sequence (CPU per request); sdk_bench.mjs is run.py's."""
+        a, base, node = self.a, self.srv.url, shutil.which("node")
+        for prov in a.providers:
+            items = a.records if prov == "openai" else a.sdk_list_other
+            self.res["sdk"][prov] = {"list_items": items, "runs": {}}
+        for rep in range(a.sdk_rounds):
+            log(f"sdk: round {rep + 1}/{a.sdk_rounds} ...")
+            for prov in a.providers:
+                p = self.res["sdk"][prov]
+                n = p["list_items"]
+                cmds = {"list_invitekit": self.list_cmd("invitekit", prov, 0 if n == a.records else n),
+                        "list_sdk": R.sdk_cmd(node, nodedir, "list", prov, base, PAGE_SIZE,
+                                              0 if n == a.records else n),
+                        "fetch_invitekit": self.fetch_cmd("invitekit", prov, a.fetch_warmup, a.fetch_n),
+                        "fetch_sdk": R.sdk_cmd(node, nodedir, "fetch", prov, base, self.srv.ids[prov],
+                                               a.fetch_warmup, a.fetch_n)}
+                for name, cmd in cmds.items():
+                    r = self.attempt(f"sdk {prov} {name}", cmd)
+                    if r:
+                        if name.startswith("list") and r["items"] != n:
+                            self.failures.append(f"sdk {prov} {name}: {r['items']} items, expected {n}")
+                        p["runs"].setdefault(name, []).append(r)
+
+
 # --------------------------------------------------------------------------
 # Report
 # --------------------------------------------------------------------------
@@ -564,11 +693,14 @@ def report(res: dict, args) -> list[str]:
 
     lines.append(f"Static server: nginx, {args.records:,} records per provider, page size {PAGE_SIZE}, "
                  f"layout '{args.layout}'; wall = median of {args.rounds} interleaved runs (best in brackets).")
-    lines.append("")
     cg = "not measured" if args.skip_callgrind else "callgrind, marginal"
-    lines.append(f"List (instructions per record: {cg} {args.list_profile[0]:,} -> {args.list_profile[1]:,} records)")
-    lines.append(f"   {'provider':8} {'variant':18} {'records':>8} {'instr/rec':>10} {'vs simdjson':>11} "
-                 f"{'wall ms':>9} {'(best)':>9} {'vs noparse':>10} {'CPU ms':>8} {'nginx CPU ms':>12} {'RSS MB':>7}")
+    if res.get("list"):
+        lines.append("")
+        lines.append(f"List (instructions per record: {cg} {args.list_profile[0]:,} -> {args.list_profile[1]:,} "
+                     "records)")
+        lines.append(f"   {'provider':8} {'variant':18} {'records':>8} {'instr/rec':>10} {'vs simdjson':>11} "
+                     f"{'wall ms':>9} {'(best)':>9} {'vs noparse':>10} {'CPU ms':>8} {'nginx CPU ms':>12} "
+                     f"{'RSS MB':>7}")
     for prov, p in res.get("list", {}).items():
         runs, ins = p["runs"], {k: v["per_unit"] for k, v in p.get("instructions", {}).items()}
         wall = {k: med(v, "wall_us") for k, v in runs.items()}
@@ -601,12 +733,13 @@ def report(res: dict, args) -> list[str]:
                      "n/a" if growth is None else f"{growth / 1024:+.2f} MB",
                      f"<= {TARGETS['list_flat_kb'] // 1024} MB",
                      verdict(None if growth is None else growth <= TARGETS["list_flat_kb"])))
-    lines.append("")
-    lines.append(f"Fetch one object in sequence (instructions per request: {cg} "
-                 f"{args.fetch_profile[0]:,} -> {args.fetch_profile[1]:,}; wall per request over {args.fetch_n:,} "
-                 f"after {args.fetch_warmup:,})")
-    lines.append(f"   {'provider':8} {'variant':14} {'instr/req':>10} {'vs raw':>8} {'wall us/req':>11} {'(best)':>8} "
-                 f"{'vs raw':>8} {'CPU us/req':>10} {'nginx CPU us/req':>16}")
+    if res.get("fetch"):
+        lines.append("")
+        lines.append(f"Fetch one object in sequence (instructions per request: {cg} "
+                     f"{args.fetch_profile[0]:,} -> {args.fetch_profile[1]:,}; wall per request over {args.fetch_n:,} "
+                     f"after {args.fetch_warmup:,})")
+        lines.append(f"   {'provider':8} {'variant':14} {'instr/req':>10} {'vs raw':>8} {'wall us/req':>11} "
+                     f"{'(best)':>8} {'vs raw':>8} {'CPU us/req':>10} {'nginx CPU us/req':>16}")
     for prov, p in res.get("fetch", {}).items():
         runs, ins = p["runs"], {k: v["per_unit"] for k, v in p.get("instructions", {}).items()}
         wall = {k: med(v, "wall_us") / v[0]["requests"] for k, v in runs.items()}
@@ -626,6 +759,12 @@ def report(res: dict, args) -> list[str]:
         rows.append((f"fetch {prov}", f"instructions/request ({what}) vs raw, same headers", fr(q),
                      f"<= {TARGETS['fetch_instr_vs_raw']}x",
                      verdict(None if q is None else q <= TARGETS["fetch_instr_vs_raw"])))
+    if res.get("create"):
+        lines.append("")
+        lines.extend(report_create(res, args, rows))
+    if res.get("sdk"):
+        lines.append("")
+        lines.extend(report_sdk(res, args, rows))
     lines.append("")
     lines.append("Targets (issue #19; reported, never asserted):")
     lines.extend(R.target_lines(rows, 9))
@@ -642,14 +781,161 @@ def report(res: dict, args) -> list[str]:
             lines.append(f"Fetch {prov}: marginal instructions per request by function, invitekit minus raw "
                          "libcurl (same headers), largest first:")
             lines.extend(f"   {v:>8.0f}  {k[:110]}" for k, v in p["profile_extra_vs_raw"][:12])
+    for prov, p in res.get("create", {}).items():
+        if p.get("profile_extra_vs_multi"):
+            lines.append("")
+            lines.append(f"Create {prov}: marginal instructions per create by function, invitekit (16 threads) minus "
+                         "raw libcurl multi, largest first:")
+            lines.extend(f"   {v:>8.0f}  {k[:110]}" for k, v in p["profile_extra_vs_multi"][:12])
+    return lines
+
+
+CREATE_NAMES = {"invitekit": "invitekit, 16 threads, one client", "invitekit_engine": "invitekit engine, one thread",
+                "raw_multi": "raw libcurl multi", "raw_threads": "raw libcurl, 16 threads"}
+
+
+def num(x, fmt: str) -> str:
+    """x formatted with fmt ("{:,.1f}"), or a dash when it was not measured."""
+    return "–" if x is None else fmt.format(x)
+
+
+def create_table(res: dict) -> dict:
+    """Per provider and variant: instructions, CPU and wall per create (medians and best), nginx CPU, and
+    the ratios to raw libcurl multi; the summary and the targets come from here."""
+    out = {}
+    for prov, p in res.get("create", {}).items():
+        ins = {k: v["per_unit"] for k, v in p.get("instructions", {}).items()}
+        rows = {}
+        for name, v in p["runs"].items():
+            n = v[0]["created"]
+            srv = [x["server_cpu_us"] / n for x in v if "server_cpu_us" in x]
+            rows[name] = {"instr": ins.get(name), "cpu_us": statistics.median(x["cpu_us"] for x in v) / n,
+                          "cpu_best_us": min(x["cpu_us"] for x in v) / n,
+                          "wall_ms": statistics.median(x["wall_us"] for x in v) / 1000,
+                          "wall_best_ms": min(x["wall_us"] for x in v) / 1000,
+                          "nginx_cpu_us": statistics.median(srv) if srv else None,
+                          "threads": max((x.get("threads_peak", 0) for x in v), default=0) or None,
+                          "connections": max((x.get("connections", 0) for x in v), default=0) or None}
+        m = rows.get("raw_multi", {})
+        for r in rows.values():
+            r["instr_vs_multi"] = R.ratio(r["instr"], m.get("instr"))
+            r["cpu_vs_multi"] = R.ratio(r["cpu_us"], m.get("cpu_us"))
+            r["wall_vs_multi"] = R.ratio(r["wall_ms"], m.get("wall_ms"))
+        out[prov] = rows
+    return out
+
+
+CREATE_HEAD = ("provider", "variant", "instructions / create", "vs raw multi", "CPU µs / create, median (best)",
+               "vs raw multi", "wall ms, median (best)", "vs raw multi", "nginx CPU µs / create")
+
+
+def create_cells(res: dict) -> list[list[str]]:
+    """One row of cells per provider and variant (CREATE_HEAD), for the text report and the Markdown."""
+    fr = R.fmt_ratio
+    return [[prov, CREATE_NAMES[name], num(r["instr"], "{:,.0f}"), fr(r["instr_vs_multi"]),
+             f"{r['cpu_us']:.1f} ({r['cpu_best_us']:.1f})", fr(r["cpu_vs_multi"]),
+             f"{r['wall_ms']:,.1f} ({r['wall_best_ms']:,.1f})", fr(r["wall_vs_multi"]),
+             num(r["nginx_cpu_us"], "{:.1f}")]
+            for prov, table in create_table(res).items() for name, r in table.items()]
+
+
+def sdk_table(res: dict) -> dict:
+    """Per provider: listing wall (median) and fetch CPU per request (median), invitekit and SDK, and
+    the SDK's multiple of invitekit."""
+    out = {}
+    for prov, p in res.get("sdk", {}).items():
+        runs = p["runs"]
+
+        def med(name, key, per=None):
+            v = runs.get(name)
+            return statistics.median(x[key] / (x[per] if per else 1) for x in v) if v else None
+        r = {"list_items": p["list_items"],
+             "list_wall_ms": {k: (med(f"list_{k}", "wall_us") or 0) / 1000 or None for k in ("invitekit", "sdk")},
+             "list_cpu_ms": {k: (med(f"list_{k}", "cpu_us") or 0) / 1000 or None for k in ("invitekit", "sdk")},
+             "fetch_cpu_us": {k: med(f"fetch_{k}", "cpu_us", "requests") for k in ("invitekit", "sdk")},
+             "fetch_wall_us": {k: med(f"fetch_{k}", "wall_us", "requests") for k in ("invitekit", "sdk")},
+             "sdk_peak_rss_kb": max((x["maxrss_kb"] for x in runs.get("list_sdk", [])), default=None)}
+        r["list_wall_sdk_over_ik"] = R.ratio(r["list_wall_ms"]["sdk"], r["list_wall_ms"]["invitekit"])
+        r["fetch_cpu_sdk_over_ik"] = R.ratio(r["fetch_cpu_us"]["sdk"], r["fetch_cpu_us"]["invitekit"])
+        out[prov] = r
+    return out
+
+
+SDK_HEAD = ("provider", "records listed", "list wall ms, invitekit", "list wall ms, SDK", "SDK / invitekit",
+            "fetch CPU µs / request, invitekit", "fetch CPU µs / request, SDK", "SDK / invitekit", "SDK peak RSS MB")
+
+
+def sdk_cells(res: dict) -> list[list[str]]:
+    """One row of cells per provider (SDK_HEAD), for the text report and the Markdown."""
+    fr = R.fmt_ratio
+    return [[prov, f"{r['list_items']:,}", num(r["list_wall_ms"]["invitekit"], "{:,.1f}"),
+             num(r["list_wall_ms"]["sdk"], "{:,.1f}"), fr(r["list_wall_sdk_over_ik"]),
+             num(r["fetch_cpu_us"]["invitekit"], "{:,.1f}"), num(r["fetch_cpu_us"]["sdk"], "{:,.1f}"),
+             fr(r["fetch_cpu_sdk_over_ik"]), num(r["sdk_peak_rss_kb"] and r["sdk_peak_rss_kb"] / 1024, "{:.1f}")]
+            for prov, r in sdk_table(res).items()]
+
+
+def text_table(head, cells) -> list[str]:
+    """cells under head, the first two columns left-aligned, the others right-aligned."""
+    w = [max(len(str(c)) for c in col) for col in zip(head, *cells)]
+    return ["   " + " ".join(str(c).ljust(w[k]) if k < 2 else str(c).rjust(w[k]) for k, c in enumerate(row))
+            for row in (head, *cells)]
+
+
+def md_table(head, cells, bold=lambda row: False) -> list[str]:
+    """cells under head as a Markdown table, numbers right-aligned; bold(row) marks a row's variant."""
+    out = ["| " + " | ".join(head) + " |", "|" + "---|" * 2 + "---:|" * (len(head) - 2)]
+    for row in cells:
+        row = [row[0], f"**{row[1]}**" if bold(row) else row[1], *row[2:]]
+        out.append("| " + " | ".join(row) + " |")
+    return out
+
+
+def report_create(res: dict, args, rows: list) -> list[str]:
+    fr, verdict, t = R.fmt_ratio, R.verdict, TARGETS["create_cpu_vs_multi"]
+    cg = "not measured" if args.skip_callgrind else \
+        f"callgrind, marginal {args.create_profile[0]:,} -> {args.create_profile[1]:,}"
+    lines = [f"Create {args.create_n:,} with {CREATE_IN_FLIGHT} in flight after {args.create_warmup} untimed (CPU: "
+             f"getrusage of the client over the timed part, median of {args.rounds}; instructions: {cg})"]
+    lines += text_table(CREATE_HEAD, create_cells(res))
+    summary = res.setdefault("summary", {})
+    for prov, table in create_table(res).items():
+        summary[f"create_{prov}"] = table
+        for name, what in (("invitekit", "16 threads, one client"), ("invitekit_engine", "engine, one thread")):
+            q = table.get(name, {}).get("cpu_vs_multi")
+            rows.append((f"create {prov}", f"CPU/create vs raw multi ({what})", fr(q), f"<= {t}x",
+                         verdict(None if q is None else q <= t)))
+    return lines
+
+
+def report_sdk(res: dict, args, rows: list) -> list[str]:
+    fr, verdict = R.fmt_ratio, R.verdict
+    sdk = res.get("sdk_info", {})
+    vers = ", ".join(f"{k}@{v}" for k, v in sdk.get("versions", {}).items())
+    lines = [f"npm SDKs on the same server ({sdk.get('note', '')}; {vers}); medians of {args.sdk_rounds} interleaved "
+             f"rounds. List: wall time, page size {PAGE_SIZE}. Fetch: CPU per request over {args.fetch_n:,} after "
+             f"{args.fetch_warmup:,} (Fastly: a list of 1)."]
+    lines += text_table(SDK_HEAD, sdk_cells(res))
+    summary = res.setdefault("summary", {})
+    for prov, r in sdk_table(res).items():
+        summary[f"sdk_{prov}"] = r
+        q, tl = r["list_wall_sdk_over_ik"], TARGETS["sdk_list_wall"]
+        rows.append((f"sdk {prov}", f"list wall SDK / invitekit ({r['list_items']:,} records)", fr(q), f">= {tl}x",
+                     verdict(None if q is None else q >= tl)))
+        q, tf = r["fetch_cpu_sdk_over_ik"], TARGETS["sdk_fetch_cpu"]
+        rows.append((f"sdk {prov}", "fetch CPU/request SDK / invitekit", fr(q), f">= {tf}x",
+                     verdict(None if q is None else q >= tf)))
     return lines
 
 
 def markdown(res: dict) -> list[str]:
     """The tables of docs/BENCHMARKS.md (section "Static server") from one run's results."""
     ratio, fr = R.ratio, R.fmt_ratio
-    out = ["| provider | variant | records | instructions / record | vs raw + simdjson | wall ms, median (best) | "
-           "vs raw no-parse | CPU ms | nginx CPU ms | peak RSS MB |", "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    out = []
+    if res.get("list"):
+        out += ["| provider | variant | records | instructions / record | vs raw + simdjson | wall ms, median (best) | "
+                "vs raw no-parse | CPU ms | nginx CPU ms | peak RSS MB |",
+                "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     names = {"invitekit": "**invitekit**", "raw_noparse": "raw libcurl, no parse", "raw_simdjson": "raw libcurl + simdjson",
              "raw": "raw libcurl, same headers"}
     for prov, p in res.get("list", {}).items():
@@ -666,8 +952,10 @@ def markdown(res: dict) -> list[str]:
                        f"{statistics.median(x['cpu_us'] for x in v) / 1000:,.1f} | "
                        f"{statistics.median(srv) / 1000 if srv else float('nan'):,.0f} | "
                        f"{max(x['maxrss_kb'] for x in v) / 1024:.1f} |")
-    out += ["", "| provider | variant | instructions / request | vs raw | vs raw + simdjson | wall µs / request, median "
-            "(best) | CPU µs / request | nginx CPU µs / request |", "|---|---|---:|---:|---:|---:|---:|---:|"]
+    if res.get("fetch"):
+        out += ["", "| provider | variant | instructions / request | vs raw | vs raw + simdjson | wall µs / request, "
+                "median (best) | CPU µs / request | nginx CPU µs / request |",
+                "|---|---|---:|---:|---:|---:|---:|---:|"]
     for prov, p in res.get("fetch", {}).items():
         runs, ins = p["runs"], {k: v["per_unit"] for k, v in p.get("instructions", {}).items()}
         for name, v in runs.items():
@@ -678,6 +966,10 @@ def markdown(res: dict) -> list[str]:
                        f"{statistics.median(x['wall_us'] for x in v) / n:.1f} ({min(x['wall_us'] for x in v) / n:.1f}) | "
                        f"{statistics.median(x['cpu_us'] for x in v) / n:.1f} | "
                        f"{statistics.median(srv) if srv else float('nan'):.0f} |")
+    if res.get("create"):
+        out += ["", *md_table(CREATE_HEAD, create_cells(res), bold=lambda row: row[1].startswith("invitekit"))]
+    if res.get("sdk"):
+        out += ["", *md_table(SDK_HEAD, sdk_cells(res))]
     out += ["", "| target (issue #19) | measure | value | verdict |", "|---|---|---:|---|"]
     for t in res.get("targets", []):
         out.append(f"| {t['benchmark']} | {t['measure']} ({t['target']}) | {t['value']} | {t['verdict']} |")
@@ -688,7 +980,9 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("builddir")
     ap.add_argument("--nginx", help="nginx binary (default: nginx on PATH, else /usr/sbin/nginx)")
-    ap.add_argument("--only", default="list,fetch", help="comma list of list,fetch")
+    ap.add_argument("--only", default="list,fetch,create,sdk", help="comma list of list,fetch,create,sdk")
+    ap.add_argument("--skip-sdk", action="store_true", help="do not install or run the npm SDKs (--only without sdk)")
+    ap.add_argument("--sdk-rounds", type=int, default=3, help="interleaved rounds of the SDK comparison (median used)")
     ap.add_argument("--providers", default=",".join(PROVIDERS), help="comma list of openai,twilio,fastly")
     ap.add_argument("--rounds", type=int, default=5, help="interleaved wall-clock runs of every variant (median used)")
     ap.add_argument("--layout", choices=("vendor", "pretty", "compact"), default="vendor",
@@ -712,8 +1006,15 @@ def main() -> int:
     args.list_profile = (1000, 3000) if q else (2000, 12000)  # marginal over 10,000 records
     args.fetch_profile = (50, 550) if q else (100, 1100)      # marginal over 1,000 requests
     args.fetch_warmup, args.fetch_n = (100, 1000) if q else (1000, 10000)
+    # Creates: as the emulator's workload 3 (320 untimed first, here only to open the 16 connections).
+    args.create_n, args.create_warmup = (500, 64) if q else (5000, 320)
+    args.create_profile = (100, 300) if q else (200, 1200)  # marginal over 1,000 creates
+    args.sdk_list_other = 2000 if q else 10000              # Twilio and Fastly SDK listings, as run.py
     if q:
         args.rounds = min(args.rounds, 2)
+        args.sdk_rounds = min(args.sdk_rounds, 1)
+    if args.skip_sdk:
+        only.discard("sdk")
     args.builddir_abs = os.path.abspath(args.builddir)
 
     nginx = find_nginx(args.nginx)
@@ -734,6 +1035,11 @@ def main() -> int:
     results: dict = {"machine": {"platform": platform.platform(), "cpus": os.cpu_count(),
                                  "loadavg_start": os.getloadavg()},
                      "nginx": nginx_ver, "params": {k: v for k, v in vars(args).items()}}
+    nodedir = None
+    if "sdk" in only:
+        nodedir, note = R.setup_node(args.builddir_abs, srcdir, False)
+        results["sdk_info"] = {"note": note, "versions": R.sdk_versions(nodedir)}
+        log(f"npm SDKs: {note}")
     t0 = time.monotonic()
     try:
         with StaticServer(nginx, args.records, args.providers, Layout(args.layout), keep=args.keep) as srv:
@@ -743,6 +1049,12 @@ def main() -> int:
                 bench.bench_list()
             if "fetch" in only:
                 bench.bench_fetch()
+            if "create" in only:
+                bench.bench_create()
+            if "sdk" in only and nodedir:
+                bench.bench_sdk(nodedir)
+            elif "sdk" in only:
+                bench.failures.append(f"sdk: {results['sdk_info']['note']}")
             results.update({k: v for k, v in bench.res.items() if v})
             results["failures"] = bench.failures
     except R.BenchError as e:

@@ -4,7 +4,9 @@
 # resilience, observability, ensure) and ThreadSanitizer (unit incl. 8+ threads
 # on one client, resilience incl. cross-thread cancellation, observability incl.
 # several threads on one client, ensure incl. 8 threads ensuring the same
-# person). Called by scripts/test.sh;
+# person, and the CLI's bulk engine: its worker, writer and progress threads,
+# Ctrl-C and 429 storms, against an emulator built with the same flags).
+# Called by scripts/test.sh;
 # usable alone: scripts/sanitizers.sh [BUILD_PREFIX]
 # SANITIZERS_PHASE=build only compiles what the suites need (scripts/test.sh
 # does that in the background, at low priority, while the main suites run);
@@ -33,7 +35,7 @@ run_one() {  # name, sanitize value, suites...
   shift 2
   local dir="$prefix-$name"
   local opts=("${common[@]}" -Db_sanitize="$sanitize")
-  if [ "$name" = asan ]; then opts+=("${asan_opts[@]}"); else opts+=("${tsan_opts[@]}"); fi
+  if [ "$name" = asan ]; then opts+=("${asan_opts[@]}"); else opts+=("${tsan_opts[@]}" -Dcli=true); fi
   if [ -f "$dir/build.ninja" ]; then
     meson setup --reconfigure "$dir" "${opts[@]}" >/dev/null || return 1
   else
@@ -57,5 +59,5 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 # tests/tsan.supp: the uninstrumented test-server library (libcpp-httplib) only.
 export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/tests/tsan.supp"
 run_one asan address,undefined unit providers resilience observability ensure async || status=1
-run_one tsan thread unit resilience observability ensure async || status=1
+run_one tsan thread unit resilience observability ensure async cli-threads || status=1
 exit $status

@@ -24,6 +24,13 @@ var abiExcluded = map[string]string{
 	// The completion takes the error (ik_op_take_error) and copies it into the
 	// *Error that Op.Wait returns; a borrowed view of it is never needed.
 	"ik_op_error": "the completion takes the error with ik_op_take_error and copies it",
+	// The iterator reads whole pages (ik_pager_next_page) in one crossing and
+	// delivers their items from Go; the per-item pager calls would cost one
+	// crossing and one owned C item per item.
+	"ik_pager_next_openai_invite":     "the iterator reads whole pages (ik_pager_next_page, ikgo_iter_next_page)",
+	"ik_pager_next_twilio_invite":     "the iterator reads whole pages (ik_pager_next_page, ikgo_iter_next_page)",
+	"ik_pager_next_twilio_user":       "the iterator reads whole pages (ik_pager_next_page, ikgo_iter_next_page)",
+	"ik_pager_next_fastly_invitation": "the iterator reads whole pages (ik_pager_next_page, ikgo_iter_next_page)",
 }
 
 var (

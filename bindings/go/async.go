@@ -695,6 +695,21 @@ func (it *Iterator[T]) StartNextPage(ctx context.Context, opts ...CallOption) (*
 	if it.ptr == nil {
 		return nil, &Error{Status: StatusInvalidArgument, Operation: it.op, Message: it.op + ": the iterator is closed", cause: ErrClosed}
 	}
+	if it.pos < it.recs.count {
+		// The rest of the page Next started: no request, a completed Op.
+		page, err := it.restPage(ctx)
+		if err != nil {
+			return nil, err
+		}
+		var prov Provider
+		if page.Response != nil {
+			prov = page.Response.Provider
+		}
+		o := &Op[*Page[T]]{c: it.c, opName: it.op, cname: it.op, provider: prov, rtype: ResultPage,
+			done: make(chan struct{}), completed: true, val: page}
+		close(o.done)
+		return o, nil
+	}
 	cos := append(append([]CallOption(nil), it.cos...), opts...)
 	pg := it.ptr
 	op, err := startOp(it.c, ctx, it.op, cos, takePage(it.k),

@@ -9,11 +9,10 @@ import (
 
 // BenchmarkListOpenAIInvites lists N invites from an emulator through the
 // item iterator (pages of 100) and reports ns/item and the cgo crossings per
-// item, counted with runtime.NumCgoCall: one per item (ikgo_iter_next: the
-// pager step, every field copied into one Go buffer, the release of the
-// previous item), plus one per page for the response metadata (shared by the
-// page's items) and one for an item larger than the buffer sized after the
-// recent ones.
+// item, counted with runtime.NumCgoCall: none per item but one per page
+// (ikgo_iter_next_page: the page request, its response metadata and every
+// item's fields copied into one Go buffer), plus one for a page larger than
+// the buffer sized after the recent pages.
 func BenchmarkListOpenAIInvites(b *testing.B) {
 	needEmulator(b)
 	const n = 2000

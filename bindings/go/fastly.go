@@ -49,18 +49,12 @@ func fastlyFromRec(rr *recReader, rc *respCache, inv *FastlyInvitation) {
 	// the list counts are the last two nums; the entries follow the scalars
 	nroles, _ := rr.numAt(rr.nums - 2)
 	nsi, _ := rr.numAt(rr.nums - 1)
-	inv.Roles = make([]string, nroles)
-	for i := range inv.Roles {
-		inv.Roles[i] = rr.str()
-	}
-	inv.ServiceInvitations = make([]string, nsi)
-	for i := range inv.ServiceInvitations {
-		inv.ServiceInvitations[i] = rr.str()
-	}
+	inv.Roles = rr.strs(int(nroles))
+	inv.ServiceInvitations = rr.strs(int(nsi))
 	inv.LimitServices = rr.optBool()
 	inv.StatusCode = rr.optInt()
 	rr.times(&inv.CreatedAt, &inv.UpdatedAt, &inv.DeletedAt)
-	inv.Response = rc.get(rr.r.resp, inv.Raw, rr.rawPtr())
+	inv.Response = rr.response(rc, inv.Raw)
 }
 
 func readFastlyInvitation(x *C.ik_fastly_invitation) *FastlyInvitation {

@@ -35,13 +35,6 @@ type OpenAIInvite struct {
 	Response    *Response
 }
 
-// openaiAux holds an invite's timestamps and up to two projects: one
-// allocation per item instead of two or three.
-type openaiAux struct {
-	t [3]time.Time
-	p [2]OpenAIProject
-}
-
 // openaiFromRec decodes a record in rec_openai_invite's order (shim.c).
 func openaiFromRec(rr *recReader, rc *respCache, inv *OpenAIInvite) {
 	*inv = OpenAIInvite{}
@@ -51,17 +44,11 @@ func openaiFromRec(rr *recReader, rc *respCache, inv *OpenAIInvite) {
 	inv.Email = rr.str()
 	inv.Role = rr.str()
 	inv.Status = rr.str()
-	// One allocation for the timestamps and the projects of most invites.
-	aux := new(openaiAux)
-	rr.timesInto(aux.t[:0], &inv.CreatedAt, &inv.ExpiresAt, &inv.AcceptedAt)
+	rr.times(&inv.CreatedAt, &inv.ExpiresAt, &inv.AcceptedAt)
 	has, _ := rr.num()
 	inv.HasProjects = has != 0
 	if n, _ := rr.num(); n > 0 {
-		if n <= int64(len(aux.p)) {
-			inv.Projects = aux.p[:n:n]
-		} else {
-			inv.Projects = make([]OpenAIProject, n)
-		}
+		inv.Projects = rr.rs.sl.projects(int(n))
 		for i := range inv.Projects {
 			inv.Projects[i].ID = rr.str()
 			inv.Projects[i].Role = rr.str()
@@ -69,7 +56,7 @@ func openaiFromRec(rr *recReader, rc *respCache, inv *OpenAIInvite) {
 	} else if inv.HasProjects {
 		inv.Projects = []OpenAIProject{}
 	}
-	inv.Response = rc.get(rr.r.resp, inv.Raw, rr.rawPtr())
+	inv.Response = rr.response(rc, inv.Raw)
 }
 
 func readOpenAIInvite(x *C.ik_openai_invite) *OpenAIInvite {

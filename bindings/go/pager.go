@@ -9,6 +9,8 @@ import (
 	"context"
 	"encoding/json"
 	"runtime"
+	"strconv"
+	"strings"
 	"unsafe"
 )
 
@@ -67,48 +69,53 @@ type Page[T any] struct {
 	genericOK []bool // kind-generic id/raw JSON equal the typed item's
 }
 
-// readPage copies a page and frees it. Crossings: 1 for the page, 1 per item
-// (2 when an item is larger than the buffer sized after the recent ones), 1
-// for the response, and 2 (OpenAI), 7 (Twilio) or 8 (Fastly) for the metadata.
-// It panics if C memory for the item record cannot be allocated (as Go does
-// when its own memory runs out).
+// readPage copies a page and frees it. Crossings: 1 for the page view, 2 for
+// the record of all its items (filled, then copied into a buffer of the exact
+// size), 2 for the record's C memory, 1 for the response, 1 to free the page,
+// and 2 (OpenAI), 7 (Twilio) or 8 (Fastly) for the metadata. It panics if C memory for the
+// record cannot be allocated (as Go does when its own memory runs out).
 func readPage[T any](p *C.ik_page, k *kindOps[T]) *Page[T] {
 	if p == nil {
 		return nil
 	}
 	defer C.ik_page_free(p)
-	var v C.ikgo_page_view
-	C.ikgo_page_read(p, &v)
-	pg := &Page[T]{Kind: Kind(v.kind), HasMore: v.has_more != 0, NextCursor: gostr(v.next_cursor), Raw: rawOf(v.raw)}
-	pg.Response = readResponse(v.resp, pg.Raw, v.raw.p)
-	k.pageMeta(p, &pg.Meta)
-	n := int(v.count)
-	pg.Items = make([]T, 0, n)
-	pg.ItemIDs = make([]string, 0, n)
-	pg.genericOK = make([]bool, 0, n)
-	if n == 0 {
-		return pg
-	}
-	rc := &respCache{ptr: v.resp, resp: pg.Response}
-	r := C.ikgo_rec_new()
+	r := C.ikgo_recs_new()
 	if r == nil {
 		panic("invitekit: out of C memory reading a page")
 	}
-	defer C.ikgo_rec_delete(r)
-	var hint bufHint
+	defer C.ikgo_recs_delete(r)
+	C.ikgo_recs_page(r, p, C.int32_t(k.kind), 0, 1, nil, 0)
+	rs := newRecSet(r, nil)
+	if rs.oom {
+		panic("invitekit: out of C memory reading a page")
+	}
+	return buildPage(p, &rs, 0, k)
+}
+
+// buildPage makes the Page of p whose items [from, count) rs holds (read
+// with their kind-generic ids).
+func buildPage[T any](p *C.ik_page, rs *recSet, from int, k *kindOps[T]) *Page[T] {
+	var v C.ikgo_page_view
+	C.ikgo_page_read(p, &v)
+	pg := &Page[T]{Kind: Kind(v.kind), HasMore: v.has_more != 0, NextCursor: gostr(v.next_cursor)}
+	if rs.baseP != nil && v.raw.p == rs.baseP && int(v.raw.n) == len(rs.base) {
+		pg.Raw = json.RawMessage(rs.base) // the body, copied once with the items' record
+	} else {
+		pg.Raw = rawOf(v.raw)
+	}
+	pg.Response = readResponse(v.resp, pg.Raw, v.raw.p)
+	k.pageMeta(p, &pg.Meta)
+	n := rs.count
+	pg.Items = make([]T, n)
+	pg.ItemIDs = make([]string, n)
+	pg.genericOK = make([]bool, n)
+	rc := &respCache{ptr: v.resp, resp: pg.Response}
+	rr := new(recReader)
 	for i := 0; i < n; i++ {
-		buf := hint.buf()
-		if C.ikgo_rec_page_item(r, p, C.int32_t(k.kind), C.size_t(i), bufPtr(buf), C.size_t(len(buf))) == 0 {
-			break
-		}
-		rr, ok := finishRec(r, buf, &hint)
-		if !ok {
-			panic("invitekit: out of C memory reading a page")
-		}
-		pg.Items = pg.Items[:len(pg.Items)+1]
-		k.decode(&rr, rc, &pg.Items[len(pg.Items)-1])
-		pg.ItemIDs = append(pg.ItemIDs, rr.str()) // the kind-generic id: the record's last span
-		pg.genericOK = append(pg.genericOK, r.generic_ok != 0)
+		rs.item(rr, i)
+		k.decode(rr, rc, &pg.Items[i])
+		pg.ItemIDs[i] = rr.str() // the kind-generic id: the item's last span
+		pg.genericOK[i] = rs.gok[i] != 0
 	}
 	return pg
 }
@@ -118,11 +125,12 @@ func readPage[T any](p *C.ik_page, k *kindOps[T]) *Page[T] {
 // concurrent use (one goroutine at a time). Close it when done; a finalizer
 // closes a leaked one. It may be closed before or after its Client.
 //
-// Cost of Next: one cgo crossing per item (ikgo_iter_next: the pager step,
-// the item's fields copied into one Go buffer and the release of the previous
-// item, fused), plus one to read the response metadata when a new page starts
-// and one more for an item larger than the buffer sized after the recent
-// items. The item's strings and raw JSON share that one buffer.
+// Cost of Next: no cgo crossing for an item of the current page; one per
+// page (ikgo_iter_next_page: the pager's next page, and every item's fields
+// copied into one Go buffer), plus one to read the page's response metadata
+// and one more for a page larger than the buffer sized after the recent
+// pages. The items of a page share that buffer (strings and raw JSON) and a
+// few slabs (pointed-to values); an item is decoded when Next reaches it.
 type Iterator[T any] struct {
 	c    *Client
 	op   string
@@ -137,6 +145,14 @@ type Iterator[T any] struct {
 	page *Page[T]
 	err  error
 	done bool
+
+	// the current page's records (the pager is past the whole page): items
+	// [pos, recs.count) are still to be delivered; pendErr follows them (a
+	// page whose records C could not all allocate)
+	recs    recSet
+	pos     int
+	pendErr error
+	rr      recReader
 
 	// context watcher, reused while Next is called with the same context
 	tok    *C.ik_cancel_token
@@ -280,18 +296,60 @@ func (it *Iterator[T]) Next(ctx context.Context) bool {
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	if it.pos >= it.recs.count {
+		for it.pos >= it.recs.count { // (ik_pager_next_page returns no empty page but the last)
+			if it.pendErr != nil {
+				it.err, it.pendErr = it.pendErr, nil
+				return false
+			}
+			if !it.nextPage(ctx, false) {
+				return false
+			}
+		}
+	} else {
+		// An item of the current page: the checks of a pager call, no crossing.
+		if err := ctx.Err(); err != nil {
+			it.err = ctxError(it.op, err)
+			return false
+		}
+		c := it.c
+		c.mu.RLock()
+		closed := c.ptr == nil
+		c.mu.RUnlock()
+		if closed {
+			it.err = closedError(it.op)
+			return false
+		}
+	}
+	it.recs.item(&it.rr, it.pos) // (a reader of the iterator's: a local would escape through decode)
+	it.pos++
+	it.k.decode(&it.rr, &it.rc, &it.item)
+	return true
+}
+
+// nextPage fetches the pager's next page into it.recs (one crossing, plus
+// one when the page did not fit the hinted buffer, plus one for the response
+// metadata when the first item is decoded). false at the end (it.done) or on
+// error (it.err).
+func (it *Iterator[T]) nextPage(ctx context.Context, generic bool) bool {
 	if !it.begin(ctx) {
 		return false
 	}
 	cit, env := it.cit, it.env
+	// The previous page's records are about to be refilled: drop the views.
+	it.recs, it.pos, it.rc = recSet{}, 0, respCache{}
 	buf := it.hint.buf()
-	h := C.uintptr_t(uintptr(unsafe.Pointer(cit))) // C memory: see ikgo_iter_next in shim.h
+	h := C.uintptr_t(uintptr(unsafe.Pointer(cit))) // C memory: see ikgo_iter_next_page in shim.h
+	g := C.int32_t(0)
+	if generic {
+		g = 1
+	}
 	var st C.ik_status
 	if env.cs == nil {
-		st = C.ikgo_iter_next(h, bufPtr(buf), C.size_t(len(buf)))
+		st = C.ikgo_iter_next_page(h, g, bufPtr(buf), C.size_t(len(buf)))
 	} else {
 		st, _ = env.run(func(*C.ik_call_options, **C.ik_error) C.ik_status {
-			return C.ikgo_iter_next(h, bufPtr(buf), C.size_t(len(buf)))
+			return C.ikgo_iter_next_page(h, g, bufPtr(buf), C.size_t(len(buf)))
 		})
 	}
 	cerr := cit.err
@@ -299,24 +357,28 @@ func (it *Iterator[T]) Next(ctx context.Context) bool {
 	if !it.end(ctx, st, cerr) {
 		return false
 	}
-	if cit.item == nil {
+	if cit.page == nil {
 		it.done = true
 		return false
 	}
-	rr, ok := finishRec(&cit.rec, buf, &it.hint)
-	if !ok {
-		it.err = errRecNoMemory(it.op)
-		return false
+	it.recs = newRecSet(&cit.rec, buf)
+	it.hint.update(len(it.recs.buf))
+	// The page's response, read with the page (ikgo_iter_next_page), for its items.
+	it.rc = respCache{ptr: cit.resp, resp: responseOf(&cit.rview, cit.resp, it.recs.base, it.recs.baseP)}
+	if it.recs.oom {
+		it.pendErr = errRecNoMemory(it.op)
 	}
-	it.k.decode(&rr, &it.rc, &it.item)
 	return true
 }
 
-// Item returns the current item (after a Next that returned true).
+// Item returns the current item (after a Next that returned true). Its
+// strings, raw JSON and pointed-to values stay valid after the iterator moves
+// on or is closed (they are Go memory shared with the other items of its page).
 func (it *Iterator[T]) Item() T { return it.item }
 
 // NextPage fetches the next page (only the items still wanted when MaxItems
-// cuts it short). It returns false at the end or on error (see Err).
+// cuts it short). After Next delivered some items of a page, it returns the
+// rest of that page. It returns false at the end or on error (see Err).
 func (it *Iterator[T]) NextPage(ctx context.Context) bool {
 	if it.err != nil || it.done {
 		return false
@@ -328,24 +390,51 @@ func (it *Iterator[T]) NextPage(ctx context.Context) bool {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	if !it.begin(ctx) {
+	if it.pos < it.recs.count {
+		pg, err := it.restPage(ctx)
+		if err != nil {
+			it.err = err
+			return false
+		}
+		it.page = pg
+		return true
+	}
+	if it.pendErr != nil {
+		it.err, it.pendErr = it.pendErr, nil
 		return false
 	}
-	var out *C.ik_page
-	pg := it.ptr
-	st, cerr := it.env.run(func(co *C.ik_call_options, ce **C.ik_error) C.ik_status {
-		return C.ik_pager_next_page(pg, co, &out, ce)
-	})
-	if !it.end(ctx, st, cerr) {
-		return false
-	}
-	if out == nil {
-		it.done = true
+	if !it.nextPage(ctx, true) {
 		it.page = nil
 		return false
 	}
-	it.page = readPage(out, it.k)
+	it.page = buildPage(it.cit.page, &it.recs, 0, it.k)
+	it.pos = it.recs.count
+	if it.pendErr != nil {
+		it.err, it.pendErr = it.pendErr, nil
+	}
 	return true
+}
+
+// restPage is the page of the items of the current page not yet delivered
+// (with their kind-generic ids: ikgo_iter_rest), as ik_pager_next_page gives
+// the rest of a page started item by item. It consumes them.
+func (it *Iterator[T]) restPage(ctx context.Context) (*Page[T], error) {
+	if err := ctx.Err(); err != nil {
+		return nil, ctxError(it.op, err)
+	}
+	cit := it.cit
+	from := it.pos
+	h := C.uintptr_t(uintptr(unsafe.Pointer(cit)))
+	it.recs, it.pos = recSet{}, 0
+	C.ikgo_iter_rest(h, C.size_t(from), nil, 0)
+	rs := newRecSet(&cit.rec, nil)
+	pg := buildPage(cit.page, &rs, from, it.k)
+	it.recs = rs
+	it.pos = rs.count
+	if rs.oom {
+		it.pendErr = errRecNoMemory(it.op) // after the items that could be read
+	}
+	return pg, nil
 }
 
 // Page returns the current page (after a NextPage that returned true).
@@ -370,6 +459,17 @@ func (it *Iterator[T]) Cursor() (string, error) {
 		}
 		return "", closedError(it.op)
 	}
+	if it.pos < it.recs.count { // in the middle of a page
+		if it.cit.start_ok == 0 {
+			return "", &Error{Status: StatusNoMemory, Operation: it.op, Message: it.op + ": out of memory reading the cursor"}
+		}
+		start := C.GoStringN((*C.char)(unsafe.Pointer(it.cit.start.data)), C.int(it.cit.start.len))
+		cur, ok := cursorPlus(start, it.pos)
+		if !ok {
+			return "", &Error{Status: StatusInternal, Operation: it.op, Message: it.op + ": cannot derive a mid-page cursor from " + start}
+		}
+		return cur, nil
+	}
 	var buf C.ik_buf
 	C.ik_buf_init(&buf)
 	defer C.ik_buf_dispose(&buf)
@@ -378,6 +478,35 @@ func (it *Iterator[T]) Cursor() (string, error) {
 		return "", newError(st, cerr, it.op, nil)
 	}
 	return C.GoStringN((*C.char)(unsafe.Pointer(buf.data)), C.int(buf.len)), nil
+}
+
+// cursorPlus returns the cursor of the item n items after the one cursor
+// points at, both in the same page. The iterator reads whole pages
+// (ik_pager_next_page), so the pager's own cursor is at the end of the page
+// while the caller may be in its middle; the cursor taken before the page was
+// fetched names that page and the offset of its first item, and the mid-page
+// cursor differs only in the offset. This follows libinvitekit's cursor
+// text, "ik1." + scheme + kind + "." + offset + "." + base64url(page
+// request) (encode_cursor in src/core/pager.cpp); ok=false for any other form.
+func cursorPlus(cursor string, n int) (string, bool) {
+	const prefix = "ik1."
+	if len(cursor) < len(prefix) || cursor[:len(prefix)] != prefix {
+		return "", false
+	}
+	rest := cursor[len(prefix):]
+	dot1 := strings.IndexByte(rest, '.')
+	if dot1 < 0 {
+		return "", false
+	}
+	dot2 := strings.IndexByte(rest[dot1+1:], '.')
+	if dot2 <= 0 {
+		return "", false
+	}
+	skip, err := strconv.ParseInt(rest[dot1+1:dot1+1+dot2], 10, 64)
+	if err != nil || skip < 0 {
+		return "", false
+	}
+	return cursor[:len(prefix)+dot1+1] + strconv.FormatInt(skip+int64(n), 10) + rest[dot1+1+dot2:], true
 }
 
 // Kind is the kind of item the iterator yields.
@@ -393,7 +522,8 @@ func (it *Iterator[T]) ItemsDelivered() int64 {
 	if it.ptr == nil {
 		return 0
 	}
-	return int64(C.ik_pager_items_delivered(it.ptr))
+	// the pager counts the whole current page
+	return int64(C.ik_pager_items_delivered(it.ptr)) - int64(it.recs.count-it.pos)
 }
 
 // Done reports whether the iteration is over.
@@ -401,15 +531,16 @@ func (it *Iterator[T]) Done() bool {
 	if it.ptr == nil {
 		return it.done
 	}
-	return it.done || C.ik_pager_done(it.ptr) == 1
+	return it.done || (it.pos >= it.recs.count && it.pendErr == nil && C.ik_pager_done(it.ptr) == 1)
 }
 
 // Close releases the iterator. Idempotent; always returns nil.
 func (it *Iterator[T]) Close() error {
 	it.unwatch()
 	it.rc = respCache{}
+	it.recs, it.pos, it.rr = recSet{}, 0, recReader{} // views of the C record, freed below
 	if it.cit != nil {
-		C.ikgo_iter_free(it.cit) // the current item, the record and the pager
+		C.ikgo_iter_free(it.cit) // the current page, the record and the pager
 		it.cit, it.ptr = nil, nil
 	}
 	if it.env != nil {

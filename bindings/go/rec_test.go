@@ -12,8 +12,8 @@ import (
 // Go buffer (rec.go). Items kept from an iterator stay intact after the pager
 // has moved on and been closed and after a GC; appending to or writing into
 // one item's Raw changes no string of any item; an item larger than the
-// buffer sized after the recent ones (12 projects after 0 or 1: the second
-// crossing of finishRec) reads whole; the page path and the fetch path give
+// buffer sized after the recent pages (12 projects after 0 or 1: the second
+// crossing of newRecSet) reads whole; the page path and the fetch path give
 // the same values as the iterator.
 func TestIteratorItemsOutliveThePager(t *testing.T) {
 	needEmulator(t)
@@ -122,9 +122,9 @@ func TestIteratorItemsOutliveThePager(t *testing.T) {
 	}
 }
 
-// TestBufHint: items of alternating sizes (OpenAI invites without and with a
-// project) fit the hinted buffer after the first two, and an outsized item
-// stops inflating the buffers within a few dozen items.
+// TestBufHint: records of alternating sizes (the hint sizes the buffer of a
+// page's records) fit the hinted buffer after the first two, and an outsized
+// one stops inflating the buffers within a few dozen more.
 func TestBufHint(t *testing.T) {
 	var h bufHint
 	misses := 0

@@ -75,6 +75,11 @@ func readResponse(r *C.ik_response, raw json.RawMessage, rawPtr *C.char) *Respon
 	}
 	var v C.ikgo_response_view
 	C.ikgo_response_read(r, &v)
+	return responseOf(&v, r, raw, rawPtr)
+}
+
+// responseOf builds the Response of r from its view v (already read).
+func responseOf(v *C.ikgo_response_view, r *C.ik_response, raw json.RawMessage, rawPtr *C.char) *Response {
 	resp := &Response{
 		HTTPStatus:         int(v.http_status),
 		Provider:           Provider(v.provider),

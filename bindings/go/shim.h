@@ -3,9 +3,9 @@
  * definitions in the preamble of a file that has //export functions).
  *
  * Fused readers: one cgo crossing fills a view struct (response, error, page,
- * deletion) or an item record (ikgo_rec: an item's fields copied into one Go
- * byte buffer) instead of one crossing per accessor; an iterator step
- * (ikgo_iter_next) is one crossing per item. Strings are {p, n}; p == NULL
+ * deletion) or a record (ikgo_recs: the fields of an item, or of every item of
+ * a page, copied into one Go byte buffer) instead of one crossing per
+ * accessor; an iterator step (ikgo_iter_next_page) is one crossing per page. Strings are {p, n}; p == NULL
  * means absent/null.
  */
 #ifndef INVITEKIT_GO_SHIM_H
@@ -56,46 +56,64 @@ typedef struct ikgo_response_view {
   ikgo_str header_value[IKGO_INLINE_HEADERS];
 } ikgo_response_view;
 
-/* Item records: one item's fields flattened so that Go copies them, one
- * memcpy per field, into ONE Go-allocated buffer (ikgo_rec_copy) and builds
- * its strings as substrings of it. A record lives in C memory, so the Go side
- * passes no Go pointer but the byte buffer, which holds none (no cgo pointer
- * walk). Field order is the kind's (shim.c's rec_<kind> and the matching
- * <kind>FromRec in Go): span 0 is the raw JSON, then the kind's strings and
- * list entries; nums are the optional integers, booleans and list counts. */
-#define IKGO_REC_NUMS 8
-
+/* Records: the items of a page (or one item) flattened so that ONE crossing
+ * copies every field of every item, one memcpy per field, into ONE
+ * Go-allocated byte buffer (ikgo_recs_copy), and Go builds each item's strings
+ * as substrings of it and its raw JSON as a capacity-limited slice of it. The
+ * record lives in C memory, so the Go side passes no Go pointer but the byte
+ * buffer, which holds none (no cgo pointer walk), and reads the record's
+ * arrays directly (C memory, no crossing). Item i's spans are
+ * span[first_span[i] .. first_span[i+1]) and its nums num[first_num[i] ..
+ * first_num[i+1]). Field order is the kind's (shim.c's rec_<kind> and the
+ * matching <kind>FromRec in Go): span 0 is the raw JSON, then the kind's
+ * strings and list entries (and, for pages read with `generic`, the
+ * kind-generic id last); nums are the optional integers, booleans and list
+ * counts. A page's record starts with the page body (the base), which the
+ * Go side copies itself (one Go memmove: it reads C memory without a
+ * crossing), and a span inside it (an item's raw JSON) is not copied again:
+ * p is NULL and off its offset in the body. The same record serves fetches (one item), pages and
+ * iterators. */
 typedef struct ikgo_span {
   const char *p; /* the C bytes (valid while the item lives) */
-  int64_t off;   /* offset in the Go buffer (set by ikgo_rec_copy) */
+  int64_t off;   /* offset in the Go buffer (set by ikgo_recs_copy) */
   int64_t n;     /* length; -1 = absent or null */
 } ikgo_span;
 
-typedef struct ikgo_rec {
-  ikgo_span *span; /* malloc'd; grows to the largest item seen */
+typedef struct ikgo_recs {
+  ikgo_span *span; /* malloc'd arrays, grown to the largest page seen */
   size_t nspan, span_cap;
-  int64_t num[IKGO_REC_NUMS];
-  int32_t num_ok[IKGO_REC_NUMS]; /* 0 = absent */
-  size_t nnum;
-  size_t need;        /* bytes of every span together */
-  int32_t copied;     /* 1 once ikgo_rec_copy wrote the spans into a buffer */
-  int32_t oom;        /* 1 when growing span failed: the record is incomplete */
-  int32_t generic_ok; /* page items: the kind-generic id and raw JSON equal the typed item's */
-  const ik_response *resp;
-  const void *item; /* the item the record describes (borrowed) */
-} ikgo_rec;
+  int64_t *num;
+  int32_t *num_ok; /* 0 = absent */
+  size_t nnum, num_cap;
+  uint32_t *first_span, *first_num; /* count + 1 entries each */
+  const ik_response **resp;         /* per item */
+  uint8_t *generic_ok;              /* per item: the kind-generic id and raw JSON equal the typed item's */
+  size_t count, item_cap;
+  const char *base; /* a page's body, copied first into the buffer (NULL: none) */
+  size_t base_len;
+  size_t ntime, nlist; /* present timestamps; list entries (sizes of the Go slabs) */
+  unsigned char *buf;  /* while filling: the caller's buffer, written as the spans come */
+  size_t cap;
+  size_t need;    /* bytes of the base and of every span outside it */
+  int32_t copied; /* 1 once ikgo_recs_copy wrote the spans into a buffer */
+  int32_t oom;    /* 1 when growing an array failed: count holds the complete items */
+} ikgo_recs;
 
-/* The C side of a Go Iterator: the pager, the owned current item (freed by
- * the next step, after the new item was obtained, so that two consecutive
- * items never share the address of a response: Go compares them to share one
- * *Response per page), a failed step's error, and the current item's record. */
+/* The C side of a Go Iterator: the pager, the owned current page (freed by
+ * the next page step), a failed step's error, the pager's cursor before the
+ * current page was fetched (for mid-page cursors: see Iterator.Cursor), and
+ * the current page's records. */
 typedef struct ikgo_iter {
-  ik_pager *pager; /* owned */
+  ik_pager *pager;           /* owned */
   const ik_call_options *co; /* the page requests' options (C memory the Go side owns) */
   int32_t kind;
-  void *item; /* owned */
+  ik_page *page; /* owned */
   ik_error *err;
-  ikgo_rec rec;
+  ik_buf start;     /* ik_pager_cursor before `page` was fetched */
+  int32_t start_ok; /* 1 when `start` was read */
+  ikgo_recs rec;
+  const ik_response *resp;   /* the page's response ... */
+  ikgo_response_view rview;  /* ... read with the page (C memory: no cgo pointer walk) */
 } ikgo_iter;
 
 typedef struct ikgo_page_view {
@@ -126,30 +144,36 @@ void ikgo_deletion_read(const ik_deletion *d, int32_t *kind, ikgo_str *id, int32
                         ikgo_str *raw, const ik_response **resp);
 void ikgo_page_read(const ik_page *p, ikgo_page_view *v);
 
-/* Records (see ikgo_rec). ikgo_rec_item fills r from an item of the kind;
- * ikgo_rec_copy copies the spans into buf when r->need <= cap (and sets
- * r->copied); both return r->need. ikgo_rec_new/ikgo_rec_delete: a record in C
- * memory (NULL on allocation failure). */
-size_t ikgo_rec_item(ikgo_rec *r, int32_t kind, const void *item);
-size_t ikgo_rec_copy(ikgo_rec *r, unsigned char *buf, size_t cap);
-ikgo_rec *ikgo_rec_new(void);
-void ikgo_rec_delete(ikgo_rec *r);
-/* Item i of a page into r (kind: the page's), with the kind-generic id as one
- * more span and r->generic_ok; copied into buf when it fits. 0 if out of range. */
-int32_t ikgo_rec_page_item(ikgo_rec *r, const ik_page *p, int32_t kind, size_t i, unsigned char *buf, size_t cap);
+/* Records (see ikgo_recs). ikgo_recs_item fills r with one item of the
+ * kind; ikgo_recs_page with items [from, count) of a page (kind: the page's),
+ * with the kind-generic id as one more span per item and generic_ok when
+ * `generic`, and copies them into buf when they fit. ikgo_recs_copy copies
+ * the spans into buf when r->need <= cap (and sets r->copied). All return
+ * r->need. ikgo_recs_new/ikgo_recs_delete: a record in C memory (NULL on
+ * allocation failure). */
+size_t ikgo_recs_item(ikgo_recs *r, int32_t kind, const void *item);
+size_t ikgo_recs_page(ikgo_recs *r, const ik_page *p, int32_t kind, size_t from, int32_t generic, unsigned char *buf,
+                      size_t cap);
+size_t ikgo_recs_copy(ikgo_recs *r, unsigned char *buf, size_t cap);
+ikgo_recs *ikgo_recs_new(void);
+void ikgo_recs_delete(ikgo_recs *r);
 
 /* Iterators. ikgo_iter_new takes ownership of the pager (NULL on allocation
- * failure, the pager then freed). ikgo_iter_next is one item step, one
- * crossing: ik_pager_next_<kind> with it->co, then (on success with an item)
- * its record, copied into buf when it fits (see rec.copied), then (on
- * success) the previous item freed. On failure it->err holds the error (the
- * caller takes it); after success it->item is NULL at the end of the list.
- * `it` is passed as an integer: it is C memory, and as a pointer argument cgo
- * would walk the pointer fields of the struct on every call, looking for Go
- * pointers that cannot be there. ikgo_iter_free frees the item, the record
- * and the pager. */
+ * failure, the pager then freed). ikgo_iter_next_page is one page step, one
+ * crossing: the previous page freed, the pager's cursor saved (it->start),
+ * ik_pager_next_page with it->co (the next page, or the rest of the current
+ * one), then every item's record (ikgo_recs_page from 0, `generic` as given),
+ * copied into buf when it fits (see rec.copied). On failure it->err holds the
+ * error (the caller takes it) and the pager is where it was; after success
+ * it->page is NULL at the end of the list. ikgo_iter_rest re-reads items
+ * [from, count) of the current page with the kind-generic ids (a page asked
+ * for after some of its items were delivered one by one). `it` is passed as an
+ * integer: it is C memory, and as a pointer argument cgo would walk the
+ * pointer fields of the struct on every call, looking for Go pointers that
+ * cannot be there. ikgo_iter_free frees the page, the record and the pager. */
 ikgo_iter *ikgo_iter_new(ik_pager *pager, int32_t kind);
-ik_status ikgo_iter_next(uintptr_t it, unsigned char *buf, size_t cap);
+ik_status ikgo_iter_next_page(uintptr_t it, int32_t generic, unsigned char *buf, size_t cap);
+size_t ikgo_iter_rest(uintptr_t it, size_t from, unsigned char *buf, size_t cap);
 void ikgo_iter_free(ikgo_iter *it);
 /* Zeroed C memory for an iterator's call options (free with free()). */
 ik_call_options *ikgo_call_options_new(void);

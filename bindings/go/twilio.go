@@ -70,7 +70,7 @@ func twilioInviteFromRec(rr *recReader, rc *respCache, inv *TwilioInvite) {
 	inv.DateCreatedText = rr.ptr()
 	inv.DateUpdatedText = rr.ptr()
 	rr.times(&inv.DateCreated, &inv.DateUpdated)
-	inv.Response = rc.get(rr.r.resp, inv.Raw, rr.rawPtr())
+	inv.Response = rr.response(rc, inv.Raw)
 }
 
 // twilioUserFromRec decodes a record in rec_twilio_user's order (shim.c).
@@ -93,7 +93,7 @@ func twilioUserFromRec(rr *recReader, rc *respCache, u *TwilioUser) {
 	u.IsNotifiable = rr.optBool()
 	rr.times(&u.DateCreated, &u.DateUpdated)
 	u.JoinedChannelsCount = rr.optInt()
-	u.Response = rc.get(rr.r.resp, u.Raw, rr.rawPtr())
+	u.Response = rr.response(rc, u.Raw)
 }
 
 func readTwilioInvite(x *C.ik_twilio_invite) *TwilioInvite {

@@ -9,8 +9,6 @@
 
 namespace ik::detail {
 
-inline const char *str_of(const OptStr *s) { return s ? s->c() : nullptr; }
-
 inline int32_t int_of(const OptInt &v, int64_t *out) {
   if (!v.set) return 0;
   if (out) *out = v.v;

@@ -109,8 +109,10 @@ void resolve_providers(const ik_client_options *o, bool no_env, ClientConfig &cf
 
 void resolve_transport(const ik_client_options *o, ClientConfig &cfg) {
   check_text(o->user_agent_suffix, "user_agent_suffix", false);
-  cfg.user_agent =
-      std::string("invitekit/") + IK_VERSION_STRING + " libcurl/" + curl_version_info(CURLVERSION_NOW)->version;
+  // Appended in place: GCC 12 warns (-Warray-bounds, a known false positive of
+  // its std::string operator+ chains) on the equivalent "a" + b + "c" + d.
+  cfg.user_agent.assign("invitekit/").append(IK_VERSION_STRING).append(" libcurl/");
+  cfg.user_agent.append(curl_version_info(CURLVERSION_NOW)->version);
   if (o->user_agent_suffix && *o->user_agent_suffix) {
     if (std::strpbrk(o->user_agent_suffix, "\r\n"))
       fail(IK_STATUS_INVALID_ARGUMENT, "user_agent_suffix must not contain line breaks");
