@@ -2,7 +2,6 @@
 
 #include <invitekit/common.h>
 
-#include <cmath>
 #include <cstring>
 
 #include "core/error.hpp"
@@ -103,8 +102,12 @@ OptInt int_of(bool found, JsonElement e, std::string_view key) {
   if (e.get_double().get(d) == simdjson::SUCCESS) {
     // [-2^63, 2^63): the only doubles whose conversion to int64_t is defined.
     if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0)) out_of_range();
-    if (d == std::trunc(d)) {
-      out.v = static_cast<int64_t>(d);
+    // Integral iff converting to int64_t (truncating, defined in this range)
+    // and back gives d: no libm call (std::trunc needs -lm where it is not
+    // inlined, e.g. -O0, and the Go binding's static link has no -lm).
+    const int64_t v = static_cast<int64_t>(d);
+    if (static_cast<double>(v) == d) {
+      out.v = v;
       out.set = true;
       return out;
     }
