@@ -2,7 +2,6 @@
 
 #include <invitekit/common.h>
 
-#include <cmath>
 #include <cstring>
 
 #include "core/error.hpp"
@@ -13,7 +12,15 @@ void pad_for_parse(std::string &s) {
   if (s.capacity() < s.size() + simdjson::SIMDJSON_PADDING) s.reserve(s.size() + simdjson::SIMDJSON_PADDING);
 }
 
-JsonElement parse_json(simdjson::dom::parser &parser, const std::string &body, std::string_view what) {
+// The slicing of array items reads the structural positions that the DOM
+// parser's stage 1 leaves in parser.implementation (public in simdjson.h, but
+// documented as "@private [for benchmarking access]"): checked here against the
+// simdjson major version this was written and tested for (3.x), and by
+// tests/unit/test_core_units.cpp (ArraySlices) against an independent slicer.
+static_assert(simdjson::SIMDJSON_VERSION_MAJOR == 3,
+              "array_item_slices reads dom::parser internals of simdjson 3.x: re-check it before a new major version");
+
+JsonDoc parse_json(simdjson::dom::parser &parser, const std::string &body, std::string_view what) {
   if (body.capacity() < body.size() + simdjson::SIMDJSON_PADDING) {
     fail(IK_STATUS_INTERNAL, "JSON buffer without padding");
   }
@@ -22,7 +29,7 @@ JsonElement parse_json(simdjson::dom::parser &parser, const std::string &body, s
   if (err) {
     fail(IK_STATUS_PARSE, std::string("malformed JSON in ") + std::string(what) + ": " + simdjson::error_message(err));
   }
-  return root;
+  return JsonDoc{root, &parser, std::string_view(body)};
 }
 
 namespace {
@@ -42,42 +49,45 @@ std::string_view as_text(JsonElement e, std::string_view what) {
 }
 
 namespace {
+// The member `key` of obj (the first one, as at_key finds it), if present.
+bool member_of(JsonObject obj, std::string_view key, JsonElement &e) {
+  return obj.at_key(key).get(e) == simdjson::SUCCESS;
+}
 // A string member's text, or nothing when absent or null.
-std::optional<std::string_view> find_text(JsonObject obj, std::string_view key) {
-  JsonElement e;
-  if (obj.at_key(key).get(e) != simdjson::SUCCESS || e.is_null()) return std::nullopt;
+std::optional<std::string_view> text_of(bool found, JsonElement e, std::string_view key) {
+  if (!found || e.is_null()) return std::nullopt;
   return as_text(e, key);
 }
 }  // namespace
 
 OptStr get_str(JsonObject obj, std::string_view key) {
   OptStr out;
-  if (auto t = find_text(obj, key)) out.assign(*t);
+  JsonElement e;
+  const bool found = member_of(obj, key, e);
+  if (auto t = text_of(found, e, key)) out.assign(*t);
   return out;
 }
 
-std::string_view TextArena::add(std::string_view s) {
-  if (s.size() >= cap_ - used_) fail(IK_STATUS_INTERNAL, "field text beyond its body's size");
-  char *p = buf_.get() + used_;
-  std::memcpy(p, s.data(), s.size());
-  p[s.size()] = '\0';
-  used_ += s.size() + 1;
-  return {p, s.size()};
+void TextArena::overflow() { fail(IK_STATUS_INTERNAL, "field text beyond its body's size"); }
+
+Field field_of(bool found, JsonElement e, std::string_view key, TextArena &text) {
+  Field out;
+  if (auto t = text_of(found, e, key)) out = Field{text.add(*t), true};
+  return out;
 }
 
 Field get_field(JsonObject obj, std::string_view key, TextArena &text) {
-  Field out;
-  if (auto t = find_text(obj, key)) out = Field{text.add(*t), true};
-  return out;
+  JsonElement e;
+  const bool found = member_of(obj, key, e);
+  return field_of(found, e, key, text);
 }
 
 // Integers outside int64_t (a number >= 2^63 such as 1e300 or
 // 18446744073709551615, or a digit string that does not fit) are a parse
 // error naming the field, never converted (docs/DESIGN.md, "Hostile input").
-OptInt get_int(JsonObject obj, std::string_view key) {
+OptInt int_of(bool found, JsonElement e, std::string_view key) {
   OptInt out;
-  JsonElement e;
-  if (obj.at_key(key).get(e) != simdjson::SUCCESS || e.is_null()) return out;
+  if (!found || e.is_null()) return out;
   auto out_of_range = [&]() {
     fail(IK_STATUS_PARSE, "unexpected response: field '" + std::string(key) + "' is out of range for a 64-bit integer");
   };
@@ -92,8 +102,12 @@ OptInt get_int(JsonObject obj, std::string_view key) {
   if (e.get_double().get(d) == simdjson::SUCCESS) {
     // [-2^63, 2^63): the only doubles whose conversion to int64_t is defined.
     if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0)) out_of_range();
-    if (d == std::trunc(d)) {
-      out.v = static_cast<int64_t>(d);
+    // Integral iff converting to int64_t (truncating, defined in this range)
+    // and back gives d: no libm call (std::trunc needs -lm where it is not
+    // inlined, e.g. -O0, and the Go binding's static link has no -lm).
+    const int64_t v = static_cast<int64_t>(d);
+    if (static_cast<double>(v) == d) {
+      out.v = v;
       out.set = true;
       return out;
     }
@@ -123,28 +137,49 @@ OptInt get_int(JsonObject obj, std::string_view key) {
   wrong_type(key, "an integer");
 }
 
-ik_optbool get_bool(JsonObject obj, std::string_view key) {
+OptInt get_int(JsonObject obj, std::string_view key) {
   JsonElement e;
-  if (obj.at_key(key).get(e) != simdjson::SUCCESS || e.is_null()) return IK_OPTBOOL_UNSET;
+  const bool found = member_of(obj, key, e);
+  return int_of(found, e, key);
+}
+
+ik_optbool bool_of(bool found, JsonElement e, std::string_view key) {
+  if (!found || e.is_null()) return IK_OPTBOOL_UNSET;
   bool b;
   if (e.get_bool().get(b) != simdjson::SUCCESS) wrong_type(key, "a boolean");
   return b ? IK_OPTBOOL_TRUE : IK_OPTBOOL_FALSE;
 }
 
-std::optional<JsonObject> get_obj(JsonObject obj, std::string_view key) {
+ik_optbool get_bool(JsonObject obj, std::string_view key) {
   JsonElement e;
-  if (obj.at_key(key).get(e) != simdjson::SUCCESS || e.is_null()) return std::nullopt;
+  const bool found = member_of(obj, key, e);
+  return bool_of(found, e, key);
+}
+
+std::optional<JsonObject> obj_of(bool found, JsonElement e, std::string_view key) {
+  if (!found || e.is_null()) return std::nullopt;
   JsonObject o;
   if (e.get_object().get(o) != simdjson::SUCCESS) wrong_type(key, "an object");
   return o;
 }
 
-std::optional<simdjson::dom::array> get_arr(JsonObject obj, std::string_view key) {
+std::optional<JsonObject> get_obj(JsonObject obj, std::string_view key) {
   JsonElement e;
-  if (obj.at_key(key).get(e) != simdjson::SUCCESS || e.is_null()) return std::nullopt;
+  const bool found = member_of(obj, key, e);
+  return obj_of(found, e, key);
+}
+
+std::optional<simdjson::dom::array> arr_of(bool found, JsonElement e, std::string_view key) {
+  if (!found || e.is_null()) return std::nullopt;
   simdjson::dom::array a;
   if (e.get_array().get(a) != simdjson::SUCCESS) wrong_type(key, "an array");
   return a;
+}
+
+std::optional<simdjson::dom::array> get_arr(JsonObject obj, std::string_view key) {
+  JsonElement e;
+  const bool found = member_of(obj, key, e);
+  return arr_of(found, e, key);
 }
 
 JsonObject as_object(JsonElement e, std::string_view what) {
@@ -182,28 +217,80 @@ std::string_view object_slice(const std::string &body, std::string_view key) {
   return raw;
 }
 
-std::vector<std::string_view> array_item_slices(const std::string &body, std::string_view key) {
-  std::vector<std::string_view> out;
-  simdjson::ondemand::parser parser;
-  simdjson::ondemand::document doc;
-  auto bad = [&](simdjson::error_code e) {
-    fail(IK_STATUS_PARSE, "malformed list response: " + std::string(simdjson::error_message(e)));
-  };
-  if (auto e = parser.iterate(simdjson::padded_string_view(body.data(), body.size(), body.capacity())).get(doc)) bad(e);
-  simdjson::ondemand::object root;
-  if (auto e = doc.get_object().get(root)) bad(e);
-  simdjson::ondemand::array arr;
-  if (auto e = root.find_field_unordered(key).get_array().get(arr)) bad(e);
-  for (auto item : arr) {
-    simdjson::ondemand::value v;
-    if (auto e = item.get(v)) bad(e);
-    std::string_view raw;
-    simdjson::ondemand::object o;
-    if (auto e = v.get_object().get(o)) bad(e);
-    if (auto e = o.raw_json().get(raw)) bad(e);
-    out.push_back(raw);
+std::optional<std::pair<size_t, JsonElement>> find_root_member(const JsonDoc &doc, std::string_view key) {
+  JsonObject root;
+  if (doc.root.get_object().get(root) != simdjson::SUCCESS) return std::nullopt;
+  size_t i = 0;
+  for (auto it = root.begin(), end = root.end(); it != end; ++it, ++i) {
+    if (it.key_equals(key)) return std::pair<size_t, JsonElement>{i, it.value()};
   }
-  return out;
+  return std::nullopt;
+}
+
+namespace {
+// +1 for an opening bracket, -1 for a closing one, 0 for any other character.
+constexpr std::array<int8_t, 256> kDepthDelta = [] {
+  std::array<int8_t, 256> t{};
+  t['{'] = t['['] = 1;
+  t['}'] = t[']'] = -1;
+  return t;
+}();
+bool json_space(unsigned char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+}  // namespace
+
+void array_item_slices(const JsonDoc &doc, size_t member, std::vector<std::string_view> &out) {
+  auto inconsistent = []() { fail(IK_STATUS_PARSE, "unexpected response: its structure does not match its parse"); };
+  const auto *impl = doc.parser ? doc.parser->implementation.get() : nullptr;
+  if (!impl || !impl->structural_indexes || impl->n_structural_indexes == 0) inconsistent();
+  // Stage 1 lists the byte position of every structural character ({}[],:)
+  // and of the first byte of every scalar (a string's opening quote), in
+  // increasing order; none inside strings.
+  const uint32_t *pos = impl->structural_indexes.get();
+  const size_t n = impl->n_structural_indexes;
+  const auto *json = reinterpret_cast<const unsigned char *>(doc.body.data());
+  if (pos[n - 1] >= doc.body.size()) inconsistent();  // not this body's parse
+  auto ch = [&](size_t k) -> unsigned char { return k < n ? json[pos[k]] : 0; };
+  size_t i = 0;
+  if (ch(i++) != '{') inconsistent();
+  // The root's members ("key" : value ,) up to the one wanted.
+  for (size_t m = 0;; ++m) {
+    if (ch(i) != '"' || ch(i + 1) != ':') inconsistent();
+    i += 2;
+    if (m == member) break;
+    int depth = 0;
+    do depth += kDepthDelta[ch(i++)];
+    while (depth > 0 && i < n);
+    if (ch(i++) != ',') inconsistent();
+  }
+  if (ch(i++) != '[') inconsistent();
+  if (ch(i) == ']') return;
+  // The elements: each from its first structural to the last non-whitespace
+  // byte before the ',' or ']' that follows it at the array's depth.
+  size_t begin = pos[i];
+  int depth = 0;
+  auto delta = [&](size_t k) -> int { return kDepthDelta[json[pos[k]]]; };
+  for (; i < n; ++i) {
+    // Inside an element, four structurals at a time while the depth stays
+    // at 1 or more after each (no element ends among them).
+    while (depth > 0 && i + 4 <= n) {
+      const int s0 = depth + delta(i), s1 = s0 + delta(i + 1), s2 = s1 + delta(i + 2), s3 = s2 + delta(i + 3);
+      if (((s0 - 1) | (s1 - 1) | (s2 - 1) | (s3 - 1)) < 0) break;
+      depth = s3;
+      i += 4;
+    }
+    if (i >= n) break;
+    const unsigned char c = json[pos[i]];
+    depth += kDepthDelta[c];
+    if (depth > 0 || (depth == 0 && c != ',')) continue;
+    if (depth < 0 && c != ']') inconsistent();
+    size_t end = pos[i];
+    while (end > begin && json_space(json[end - 1])) --end;
+    out.emplace_back(doc.body.data() + begin, end - begin);
+    if (depth < 0) return;
+    if (i + 1 >= n) inconsistent();
+    begin = pos[i + 1];
+  }
+  inconsistent();
 }
 
 void json_quote(std::string &out, std::string_view s) {

@@ -166,8 +166,8 @@ std::unique_ptr<ik_page> parse_page(const ik_client &client, const ListSpec &spe
   page->next_raw = raw;  // the Fastly parser derives the next page number from it
   try {
     auto lease = client.transport->parser();
-    JsonElement root = parse_json(*lease, resp->body, "list response");
-    spec.parse(*page, root);
+    const JsonDoc doc = parse_json(*lease, resp->body, "list response");
+    spec.parse(*page, doc);
   } catch (Error &e) {
     rethrow_parse(e, req, *resp);
   }

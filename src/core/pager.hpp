@@ -23,17 +23,21 @@ enum class Scheme : char {
 };
 
 // Fills a page from a parsed list response (items, meta, has_more, next_raw).
-using PageParser = void (*)(ik_page &page, JsonElement root);
+using PageParser = void (*)(ik_page &page, const JsonDoc &doc);
 
-// The items of a list response, o[key], each mapped with map(obj, item,
-// text) into the page's items of T, with its exact raw JSON (a view into the
-// body) and the page's response, which owns the page's arena (attach_text):
-// no string and no allocation per field. Throws PARSE when the array is missing.
+// The items of a list response, the array root[key], each mapped with
+// map(obj, item, text) into the page's items of T, with its exact raw JSON (a
+// view into the body, sliced from the same parse: array_item_slices) and the
+// page's response, which owns the page's arena (attach_text): no string and
+// no allocation per field. Throws PARSE when the array is missing.
 template <class T, class Map>
-void map_page_items(ik_page &page, JsonObject o, const std::string &key, Map map) {
-  auto arr = get_arr(o, key);
+void map_page_items(ik_page &page, const JsonDoc &doc, const std::string &key, Map map) {
+  const auto member = find_root_member(doc, key);
+  const auto arr = member ? arr_of(true, member->second, key) : std::nullopt;
   if (!arr) fail(IK_STATUS_PARSE, "unexpected response: list without a '" + key + "' array");
-  const auto raw = array_item_slices(page.resp->body, key);
+  std::vector<std::string_view> raw;
+  raw.reserve(arr->size());
+  array_item_slices(doc, member->first, raw);
   if (raw.size() != arr->size()) fail(IK_STATUS_PARSE, "unexpected response: inconsistent '" + key + "' array");
   TextArena &text = attach_text(page.resp);
   std::vector<T> &items = items_of<T>(page);

@@ -26,30 +26,55 @@ const Endpoint kDelete{
     IK_PROVIDER_FASTLY, "invitations.delete", Method::Delete, "/invitations/{}", nullptr, nullptr, IK_KIND_NONE, false};
 constexpr int32_t kMaxPageSize = 100;
 
+// The members the mapping reads, found in one walk over each object
+// (Members), listed in the order the API sends them (shared/vendor-fixtures).
+enum ResourceKey : size_t { kId, kType, kAttributes, kRelationships, kResourceKeys };
+constexpr std::array<std::string_view, kResourceKeys> kResourceKeyNames{"id", "type", "attributes", "relationships"};
+enum AttributeKey : size_t {
+  kCreatedAt,
+  kEmail,
+  kDeletedAt,
+  kRole,
+  kStatusCode,
+  kUpdatedAt,
+  kLimitServices,
+  kRoles,
+  kAttributeKeys
+};
+constexpr std::array<std::string_view, kAttributeKeys> kAttributeKeyNames{
+    "created_at", "email", "deleted_at", "role", "status_code", "updated_at", "limit_services", "roles"};
+enum RelationshipKey : size_t { kCustomer, kServiceInvitations, kRelationshipKeys };
+constexpr std::array<std::string_view, kRelationshipKeys> kRelationshipKeyNames{"customer", "service_invitations"};
+constexpr std::array<std::string_view, 1> kDataKey{"data"};
+constexpr std::array<std::string_view, 1> kIdKey{"id"};
+
 void map_invitation(JsonObject o, ik_fastly_invitation &inv, TextArena &text) {
-  inv.id = get_field(o, "id", text);
-  inv.type = get_field(o, "type", text);
-  if (auto a = get_obj(o, "attributes")) {
-    inv.email = get_field(*a, "email", text);
-    inv.limit_services = get_bool(*a, "limit_services");
-    inv.role = get_field(*a, "role", text);
-    if (auto roles = get_arr(*a, "roles")) {
+  const Members m(o, kResourceKeyNames);
+  inv.id = m.text(kId, text);
+  inv.type = m.text(kType, text);
+  if (auto attributes = m.object(kAttributes)) {
+    const Members a(*attributes, kAttributeKeyNames);
+    inv.email = a.text(kEmail, text);
+    inv.limit_services = a.boolean(kLimitServices);
+    inv.role = a.text(kRole, text);
+    if (auto roles = a.array(kRoles)) {
       inv.roles.reserve(roles->size());
       for (JsonElement r : *roles) inv.roles.push_back(text.add(as_text(r, "roles[]")));
     }
-    inv.status_code = get_int(*a, "status_code");
-    inv.created_at = get_field(*a, "created_at", text);
-    inv.updated_at = get_field(*a, "updated_at", text);
-    inv.deleted_at = get_field(*a, "deleted_at", text);
+    inv.status_code = a.integer(kStatusCode);
+    inv.created_at = a.text(kCreatedAt, text);
+    inv.updated_at = a.text(kUpdatedAt, text);
+    inv.deleted_at = a.text(kDeletedAt, text);
   }
-  if (auto rel = get_obj(o, "relationships")) {
-    if (auto customer = get_obj(*rel, "customer")) {
-      if (auto data = get_obj(*customer, "data")) inv.customer_id = get_field(*data, "id", text);
+  if (auto relationships = m.object(kRelationships)) {
+    const Members rel(*relationships, kRelationshipKeyNames);
+    if (auto customer = rel.object(kCustomer)) {
+      if (auto data = Members(*customer, kDataKey).object(0)) inv.customer_id = Members(*data, kIdKey).text(0, text);
     }
-    if (auto si = get_obj(*rel, "service_invitations")) {
-      if (auto data = get_arr(*si, "data")) {
+    if (auto si = rel.object(kServiceInvitations)) {
+      if (auto data = Members(*si, kDataKey).array(0)) {
         for (JsonElement e : *data) {
-          Field id = get_field(as_object(e, "service_invitations.data[]"), "id", text);
+          Field id = Members(as_object(e, "service_invitations.data[]"), kIdKey).text(0, text);
           if (id.set) inv.service_invitation_ids.push_back(id.v);
         }
       }
@@ -76,9 +101,9 @@ std::optional<int64_t> next_link_page_number(std::string_view url) {
   return std::nullopt;
 }
 
-void parse_list(ik_page &page, JsonElement root) {
+void parse_list(ik_page &page, const JsonDoc &root) {
   JsonObject o = as_object(root, "list response");
-  map_page_items<ik_fastly_invitation>(page, o, "data", map_invitation);
+  map_page_items<ik_fastly_invitation>(page, root, "data", map_invitation);
   auto &pm = meta_for<PageMeta>(page);
   auto links = get_obj(o, "links");
   if (links) {

@@ -5,14 +5,17 @@
 // src/ headers.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cstdint>
 #include <optional>
+#include <random>
 #include <string>
 #include <vector>
 
 #include "core/encoding.hpp"
 #include "core/error.hpp"
 #include "core/headers.hpp"
+#include "core/json.hpp"
 #include "core/pager.hpp"
 
 using namespace ik::detail;
@@ -265,6 +268,203 @@ TEST(TextArena, EveryStringOfABodyFitsInItsSize) {
   const Field absent = get_field(o, "zz", text);
   EXPECT_FALSE(absent.set);
   EXPECT_EQ(absent.c(), nullptr);
+}
+
+// An independent reference for array_item_slices: a byte-level JSON skipper
+// (strings and escapes by hand, no simdjson) that returns the bytes of each
+// element of the array value of the first root member named `key`.
+struct RefSlicer {
+  std::string_view s;
+  size_t p = 0;
+  void ws() {
+    while (p < s.size() && (s[p] == ' ' || s[p] == '\n' || s[p] == '\r' || s[p] == '\t')) ++p;
+  }
+  std::string_view string() {  // raw, between the quotes
+    const size_t b = ++p;
+    while (s[p] != '"') p += s[p] == '\\' ? 2 : 1;
+    return s.substr(b, p++ - b);
+  }
+  void value() {
+    ws();
+    if (s[p] == '"') {
+      string();
+    } else if (s[p] == '{' || s[p] == '[') {
+      const char close = s[p] == '{' ? '}' : ']';
+      ++p;
+      ws();
+      while (s[p] != close) {
+        if (close == '}') {
+          string();
+          ws();
+          ++p;  // ':'
+        }
+        value();
+        ws();
+        if (s[p] == ',') ++p;
+        ws();
+      }
+      ++p;
+    } else {
+      while (p < s.size() && std::string_view(" \n\r\t,]}").find(s[p]) == std::string_view::npos) ++p;
+    }
+  }
+  std::vector<std::string_view> items(std::string_view key) {
+    p = 0;
+    ws();
+    ++p;  // '{'
+    for (;;) {
+      ws();
+      const std::string_view k = string();
+      ws();
+      ++p;  // ':'
+      ws();
+      if (k == key) break;
+      value();
+      ws();
+      ++p;  // ','
+    }
+    std::vector<std::string_view> out;
+    ++p;  // '['
+    ws();
+    while (s[p] != ']') {
+      const size_t b = p;
+      value();
+      out.push_back(s.substr(b, p - b));
+      ws();
+      if (s[p] == ',') ++p;
+      ws();
+    }
+    return out;
+  }
+};
+
+std::vector<std::string> slices_of(std::string body, std::string_view key) {
+  pad_for_parse(body);
+  simdjson::dom::parser parser;
+  const JsonDoc doc = parse_json(parser, body, "body");
+  const auto member = find_root_member(doc, key);
+  EXPECT_TRUE(member.has_value()) << body;
+  std::vector<std::string_view> views;
+  if (member) array_item_slices(doc, member->first, views);
+  for (auto v : views) {  // views into this body
+    EXPECT_GE(v.data(), body.data());
+    EXPECT_LE(v.data() + v.size(), body.data() + body.size());
+  }
+  return {views.begin(), views.end()};
+}
+
+TEST(ArraySlices, ExactBytesOfEachItem) {
+  // Expected slices written out: a slicer off by one byte, or keeping the
+  // whitespace around an item, fails here.
+  EXPECT_EQ(slices_of(R"({"data":[{"a":1},{"b":"]},{"}]})", "data"),
+            (std::vector<std::string>{R"({"a":1})", R"({"b":"]},{"})"}));
+  EXPECT_EQ(slices_of("{\n  \"data\" : [\n    {\"a\": [1, 2]} ,\n\t{ }\r\n  ]\n}", "data"),
+            (std::vector<std::string>{R"({"a": [1, 2]})", "{ }"}));
+  EXPECT_EQ(slices_of(R"({"meta":{"data":[9]},"x":[[1],{"y":"\"]"}],"data":[ ]})", "data"), std::vector<std::string>{});
+  EXPECT_EQ(slices_of(R"({"data":[ 12 , "a\"b" ,true,null,-1.5e3 ,[] ]})", "data"),
+            (std::vector<std::string>{"12", R"("a\"b")", "true", "null", "-1.5e3", "[]"}));
+  // Duplicate root keys: the first, as at_key (and so the DOM items) has it.
+  EXPECT_EQ(slices_of(R"({"data":[{"n":1}],"data":[{"n":2},{"n":3}]})", "data"),
+            std::vector<std::string>{R"({"n":1})"});
+}
+
+TEST(ArraySlices, MatchAnIndependentSlicerOverManyShapes) {
+  const std::vector<std::string> items = {
+      R"({})",
+      R"({"id":"a","n":1})",
+      R"({"s":"brackets ]}[{ and commas , , in a string"})",
+      R"({"e":"escapes \" \\ \/ \b \f \n \r \t \u00e9 \ud83d\ude00 \\\""})",
+      R"({"nested":{"a":[{"b":[[],[{}]]},{"c":{"d":null}}],"e":[1,2.5,-3e-2,true,false,null]}})",
+      R"({"projects":[{"id":"p","role":"member"}],"links":{"x":"http://h/a?b=[1]&c={2}"}})",
+      R"({"k\u0065y":"v","":""})",
+      R"({"deep":[[[[[[[[1]]]]]]]]})",
+  };
+  const std::vector<std::string> spaces = {"", " ", "\n  ", "\n\t", "\r\n    ", "  \n"};
+  const std::vector<std::string> others = {R"("object":"list")", R"("meta":{"page":0,"key":"data","x":[{"data":[]}]})",
+                                           R"("first_id":"]\",\"[")", R"("has_more":false)", R"("n":[1,[2,{"3":4}]])"};
+  std::mt19937 rng(19);
+  int checked = 0;
+  for (int round = 0; round < 400; ++round) {
+    const std::string &sp = spaces[rng() % spaces.size()];
+    const std::string &sp2 = spaces[rng() % spaces.size()];
+    std::vector<std::string> members;
+    for (size_t i = 0, n = rng() % 3; i < n; ++i) members.push_back(others[rng() % others.size()]);
+    std::string arr = "[" + sp;
+    const size_t count = round % 7 == 0 ? 0 : round % 7 == 1 ? 1 : rng() % 12;
+    for (size_t i = 0; i < count; ++i) {
+      if (i) arr += sp2 + "," + sp;
+      arr += items[rng() % items.size()];
+    }
+    arr += sp2 + "]";
+    members.insert(members.begin() + static_cast<long>(rng() % (members.size() + 1)),
+                   "\"data\"" + sp + ":" + sp2 + arr);
+    for (size_t i = 0, n = rng() % 2; i < n; ++i) members.push_back(others[rng() % others.size()]);
+    std::string body = sp + "{" + sp;
+    for (size_t i = 0; i < members.size(); ++i) body += (i ? sp2 + "," + sp : std::string()) + members[i];
+    body += sp2 + "}" + sp;
+    const std::vector<std::string_view> want_views = RefSlicer{body}.items("data");
+    const std::vector<std::string> want(want_views.begin(), want_views.end());
+    ASSERT_EQ(want.size(), count) << body;
+    EXPECT_EQ(slices_of(body, "data"), want) << body;
+    ++checked;
+  }
+  EXPECT_EQ(checked, 400);
+}
+
+// Members (one walk over an object's fields) reads what get_* (one at_key
+// per field) reads, whatever the order of the fields.
+TEST(Members, SameAsOneLookupPerKey) {
+  constexpr std::array<std::string_view, 6> keys{"id", "ab", "ba", "n", "b", "missing"};
+  const char *bodies[] = {
+      R"({"id":"x","ab":"1","ba":"2","n":3,"b":true})",
+      R"({"b":false,"n":-1,"ba":"","ab":null,"id":"\u00e9"})",
+      R"({"zz":1,"id":"dup1","ab":"a","id":"dup2","n":1,"n":2,"unknown":{"id":"inner"}})",  // first of duplicates
+      R"({"a":1,"abc":"x","i":"y","ba":"first","ba":"second"})",                            // same lengths, other bytes
+      R"({})",
+  };
+  for (const char *text : bodies) {
+    std::string body = text;
+    pad_for_parse(body);
+    simdjson::dom::parser parser;
+    JsonObject o = as_object(parse_json(parser, body, "body"), "body");
+    TextArena t1(body.size()), t2(body.size());
+    const Members m(o, keys);
+    for (size_t i : {0, 1, 2}) {
+      const Field a = m.text(i, t1), b = get_field(o, keys[i], t2);
+      EXPECT_EQ(a.set, b.set) << text << " " << keys[i];
+      EXPECT_EQ(a.v, b.v) << text << " " << keys[i];
+      EXPECT_EQ(m.has(i), o.at_key(keys[i]).error() == simdjson::SUCCESS) << text << " " << keys[i];
+    }
+    EXPECT_EQ(m.integer(3).set, get_int(o, "n").set) << text;
+    EXPECT_EQ(m.integer(3).v, get_int(o, "n").v) << text;
+    EXPECT_EQ(m.boolean(4), get_bool(o, "b")) << text;
+    EXPECT_FALSE(m.has(5));
+    EXPECT_FALSE(m.text(5, t1).set);
+  }
+}
+
+TEST(Members, FirstOfDuplicatesAbsentNullEmptyAndWrongTypes) {
+  constexpr std::array<std::string_view, 4> keys{"id", "null", "empty", "obj"};
+  std::string body = R"({"obj":{"id":"in"},"id":"first","null":null,"empty":"","id":"second","obj":7})";
+  pad_for_parse(body);
+  simdjson::dom::parser parser;
+  JsonObject o = as_object(parse_json(parser, body, "body"), "body");
+  TextArena text(body.size());
+  const Members m(o, keys);
+  EXPECT_EQ(m.text(0, text).v, "first");
+  const Field null = m.text(1, text), empty = m.text(2, text);
+  EXPECT_FALSE(null.set);
+  EXPECT_TRUE(empty.set);
+  EXPECT_EQ(empty.v, "");
+  ASSERT_TRUE(m.object(3).has_value());  // the first "obj", not the 7
+  EXPECT_EQ(Members(*m.object(3), std::array<std::string_view, 1>{"id"}).text(0, text).v, "in");
+  try {
+    (void)m.integer(0);
+    ADD_FAILURE() << "a string read as an integer";
+  } catch (const Error &e) {
+    EXPECT_EQ(e.info().status, IK_STATUS_PARSE);
+    EXPECT_NE(e.info().message.find("'id'"), std::string::npos) << e.info().message;
+  }
 }
 
 }  // namespace

@@ -67,9 +67,9 @@ void map_widget_item(JsonObject w, Widget &item, TextArena &text) {
   item.id = get_field(w, "id", text);
   item.name = get_field(w, "name", text);
 }
-void parse_list(ik_page &page, JsonElement root) {
+void parse_list(ik_page &page, const JsonDoc &root) {
   JsonObject o = as_object(root, "list response");
-  map_page_items<Widget>(page, o, "widgets", map_widget_item);
+  map_page_items<Widget>(page, root, "widgets", map_widget_item);
   meta_for<WidgetPageMeta>(page).last = get_str(o, "last");
   page.has_next = get_bool(o, "more") == IK_OPTBOOL_TRUE;
   const OptStr &last = meta_of<WidgetPageMeta>(&page)->last;
