@@ -738,6 +738,39 @@ TEST_P(Pagination, ItemCursorOfSinglePageList) {
   }
 }
 
+// Pages from ik_pager_next_page_start (the non-blocking page step), past a
+// max_items cut.
+TEST_P(Pagination, ItemCursorOfPagesFromNextPageStart) {
+  model.total = 57;
+  serve();
+  auto c = client();
+  ik_list_options lo = IK_LIST_OPTIONS_INIT;
+  lo.page_size = 10;
+  lo.max_items = 25;
+  auto p = make_pager(c.get(), lo);
+  ASSERT_TRUE(p);
+  size_t first = 0;
+  for (int guard = 0; guard < 10; ++guard) {
+    ik_op *op = nullptr;
+    Err err;
+    ASSERT_EQ(ik_pager_next_page_start(
+                  p.get(), nullptr, [](ik_op *, void *) {}, nullptr, &op, err.out()),
+              IK_STATUS_OK)
+        << err.what();
+    ASSERT_EQ(ik_op_wait(op, 10000, err.out()), IK_STATUS_OK) << err.what();
+    ik_page *pg = nullptr;
+    const ik_status st = ik_op_take_page(op, &pg, err.out());
+    ik_op_free(op);
+    ASSERT_EQ(st, IK_STATUS_OK) << err.what();
+    if (!pg) break;
+    PagePtr page(pg);
+    SCOPED_TRACE("page at " + std::to_string(first));
+    expect_item_cursors_resume(*this, c.get(), pg, 10, expected(0, 57), first);
+    first += ik_page_count(pg);
+  }
+  EXPECT_EQ(first, 25u);
+}
+
 TEST_P(Pagination, ItemCursorMisuseIsInvalidArgument) {
   model.total = 12;
   serve();
