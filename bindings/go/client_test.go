@@ -5,6 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -564,5 +568,81 @@ func TestCallOptions(t *testing.T) {
 	_, err = c.CreateOpenAIInvite(bg, OpenAIInviteCreate{Email: "bad\xff@example.com", Role: "reader"})
 	if !errors.Is(err, ErrInvalidUTF8) {
 		t.Fatalf("utf8: %v", err)
+	}
+}
+
+// A mid-page Cursor is the library's (ik_page_item_cursor of the page the
+// iterator read whole): exact also when the pager skipped an empty page on the
+// way to the page. A local Twilio server serves 14 users in pages of 4, its
+// second page empty with a next_page_url (OpenAI and Fastly end a list on an
+// empty page). The former binding-side cursor arithmetic resumed items 5..7
+// from the empty page and delivered item 4 again.
+func TestIteratorMidPageCursorAfterEmptyPage(t *testing.T) {
+	pages := map[string][]int{"": {0, 1, 2, 3}, "PT1": {}, "PT2": {4, 5, 6, 7}, "PT3": {8, 9, 10, 11}, "PT4": {12, 13}}
+	path := "/v2/Services/" + emuService + "/Users"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		tok := r.URL.Query().Get("PageToken")
+		items, ok := pages[tok]
+		if r.URL.Path != path || !ok {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusNotFound)
+			_, _ = io.WriteString(w, `{"code":20404,"message":"not found","status":404}`)
+			return
+		}
+		var b strings.Builder
+		b.WriteString(`{"users":[`)
+		for i, id := range items {
+			if i > 0 {
+				b.WriteString(",")
+			}
+			fmt.Fprintf(&b, `{"sid":"US%032d","identity":"user-%02d"}`, id, id)
+		}
+		n := 0
+		if tok != "" {
+			n, _ = strconv.Atoi(tok[2:])
+		}
+		next := "null"
+		if n < 4 {
+			next = fmt.Sprintf(`"http://%s%s?PageSize=4&Page=%d&PageToken=PT%d"`, r.Host, path, n+1, n+1)
+		}
+		fmt.Fprintf(&b, `],"meta":{"page":%d,"page_size":4,"next_page_url":%s,"key":"users"}}`, n, next)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, b.String())
+	}))
+	defer srv.Close()
+	c, err := NewClient(Options{
+		Twilio:    TwilioOptions{AccountSID: emuTwilioSID, AuthToken: emuTwilioToken, BaseURL: srv.URL},
+		IgnoreEnv: true, NoProxyEnv: true, MaxRetries: -1,
+	})
+	if err != nil {
+		t.Fatalf("NewClient: %v", err)
+	}
+	defer c.Close()
+	read := func(cursor string, n int) ([]string, string) {
+		it := c.TwilioUsers(bg, emuService, ListOptions{PageSize: 4, Cursor: cursor})
+		defer it.Close()
+		var ids []string
+		for (n < 0 || len(ids) < n) && it.Next(bg) {
+			ids = append(ids, it.Item().Identity)
+		}
+		if it.Err() != nil {
+			t.Fatalf("iterate from %q: %v", cursor, it.Err())
+		}
+		cur, err := it.Cursor()
+		if err != nil {
+			t.Fatalf("cursor: %v", err)
+		}
+		return ids, cur
+	}
+	all, end := read("", -1)
+	if len(all) != 14 || all[4] != "user-04" || end != "" {
+		t.Fatalf("all: %v, end cursor %q", all, end)
+	}
+	for k := 1; k < len(all); k++ { // k = 5, 6, 7: mid-page, after the empty page
+		head, cur := read("", k)
+		rest, _ := read(cur, -1)
+		if got := append(head, rest...); strings.Join(got, ",") != strings.Join(all, ",") {
+			t.Fatalf("cursor after %d items: resumed with %v (want %v)", k, rest, all[k:])
+		}
 	}
 }

@@ -39,7 +39,8 @@
 //
 // The four Ensure* methods (invite a person exactly once) have such twins too,
 // StartEnsure<Resource> (libinvitekit 0.2.2), whose Op yields an EnsureResult:
-// the object found or created and the EnsureOutcome.
+// the object found or created and the EnsureOutcome. The iterator's mid-page
+// Cursor needs libinvitekit 0.2.3 (ik_page_item_cursor).
 package invitekit
 
 /*
@@ -58,6 +59,10 @@ import (
 // when the loaded library reports another one.
 const ABIVersion = "0.2"
 
+// minLibraryVersion is the oldest libinvitekit (ik_version_number) whose
+// functions this package calls: 0.2.3 (ik_page_item_cursor).
+const minLibraryVersion = 203
+
 var (
 	abiOnce sync.Once
 	abiErr  error
@@ -73,6 +78,11 @@ func checkABI() error {
 		if lib != ABIVersion || hdr != ABIVersion {
 			abiErr = fmt.Errorf("invitekit: ABI mismatch: binding %s, headers %s, loaded library %s (%s)",
 				ABIVersion, hdr, lib, C.GoString(C.ik_version_string()))
+			return
+		}
+		if n := C.ik_version_number(); n < minLibraryVersion {
+			abiErr = fmt.Errorf("invitekit: the loaded library is %s, this binding needs 0.2.3 or later",
+				C.GoString(C.ik_version_string()))
 			return
 		}
 		type sv struct {

@@ -290,25 +290,3 @@ func TestIteratorErrorBetweenPages(t *testing.T) {
 		}
 	}
 }
-
-func TestCursorPlus(t *testing.T) {
-	for _, tc := range []struct {
-		in   string
-		n    int
-		want string
-		ok   bool
-	}{
-		{"ik1.a1.0.", 3, "ik1.a1.3.", true},
-		{"ik1.n3.12.L3YyL1NlcnZpY2Vz", 5, "ik1.n3.17.L3YyL1NlcnZpY2Vz", true},
-		{"ik1.p4.0.Mg", 1, "ik1.p4.1.Mg", true},
-		{"ik2.a1.0.", 1, "", false},
-		{"ik1.a1", 1, "", false},
-		{"ik1.a1.x.", 1, "", false},
-		{"", 1, "", false},
-	} {
-		got, ok := cursorPlus(tc.in, tc.n)
-		if got != tc.want || ok != tc.ok {
-			t.Errorf("cursorPlus(%q, %d) = %q %v, want %q %v", tc.in, tc.n, got, ok, tc.want, tc.ok)
-		}
-	}
-}

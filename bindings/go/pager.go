@@ -9,8 +9,6 @@ import (
 	"context"
 	"encoding/json"
 	"runtime"
-	"strconv"
-	"strings"
 	"unsafe"
 )
 
@@ -459,54 +457,22 @@ func (it *Iterator[T]) Cursor() (string, error) {
 		}
 		return "", closedError(it.op)
 	}
-	if it.pos < it.recs.count { // in the middle of a page
-		if it.cit.start_ok == 0 {
-			return "", &Error{Status: StatusNoMemory, Operation: it.op, Message: it.op + ": out of memory reading the cursor"}
-		}
-		start := C.GoStringN((*C.char)(unsafe.Pointer(it.cit.start.data)), C.int(it.cit.start.len))
-		cur, ok := cursorPlus(start, it.pos)
-		if !ok {
-			return "", &Error{Status: StatusInternal, Operation: it.op, Message: it.op + ": cannot derive a mid-page cursor from " + start}
-		}
-		return cur, nil
-	}
 	var buf C.ik_buf
 	C.ik_buf_init(&buf)
 	defer C.ik_buf_dispose(&buf)
 	var cerr *C.ik_error
+	if it.pos < it.recs.count && it.cit.page != nil {
+		// In the middle of the page the iterator read whole (the pager is at
+		// its end): the library's cursor of the next item of that page.
+		if st := C.ik_page_item_cursor(it.cit.page, C.size_t(it.pos), &buf, &cerr); st != C.IK_STATUS_OK {
+			return "", newError(st, cerr, it.op, nil)
+		}
+		return C.GoStringN((*C.char)(unsafe.Pointer(buf.data)), C.int(buf.len)), nil
+	}
 	if st := C.ik_pager_cursor(it.ptr, &buf, &cerr); st != C.IK_STATUS_OK {
 		return "", newError(st, cerr, it.op, nil)
 	}
 	return C.GoStringN((*C.char)(unsafe.Pointer(buf.data)), C.int(buf.len)), nil
-}
-
-// cursorPlus returns the cursor of the item n items after the one cursor
-// points at, both in the same page. The iterator reads whole pages
-// (ik_pager_next_page), so the pager's own cursor is at the end of the page
-// while the caller may be in its middle; the cursor taken before the page was
-// fetched names that page and the offset of its first item, and the mid-page
-// cursor differs only in the offset. This follows libinvitekit's cursor
-// text, "ik1." + scheme + kind + "." + offset + "." + base64url(page
-// request) (encode_cursor in src/core/pager.cpp); ok=false for any other form.
-func cursorPlus(cursor string, n int) (string, bool) {
-	const prefix = "ik1."
-	if len(cursor) < len(prefix) || cursor[:len(prefix)] != prefix {
-		return "", false
-	}
-	rest := cursor[len(prefix):]
-	dot1 := strings.IndexByte(rest, '.')
-	if dot1 < 0 {
-		return "", false
-	}
-	dot2 := strings.IndexByte(rest[dot1+1:], '.')
-	if dot2 <= 0 {
-		return "", false
-	}
-	skip, err := strconv.ParseInt(rest[dot1+1:dot1+1+dot2], 10, 64)
-	if err != nil || skip < 0 {
-		return "", false
-	}
-	return cursor[:len(prefix)+dot1+1] + strconv.FormatInt(skip+int64(n), 10) + rest[dot1+1+dot2:], true
 }
 
 // Kind is the kind of item the iterator yields.

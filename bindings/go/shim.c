@@ -464,7 +464,6 @@ ikgo_iter *ikgo_iter_new(ik_pager *pager, int32_t kind) {
   }
   it->pager = pager;
   it->kind = kind;
-  ik_buf_init(&it->start);
   return it;
 }
 
@@ -477,9 +476,6 @@ ik_status ikgo_iter_next_page(uintptr_t handle, int32_t generic, unsigned char *
   it->page = NULL;
   it->resp = NULL;
   recs_reset(&it->rec);
-  ik_buf_dispose(&it->start);
-  ik_buf_init(&it->start);
-  it->start_ok = ik_pager_cursor(it->pager, &it->start, NULL) == IK_STATUS_OK;
   ik_status st = ik_pager_next_page(it->pager, it->co, &page, &it->err);
   if (st != IK_STATUS_OK || !page) return st;
   it->page = page;
@@ -502,7 +498,6 @@ void ikgo_iter_free(ikgo_iter *it) {
   if (!it) return;
   ik_page_free(it->page);
   ik_error_free(it->err);
-  ik_buf_dispose(&it->start);
   recs_dispose(&it->rec);
   ik_pager_free(it->pager);
   free(it);

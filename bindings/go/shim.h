@@ -23,10 +23,10 @@
 #error "invitekit Go binding: the invitekit headers found are not ABI 0.2 (IK_ABI_VERSION must be \"0.2\")"
 #endif
 /* ... and calls functions added in 0.2.2 (ik_<resource>_ensure_start,
- * ik_op_ensure_outcome): say so instead of cgo's "could not determine what
- * C.ik_... refers to". */
-#if !defined(IK_VERSION_NUMBER) || IK_VERSION_NUMBER < 202
-#error "invitekit Go binding: needs the invitekit 0.2.2 headers or later (non-blocking ensure)"
+ * ik_op_ensure_outcome) and 0.2.3 (ik_page_item_cursor): say so instead of
+ * cgo's "could not determine what C.ik_... refers to". */
+#if !defined(IK_VERSION_NUMBER) || IK_VERSION_NUMBER < 203
+#error "invitekit Go binding: needs the invitekit 0.2.3 headers or later (ik_page_item_cursor)"
 #endif
 
 #define IKGO_INLINE_HEADERS 32
@@ -100,17 +100,14 @@ typedef struct ikgo_recs {
 } ikgo_recs;
 
 /* The C side of a Go Iterator: the pager, the owned current page (freed by
- * the next page step), a failed step's error, the pager's cursor before the
- * current page was fetched (for mid-page cursors: see Iterator.Cursor), and
- * the current page's records. */
+ * the next page step; Iterator.Cursor in its middle is ik_page_item_cursor of
+ * it), a failed step's error, and the current page's records. */
 typedef struct ikgo_iter {
   ik_pager *pager;           /* owned */
   const ik_call_options *co; /* the page requests' options (C memory the Go side owns) */
   int32_t kind;
   ik_page *page; /* owned */
   ik_error *err;
-  ik_buf start;     /* ik_pager_cursor before `page` was fetched */
-  int32_t start_ok; /* 1 when `start` was read */
   ikgo_recs rec;
   const ik_response *resp;   /* the page's response ... */
   ikgo_response_view rview;  /* ... read with the page (C memory: no cgo pointer walk) */
@@ -160,8 +157,7 @@ void ikgo_recs_delete(ikgo_recs *r);
 
 /* Iterators. ikgo_iter_new takes ownership of the pager (NULL on allocation
  * failure, the pager then freed). ikgo_iter_next_page is one page step, one
- * crossing: the previous page freed, the pager's cursor saved (it->start),
- * ik_pager_next_page with it->co (the next page, or the rest of the current
+ * crossing: the previous page freed, ik_pager_next_page with it->co (the next page, or the rest of the current
  * one), then every item's record (ikgo_recs_page from 0, `generic` as given),
  * copied into buf when it fits (see rec.copied). On failure it->err holds the
  * error (the caller takes it) and the pager is where it was; after success

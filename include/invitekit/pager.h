@@ -159,6 +159,24 @@ IK_API int32_t ik_page_fastly_record_count(
 IK_API int32_t ik_page_fastly_total_pages(
     const ik_page *page, int64_t *out); /**< 1 and *out when present; 0 for other kinds or when absent. */
 
+/**
+ * A resumable cursor into this page (since 0.2.3): the same opaque form as
+ * ik_pager_cursor's (pass it as ik_list_options.cursor), from which a new
+ * pager delivers this page's items from `index` on (item `index` first), then
+ * the rest of the list. 0 <= index <= ik_page_count(page); index ==
+ * ik_page_count(page) is where this page ends: the first item not delivered
+ * when max_items cut the page short, otherwise the next page (the same cursor
+ * as ik_page_next_cursor), or the empty string when the list ends with this
+ * page. For pages from a pager (ik_pager_next_page and its _start, also the
+ * rest of a page after ik_pager_next_<kind> calls, and a page cut by
+ * max_items) and from the single-page ik_*_list calls; exact also when the
+ * pager skipped empty pages or a cursor's already-delivered items on the way
+ * to this page. Lets a caller that reads page by page checkpoint in the middle
+ * of a page. Written to *out (dispose with ik_buf_dispose).
+ * Errors: IK_STATUS_INVALID_ARGUMENT (NULL page/out, index > ik_page_count).
+ */
+IK_API ik_status ik_page_item_cursor(const ik_page *page, size_t index, ik_buf *out, ik_error **out_err);
+
 /** Frees the page and every item borrowed from it. NULL-safe. */
 IK_API void ik_page_free(ik_page *page);
 

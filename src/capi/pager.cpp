@@ -67,6 +67,19 @@ IK_API int32_t ik_page_item_raw_json(const ik_page *page, size_t i, const uint8_
 }
 IK_API const ik_response *ik_page_response(const ik_page *page) { return page ? page->resp.get() : nullptr; }
 
+IK_API ik_status ik_page_item_cursor(const ik_page *page, size_t index, ik_buf *out, ik_error **out_err) {
+  return guard(out_err, [&] {
+    require(out, "out");
+    ik_buf_init(out);
+    require(page, "page");
+    if (index > page->count())
+      fail(IK_STATUS_INVALID_ARGUMENT, "ik_page_item_cursor: index " + std::to_string(index) +
+                                           " is past the end of the page (" + std::to_string(page->count()) +
+                                           " items)");
+    fill_buf(out, page_item_cursor(*page, index));
+  });
+}
+
 IK_API void ik_page_free(ik_page *page) { delete page; }
 
 IK_API int32_t ik_pager_kind(const ik_pager *pager) { return pager ? pager->spec.kind : IK_KIND_NONE; }

@@ -55,12 +55,21 @@ void SeenCursors::insert(uint64_t h) {
   ++count_;
 }
 
-std::string encode_cursor(const ListSpec &spec, const std::string &raw, int64_t skip) {
+std::string encode_cursor(Scheme scheme, int32_t kind, std::string_view raw, int64_t skip) {
   std::string out = "ik1.";
-  out.push_back(static_cast<char>(spec.scheme));
-  out += std::to_string(spec.kind) + "." + std::to_string(skip) + ".";
+  out.push_back(static_cast<char>(scheme));
+  out += std::to_string(kind) + "." + std::to_string(skip) + ".";
   out += base64_encode(raw, true, false);
   return out;
+}
+
+std::string page_item_cursor(const ik_page &page, size_t index) {
+  const size_t n = page.count();
+  // Where this page ends: the first item max_items left out, else the next
+  // page (the same cursor as ik_page_next_cursor), else the end of the list.
+  if (index == n && !page.cut) return page.next_cursor.set ? page.next_cursor.s : std::string();
+  return encode_cursor(static_cast<Scheme>(page.scheme), page.kind, page.fetch_raw,
+                       static_cast<int64_t>(page.first_offset + index));
 }
 
 Cursor decode_cursor(const ListSpec &spec, const char *text) {
@@ -163,7 +172,9 @@ std::unique_ptr<ik_page> parse_page(const ik_client &client, const ListSpec &spe
   auto page = std::make_unique<ik_page>();
   page->kind = spec.kind;
   page->resp = resp;
-  page->next_raw = raw;  // the Fastly parser derives the next page number from it
+  page->next_raw = raw;   // the Fastly parser derives the next page number from it
+  page->fetch_raw = raw;  // what fetched it (ik_page_item_cursor)
+  page->scheme = static_cast<char>(spec.scheme);
   try {
     auto lease = client.transport->parser();
     const JsonDoc doc = parse_json(*lease, resp->body, "list response");

@@ -76,8 +76,14 @@ struct Cursor {
 };
 // "ik1.<scheme><kind>.<skip>.<base64url(raw)>": the list kind is part of the
 // cursor, so a cursor of one list is refused by every other list.
-std::string encode_cursor(const ListSpec &spec, const std::string &raw, int64_t skip);
+std::string encode_cursor(Scheme scheme, int32_t kind, std::string_view raw, int64_t skip);
+inline std::string encode_cursor(const ListSpec &spec, std::string_view raw, int64_t skip) {
+  return encode_cursor(spec.scheme, spec.kind, raw, skip);
+}
 Cursor decode_cursor(const ListSpec &spec, const char *text);  // throws INVALID_ARGUMENT
+// The cursor from which a new pager delivers a page's items from `index` on
+// (ik_page_item_cursor); index <= page.count().
+std::string page_item_cursor(const ik_page &page, size_t index);
 
 // Hashes (64-bit FNV-1a) of the provider-level cursors a pager has followed,
 // so that a server whose pagination goes round in circles is noticed. An

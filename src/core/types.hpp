@@ -110,6 +110,15 @@ struct ik_page {
   ik::detail::OptStr next_cursor;
   std::unique_ptr<ik::detail::PageItems> items;  // null: no items
   std::unique_ptr<ik::detail::PageMeta> meta;    // null: none parsed
+  // What fetched the page, for ik_page_item_cursor: the provider-level cursor
+  // of its request ("" = first page), the list's scheme (ik::detail::Scheme)
+  // and kind (above); the position of items[0] in that provider page (items a
+  // cursor skipped or the pager had delivered are dropped from the front), and
+  // whether max_items cut the page's end.
+  std::string fetch_raw;
+  char scheme = 0;
+  size_t first_offset = 0;
+  bool cut = false;
 
   size_t count() const { return items ? items->size() : 0; }
   // Item i as its common part (exchange metadata, raw JSON), or nullptr when
@@ -117,10 +126,12 @@ struct ik_page {
   const ik::detail::ItemBase *item(size_t i) const { return i < count() ? items->at(i) : nullptr; }
   // Keeps the first n items (exact max_items stop).
   void truncate(size_t n) {
+    if (n < count()) cut = true;
     if (items) items->truncate(n);
   }
   // Drops the first n items (those a cursor says were already delivered).
   void drop_front(size_t n) {
+    first_offset += std::min(n, count());
     if (items) items->drop_front(n);
   }
 };

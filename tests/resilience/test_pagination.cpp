@@ -8,7 +8,7 @@ using namespace res;
 namespace {
 
 class Pagination : public ::testing::TestWithParam<Kind> {
- protected:
+ public:
   void SetUp() override {
     api.kind = GetParam();
     model.kind = GetParam();
@@ -497,6 +497,306 @@ TEST_P(Pagination, FailedPageKeepsDeliveredAndRetriesSamePage) {
     ASSERT_EQ(reqs.size(), 6u);  // pages 1, 2, 3 (failed), 3 again, 4, 5
     EXPECT_EQ(reqs[3].target, reqs[2].target) << "the failed page is requested again, unchanged";
   }
+}
+
+// ---- ik_page_item_cursor: a resumable cursor at any item of a page ----
+
+// The cursor of item i of a page (expects success).
+std::string item_cursor(const ik_page *pg, size_t i) {
+  ik_buf b = IK_BUF_INIT;
+  Err err;
+  EXPECT_EQ(ik_page_item_cursor(pg, i, &b, err.out()), IK_STATUS_OK) << err.what();
+  std::string s = b.data ? std::string(reinterpret_cast<const char *>(b.data), b.len) : std::string();
+  ik_buf_dispose(&b);
+  return s;
+}
+
+// For every index of `pg` (whose item 0 is list item `first`), a new pager
+// from ik_page_item_cursor(pg, i) delivers exactly `rest` from item first + i
+// on (`rest`: the ids a pager delivers from item `first` to the end), and at
+// i == count where the page ends: `end_cursor` when given, else more of rest.
+void expect_item_cursors_resume(Pagination &t, const ik_client *c, const ik_page *pg, int32_t page_size,
+                                const std::vector<std::string> &rest, size_t first_in_rest) {
+  const size_t n = ik_page_count(pg);
+  for (size_t i = 0; i <= n; ++i) {
+    SCOPED_TRACE("index " + std::to_string(i) + " of " + std::to_string(n));
+    const std::string cur = item_cursor(pg, i);
+    const std::vector<std::string> want(rest.begin() + static_cast<std::ptrdiff_t>(first_in_rest + i), rest.end());
+    if (want.empty()) {
+      EXPECT_EQ(cur, "") << "the list ends with this page";
+      continue;
+    }
+    ASSERT_FALSE(cur.empty());
+    ik_list_options lo = IK_LIST_OPTIONS_INIT;
+    lo.page_size = page_size;
+    lo.cursor = cur.c_str();
+    ik_pager *p = nullptr;
+    Err err;
+    ASSERT_EQ(t.api.pager(c, &lo, &p, err.out()), IK_STATUS_OK) << err.what();
+    PagerPtr pp(p);
+    if (i < n) {
+      const char *id = ik_page_item_id(pg, i);
+      ASSERT_TRUE(id);
+      EXPECT_EQ(want.front(), id);
+    }
+    EXPECT_EQ(t.drain_items(p), want) << "no gap and no duplicate";
+  }
+}
+
+TEST_P(Pagination, ItemCursorAtEveryIndexOfEveryPage) {
+  model.total = 57;
+  serve();
+  auto c = client();
+  ik_list_options lo = IK_LIST_OPTIONS_INIT;
+  lo.page_size = 10;
+  auto p = make_pager(c.get(), lo);
+  ASSERT_TRUE(p);
+  const auto all = expected(0, 57);
+  size_t first = 0;
+  for (int guard = 0; guard < 20; ++guard) {
+    ik_page *pg = nullptr;
+    Err err;
+    ASSERT_EQ(ik_pager_next_page(p.get(), nullptr, &pg, err.out()), IK_STATUS_OK) << err.what();
+    if (!pg) break;
+    PagePtr page(pg);
+    SCOPED_TRACE("page at item " + std::to_string(first));
+    expect_item_cursors_resume(*this, c.get(), pg, 10, all, first);
+    // Where the page ends, not cut: the next page's cursor.
+    const char *next = ik_page_next_cursor(pg);
+    EXPECT_EQ(item_cursor(pg, ik_page_count(pg)), next ? next : "");
+    first += ik_page_count(pg);
+  }
+  EXPECT_EQ(first, 57u);
+}
+
+TEST_P(Pagination, ItemCursorOfPageCutByMaxItems) {
+  model.total = 57;
+  serve();
+  auto c = client();
+  ik_list_options lo = IK_LIST_OPTIONS_INIT;
+  lo.page_size = 10;
+  lo.max_items = 25;
+  auto p = make_pager(c.get(), lo);
+  ASSERT_TRUE(p);
+  std::vector<size_t> counts;
+  PagePtr last;
+  for (int guard = 0; guard < 10; ++guard) {
+    ik_page *pg = nullptr;
+    Err err;
+    ASSERT_EQ(ik_pager_next_page(p.get(), nullptr, &pg, err.out()), IK_STATUS_OK) << err.what();
+    if (!pg) break;
+    counts.push_back(ik_page_count(pg));
+    last.reset(pg);
+  }
+  ASSERT_EQ(counts, (std::vector<size_t>{10, 10, 5}));
+  // Every index of the cut page, and its end: item 25, the first not delivered.
+  expect_item_cursors_resume(*this, c.get(), last.get(), 10, expected(0, 57), 20);
+  EXPECT_EQ(item_cursor(last.get(), 5), cursor_of(p.get()));
+  EXPECT_NE(item_cursor(last.get(), 5), ik_page_next_cursor(last.get()) ? ik_page_next_cursor(last.get()) : "");
+}
+
+TEST_P(Pagination, ItemCursorOfRestOfPageAfterItemReads) {
+  model.total = 57;
+  serve();
+  auto c = client();
+  ik_list_options lo = IK_LIST_OPTIONS_INIT;
+  lo.page_size = 10;
+  auto p = make_pager(c.get(), lo);
+  ASSERT_TRUE(p);
+  // 13 items: the whole first page and 3 of the second; then the rest of the second page.
+  for (int i = 0; i < 13; ++i) {
+    std::string id;
+    Err err;
+    ASSERT_EQ(api.next_item(p.get(), nullptr, &id, err.out()), IK_STATUS_OK) << err.what();
+    ASSERT_EQ(id, item_id(GetParam(), i));
+  }
+  ik_page *pg = nullptr;
+  Err err;
+  ASSERT_EQ(ik_pager_next_page(p.get(), nullptr, &pg, err.out()), IK_STATUS_OK) << err.what();
+  PagePtr page(pg);
+  ASSERT_TRUE(pg);
+  ASSERT_EQ(ik_page_count(pg), 7u);
+  expect_item_cursors_resume(*this, c.get(), pg, 10, expected(0, 57), 13);
+  // Also from a pager that resumed mid-page (the page lacks the items its cursor skipped).
+  const std::string mid = item_cursor(pg, 4);  // item 17
+  lo.cursor = mid.c_str();
+  auto q = make_pager(c.get(), lo);
+  ASSERT_TRUE(q);
+  ik_page *pg2 = nullptr;
+  ASSERT_EQ(ik_pager_next_page(q.get(), nullptr, &pg2, err.out()), IK_STATUS_OK) << err.what();
+  PagePtr page2(pg2);
+  ASSERT_TRUE(pg2);
+  ASSERT_EQ(ik_page_count(pg2), 3u);
+  expect_item_cursors_resume(*this, c.get(), pg2, 10, expected(0, 57), 17);
+}
+
+// A cursor whose skip goes past the end of the page it names (taken with a
+// larger page size): the pager skips that page whole; the cursors of the page
+// it then delivers are those of that page.
+TEST_P(Pagination, ItemCursorAfterCursorSkippedPastAPage) {
+  model.total = 57;
+  serve();
+  auto c = client();
+  ik_list_options lo = IK_LIST_OPTIONS_INIT;
+  lo.page_size = 10;
+  std::string stale;
+  {
+    auto p = make_pager(c.get(), lo);
+    ASSERT_TRUE(p);
+    for (int i = 0; i < 8; ++i) {
+      std::string id;
+      Err err;
+      ASSERT_EQ(api.next_item(p.get(), nullptr, &id, err.out()), IK_STATUS_OK) << err.what();
+    }
+    stale = cursor_of(p.get());  // the first page, 8 delivered
+  }
+  lo.page_size = 5;  // the first page now holds 5 items: all "delivered"
+  lo.cursor = stale.c_str();
+  auto p = make_pager(c.get(), lo);
+  ASSERT_TRUE(p);
+  ik_page *pg = nullptr;
+  Err err;
+  ASSERT_EQ(ik_pager_next_page(p.get(), nullptr, &pg, err.out()), IK_STATUS_OK) << err.what();
+  PagePtr page(pg);
+  ASSERT_TRUE(pg);
+  ASSERT_EQ(ik_page_count(pg), 5u);
+  ASSERT_STREQ(ik_page_item_id(pg, 0), item_id(GetParam(), 5).c_str());
+  expect_item_cursors_resume(*this, c.get(), pg, 5, expected(0, 57), 5);
+}
+
+// The pager skipped an empty page (Twilio may serve one whose next_page_url
+// says more follow; an OpenAI or Fastly page without items ends the list)
+// before the page.
+TEST_P(Pagination, ItemCursorAfterSkippedEmptyPage) {
+  if (GetParam() == Kind::OpenAI || GetParam() == Kind::Fastly)
+    GTEST_SKIP() << "an OpenAI or Fastly page without items ends the list";
+  model.total = 57;
+  const Kind kind = GetParam();
+  PagedList inner = model;
+  model.override_reply = [inner, kind](const RecordedRequest &r, Reply *out) {
+    auto q = query_map(r.query);
+    if (q["PageToken"] != "PT10") return false;
+    *out = inner(r);  // the second page (items 10..19), served without its items
+    const std::string key = kind == Kind::TwilioInvites ? "invites" : "users";
+    const std::string open = "{\"" + key + "\":[";
+    const size_t end = out->body.find("],\"meta\":");
+    if (out->body.rfind(open, 0) != 0 || end == std::string::npos) return false;
+    out->body = open + out->body.substr(end);
+    return true;
+  };
+  serve();
+  auto c = client();
+  ik_list_options lo = IK_LIST_OPTIONS_INIT;
+  lo.page_size = 10;
+  auto p = make_pager(c.get(), lo);
+  ASSERT_TRUE(p);
+  std::vector<std::string> rest = expected(0, 10);  // what the list holds: 0..9, 20..56
+  const auto tail = expected(20, 57);
+  rest.insert(rest.end(), tail.begin(), tail.end());
+  std::vector<size_t> counts;
+  size_t first = 0;
+  for (int guard = 0; guard < 20; ++guard) {
+    ik_page *pg = nullptr;
+    Err err;
+    ASSERT_EQ(ik_pager_next_page(p.get(), nullptr, &pg, err.out()), IK_STATUS_OK) << err.what();
+    if (!pg) break;
+    PagePtr page(pg);
+    counts.push_back(ik_page_count(pg));
+    SCOPED_TRACE("page at " + std::to_string(first));
+    expect_item_cursors_resume(*this, c.get(), pg, 10, rest, first);
+    first += ik_page_count(pg);
+  }
+  EXPECT_EQ(counts, (std::vector<size_t>{10, 10, 10, 10, 7})) << "the empty page is skipped";
+}
+
+TEST_P(Pagination, ItemCursorOfSinglePageList) {
+  model.total = 57;
+  serve();
+  auto c = client();
+  ik_list_options lo = IK_LIST_OPTIONS_INIT;
+  lo.page_size = 10;
+  for (int from = 0; from < 2; ++from) {
+    SCOPED_TRACE(from ? "list from a mid-page cursor" : "first page");
+    std::string start;
+    if (from) {
+      auto p = make_pager(c.get(), lo);
+      ASSERT_TRUE(p);
+      ik_page *pg = nullptr;
+      Err err;
+      ASSERT_EQ(ik_pager_next_page(p.get(), nullptr, &pg, err.out()), IK_STATUS_OK) << err.what();
+      PagePtr page(pg);
+      start = item_cursor(pg, 3);
+      lo.cursor = start.c_str();
+    }
+    ik_page *pg = nullptr;
+    Err err;
+    ASSERT_EQ(api.list(c.get(), &lo, nullptr, &pg, err.out()), IK_STATUS_OK) << err.what();
+    PagePtr page(pg);
+    ASSERT_TRUE(pg);
+    ASSERT_EQ(ik_page_count(pg), from ? 7u : 10u);
+    expect_item_cursors_resume(*this, c.get(), pg, 10, expected(0, 57), from ? 3 : 0);
+  }
+}
+
+// Pages from ik_pager_next_page_start (the non-blocking page step), past a
+// max_items cut.
+TEST_P(Pagination, ItemCursorOfPagesFromNextPageStart) {
+  model.total = 57;
+  serve();
+  auto c = client();
+  ik_list_options lo = IK_LIST_OPTIONS_INIT;
+  lo.page_size = 10;
+  lo.max_items = 25;
+  auto p = make_pager(c.get(), lo);
+  ASSERT_TRUE(p);
+  size_t first = 0;
+  for (int guard = 0; guard < 10; ++guard) {
+    ik_op *op = nullptr;
+    Err err;
+    ASSERT_EQ(ik_pager_next_page_start(
+                  p.get(), nullptr, [](ik_op *, void *) {}, nullptr, &op, err.out()),
+              IK_STATUS_OK)
+        << err.what();
+    ASSERT_EQ(ik_op_wait(op, 10000, err.out()), IK_STATUS_OK) << err.what();
+    ik_page *pg = nullptr;
+    const ik_status st = ik_op_take_page(op, &pg, err.out());
+    ik_op_free(op);
+    ASSERT_EQ(st, IK_STATUS_OK) << err.what();
+    if (!pg) break;
+    PagePtr page(pg);
+    SCOPED_TRACE("page at " + std::to_string(first));
+    expect_item_cursors_resume(*this, c.get(), pg, 10, expected(0, 57), first);
+    first += ik_page_count(pg);
+  }
+  EXPECT_EQ(first, 25u);
+}
+
+TEST_P(Pagination, ItemCursorMisuseIsInvalidArgument) {
+  model.total = 12;
+  serve();
+  auto c = client();
+  ik_list_options lo = IK_LIST_OPTIONS_INIT;
+  lo.page_size = 5;
+  ik_page *pg = nullptr;
+  Err err;
+  ASSERT_EQ(api.list(c.get(), &lo, nullptr, &pg, err.out()), IK_STATUS_OK) << err.what();
+  PagePtr page(pg);
+  ASSERT_TRUE(pg);
+  ik_buf b = IK_BUF_INIT;
+  EXPECT_EQ(ik_page_item_cursor(nullptr, 0, &b, err.out()), IK_STATUS_INVALID_ARGUMENT);
+  ASSERT_TRUE(err);
+  EXPECT_EQ(ik_error_status(err.get()), IK_STATUS_INVALID_ARGUMENT);
+  EXPECT_EQ(b.data, nullptr);
+  EXPECT_EQ(ik_page_item_cursor(pg, 0, nullptr, err.out()), IK_STATUS_INVALID_ARGUMENT);
+  ASSERT_TRUE(err);
+  EXPECT_EQ(ik_error_status(err.get()), IK_STATUS_INVALID_ARGUMENT);
+  EXPECT_EQ(ik_page_item_cursor(pg, 6, &b, err.out()), IK_STATUS_INVALID_ARGUMENT);
+  ASSERT_TRUE(err);
+  EXPECT_EQ(ik_error_status(err.get()), IK_STATUS_INVALID_ARGUMENT);
+  EXPECT_EQ(b.data, nullptr);
+  EXPECT_EQ(ik_page_item_cursor(pg, 5, &b, nullptr), IK_STATUS_OK);  // index == count; out_err may be NULL
+  EXPECT_NE(b.len, 0u);
+  ik_buf_dispose(&b);
 }
 
 INSTANTIATE_TEST_SUITE_P(AllSchemes, Pagination,

@@ -727,6 +727,11 @@ TEST(MisuseOther, PagerCancelAndBufArguments) {
   ik_buf buf = IK_BUF_INIT;
   expect_fails("pager_cursor NULL pager", INV, [&](ik_error **e) { return ik_pager_cursor(nullptr, &buf, e); });
   EXPECT_EQ(buf.data, nullptr);
+  expect_fails("page_item_cursor NULL page", INV,
+               [&](ik_error **e) { return ik_page_item_cursor(nullptr, 0, &buf, e); });
+  EXPECT_EQ(buf.data, nullptr);
+  expect_fails("page_item_cursor NULL page, NULL out", INV,
+               [&](ik_error **e) { return ik_page_item_cursor(nullptr, SIZE_MAX, nullptr, e); });
   expect_fails("cancel_token_new NULL", INV, [&](ik_error **e) { return ik_cancel_token_new(nullptr, e); });
 
   // A real pager, used wrongly.

@@ -98,6 +98,45 @@ public class ClientTests(EmulatorFixture fx) : IClassFixture<EmulatorFixture>
     }
 
     [Fact]
+    public async Task PageItemCursorResumesAtEveryItem()
+    {
+        using var c = Emu.Client();
+        async Task<List<string?>> Ids(string cursor)
+        {
+            using var p = c.FastlyInvitations(new ListOptions { PageSize = 4, Cursor = cursor });
+            var ids = new List<string?>();
+            await foreach (var i in p) ids.Add(i.Id);
+            return ids;
+        }
+        var all = await Ids("");
+        Assert.True(all.Count >= 5);
+        using var pager = c.FastlyInvitations(new ListOptions { PageSize = 4 });
+        int first = 0;
+        await foreach (var page in pager.Pages())
+        {
+            for (int i = 0; i <= page.Items.Count; i++)
+            {
+                string cursor = page.ItemCursor(i);
+                if (first + i == all.Count) Assert.Equal("", cursor);
+                else Assert.Equal(all.Skip(first + i).ToList(), await Ids(cursor));
+            }
+            Assert.Throws<ArgumentOutOfRangeException>(() => page.ItemCursor(page.Items.Count + 1));
+            Assert.Throws<ArgumentOutOfRangeException>(() => page.ItemCursor(-1));
+            first += page.Items.Count;
+        }
+        Assert.Equal(all.Count, first);
+        // A single-page list call and a page cut by MaxItems.
+        var listed = c.ListFastlyInvitations(new ListOptions { PageSize = 4 });
+        Assert.Equal(all.Skip(2).ToList(), await Ids(listed.ItemCursor(2)));
+        using var cut = c.FastlyInvitations(new ListOptions { PageSize = 4, MaxItems = 3 });
+        var only = await cut.NextPageAsync();
+        Assert.Equal(3, only!.Items.Count);
+        Assert.Equal(cut.Cursor, only.ItemCursor(3));
+        Assert.Equal(all.Skip(3).ToList(), await Ids(only.ItemCursor(3)));
+        Assert.Throws<InvalidOperationException>(() => new Page<FastlyInvitation>().ItemCursor(0));
+    }
+
+    [Fact]
     public async Task PagerAsAsyncEnumerableWithMaxItemsAndResume()
     {
         using var c = Emu.Client();

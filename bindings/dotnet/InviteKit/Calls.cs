@@ -169,9 +169,16 @@ internal static unsafe class Calls
                     if (nullable) return convert(0);
                     throw new InviteKitException(Status.Internal, "the operation completed without a result");
                 }
-                return convert(h.Raw);
+                return Adopt(convert(h.Raw), h);
             }
         };
+
+    /// <summary>Hands the call's handle to a result that keeps it (<see cref="IAdoptsNative"/>).</summary>
+    private static T Adopt<T>(T result, InviteKitHandle h)
+    {
+        if (result is IAdoptsNative a && !h.IsInvalid) a.Adopt(h);
+        return result;
+    }
 
     /// <summary>A blocking call (synchronous twin). A cancellable token gets an ik_cancel_token for the call.</summary>
     internal static T Run<THandle, T>(CallFn<THandle> call, Func<nint, T> convert, CancellationToken ct)
@@ -211,7 +218,7 @@ internal static unsafe class Calls
                             throw new OperationCanceledException(ex.Message, ex, ct);
                         throw ex;
                     }
-                    return convert(h.IsInvalid ? 0 : h.Raw);
+                    return Adopt(convert(h.IsInvalid ? 0 : h.Raw), h);
                 }
             }
             finally

@@ -90,10 +90,41 @@ internal static class Items
 }
 
 /// <summary>One page of a list: typed items, the kind-generic view of them, the provider's paging metadata, the
-/// cursor of the next page and the whole body. Immutable.</summary>
+/// cursor of the next page and the whole body. Immutable. A page from the library keeps its native page (for
+/// <see cref="ItemCursor"/>) until it is garbage collected.</summary>
 /// <typeparam name="T">The item type.</typeparam>
-public sealed class Page<T> where T : ApiObject
+public sealed class Page<T> : IAdoptsNative where T : ApiObject
 {
+    private PageHandle? _native;
+
+    void IAdoptsNative.Adopt(InviteKitHandle h) => _native = ((PageHandle)h).Transfer();
+
+    /// <summary>A resumable cursor (for <see cref="ListOptions.Cursor"/>) from which a new pager delivers this page's
+    /// items from <paramref name="index"/> on, then the rest of the list: a checkpoint in the middle of a page.
+    /// <paramref name="index"/> = <c>Items.Count</c> is where the page ends: the first item a MaxItems stop left out,
+    /// else the next page, or "" when the list ends with this page (library 0.2.3: <c>ik_page_item_cursor</c>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is negative or past <c>Items.Count</c>.</exception>
+    /// <exception cref="InvalidOperationException">The page was not made by the library.</exception>
+    public unsafe string ItemCursor(int index)
+    {
+        if (_native is null) throw new InvalidOperationException("this page was not returned by invitekit");
+        if (index < 0 || index > Items.Count) throw new ArgumentOutOfRangeException(nameof(index));
+        IkBuf buf;
+        ik_buf_init(&buf);
+        bool added = false;
+        try
+        {
+            _native.DangerousAddRef(ref added);
+            Calls.Check(ik_page_item_cursor(_native.Raw, (nuint)index, &buf, out ErrorHandle err), err);
+            return buf.data == null ? "" : System.Text.Encoding.UTF8.GetString(buf.data, checked((int)buf.len));
+        }
+        finally
+        {
+            if (added) _native.DangerousRelease();
+            ik_buf_dispose(&buf);
+        }
+    }
+
     /// <summary>Kind of the items.</summary>
     public ItemKind Kind { get; init; }
     /// <summary>The items.</summary>

@@ -13,6 +13,13 @@ internal abstract class InviteKitHandle : SafeHandle
     internal nint Raw => handle;
 }
 
+/// <summary>A result that keeps the native object it was converted from (a <c>Page&lt;T&gt;</c> keeps its page for
+/// <c>ItemCursor</c>): <c>Calls</c> hands the call's handle over instead of freeing it.</summary>
+internal interface IAdoptsNative
+{
+    void Adopt(InviteKitHandle h);
+}
+
 internal sealed class ClientHandle : InviteKitHandle
 {
     public ClientHandle() { }
@@ -35,6 +42,15 @@ internal sealed class PageHandle : InviteKitHandle
 {
     public PageHandle() { }
     protected override bool ReleaseHandle() { NativeMethods.ik_page_free(handle); return true; }
+
+    /// <summary>A new handle that owns this page; this one is left invalid (its dispose frees nothing).</summary>
+    internal PageHandle Transfer()
+    {
+        var owner = new PageHandle();
+        owner.SetHandle(handle);
+        SetHandleAsInvalid();
+        return owner;
+    }
 }
 
 internal sealed class OpHandle : InviteKitHandle

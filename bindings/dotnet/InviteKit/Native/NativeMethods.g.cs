@@ -300,6 +300,8 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Loader.Lib, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int ik_page_has_more(nint a0);
     [LibraryImport(Loader.Lib, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int ik_page_item_cursor(nint a0, nuint a1, IkBuf* a2, out ErrorHandle a3);
+    [LibraryImport(Loader.Lib, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial nint ik_page_item_id(nint a0, nuint a1);
     [LibraryImport(Loader.Lib, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int ik_page_item_raw_json(nint a0, nuint a1, nint* a2, nuint* a3);

@@ -1,4 +1,4 @@
-//! Raw FFI declarations for libinvitekit, C ABI 0.2 as of library 0.2.2 (`include/invitekit/*.h`,
+//! Raw FFI declarations for libinvitekit, C ABI 0.2 as of library 0.2.3 (`include/invitekit/*.h`,
 //! including the non-blocking calls of `async.h`).
 //!
 //! Hand-written, no bindgen. Every exported function of `tests/abi/symbols.txt` is declared here;
@@ -446,6 +446,13 @@ unsafe extern "C" {
     pub fn ik_page_fastly_per_page(page: *const ik_page, out: *mut i64) -> i32;
     pub fn ik_page_fastly_record_count(page: *const ik_page, out: *mut i64) -> i32;
     pub fn ik_page_fastly_total_pages(page: *const ik_page, out: *mut i64) -> i32;
+    /// A resumable cursor at item `index` of the page, `index <= ik_page_count` (0.2.3).
+    pub fn ik_page_item_cursor(
+        page: *const ik_page,
+        index: usize,
+        out: *mut ik_buf,
+        out_err: *mut *mut ik_error,
+    ) -> ik_status;
     pub fn ik_page_free(page: *mut ik_page);
 
     pub fn ik_pager_kind(pager: *const ik_pager) -> i32;

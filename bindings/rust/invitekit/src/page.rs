@@ -123,6 +123,17 @@ impl<T> Page<T> {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+    /// A resumable cursor (for [`ListOptions::cursor`](crate::ListOptions::cursor)) from which a
+    /// new pager delivers this page's items from `index` on, then the rest of the list: a checkpoint
+    /// in the middle of a page. `index == len()` is where the page ends: the first item a
+    /// `max_items` stop left out, else the next page, or the empty string when the list ends here.
+    /// [`Status::InvalidArgument`] when `index > len()` (library 0.2.3: `ik_page_item_cursor`).
+    pub fn item_cursor(&self, index: usize) -> Result<String, Error> {
+        let mut buf = ffi::Buf::new();
+        // SAFETY: a live page and a valid, initialised ik_buf.
+        ffi::call(|e| unsafe { sys::ik_page_item_cursor(self.as_ptr(), index, buf.as_mut_ptr(), e) })?;
+        Ok(String::from_utf8_lossy(buf.as_bytes()).into_owned())
+    }
     /// Whether the provider says another page follows.
     pub fn has_more(&self) -> bool {
         // SAFETY: a live page.

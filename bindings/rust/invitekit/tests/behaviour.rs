@@ -12,6 +12,44 @@ use invitekit::{
 };
 
 #[test]
+fn page_item_cursor_resumes_at_any_item() {
+    let Some(emu) = Emulator::start(25, &[]) else { return };
+    let client = emu.client();
+    let ids = |c: &str| -> Vec<String> {
+        client
+            .openai_invite_pager(&ListOptions::new().page_size(10).cursor(c))
+            .unwrap()
+            .map(|i| i.unwrap().id().unwrap().to_owned())
+            .collect()
+    };
+    let all = ids("");
+    assert_eq!(all.len(), 25);
+    let mut pager = client.openai_invite_pager(&ListOptions::new().page_size(10)).unwrap();
+    let mut first = 0;
+    while let Some(page) = pager.next_page().unwrap() {
+        for i in 0..=page.len() {
+            let cursor = page.item_cursor(i).unwrap();
+            if first + i == all.len() {
+                assert_eq!(cursor, "", "the list ends with this page");
+            } else {
+                assert_eq!(ids(&cursor), all[first + i..], "page at {first}, index {i}");
+            }
+        }
+        let err = page.item_cursor(page.len() + 1).unwrap_err();
+        assert_eq!(err.status(), Status::InvalidArgument);
+        first += page.len();
+    }
+    assert_eq!(first, 25);
+
+    // A page cut by max_items: its end is the first item not delivered.
+    let mut pager = client.openai_invite_pager(&ListOptions::new().page_size(10).max_items(13)).unwrap();
+    let cut = pager.pages().map(Result::unwrap).last().unwrap();
+    assert_eq!(cut.len(), 3);
+    assert_eq!(ids(&cut.item_cursor(3).unwrap()), all[13..]);
+    assert_eq!(cut.item_cursor(3).unwrap(), pager.cursor().unwrap());
+}
+
+#[test]
 fn pagination_items_pages_max_items_and_cursors() {
     let Some(emu) = Emulator::start(25, &[]) else { return };
     let client = emu.client();
