@@ -332,7 +332,9 @@ TEST(HostileSettings, TwilioEdgeMustBeAHostLabel) {
     ik_client *c = nullptr;
     ik_error *err = nullptr;
     EXPECT_EQ(ik_client_new(&o, &c, &err), IK_STATUS_INVALID_ARGUMENT) << region;
-    if (err) EXPECT_NE(std::string(ik_error_message(err)).find("twilio_region"), std::string::npos);
+    if (err) {
+      EXPECT_NE(std::string(ik_error_message(err)).find("twilio_region"), std::string::npos);
+    }
     ik_error_free(err);
     ik_client_free(c);
   }
