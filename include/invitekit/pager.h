@@ -168,10 +168,10 @@ IK_API int32_t ik_page_fastly_total_pages(
  * when max_items cut the page short, otherwise the next page (the same cursor
  * as ik_page_next_cursor), or the empty string when the list ends with this
  * page. For pages from a pager (ik_pager_next_page and its _start, also the
- * rest of a page after ik_pager_next_<kind> calls, and a page cut by
- * max_items) and from the single-page ik_*_list calls; exact also when the
- * pager skipped empty pages or a cursor's already-delivered items on the way
- * to this page. Lets a caller that reads page by page checkpoint in the middle
+ * rest of a page after item-by-item calls such as
+ * ik_pager_next_openai_invite, and a page cut by max_items) and from the
+ * single-page ik_*_list calls; exact also when the pager skipped empty pages
+ * or a cursor's already-delivered items on the way to this page. Lets a caller that reads page by page checkpoint in the middle
  * of a page. Written to *out (dispose with ik_buf_dispose).
  * Errors: IK_STATUS_INVALID_ARGUMENT (NULL page/out, index > ik_page_count).
  */
