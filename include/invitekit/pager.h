@@ -171,8 +171,9 @@ IK_API int32_t ik_page_fastly_total_pages(
  * rest of a page after item-by-item calls such as
  * ik_pager_next_openai_invite, and a page cut by max_items) and from the
  * single-page ik_*_list calls; exact also when the pager skipped empty pages
- * or a cursor's already-delivered items on the way to this page. Lets a caller that reads page by page checkpoint in the middle
- * of a page. Written to *out (dispose with ik_buf_dispose).
+ * or a cursor's already-delivered items on the way to this page. Lets a
+ * caller that reads page by page checkpoint in the middle of a page. Written
+ * to *out (dispose with ik_buf_dispose).
  * Errors: IK_STATUS_INVALID_ARGUMENT (NULL page/out, index > ik_page_count).
  */
 IK_API ik_status ik_page_item_cursor(const ik_page *page, size_t index, ik_buf *out, ik_error **out_err);
