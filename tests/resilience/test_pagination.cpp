@@ -665,11 +665,11 @@ TEST_P(Pagination, ItemCursorAfterCursorSkippedPastAPage) {
 }
 
 // The pager skipped an empty page (Twilio may serve one whose next_page_url
-// says more follow; an OpenAI or Fastly page without items ends the list)
-// before the page.
-TEST_P(Pagination, ItemCursorAfterSkippedEmptyPage) {
-  if (GetParam() == Kind::OpenAI || GetParam() == Kind::Fastly)
-    GTEST_SKIP() << "an OpenAI or Fastly page without items ends the list";
+// says more follow; an OpenAI or Fastly page without items ends the list, so
+// this runs for the two Twilio kinds only: TwilioSchemes below) before the page.
+class TwilioPagination : public Pagination {};
+
+TEST_P(TwilioPagination, ItemCursorAfterSkippedEmptyPage) {
   model.total = 57;
   const Kind kind = GetParam();
   PagedList inner = model;
@@ -801,6 +801,8 @@ TEST_P(Pagination, ItemCursorMisuseIsInvalidArgument) {
 
 INSTANTIATE_TEST_SUITE_P(AllSchemes, Pagination,
                          ::testing::Values(Kind::OpenAI, Kind::TwilioInvites, Kind::TwilioUsers, Kind::Fastly),
+                         [](const ::testing::TestParamInfo<Kind> &i) { return std::string(kind_name(i.param)); });
+INSTANTIATE_TEST_SUITE_P(TwilioSchemes, TwilioPagination, ::testing::Values(Kind::TwilioInvites, Kind::TwilioUsers),
                          [](const ::testing::TestParamInfo<Kind> &i) { return std::string(kind_name(i.param)); });
 
 // Twilio invites and users share the next_page_url scheme, but a cursor of one
