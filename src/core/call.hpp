@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <memory>
+#include <type_traits>
 
 #include "core/client.hpp"
 #include "core/transport.hpp"
@@ -32,6 +33,8 @@ std::unique_ptr<T> run(const ik_client &client, const Prepared<T> &p, const Call
 
 // A single-object operation: the JSON object body mapped with map(obj,
 // result, text), its fields in an arena owned with its response (attach_text).
+// A map that needs the parsed document itself (to slice a member's exact
+// bytes from the same parse: member_slice) takes it instead of the object.
 template <class T, class Map>
 Prepared<T> object_call(Request req, Map map, const char *what = "response body") {
   Prepared<T> p;
@@ -43,8 +46,11 @@ Prepared<T> object_call(Request req, Map map, const char *what = "response body"
     out->raw = resp->body;
     try {
       auto lease = client.transport->parser();
-      JsonElement root = parse_json(*lease, resp->body, what);
-      map(as_object(root, what), *out, text);
+      const JsonDoc doc = parse_json(*lease, resp->body, what);
+      if constexpr (std::is_invocable_v<Map, const JsonDoc &, T &, TextArena &>)
+        map(doc, *out, text);
+      else
+        map(as_object(doc, what), *out, text);
     } catch (Error &e) {
       rethrow_parse(e, r, *resp);
     }

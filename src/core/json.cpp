@@ -204,19 +204,6 @@ OptStr get_text(JsonObject obj, std::string_view key) {
   return out;
 }
 
-std::string_view object_slice(const std::string &body, std::string_view key) {
-  simdjson::ondemand::parser parser;
-  simdjson::ondemand::document doc;
-  simdjson::ondemand::object root, member;
-  std::string_view raw;
-  auto err = parser.iterate(simdjson::padded_string_view(body.data(), body.size(), body.capacity())).get(doc);
-  if (!err) err = doc.get_object().get(root);
-  if (!err) err = root.find_field_unordered(key).get_object().get(member);
-  if (!err) err = member.raw_json().get(raw);
-  if (err) fail(IK_STATUS_PARSE, "malformed response: " + std::string(simdjson::error_message(err)));
-  return raw;
-}
-
 std::optional<std::pair<size_t, JsonElement>> find_root_member(const JsonDoc &doc, std::string_view key) {
   JsonObject root;
   if (doc.root.get_object().get(root) != simdjson::SUCCESS) return std::nullopt;
@@ -238,59 +225,105 @@ constexpr std::array<int8_t, 256> kDepthDelta = [] {
 bool json_space(unsigned char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 }  // namespace
 
-void array_item_slices(const JsonDoc &doc, size_t member, std::vector<std::string_view> &out) {
-  auto inconsistent = []() { fail(IK_STATUS_PARSE, "unexpected response: its structure does not match its parse"); };
-  const auto *impl = doc.parser ? doc.parser->implementation.get() : nullptr;
-  if (!impl || !impl->structural_indexes || impl->n_structural_indexes == 0) inconsistent();
-  // Stage 1 lists the byte position of every structural character ({}[],:)
-  // and of the first byte of every scalar (a string's opening quote), in
-  // increasing order; none inside strings.
-  const uint32_t *pos = impl->structural_indexes.get();
-  const size_t n = impl->n_structural_indexes;
-  const auto *json = reinterpret_cast<const unsigned char *>(doc.body.data());
-  if (pos[n - 1] >= doc.body.size()) inconsistent();  // not this body's parse
-  auto ch = [&](size_t k) -> unsigned char { return k < n ? json[pos[k]] : 0; };
-  size_t i = 0;
-  if (ch(i++) != '{') inconsistent();
-  // The root's members ("key" : value ,) up to the one wanted.
-  for (size_t m = 0;; ++m) {
-    if (ch(i) != '"' || ch(i + 1) != ':') inconsistent();
-    i += 2;
-    if (m == member) break;
+namespace {
+[[noreturn]] void inconsistent() {
+  fail(IK_STATUS_PARSE, "unexpected response: its structure does not match its parse");
+}
+
+// The structural positions of doc's parse: stage 1 lists the byte position of
+// every structural character ({}[],:) and of the first byte of every scalar
+// (a string's opening quote), in increasing order; none inside strings.
+class Structurals {
+ public:
+  explicit Structurals(const JsonDoc &doc) : body_(doc.body) {
+    const auto *impl = doc.parser ? doc.parser->implementation.get() : nullptr;
+    if (!impl || !impl->structural_indexes || impl->n_structural_indexes == 0) inconsistent();
+    pos_ = impl->structural_indexes.get();
+    n_ = impl->n_structural_indexes;
+    json_ = reinterpret_cast<const unsigned char *>(body_.data());
+    if (pos_[n_ - 1] >= body_.size()) inconsistent();  // not this body's parse
+  }
+  size_t size() const { return n_; }
+  size_t at(size_t k) const { return pos_[k]; }
+  unsigned char ch(size_t k) const { return k < n_ ? json_[pos_[k]] : 0; }
+  int delta(size_t k) const { return kDepthDelta[json_[pos_[k]]]; }
+
+  // The index of the first structural of the value of the `member`-th member
+  // (0-based, document order) of the root object.
+  size_t root_member_value(size_t member) const {
+    size_t i = 0;
+    if (ch(i++) != '{') inconsistent();
+    for (size_t m = 0;; ++m) {
+      if (ch(i) != '"' || ch(i + 1) != ':') inconsistent();
+      i += 2;
+      if (m == member) return i;
+      i = past_value(i);
+      if (ch(i++) != ',') inconsistent();
+    }
+  }
+  // The index just past the value starting at structural i.
+  size_t past_value(size_t i) const {
     int depth = 0;
     do depth += kDepthDelta[ch(i++)];
-    while (depth > 0 && i < n);
-    if (ch(i++) != ',') inconsistent();
+    while (depth > 0 && i < n_);
+    if (depth != 0) inconsistent();
+    return i;
   }
-  if (ch(i++) != '[') inconsistent();
-  if (ch(i) == ']') return;
+  // The bytes from structural `begin` up to the structural `end` that follows
+  // the value, without the whitespace before it.
+  std::string_view slice(size_t begin, size_t end) const {
+    size_t b = pos_[begin], e = pos_[end];
+    while (e > b && json_space(json_[e - 1])) --e;
+    return body_.substr(b, e - b);
+  }
+
+ private:
+  std::string_view body_;
+  const uint32_t *pos_ = nullptr;
+  size_t n_ = 0;
+  const unsigned char *json_ = nullptr;
+};
+}  // namespace
+
+void array_item_slices(const JsonDoc &doc, size_t member, std::vector<std::string_view> &out) {
+  const Structurals st(doc);
+  const size_t n = st.size();
+  size_t i = st.root_member_value(member);
+  if (st.ch(i++) != '[') inconsistent();
+  if (st.ch(i) == ']') return;
   // The elements: each from its first structural to the last non-whitespace
   // byte before the ',' or ']' that follows it at the array's depth.
-  size_t begin = pos[i];
+  size_t begin = i;
   int depth = 0;
-  auto delta = [&](size_t k) -> int { return kDepthDelta[json[pos[k]]]; };
   for (; i < n; ++i) {
     // Inside an element, four structurals at a time while the depth stays
     // at 1 or more after each (no element ends among them).
     while (depth > 0 && i + 4 <= n) {
-      const int s0 = depth + delta(i), s1 = s0 + delta(i + 1), s2 = s1 + delta(i + 2), s3 = s2 + delta(i + 3);
+      const int s0 = depth + st.delta(i), s1 = s0 + st.delta(i + 1), s2 = s1 + st.delta(i + 2),
+                s3 = s2 + st.delta(i + 3);
       if (((s0 - 1) | (s1 - 1) | (s2 - 1) | (s3 - 1)) < 0) break;
       depth = s3;
       i += 4;
     }
     if (i >= n) break;
-    const unsigned char c = json[pos[i]];
+    const unsigned char c = st.ch(i);
     depth += kDepthDelta[c];
     if (depth > 0 || (depth == 0 && c != ',')) continue;
     if (depth < 0 && c != ']') inconsistent();
-    size_t end = pos[i];
-    while (end > begin && json_space(json[end - 1])) --end;
-    out.emplace_back(doc.body.data() + begin, end - begin);
+    out.push_back(st.slice(begin, i));
     if (depth < 0) return;
     if (i + 1 >= n) inconsistent();
-    begin = pos[i + 1];
+    begin = i + 1;
   }
   inconsistent();
+}
+
+std::string_view member_slice(const JsonDoc &doc, size_t member) {
+  const Structurals st(doc);
+  const size_t begin = st.root_member_value(member);
+  const size_t end = st.past_value(begin);
+  if (end >= st.size()) inconsistent();  // the root's ',' or '}' follows every member
+  return st.slice(begin, end);
 }
 
 void json_quote(std::string &out, std::string_view s) {

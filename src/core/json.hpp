@@ -96,12 +96,6 @@ ik_optbool bool_of(bool found, JsonElement e, std::string_view key);
 std::optional<JsonObject> obj_of(bool found, JsonElement e, std::string_view key);
 std::optional<simdjson::dom::array> arr_of(bool found, JsonElement e, std::string_view key);
 
-// The members of an object that a mapper reads, found in one walk over the
-// object's fields instead of one at_key scan per member. `keys` is the
-// mapper's list (index it with an enum); a field is compared with the key
-// after the last one matched first (objects usually arrive in the order the
-// mapper lists them), by length before bytes. Of duplicate keys the first wins,
-// as with simdjson's at_key; unknown keys are skipped.
 // n bytes equal (a short key compared inline, eight bytes at a time).
 inline bool same_bytes(const char *a, const char *b, size_t n) {
   for (; n >= 8; a += 8, b += 8, n -= 8) {
@@ -115,6 +109,12 @@ inline bool same_bytes(const char *a, const char *b, size_t n) {
   return true;
 }
 
+// The members of an object that a mapper reads, found in one walk over the
+// object's fields instead of one at_key scan per member. `keys` is the
+// mapper's list (index it with an enum); a field is compared with the key
+// after the last one matched first (objects usually arrive in the order the
+// mapper lists them), by length before bytes. Of duplicate keys the first wins,
+// as with simdjson's at_key; unknown keys are skipped.
 template <size_t N>
 class Members {
   static_assert(N > 0 && N <= 64, "a mapper reads 1 to 64 members of an object");
@@ -201,8 +201,10 @@ std::optional<std::pair<size_t, JsonElement>> find_root_member(const JsonDoc &do
 // walked with a depth counter. Throws Error(IK_STATUS_PARSE) when the
 // structure is not the one described (which a parse that succeeded excludes).
 void array_item_slices(const JsonDoc &doc, size_t member, std::vector<std::string_view> &out);
-// The exact bytes of the top-level object member `key` of a padded JSON body.
-std::string_view object_slice(const std::string &body, std::string_view key);
+// The exact bytes of the value of the `member`-th member of doc's root object
+// (as array_item_slices: from the same parse, no whitespace around), a view
+// into doc.body. Throws Error(IK_STATUS_PARSE) like array_item_slices.
+std::string_view member_slice(const JsonDoc &doc, size_t member);
 
 // Appends a JSON string literal (quoted, escaped) to out.
 void json_quote(std::string &out, std::string_view s);

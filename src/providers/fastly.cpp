@@ -211,12 +211,15 @@ Prepared<ik_fastly_invitation> create_call(Request req) {
 }
 }  // namespace
 
-void map_create_response(JsonObject o, ik_fastly_invitation &inv, TextArena &text) {
-  auto data = get_obj(o, "data");
-  if (!data) fail(IK_STATUS_PARSE, "unexpected response: no 'data' object");
-  map_invitation(*data, inv, text);
-  // Like list items, the invitation's JSON is the JSON:API resource object.
-  inv.raw = object_slice(inv.resp->body, "data");
+void map_create_response(const JsonDoc &doc, ik_fastly_invitation &inv, TextArena &text) {
+  as_object(doc, "response body");  // throws unless the body is an object
+  const auto data = find_root_member(doc, "data");
+  const auto obj = data ? obj_of(true, data->second, "data") : std::nullopt;
+  if (!obj) fail(IK_STATUS_PARSE, "unexpected response: no 'data' object");
+  map_invitation(*obj, inv, text);
+  // Like list items, the invitation's JSON is the JSON:API resource object,
+  // sliced from the same parse.
+  inv.raw = member_slice(doc, data->first);
 }
 
 Prepared<ik_fastly_invitation> create(const ik_fastly_invitation_create_params &p) {

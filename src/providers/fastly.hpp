@@ -31,9 +31,9 @@ Prepared<ik_fastly_invitation> create(const ik_fastly_invitation_create_params &
 ListSpec list_spec();
 // The ensure of an invitation by email (core/ensure.hpp); checks the arguments.
 EnsureSpec<ik_fastly_invitation> ensure(const ik_fastly_invitation_create_params &p);
-// The mapping of a create response ({"data": {...}}; inv.resp must hold the
-// padded body), its text into `text`, for the fuzz harnesses and tests;
-// throws Error(IK_STATUS_PARSE).
-void map_create_response(JsonObject o, ik_fastly_invitation &inv, TextArena &text);
+// The mapping of a create response ({"data": {...}}) parsed into doc, its
+// text into `text` and inv.raw a view into doc.body (keep the body alive with
+// inv.resp), for the fuzz harnesses and tests; throws Error(IK_STATUS_PARSE).
+void map_create_response(const JsonDoc &doc, ik_fastly_invitation &inv, TextArena &text);
 Prepared<ik_deletion> remove(const char *invitation_id);
 }  // namespace ik::detail::fastly

@@ -368,6 +368,24 @@ TEST(ArraySlices, ExactBytesOfEachItem) {
             std::vector<std::string>{R"({"n":1})"});
 }
 
+std::string member_slice_of(std::string body, std::string_view key) {
+  pad_for_parse(body);
+  simdjson::dom::parser parser;
+  const JsonDoc doc = parse_json(parser, body, "body");
+  const auto member = find_root_member(doc, key);
+  EXPECT_TRUE(member.has_value()) << body;
+  return member ? std::string(member_slice(doc, member->first)) : std::string();
+}
+
+TEST(ArraySlices, MemberSliceIsTheValuesExactBytes) {
+  EXPECT_EQ(member_slice_of(R"({"data":{"id":"x","b":"}],{"}})", "data"), R"({"id":"x","b":"}],{"})");
+  EXPECT_EQ(member_slice_of("{\n  \"meta\" : [1,{\"data\":2}],\n  \"data\" : {\n    \"a\": [1, 2]\n  }\n}\n", "data"),
+            "{\n    \"a\": [1, 2]\n  }");
+  EXPECT_EQ(member_slice_of(R"({"a":1,"data":"s\"}" , "z":null})", "data"), R"("s\"}")");
+  EXPECT_EQ(member_slice_of(R"({"a":1,"data":-2.5e3})", "data"), "-2.5e3");
+  EXPECT_EQ(member_slice_of(R"({"data":{"n":1},"data":{"n":2}})", "data"), R"({"n":1})");  // the first, as at_key
+}
+
 TEST(ArraySlices, MatchAnIndependentSlicerOverManyShapes) {
   const std::vector<std::string> items = {
       R"({})",
