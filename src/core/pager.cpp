@@ -203,17 +203,15 @@ Prepared<ik_page> page_call(const ListSpec &spec, const std::string &raw, int64_
 using namespace ik::detail;
 
 // Cuts a page being handed out at max_items. If it is cut short, remembers
-// where the first undelivered item is (the page fetched with `raw`, item
-// `offset + n`) so that ik_pager_cursor can resume there. Counts what is
-// delivered and returns the number of items handed out.
-size_t ik_pager::deliver(ik_page &page, const std::string &raw, size_t offset) {
+// the cursor of the first undelivered item (the cut page's end) so that
+// ik_pager_cursor can resume there. Counts what is delivered and returns the
+// number of items handed out.
+size_t ik_pager::deliver(ik_page &page) {
   size_t n = page.count();
   if (max_items > 0 && delivered + static_cast<int64_t>(n) > max_items) {
     n = static_cast<size_t>(max_items - delivered);
     page.truncate(n);
-    has_stop = true;
-    stop_raw = raw;
-    stop_pos = static_cast<int64_t>(offset + n);
+    stop_cursor = page_item_cursor(page, n);
   }
   delivered += static_cast<int64_t>(n);
   if ((max_items > 0 && delivered >= max_items) || !have_next) done = true;
@@ -233,7 +231,7 @@ ik_pager::PageStep ik_pager::page_begin() {
     PageStep step;
     step.page = std::make_unique<ik_page>(std::move(*current));  // private to the pager
     step.page->drop_front(pos);
-    deliver(*step.page, current_raw, pos);
+    deliver(*step.page);
     current.reset();
     pos = 0;
     return step;
@@ -256,9 +254,8 @@ ik_pager::PageStep ik_pager::page_next() {
   return step;
 }
 
-size_t ik_pager::accept(const ik_page &p, std::string &fetched_raw) {
+size_t ik_pager::accept(const ik_page &p) {
   const size_t skip = static_cast<size_t>(std::min<int64_t>(next_skip, static_cast<int64_t>(p.count())));
-  fetched_raw = std::move(next_raw);
   have_next = p.has_next;
   next_raw = p.next_raw;
   next_skip = 0;
@@ -267,11 +264,10 @@ size_t ik_pager::accept(const ik_page &p, std::string &fetched_raw) {
 }
 
 ik_pager::PageStep ik_pager::page_fetched(std::unique_ptr<ik_page> p) {
-  std::string fetched_raw;
-  const size_t skip = accept(*p, fetched_raw);
+  const size_t skip = accept(*p);
   if (skip >= p->count()) return page_next();
   p->drop_front(skip);
-  deliver(*p, fetched_raw, skip);
+  deliver(*p);
   PageStep step;
   step.page = std::move(p);
   return step;
@@ -292,7 +288,7 @@ std::optional<size_t> ik_pager::next_index(const CallSettings &cs) {
     PageStep step = page_next();  // throws: state unchanged
     if (!step.fetch) return std::nullopt;
     current = follow_finish(step.req, client->transport->execute(step.req, cs));
-    pos = accept(*current, current_raw);
+    pos = accept(*current);
   }
 }
 
@@ -366,8 +362,8 @@ std::unique_ptr<ik_page> ik_pager::follow_finish(const Request &req, ResponsePtr
 
 std::string ik_pager::cursor() const {
   // Also after a max_items stop: the cursor points at the first item not delivered.
-  if (has_stop) return encode_cursor(spec, stop_raw, stop_pos);
-  if (current && pos < current->count()) return encode_cursor(spec, current_raw, static_cast<int64_t>(pos));
+  if (stop_cursor) return *stop_cursor;
+  if (current && pos < current->count()) return page_item_cursor(*current, pos);
   if (!have_next) return std::string();
   return encode_cursor(spec, next_raw, next_skip);
 }

@@ -131,19 +131,17 @@ struct ik_pager {
   int64_t max_items = 0;  // 0 = unlimited
   int64_t delivered = 0;
   bool done = false;
-  // The page being consumed item by item, the cursor that fetched it, and
-  // how far into it we are.
+  // The page being consumed item by item (it knows what fetched it:
+  // page_item_cursor), and how far into it we are.
   std::unique_ptr<ik_page> current;
-  std::string current_raw;
   size_t pos = 0;
   // Where the next page comes from.
   std::string next_raw;
   int64_t next_skip = 0;
   bool have_next = true;
-  // Where a max_items stop left off (so that ik_pager_cursor can resume).
-  bool has_stop = false;
-  std::string stop_raw;
-  int64_t stop_pos = 0;
+  // Where a max_items stop left off (so that ik_pager_cursor can resume): the
+  // cursor of the first item it left out.
+  std::optional<std::string> stop_cursor;
 
   // Loop guard (see follow_request()): the cursors followed so far, whether next_raw
   // came from a server response (rather than from the caller), and a
@@ -174,16 +172,15 @@ struct ik_pager {
   PageStep page_fetched(std::unique_ptr<ik_page> p);
   int empty_run = 0;  // empty pages in a row in this next_page / next_index call
   // Takes a fetched page as the pager's position: the next page's cursor
-  // moves on, fetched_raw gets the cursor that fetched p, empty_run counts p
-  // if nothing of it is left to deliver. Returns how many of its items a
-  // cursor had already delivered (skipped, not dropped).
-  size_t accept(const ik_page &p, std::string &fetched_raw);
+  // moves on, empty_run counts p if nothing of it is left to deliver. Returns
+  // how many of its items a cursor had already delivered (skipped, not dropped).
+  size_t accept(const ik_page &p);
   std::unique_ptr<ik_page> next_page(const ik::detail::CallSettings &cs);
   // 0 idle; 1 an asynchronous next_page is in flight
   // (ik_pager_next_page_start): other calls fail; 2 ik_pager_free came
   // meanwhile: the engine frees the pager when the operation completes.
   std::atomic<int32_t> async_state{0};
-  size_t deliver(ik_page &page, const std::string &raw, size_t offset);
+  size_t deliver(ik_page &page);
   // The next item as T, or nullptr at the end; throws INVALID_ARGUMENT when
   // the pager yields another kind. The item lives in the pager's private
   // page; the caller may move it out (items before `pos` are never read again).
