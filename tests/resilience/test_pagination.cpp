@@ -60,6 +60,22 @@ class Pagination : public ::testing::TestWithParam<Kind> {
     for (long i = from; i < to; ++i) v.push_back(item_id(GetParam(), i));
     return v;
   }
+  // The pager's next page (null at the end); a failed call fails the test.
+  PagePtr next_page(ik_pager *p) {
+    ik_page *pg = nullptr;
+    Err err;
+    EXPECT_EQ(ik_pager_next_page(p, nullptr, &pg, err.out()), IK_STATUS_OK) << err.what();
+    return PagePtr(pg);
+  }
+  // Reads n items one by one, which must be the list's items first, first+1, ...
+  void take_items(ik_pager *p, long n, long first = 0) {
+    for (long i = 0; i < n; ++i) {
+      std::string id;
+      Err err;
+      ASSERT_EQ(api.next_item(p, nullptr, &id, err.out()), IK_STATUS_OK) << err.what();
+      ASSERT_EQ(id, item_id(GetParam(), first + i));
+    }
+  }
   std::string cursor_of(const ik_pager *p) {
     ik_buf b = IK_BUF_INIT;
     Err err;
@@ -292,12 +308,7 @@ TEST_P(Pagination, ResumeFromCursorMidPage) {
   {
     auto p = make_pager(c.get(), lo);
     ASSERT_TRUE(p);
-    for (int i = 0; i < 15; ++i) {
-      std::string id;
-      Err err;
-      ASSERT_EQ(api.next_item(p.get(), nullptr, &id, err.out()), IK_STATUS_OK) << err.what();
-      ASSERT_EQ(id, item_id(GetParam(), i));
-    }
+    ASSERT_NO_FATAL_FAILURE(take_items(p.get(), 15));
     cursor = cursor_of(p.get());
     EXPECT_FALSE(cursor.empty());
   }
@@ -554,11 +565,9 @@ TEST_P(Pagination, ItemCursorAtEveryIndexOfEveryPage) {
   const auto all = expected(0, 57);
   size_t first = 0;
   for (int guard = 0; guard < 20; ++guard) {
-    ik_page *pg = nullptr;
-    Err err;
-    ASSERT_EQ(ik_pager_next_page(p.get(), nullptr, &pg, err.out()), IK_STATUS_OK) << err.what();
-    if (!pg) break;
-    PagePtr page(pg);
+    PagePtr page = next_page(p.get());
+    if (!page) break;
+    ik_page *pg = page.get();
     SCOPED_TRACE("page at item " + std::to_string(first));
     expect_item_cursors_resume(*this, c.get(), pg, 10, all, first);
     // Where the page ends, not cut: the next page's cursor.
@@ -581,12 +590,10 @@ TEST_P(Pagination, ItemCursorOfPageCutByMaxItems) {
   std::vector<size_t> counts;
   PagePtr last;
   for (int guard = 0; guard < 10; ++guard) {
-    ik_page *pg = nullptr;
-    Err err;
-    ASSERT_EQ(ik_pager_next_page(p.get(), nullptr, &pg, err.out()), IK_STATUS_OK) << err.what();
-    if (!pg) break;
-    counts.push_back(ik_page_count(pg));
-    last.reset(pg);
+    PagePtr page = next_page(p.get());
+    if (!page) break;
+    counts.push_back(ik_page_count(page.get()));
+    last = std::move(page);
   }
   ASSERT_EQ(counts, (std::vector<size_t>{10, 10, 5}));
   // Every index of the cut page, and its end: item 25, the first not delivered.
@@ -604,17 +611,10 @@ TEST_P(Pagination, ItemCursorOfRestOfPageAfterItemReads) {
   auto p = make_pager(c.get(), lo);
   ASSERT_TRUE(p);
   // 13 items: the whole first page and 3 of the second; then the rest of the second page.
-  for (int i = 0; i < 13; ++i) {
-    std::string id;
-    Err err;
-    ASSERT_EQ(api.next_item(p.get(), nullptr, &id, err.out()), IK_STATUS_OK) << err.what();
-    ASSERT_EQ(id, item_id(GetParam(), i));
-  }
-  ik_page *pg = nullptr;
-  Err err;
-  ASSERT_EQ(ik_pager_next_page(p.get(), nullptr, &pg, err.out()), IK_STATUS_OK) << err.what();
-  PagePtr page(pg);
-  ASSERT_TRUE(pg);
+  ASSERT_NO_FATAL_FAILURE(take_items(p.get(), 13));
+  PagePtr page = next_page(p.get());
+  ASSERT_TRUE(page);
+  ik_page *pg = page.get();
   ASSERT_EQ(ik_page_count(pg), 7u);
   expect_item_cursors_resume(*this, c.get(), pg, 10, expected(0, 57), 13);
   // Also from a pager that resumed mid-page (the page lacks the items its cursor skipped).
@@ -622,10 +622,9 @@ TEST_P(Pagination, ItemCursorOfRestOfPageAfterItemReads) {
   lo.cursor = mid.c_str();
   auto q = make_pager(c.get(), lo);
   ASSERT_TRUE(q);
-  ik_page *pg2 = nullptr;
-  ASSERT_EQ(ik_pager_next_page(q.get(), nullptr, &pg2, err.out()), IK_STATUS_OK) << err.what();
-  PagePtr page2(pg2);
-  ASSERT_TRUE(pg2);
+  PagePtr page2 = next_page(q.get());
+  ASSERT_TRUE(page2);
+  ik_page *pg2 = page2.get();
   ASSERT_EQ(ik_page_count(pg2), 3u);
   expect_item_cursors_resume(*this, c.get(), pg2, 10, expected(0, 57), 17);
 }
@@ -643,22 +642,16 @@ TEST_P(Pagination, ItemCursorAfterCursorSkippedPastAPage) {
   {
     auto p = make_pager(c.get(), lo);
     ASSERT_TRUE(p);
-    for (int i = 0; i < 8; ++i) {
-      std::string id;
-      Err err;
-      ASSERT_EQ(api.next_item(p.get(), nullptr, &id, err.out()), IK_STATUS_OK) << err.what();
-    }
+    ASSERT_NO_FATAL_FAILURE(take_items(p.get(), 8));
     stale = cursor_of(p.get());  // the first page, 8 delivered
   }
   lo.page_size = 5;  // the first page now holds 5 items: all "delivered"
   lo.cursor = stale.c_str();
   auto p = make_pager(c.get(), lo);
   ASSERT_TRUE(p);
-  ik_page *pg = nullptr;
-  Err err;
-  ASSERT_EQ(ik_pager_next_page(p.get(), nullptr, &pg, err.out()), IK_STATUS_OK) << err.what();
-  PagePtr page(pg);
-  ASSERT_TRUE(pg);
+  PagePtr page = next_page(p.get());
+  ASSERT_TRUE(page);
+  ik_page *pg = page.get();
   ASSERT_EQ(ik_page_count(pg), 5u);
   ASSERT_STREQ(ik_page_item_id(pg, 0), item_id(GetParam(), 5).c_str());
   expect_item_cursors_resume(*this, c.get(), pg, 5, expected(0, 57), 5);
@@ -696,11 +689,9 @@ TEST_P(TwilioPagination, ItemCursorAfterSkippedEmptyPage) {
   std::vector<size_t> counts;
   size_t first = 0;
   for (int guard = 0; guard < 20; ++guard) {
-    ik_page *pg = nullptr;
-    Err err;
-    ASSERT_EQ(ik_pager_next_page(p.get(), nullptr, &pg, err.out()), IK_STATUS_OK) << err.what();
-    if (!pg) break;
-    PagePtr page(pg);
+    PagePtr page = next_page(p.get());
+    if (!page) break;
+    ik_page *pg = page.get();
     counts.push_back(ik_page_count(pg));
     SCOPED_TRACE("page at " + std::to_string(first));
     expect_item_cursors_resume(*this, c.get(), pg, 10, rest, first);
@@ -721,11 +712,9 @@ TEST_P(Pagination, ItemCursorOfSinglePageList) {
     if (from) {
       auto p = make_pager(c.get(), lo);
       ASSERT_TRUE(p);
-      ik_page *pg = nullptr;
-      Err err;
-      ASSERT_EQ(ik_pager_next_page(p.get(), nullptr, &pg, err.out()), IK_STATUS_OK) << err.what();
-      PagePtr page(pg);
-      start = item_cursor(pg, 3);
+      PagePtr page = next_page(p.get());
+      ASSERT_TRUE(page);
+      start = item_cursor(page.get(), 3);
       lo.cursor = start.c_str();
     }
     ik_page *pg = nullptr;
