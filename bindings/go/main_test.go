@@ -192,4 +192,23 @@ func newTestClient(t testing.TB, mod ...func(*Options)) *Client {
 	return c
 }
 
+// newOwnEmulatorClient starts an emulator of its own (seeded with seed
+// invites per list, for tests that change its data) and a client of it, both
+// stopped when the test ends.
+func newOwnEmulatorClient(t testing.TB, seed int) *Client {
+	t.Helper()
+	needEmulator(t)
+	e, err := startEmulator(seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(e.stop)
+	c, err := NewClient(emuOptions(e))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = c.Close() })
+	return c
+}
+
 var bg = context.Background()

@@ -36,17 +36,7 @@ func itemJSON(t *testing.T, v interface{}) string {
 // a page), items of ~20 KB each, items retained after the iterator is closed
 // and two GCs, and Raw capped at its length.
 func TestPageRecordsGrowthHugeItemsAndRetention(t *testing.T) {
-	needEmulator(t)
-	e, err := startEmulator(4)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.stop()
-	c, err := NewClient(emuOptions(e))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := newOwnEmulatorClient(t, 4)
 	// 4 seeded invites, then invites with 2, 8, 32 and 96 projects of long ids.
 	for i, n := range []int{2, 8, 32, 96, 96} {
 		var ps []OpenAIProject

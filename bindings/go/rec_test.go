@@ -16,17 +16,7 @@ import (
 // crossing of newRecSet) reads whole; the page path and the fetch path give
 // the same values as the iterator.
 func TestIteratorItemsOutliveThePager(t *testing.T) {
-	needEmulator(t)
-	e, err := startEmulator(30)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.stop()
-	c, err := NewClient(emuOptions(e))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := newOwnEmulatorClient(t, 30)
 	var projects []OpenAIProject
 	for i := 0; i < 12; i++ {
 		projects = append(projects, OpenAIProject{ID: fmt.Sprintf("proj_%02d_%s", i, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"), Role: "member"})
