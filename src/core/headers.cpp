@@ -1,8 +1,6 @@
 #include "core/headers.hpp"
 
 #include <cstring>
-#include <memory>
-#include <new>
 
 #include "core/text.hpp"
 
@@ -45,9 +43,15 @@ bool is_header(std::string_view line, const char *name, size_t n) {
 }  // namespace
 
 void Headers::reset_index() {
-  std::destroy_at(&once_);  // a fresh, not yet built index
-  new (&once_) std::once_flag;
+  built_.store(false, std::memory_order_relaxed);
   index_ = Index();
+}
+
+void Headers::build_index_once() const {
+  std::lock_guard<std::mutex> lock(build_mu_);
+  if (built_.load(std::memory_order_relaxed)) return;  // another reader built it first
+  build_index();
+  built_.store(true, std::memory_order_release);
 }
 
 void Headers::clear() {

@@ -2,6 +2,7 @@
 // buffer.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <mutex>
 #include <string>
@@ -16,10 +17,14 @@ using HeaderList = std::vector<std::pair<std::string, std::string>>;
 // The response headers of one exchange. Receiving is one append of the raw
 // line per header (append_line, from libcurl's header callback); the
 // name/value index that the public accessors need (NUL-terminated names and
-// values, in order) is built on first use, at most once per object, under
-// std::call_once: a published ik_response (or ik_error) is read by several
-// threads at once and they may all ask first. The raw lines never change once
-// received, so get() reads them without the index and without any lock.
+// values, in order) is built on first use, at most once per object: a
+// published ik_response (or ik_error) is read by several threads at once and
+// they may all ask first, so the first builds it under a mutex and publishes
+// it with a release store; later reads are one acquire load. (Not
+// std::call_once: glibc's pthread_once makes a futex wake-up system call
+// after every first initialization, i.e. once per response read.) The raw
+// lines never change once received, so get() reads them without the index and
+// without any lock.
 //
 // Semantics (the same as when every header was copied at receive time): a
 // line is a header when it has a ':' after a non-empty name; the value is
@@ -71,14 +76,16 @@ class Headers {
     std::vector<std::pair<uint32_t, uint32_t>> idx;
   };
   const Index &index() const {
-    std::call_once(once_, [this] { build_index(); });
+    if (!built_.load(std::memory_order_acquire)) build_index_once();
     return index_;
   }
+  void build_index_once() const;  // builds index_ unless another thread did, then sets built_
   void build_index() const;
   void reset_index();  // not yet built (only while no other thread reads)
 
   std::string raw_;  // the header lines as received, each ending in '\n'
-  mutable std::once_flag once_;
+  mutable std::atomic<bool> built_{false};
+  mutable std::mutex build_mu_;  // held while index_ is built
   mutable Index index_;
 };
 
