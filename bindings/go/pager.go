@@ -343,6 +343,7 @@ func (it *Iterator[T]) nextPage(ctx context.Context, generic bool) bool {
 		g = 1
 	}
 	var st C.ik_status
+	schedPoint()
 	if env.cs == nil {
 		st = C.ikgo_iter_next_page(h, g, bufPtr(buf), C.size_t(len(buf)))
 	} else {
