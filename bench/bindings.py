@@ -108,9 +108,10 @@ def stats(runs: list[dict], key: str) -> dict:
     return {"best": min(vals), "median": statistics.median(vals), "n": len(vals)}
 
 
-def jit_median(runs: list[dict]) -> str:
-    """Median of the .NET programs' jit_methods (methods JIT-compiled while timed); '-' for the C API."""
-    vals = [r["jit_methods"] for r in runs if "jit_methods" in r]
+def median_str(runs: list[dict], key: str) -> str:
+    """Median of a count some programs report ('-' where none does): the .NET programs' jit_methods (methods
+    JIT-compiled while timed), the minor page faults (minflt) and context switches (ctxsw) of a listing."""
+    vals = [r[key] for r in runs if key in r]
     return f"{statistics.median(vals):.0f}" if vals else "-"
 
 
@@ -318,9 +319,11 @@ class Runner:
             runs = li["runs"]
             ins = li.get("instructions", {})
             lines.append(f"List {li['items']:,} OpenAI invites, page size 100 ({self.args.rounds} rounds interleaved; "
-                         f"best, median in brackets; client creation included)")
+                         f"best, median in brackets; client creation included; faults and ctx sw: medians of the "
+                         f"minor page faults and context switches of the listing)")
             lines.append(f"   {'variant':8} {'items':>7} {'wall ms':>9} {'(median)':>9} {'CPU ms':>8} {'(median)':>9} "
-                         f"{'RSS MB':>7} {'instr/item':>10} {'wall vs C':>9} {'instr vs C':>10} {'cgo/item':>8}")
+                         f"{'RSS MB':>7} {'instr/item':>10} {'wall vs C':>9} {'instr vs C':>10} {'cgo/item':>8} "
+                         f"{'faults':>6} {'ctx sw':>6}")
             w = {k: stats(v, "wall_us") for k, v in runs.items()}
             c = {k: stats(v, "cpu_us") for k, v in runs.items()}
             for name, v in runs.items():
@@ -331,7 +334,8 @@ class Runner:
                              f"{c[name]['median'] / 1000:>9.1f} {max(x['maxrss_kb'] for x in v) / 1024:>7.1f} "
                              f"{('%.0f' % ipi) if ipi else 'n/a':>10} "
                              f"{fmt_ratio(ratio(w[name]['best'], w.get('c', {}).get('best'))):>9} "
-                             f"{fmt_ratio(ratio(ipi, ins.get('c', {}).get('per_item'))):>10} {cgo:>8}")
+                             f"{fmt_ratio(ratio(ipi, ins.get('c', {}).get('per_item'))):>10} {cgo:>8} "
+                             f"{median_str(v, 'minflt'):>6} {median_str(v, 'ctxsw'):>6}")
             for name in ("rust", "go"):
                 if name not in w or "c" not in w:
                     continue
@@ -372,7 +376,7 @@ class Runner:
                 lines.append(f"   {name:15} {cpu[name]['best'] / n:>8.1f} {cpu[name]['median'] / n:>9.1f} "
                              f"{wall[name]['best'] / n:>8.1f} {wall[name]['median'] / n:>9.1f} "
                              f"{max(x['maxrss_kb'] for x in v) / 1024:>7.1f} "
-                             f"{fmt_ratio(ratio(cpu[name]['best'], cpu.get('c', {}).get('best'))):>8} {jit_median(v):>5}")
+                             f"{fmt_ratio(ratio(cpu[name]['best'], cpu.get('c', {}).get('best'))):>8} {median_str(v, 'jit_methods'):>5}")
             for ik, tw in self.DOTNET_PAIRS:
                 if ik in cpu and tw in cpu:
                     q = ratio(cpu[tw]["best"], cpu[ik]["best"])
@@ -393,7 +397,7 @@ class Runner:
                              f"{wall[name]['median'] / 1000:>9.1f} {cpu[name]['best'] / 1000:>8.1f} "
                              f"{cpu[name]['median'] / 1000:>9.1f} {max(x['maxrss_kb'] for x in v) / 1024:>7.1f} "
                              f"{fmt_ratio(ratio(wall[name]['best'], wall.get('c', {}).get('best'))):>9} "
-                             f"{fmt_ratio(ratio(cpu[name]['best'], cpu.get('c', {}).get('best'))):>8} {jit_median(v):>5}")
+                             f"{fmt_ratio(ratio(cpu[name]['best'], cpu.get('c', {}).get('best'))):>8} {median_str(v, 'jit_methods'):>5}")
             for ik, tw in self.DOTNET_PAIRS:
                 if ik in cpu and tw in cpu:
                     q = ratio(cpu[tw]["best"], cpu[ik]["best"])

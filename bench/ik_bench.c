@@ -18,7 +18,9 @@
  *       Also reports the process's thread count while the run is going.
  *
  * Prints one JSON object on stdout: counts, wall_us and cpu_us of the timed
- * part, and maxrss_kb (peak RSS of the whole process). Exit 1 on any error.
+ * part, maxrss_kb (peak RSS of the whole process), and for list and fetch the
+ * minor page faults (minflt) and context switches (ctxsw) of the timed part.
+ * Exit 1 on any error.
  * Instruction counts come from running this program under callgrind (run.py).
  */
 #define _GNU_SOURCE
@@ -120,11 +122,15 @@ static int cmd_fetch(int argc, char **argv) {
   long warm = atol(argv[5]), n = atol(argv[6]);
   ik_client *c = make_client(base);
   for (long i = 0; i < warm; i++) fetch_one(c, prov, id);
+  const os_counts o0 = os_counts_now();
   int64_t w0 = now_us(), c0 = cpu_us();
   for (long i = 0; i < n; i++) fetch_one(c, prov, id);
   int64_t w1 = now_us(), c1 = cpu_us();
-  printf("{\"requests\":%ld,\"wall_us\":%lld,\"cpu_us\":%lld,\"maxrss_kb\":%ld,\"connections\":%lld}\n", n,
-         (long long)(w1 - w0), (long long)(c1 - c0), maxrss_kb(), (long long)ik_client_connections_opened(c));
+  const os_counts o1 = os_counts_now();
+  printf("{\"requests\":%ld,\"wall_us\":%lld,\"cpu_us\":%lld,\"maxrss_kb\":%ld,\"connections\":%lld,"
+         "\"minflt\":%lld,\"ctxsw\":%lld}\n",
+         n, (long long)(w1 - w0), (long long)(c1 - c0), maxrss_kb(), (long long)ik_client_connections_opened(c),
+         (long long)(o1.minflt - o0.minflt), (long long)(o1.ctxsw - o0.ctxsw));
   ik_client_free(c);
   return 0;
 }
@@ -136,6 +142,7 @@ static int cmd_list(int argc, char **argv) {
   ik_list_options lo = IK_LIST_OPTIONS_INIT;
   lo.page_size = atoi(argv[4]);
   lo.max_items = atoll(argv[5]);
+  const os_counts o0 = os_counts_now();
   int64_t w0 = now_us(), c0 = cpu_us();
   ik_client *c = make_client(base);
   ik_pager *pager = NULL;
@@ -176,8 +183,11 @@ static int cmd_list(int argc, char **argv) {
   }
   ik_pager_free(pager);
   int64_t w1 = now_us(), c1 = cpu_us();
-  printf("{\"items\":%ld,\"wall_us\":%lld,\"cpu_us\":%lld,\"maxrss_kb\":%ld,\"connections\":%lld}\n", items,
-         (long long)(w1 - w0), (long long)(c1 - c0), maxrss_kb(), (long long)ik_client_connections_opened(c));
+  const os_counts o1 = os_counts_now();
+  printf("{\"items\":%ld,\"wall_us\":%lld,\"cpu_us\":%lld,\"maxrss_kb\":%ld,\"connections\":%lld,"
+         "\"minflt\":%lld,\"ctxsw\":%lld}\n",
+         items, (long long)(w1 - w0), (long long)(c1 - c0), maxrss_kb(), (long long)ik_client_connections_opened(c),
+         (long long)(o1.minflt - o0.minflt), (long long)(o1.ctxsw - o0.ctxsw));
   ik_client_free(c);
   return 0;
 }

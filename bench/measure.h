@@ -23,6 +23,24 @@ static inline int64_t cpu_us(void) {
   return (int64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000 + ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
 }
 
+/* Minor page faults and context switches (voluntary + involuntary) of the
+ * process so far. On this project's 2-vCPU virtual machines both cost tens of
+ * microseconds, and they are where a language runtime's overhead shows (Go's
+ * heap growth, thread hand-offs): docs/BENCHMARKS.md, "Bindings". */
+typedef struct {
+  int64_t minflt, ctxsw;
+} os_counts;
+
+static inline os_counts os_counts_now(void) {
+  struct rusage ru;
+  os_counts c = {-1, -1};
+  if (getrusage(RUSAGE_SELF, &ru) == 0) {
+    c.minflt = ru.ru_minflt;
+    c.ctxsw = (int64_t)ru.ru_nvcsw + ru.ru_nivcsw;
+  }
+  return c;
+}
+
 /* Peak RSS of this process image in KiB: VmHWM of /proc/self/status. Not
  * getrusage's ru_maxrss, which on Linux carries over the high-water mark of the
  * image before execve (e.g. of the Python runner that forked us). */

@@ -8,8 +8,9 @@
 // all. Reads the id and the email (Twilio: SID and identity) of every item,
 // like ik_bench. Prints one JSON line: items, wall_us and cpu_us (client
 // creation included, as in ik_bench), maxrss_kb (VmHWM of this process),
-// connections, and cgo_calls (runtime.NumCgoCall over the listing: every
-// Go-to-C crossing of the iteration, client creation excluded).
+// connections, minflt and ctxsw (minor page faults and context switches over
+// the listing, as ik_bench), and cgo_calls (runtime.NumCgoCall over the
+// listing: every Go-to-C crossing of the iteration, client creation excluded).
 //
 //	go build -o /tmp/ikbench ./cmd/ikbench
 package main
@@ -28,6 +29,16 @@ import (
 
 	invitekit "github.com/invitekit/invitekit/bindings/go"
 )
+
+// osCounts are the minor page faults and context switches of the process so
+// far (bench/measure.h, os_counts_now).
+func osCounts() (minflt, ctxsw int64) {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return -1, -1
+	}
+	return ru.Minflt, ru.Nvcsw + ru.Nivcsw
+}
 
 func cpuUs() int64 {
 	var ru syscall.Rusage
@@ -70,6 +81,7 @@ func main() {
 	maxItems, _ := strconv.ParseInt(os.Args[5], 10, 64)
 	ctx := context.Background()
 
+	f0, s0 := osCounts()
 	w0, c0 := time.Now(), cpuUs()
 	c, err := invitekit.NewClient(invitekit.Options{
 		Twilio:     invitekit.TwilioOptions{AccountSID: "AC00000000000000000000000000000000", AuthToken: "emulator-twilio-token", BaseURL: base},
@@ -123,9 +135,10 @@ func main() {
 	}
 	cgo := runtime.NumCgoCall() - cg0
 	wall, cpu := time.Since(w0), cpuUs()-c0
+	f1, s1 := osCounts()
 	out, _ := json.Marshal(map[string]interface{}{
 		"items": items, "wall_us": wall.Microseconds(), "cpu_us": cpu, "maxrss_kb": maxRSSKB(),
-		"connections": c.ConnectionsOpened(), "cgo_calls": cgo, "sink": sink,
+		"connections": c.ConnectionsOpened(), "cgo_calls": cgo, "sink": sink, "minflt": f1 - f0, "ctxsw": s1 - s0,
 	})
 	c.Close()
 	fmt.Println(string(out))
