@@ -134,6 +134,15 @@ public class ClientTests(EmulatorFixture fx) : IClassFixture<EmulatorFixture>
         Assert.Equal(cut.Cursor, only.ItemCursor(3));
         Assert.Equal(all.Skip(3).ToList(), await Ids(only.ItemCursor(3)));
         Assert.Throws<InvalidOperationException>(() => new Page<FastlyInvitation>().ItemCursor(0));
+        // Dispose frees the native page: the managed copies stay, ItemCursor no longer works; twice is harmless.
+        string before = only.ItemCursor(1);
+        only.Dispose();
+        only.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => only.ItemCursor(1));
+        Assert.Equal(3, only.Items.Count);
+        Assert.Equal(all[0], only.Items[0].Id);
+        Assert.Equal(all.Skip(1).ToList(), await Ids(before));
+        new Page<FastlyInvitation>().Dispose(); // a page not from the library: nothing to free
     }
 
     [Fact]

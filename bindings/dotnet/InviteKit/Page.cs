@@ -90,14 +90,21 @@ internal static class Items
 }
 
 /// <summary>One page of a list: typed items, the kind-generic view of them, the provider's paging metadata, the
-/// cursor of the next page and the whole body. Immutable. A page from the library keeps its native page (for
-/// <see cref="ItemCursor"/>) until it is garbage collected.</summary>
+/// cursor of the next page and the whole body, all managed copies. Immutable. A page from the library also keeps its
+/// native page, for <see cref="ItemCursor"/>, until <see cref="Dispose"/> or, without it, until it is garbage
+/// collected.</summary>
 /// <typeparam name="T">The item type.</typeparam>
-public sealed class Page<T> : IAdoptsNative where T : ApiObject
+public sealed class Page<T> : IAdoptsNative, IDisposable where T : ApiObject
 {
     private PageHandle? _native;
 
     void IAdoptsNative.Adopt(InviteKitHandle h) => _native = ((PageHandle)h).Transfer();
+
+    /// <summary>Frees the native page now (<c>ik_page_free</c>) rather than when the page is garbage collected. The
+    /// items, the metadata and the raw JSON stay readable (they are managed copies); only <see cref="ItemCursor"/>
+    /// needs the native page and throws <see cref="ObjectDisposedException"/> afterwards. Idempotent; a call of
+    /// <see cref="ItemCursor"/> already running on another thread finishes first (the handle is reference-counted).</summary>
+    public void Dispose() => _native?.Dispose();
 
     /// <summary>A resumable cursor (for <see cref="ListOptions.Cursor"/>) from which a new pager delivers this page's
     /// items from <paramref name="index"/> on, then the rest of the list: a checkpoint in the middle of a page.
@@ -105,6 +112,7 @@ public sealed class Page<T> : IAdoptsNative where T : ApiObject
     /// else the next page, or "" when the list ends with this page (library 0.2.3: <c>ik_page_item_cursor</c>).</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is negative or past <c>Items.Count</c>.</exception>
     /// <exception cref="InvalidOperationException">The page was not made by the library.</exception>
+    /// <exception cref="ObjectDisposedException">The page was disposed.</exception>
     public unsafe string ItemCursor(int index)
     {
         if (_native is null) throw new InvalidOperationException("this page was not returned by invitekit");
