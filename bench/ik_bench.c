@@ -127,10 +127,11 @@ static int cmd_fetch(int argc, char **argv) {
   for (long i = 0; i < n; i++) fetch_one(c, prov, id);
   int64_t w1 = now_us(), c1 = cpu_us();
   const os_counts o1 = os_counts_now();
-  printf("{\"requests\":%ld,\"wall_us\":%lld,\"cpu_us\":%lld,\"maxrss_kb\":%ld,\"connections\":%lld,"
-         "\"minflt\":%lld,\"ctxsw\":%lld}\n",
-         n, (long long)(w1 - w0), (long long)(c1 - c0), maxrss_kb(), (long long)ik_client_connections_opened(c),
-         (long long)(o1.minflt - o0.minflt), (long long)(o1.ctxsw - o0.ctxsw));
+  printf(
+      "{\"requests\":%ld,\"wall_us\":%lld,\"cpu_us\":%lld,\"maxrss_kb\":%ld,\"connections\":%lld,"
+      "\"minflt\":%lld,\"ctxsw\":%lld}\n",
+      n, (long long)(w1 - w0), (long long)(c1 - c0), maxrss_kb(), (long long)ik_client_connections_opened(c),
+      (long long)(o1.minflt - o0.minflt), (long long)(o1.ctxsw - o0.ctxsw));
   ik_client_free(c);
   return 0;
 }
@@ -184,10 +185,11 @@ static int cmd_list(int argc, char **argv) {
   ik_pager_free(pager);
   int64_t w1 = now_us(), c1 = cpu_us();
   const os_counts o1 = os_counts_now();
-  printf("{\"items\":%ld,\"wall_us\":%lld,\"cpu_us\":%lld,\"maxrss_kb\":%ld,\"connections\":%lld,"
-         "\"minflt\":%lld,\"ctxsw\":%lld}\n",
-         items, (long long)(w1 - w0), (long long)(c1 - c0), maxrss_kb(), (long long)ik_client_connections_opened(c),
-         (long long)(o1.minflt - o0.minflt), (long long)(o1.ctxsw - o0.ctxsw));
+  printf(
+      "{\"items\":%ld,\"wall_us\":%lld,\"cpu_us\":%lld,\"maxrss_kb\":%ld,\"connections\":%lld,"
+      "\"minflt\":%lld,\"ctxsw\":%lld}\n",
+      items, (long long)(w1 - w0), (long long)(c1 - c0), maxrss_kb(), (long long)ik_client_connections_opened(c),
+      (long long)(o1.minflt - o0.minflt), (long long)(o1.ctxsw - o0.ctxsw));
   ik_client_free(c);
   return 0;
 }
