@@ -115,6 +115,16 @@ static void fetch_one(const ik_client *c, int prov, const char *id) {
   }
 }
 
+/* The JSON line of a list or fetch run: its count under `what`, the timed
+ * part's usage, the peak RSS and the connections the client opened. */
+static void print_run(const char *what, long count, run_usage u, ik_client *c) {
+  printf(
+      "{\"%s\":%ld,\"wall_us\":%lld,\"cpu_us\":%lld,\"maxrss_kb\":%ld,\"connections\":%lld,\"minflt\":%lld,"
+      "\"ctxsw\":%lld}\n",
+      what, count, (long long)u.wall_us, (long long)u.cpu_us, maxrss_kb(), (long long)ik_client_connections_opened(c),
+      (long long)u.minflt, (long long)u.ctxsw);
+}
+
 static int cmd_fetch(int argc, char **argv) {
   if (argc != 7) return 2;
   int prov = provider_of(argv[2]);
@@ -122,16 +132,9 @@ static int cmd_fetch(int argc, char **argv) {
   long warm = atol(argv[5]), n = atol(argv[6]);
   ik_client *c = make_client(base);
   for (long i = 0; i < warm; i++) fetch_one(c, prov, id);
-  const os_counts o0 = os_counts_now();
-  int64_t w0 = now_us(), c0 = cpu_us();
+  const run_usage u0 = usage_now();
   for (long i = 0; i < n; i++) fetch_one(c, prov, id);
-  int64_t w1 = now_us(), c1 = cpu_us();
-  const os_counts o1 = os_counts_now();
-  printf(
-      "{\"requests\":%ld,\"wall_us\":%lld,\"cpu_us\":%lld,\"maxrss_kb\":%ld,\"connections\":%lld,"
-      "\"minflt\":%lld,\"ctxsw\":%lld}\n",
-      n, (long long)(w1 - w0), (long long)(c1 - c0), maxrss_kb(), (long long)ik_client_connections_opened(c),
-      (long long)(o1.minflt - o0.minflt), (long long)(o1.ctxsw - o0.ctxsw));
+  print_run("requests", n, usage_since(u0), c);
   ik_client_free(c);
   return 0;
 }
@@ -143,8 +146,7 @@ static int cmd_list(int argc, char **argv) {
   ik_list_options lo = IK_LIST_OPTIONS_INIT;
   lo.page_size = atoi(argv[4]);
   lo.max_items = atoll(argv[5]);
-  const os_counts o0 = os_counts_now();
-  int64_t w0 = now_us(), c0 = cpu_us();
+  const run_usage u0 = usage_now();
   ik_client *c = make_client(base);
   ik_pager *pager = NULL;
   ik_error *err = NULL;
@@ -183,13 +185,7 @@ static int cmd_list(int argc, char **argv) {
     items++;
   }
   ik_pager_free(pager);
-  int64_t w1 = now_us(), c1 = cpu_us();
-  const os_counts o1 = os_counts_now();
-  printf(
-      "{\"items\":%ld,\"wall_us\":%lld,\"cpu_us\":%lld,\"maxrss_kb\":%ld,\"connections\":%lld,"
-      "\"minflt\":%lld,\"ctxsw\":%lld}\n",
-      items, (long long)(w1 - w0), (long long)(c1 - c0), maxrss_kb(), (long long)ik_client_connections_opened(c),
-      (long long)(o1.minflt - o0.minflt), (long long)(o1.ctxsw - o0.ctxsw));
+  print_run("items", items, usage_since(u0), c);
   ik_client_free(c);
   return 0;
 }

@@ -17,28 +17,42 @@ static inline int64_t now_us(void) {
   return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+static inline int64_t rusage_cpu_us(const struct rusage *ru) {
+  return (int64_t)(ru->ru_utime.tv_sec + ru->ru_stime.tv_sec) * 1000000 + ru->ru_utime.tv_usec + ru->ru_stime.tv_usec;
+}
+
 static inline int64_t cpu_us(void) {
   struct rusage ru;
   getrusage(RUSAGE_SELF, &ru);
-  return (int64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000 + ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
+  return rusage_cpu_us(&ru);
 }
 
-/* Minor page faults and context switches (voluntary + involuntary) of the
- * process so far. On this project's 2-vCPU virtual machines both cost tens of
- * microseconds, and they are where a language runtime's overhead shows (Go's
- * heap growth, thread hand-offs): docs/BENCHMARKS.md, "Bindings". */
+/* A timed part's cost: wall and CPU time, and the minor page faults and
+ * context switches (voluntary + involuntary) of the process. On this project's
+ * 2-vCPU virtual machines a fault or a switch costs tens of microseconds, and
+ * they are where a language runtime's overhead shows (Go's heap growth, thread
+ * hand-offs): docs/BENCHMARKS.md, "Bindings". usage_now() is one clock read
+ * and one getrusage; usage_since(start) the differences since start. */
 typedef struct {
-  int64_t minflt, ctxsw;
-} os_counts;
+  int64_t wall_us, cpu_us, minflt, ctxsw;
+} run_usage;
 
-static inline os_counts os_counts_now(void) {
+static inline run_usage usage_now(void) {
   struct rusage ru;
-  os_counts c = {-1, -1};
+  run_usage u = {now_us(), -1, -1, -1};
   if (getrusage(RUSAGE_SELF, &ru) == 0) {
-    c.minflt = ru.ru_minflt;
-    c.ctxsw = (int64_t)ru.ru_nvcsw + ru.ru_nivcsw;
+    u.cpu_us = rusage_cpu_us(&ru);
+    u.minflt = ru.ru_minflt;
+    u.ctxsw = (int64_t)ru.ru_nvcsw + ru.ru_nivcsw;
   }
-  return c;
+  return u;
+}
+
+static inline run_usage usage_since(run_usage start) {
+  const run_usage now = usage_now();
+  const run_usage d = {now.wall_us - start.wall_us, now.cpu_us - start.cpu_us, now.minflt - start.minflt,
+                       now.ctxsw - start.ctxsw};
+  return d;
 }
 
 /* Peak RSS of this process image in KiB: VmHWM of /proc/self/status. Not

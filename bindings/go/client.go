@@ -546,8 +546,8 @@ func (e *callEnv) free() {
 // thread, two thread wake-ups per call that the runtime spends for nothing.
 // runtime.Gosched makes the call a scheduling point (the goroutine runs again
 // at once unless another one is waiting); with it the monitor backs off to its
-// 10 ms sleep (docs/BENCHMARKS.md, "Go iterator": context switches of a
-// 100,000-item listing 1,990 -> 1,330).
+// 10 ms sleep (docs/BENCHMARKS.md, "Go: a scheduling point per call":
+// context switches of a 100,000-item listing 1,990 -> 1,330).
 func schedPoint() { runtime.Gosched() }
 
 // run makes the C call fn. With a retry callback, it pins the goroutine to its

@@ -30,22 +30,16 @@ import (
 	invitekit "github.com/invitekit/invitekit/bindings/go"
 )
 
-// osCounts are the minor page faults and context switches of the process so
-// far (bench/measure.h, os_counts_now).
-func osCounts() (minflt, ctxsw int64) {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return -1, -1
-	}
-	return ru.Minflt, ru.Nvcsw + ru.Nivcsw
-}
+// usage is what the process has used so far: CPU time (µs), minor page faults
+// and context switches, from one getrusage (bench/measure.h, usage_now).
+type usage struct{ cpuUs, minflt, ctxsw int64 }
 
-func cpuUs() int64 {
+func usageNow() usage {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return -1
+		return usage{-1, -1, -1}
 	}
-	return (ru.Utime.Sec+ru.Stime.Sec)*1000000 + int64(ru.Utime.Usec+ru.Stime.Usec)
+	return usage{(ru.Utime.Sec+ru.Stime.Sec)*1000000 + int64(ru.Utime.Usec+ru.Stime.Usec), ru.Minflt, ru.Nvcsw + ru.Nivcsw}
 }
 
 // maxRSSKB is VmHWM of /proc/self/status (not ru_maxrss, see bench/measure.h).
@@ -81,8 +75,7 @@ func main() {
 	maxItems, _ := strconv.ParseInt(os.Args[5], 10, 64)
 	ctx := context.Background()
 
-	f0, s0 := osCounts()
-	w0, c0 := time.Now(), cpuUs()
+	w0, u0 := time.Now(), usageNow()
 	c, err := invitekit.NewClient(invitekit.Options{
 		Twilio:     invitekit.TwilioOptions{AccountSID: "AC00000000000000000000000000000000", AuthToken: "emulator-twilio-token", BaseURL: base},
 		OpenAI:     invitekit.OpenAIOptions{AdminKey: "sk-admin-emulator", BaseURL: base + "/v1"},
@@ -134,11 +127,11 @@ func main() {
 		die("unknown provider %s", prov)
 	}
 	cgo := runtime.NumCgoCall() - cg0
-	wall, cpu := time.Since(w0), cpuUs()-c0
-	f1, s1 := osCounts()
+	wall, u1 := time.Since(w0), usageNow()
 	out, _ := json.Marshal(map[string]interface{}{
-		"items": items, "wall_us": wall.Microseconds(), "cpu_us": cpu, "maxrss_kb": maxRSSKB(),
-		"connections": c.ConnectionsOpened(), "cgo_calls": cgo, "sink": sink, "minflt": f1 - f0, "ctxsw": s1 - s0,
+		"items": items, "wall_us": wall.Microseconds(), "cpu_us": u1.cpuUs - u0.cpuUs, "maxrss_kb": maxRSSKB(),
+		"connections": c.ConnectionsOpened(), "cgo_calls": cgo, "sink": sink, "minflt": u1.minflt - u0.minflt,
+		"ctxsw": u1.ctxsw - u0.ctxsw,
 	})
 	c.Close()
 	fmt.Println(string(out))
