@@ -52,6 +52,18 @@ extern "C" {
  *
  * - #IK_COMPLETIONS_IO_THREAD (default): on the client's I/O thread. Keep
  *   callbacks short: the client's other non-blocking calls wait while one runs.
+ * - #IK_COMPLETIONS_IO_THREAD_RELAY (since 0.2.4): on the client's I/O thread
+ *   too, but a callback may be slow or block. When one has run for
+ *   #IK_RELAY_AFTER_MS to twice that, the loop moves on to a new thread: the
+ *   client's other calls are held back at most that long, and the rest of the
+ *   callbacks run there; the thread left in the slow callback ends when it
+ *   returns. Callbacks may therefore overlap once a relay happened. Blocking
+ *   calls and ik_op_wait() are allowed in these callbacks (no
+ *   #IK_STATUS_WOULD_BLOCK): they hand the loop over in the same way. This is
+ *   the mode for running a host's continuations directly, e.g. the code after
+ *   an `await`, without the risk of a deadlock. A relay costs one thread start;
+ *   while callbacks run, a watchdog thread of the client wakes every
+ *   #IK_RELAY_AFTER_MS ms (it sleeps while none run).
  * - #IK_COMPLETIONS_QUEUED: on the thread that calls ik_client_dispatch(), for
  *   hosts with their own event loop. ik_client_completion_fd() gives a
  *   descriptor that is readable while completions wait; add it to the loop
@@ -67,8 +79,8 @@ extern "C" {
  * cancel or free other operations, and call ik_client_free(). A blocking
  * call (or ik_op_wait()) made on the I/O thread of the same client fails with
  * #IK_STATUS_WOULD_BLOCK instead of stalling or deadlocking the loop; use a
- * `_start` call there. A callback must not throw (C++) or unwind (Rust panics,
- * Go panics, C# exceptions) into the library: the bindings catch first.
+ * `_start` call there (in the relay mode it is allowed, see above). A callback must not throw (C++) or unwind (Rust
+ * panics, Go panics, C# exceptions) into the library: the bindings catch first.
  *
  * **Cancellation**, from any thread: ik_op_cancel() on the handle, or the
  * ik_call_options.cancel token (which must stay alive until the callback has
@@ -81,7 +93,9 @@ extern "C" {
  * runs (status #IK_STATUS_CANCELLED, ik_error_cancelled_by() =
  * #IK_CANCELLED_BY_CLIENT_FREE) **before ik_client_free() returns**, on the
  * I/O thread in the default mode, on the thread calling ik_client_free() in
- * the queued mode. No callback ever runs after ik_client_free() returns.
+ * the queued mode. No callback ever runs after ik_client_free() returns; in
+ * the relay mode it also waits for callbacks still running on threads the
+ * loop has left.
  * Called from a callback on the client's own I/O thread, ik_client_free()
  * runs the remaining callbacks right there, before it returns.
  *
@@ -303,7 +317,9 @@ IK_API void ik_op_cancel(ik_op *op);
  * client's queued completions on the calling thread while it waits.
  * Errors: IK_STATUS_INVALID_ARGUMENT (NULL), IK_STATUS_TIMEOUT (not done in
  * time; the operation goes on), IK_STATUS_WOULD_BLOCK (called on the client's
- * I/O thread, where waiting would deadlock).
+ * I/O thread, where waiting would deadlock; not in the relay mode, where the
+ * loop moves on; and, in every mode, called from the operation's own
+ * callback, which would wait for itself).
  */
 IK_API ik_status ik_op_wait(ik_op *op, int64_t timeout_ms, ik_error **out_err);
 

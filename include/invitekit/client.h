@@ -237,6 +237,13 @@ typedef struct ik_client_options {
 /** Where the completion callbacks of non-blocking calls run (async.h). */
 #define IK_COMPLETIONS_IO_THREAD 0 /**< on the client's I/O thread (default) */
 #define IK_COMPLETIONS_QUEUED    1 /**< queued; run by ik_client_dispatch() on the caller's thread */
+/** On the client's I/O thread, which hands its loop over to a new thread when a callback runs longer than 5 to
+ *  10 ms (IK_RELAY_AFTER_MS), so a slow or blocking callback cannot hold back or deadlock the client's other calls
+ *  (since 0.2.4; async.h). Older libraries reject it with IK_STATUS_INVALID_ARGUMENT. */
+#define IK_COMPLETIONS_IO_THREAD_RELAY 2
+/** How long a callback may run before an IK_COMPLETIONS_IO_THREAD_RELAY client's loop moves to another thread:
+ *  between this and twice this many milliseconds. */
+#define IK_RELAY_AFTER_MS 5
 
 /** Version of the ik_client_options layout declared by this header. */
 #define IK_CLIENT_OPTIONS_VERSION 2

@@ -97,9 +97,11 @@ IK_API ik_status ik_op_wait(ik_op *op, int64_t timeout_ms, ik_error **out_err) {
     require(op, "op");
     Engine *engine = op->client->engine_.get();
     if (!engine) fail(IK_STATUS_INTERNAL, "operation without an engine");
-    if (engine->on_io_thread() && !ik_op_done(op))
+    if (engine->wait_would_deadlock() && !ik_op_done(op))
       fail(IK_STATUS_WOULD_BLOCK,
            "ik_op_wait on the client's own I/O thread (from a completion callback) would deadlock");
+    if (Engine::in_own_callback(op))
+      fail(IK_STATUS_WOULD_BLOCK, "ik_op_wait on an operation from its own completion callback would never return");
     if (!engine->wait(*op, timeout_ms))
       fail(IK_STATUS_TIMEOUT, "the operation did not complete within " + std::to_string(timeout_ms) + " ms");
   });

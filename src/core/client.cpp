@@ -177,7 +177,8 @@ void resolve_logging(const ik_client_options *o, bool no_env, ClientConfig &cfg)
 // Non-blocking engine (version 2 fields; a version 1 struct ends before them).
 void resolve_engine(const ik_client_options *o, ClientConfig &cfg) {
   if (o->version >= 2) {
-    if (o->completion_mode != IK_COMPLETIONS_IO_THREAD && o->completion_mode != IK_COMPLETIONS_QUEUED)
+    if (o->completion_mode != IK_COMPLETIONS_IO_THREAD && o->completion_mode != IK_COMPLETIONS_QUEUED &&
+        o->completion_mode != IK_COMPLETIONS_IO_THREAD_RELAY)
       fail(IK_STATUS_INVALID_ARGUMENT, "completion_mode is not an IK_COMPLETIONS_* value");
     cfg.completion_mode = o->completion_mode;
     if (o->max_connections < 0) fail(IK_STATUS_INVALID_ARGUMENT, "max_connections must not be negative");

@@ -21,6 +21,12 @@ void ik_op::release(ik_op *op) {
 namespace ik::detail {
 
 namespace {
+// The engine whose loop this thread runs (relay mode), from loop()'s start to
+// its end, also while the thread is left in a callback by a relay.
+thread_local const Engine *t_loop_of = nullptr;
+// The operation whose callback this thread is running (innermost).
+thread_local const ik_op *t_in_callback = nullptr;
+
 int64_t now_us() {
   return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch())
       .count();
@@ -28,7 +34,10 @@ int64_t now_us() {
 }  // namespace
 
 Engine::Engine(const ik_client &client)
-    : client_(client), transport_(*client.transport), queued_(client.cfg.completion_mode == IK_COMPLETIONS_QUEUED) {
+    : client_(client),
+      transport_(*client.transport),
+      queued_(client.cfg.completion_mode == IK_COMPLETIONS_QUEUED),
+      relay_(client.cfg.completion_mode == IK_COMPLETIONS_IO_THREAD_RELAY) {
   multi_ = curl_multi_init();
   if (!multi_) throw std::bad_alloc();
   curl_multi_setopt(multi_, CURLMOPT_MAX_TOTAL_CONNECTIONS, static_cast<long>(client.cfg.max_connections));
@@ -50,23 +59,42 @@ Engine::~Engine() {
     else
       thread_.join();
   }
+  if (watch_.joinable()) watch_.join();  // shutdown() joined it; here only if it never ran
   curl_multi_cleanup(multi_);
   if (efd_ >= 0) ::close(efd_);
 }
 
-bool Engine::on_io_thread() const { return Transport::io_thread == &transport_; }
+bool Engine::on_io_thread() const {
+  if (relay_) return leader_.load(std::memory_order_acquire) == std::this_thread::get_id();
+  return Transport::io_thread == &transport_;
+}
 
 void Engine::submit(ik_op *op) {
   {
     std::lock_guard<std::mutex> lk(mu_);
     if (stop_) ik::detail::fail(IK_STATUS_INVALID_ARGUMENT, "the client was freed (ik_client_free) before this call");
     if (!started_) {
-      client_.retain();  // the I/O thread's reference, dropped when it ends
-      try {
-        thread_ = std::thread([this] { loop(); });
-      } catch (...) {
-        ik_client::release(&client_);
-        throw;
+      if (relay_) {
+        watch_ = std::thread([this] { watch(); });
+        try {
+          start_loop_thread();
+        } catch (...) {
+          {
+            std::lock_guard<std::mutex> wl(w_mu_);
+            w_stop_ = true;
+          }
+          w_cv_.notify_all();
+          watch_.join();  // no callback ran: it never takes mu_
+          throw;
+        }
+      } else {
+        client_.retain();  // the I/O thread's reference, dropped when it ends
+        try {
+          thread_ = std::thread([this] { loop(); });
+        } catch (...) {
+          ik_client::release(&client_);
+          throw;
+        }
       }
       started_ = true;
     }
@@ -83,8 +111,26 @@ void Engine::cancel(ik_op *op, int32_t by) {
   if (op->cancel_by.compare_exchange_strong(none, by)) curl_multi_wakeup(multi_);
 }
 
+void Engine::start_loop_thread() {
+  client_.retain();  // the loop thread's reference, dropped when it ends
+  ++loops_;
+  try {
+    std::thread([this] { loop(); }).detach();
+  } catch (...) {
+    --loops_;
+    ik_client::release(&client_);
+    throw;
+  }
+}
+
 void Engine::loop() {
-  Transport::io_thread = &transport_;
+  if (relay_) {
+    t_loop_of = this;
+    std::lock_guard<std::mutex> lk(mu_);
+    leader_.store(std::this_thread::get_id(), std::memory_order_release);
+  } else {
+    Transport::io_thread = &transport_;  // blocking calls here fail with IK_STATUS_WOULD_BLOCK
+  }
   const ik_client *keep = &client_;
   while (true) {
     std::vector<ik_op *> fresh, resumed;
@@ -123,6 +169,7 @@ void Engine::loop() {
       if (stopping_.load()) break;
     }
     if (stopping_.load()) continue;
+    if (relay_ && !run_ready()) break;  // the loop moved to another thread during a callback
     {
       std::lock_guard<std::mutex> lk(mu_);
       // Started by a callback, or handed a gate key here: begin them before sleeping.
@@ -135,8 +182,87 @@ void Engine::loop() {
     }
     curl_multi_poll(multi_, nullptr, 0, timeout_ms, nullptr);
   }
-  Transport::io_thread = nullptr;
+  if (relay_) {
+    t_loop_of = nullptr;
+    std::lock_guard<std::mutex> lk(mu_);
+    --loops_;
+    loops_cv_.notify_all();
+  } else {
+    Transport::io_thread = nullptr;
+  }
   ik_client::release(keep);  // may delete the client and this engine: nothing after this
+}
+
+bool Engine::run_ready() {
+  while (!ready_.empty() && !stopping_.load()) {
+    ik_op *op = ready_.front();
+    ready_.pop_front();
+    const uint64_t running = (((cb_state_.load(std::memory_order_relaxed) >> 2) + 1) << 2) | 1;
+    cb_state_.store(running);              // seq_cst, and so is the load after it: see watch()
+    if (w_sleeping_.load()) kick_watch();  // the first callback after a quiet tick
+    run_callback(op);
+    uint64_t expect = running;
+    if (cb_state_.compare_exchange_strong(expect, running & ~uint64_t{1})) continue;
+    // The watchdog gave the loop to a new thread while the callback ran: the
+    // rest of ready_ is that thread's now.
+    std::lock_guard<std::mutex> lk(mu_);
+    if (!relay_failed_) return false;
+    relay_failed_ = false;  // no thread could be started: this one keeps the loop
+    leader_.store(std::this_thread::get_id(), std::memory_order_release);
+    cb_state_.store(running & ~uint64_t{3});
+  }
+  return true;
+}
+
+void Engine::kick_watch() {
+  {
+    std::lock_guard<std::mutex> lk(w_mu_);
+    w_kick_ = true;
+  }
+  w_cv_.notify_one();
+}
+
+void Engine::watch() {
+  const auto tick = std::chrono::milliseconds(IK_RELAY_AFTER_MS);
+  uint64_t last = 0;
+  std::unique_lock<std::mutex> lk(w_mu_);
+  while (true) {
+    if (w_cv_.wait_for(lk, tick, [this] { return w_stop_; })) return;
+    uint64_t s = cb_state_.load();
+    if (s == last && (s & 3) == 1) {
+      // The same callback is still running a tick later.
+      lk.unlock();
+      relay(s);
+      lk.lock();
+      continue;
+    }
+    if (s == last && !(s & 1)) {
+      // No callback started during a whole tick: sleep until one does. The
+      // store and the load are sequentially consistent, like run_ready's
+      // store of cb_state_ and load of w_sleeping_: either this sees its
+      // callback, or it sees this flag and wakes the watchdog.
+      w_sleeping_.store(true);
+      if (cb_state_.load() == s) w_cv_.wait(lk, [this] { return w_stop_ || w_kick_; });
+      w_kick_ = false;
+      w_sleeping_.store(false);
+      if (w_stop_) return;
+      s = cb_state_.load();
+    }
+    last = s;
+  }
+}
+
+void Engine::relay(uint64_t seen) {
+  std::lock_guard<std::mutex> lk(mu_);
+  if (stop_) return;  // ik_client_free waits for the callback instead
+  uint64_t expect = seen;
+  if (!cb_state_.compare_exchange_strong(expect, seen | 2)) return;  // it has just returned
+  leader_.store(std::thread::id{}, std::memory_order_release);
+  try {
+    start_loop_thread();
+  } catch (...) {
+    relay_failed_ = true;  // run_ready gives the loop back to the callback's thread
+  }
 }
 
 void Engine::begin(ik_op *op) {
@@ -329,6 +455,10 @@ void Engine::complete(ik_op *op) {
     op->pager = nullptr;
   }
   op->completed.store(true, std::memory_order_release);
+  if (relay_) {
+    ready_.push_back(op);  // run_ready, at the end of this turn of the loop (or finish_all)
+    return;
+  }
   if (!queued_) {
     run_callback(op);
     return;
@@ -340,12 +470,17 @@ void Engine::complete(ik_op *op) {
   (void)w;  // the counter cannot overflow with one write per completion
 }
 
+bool Engine::in_own_callback(const ik_op *op) { return t_in_callback == op; }
+
 void Engine::run_callback(ik_op *op) {
+  const ik_op *outer = t_in_callback;  // a callback's ik_client_free runs others inside it
+  t_in_callback = op;
   try {
     op->cb(op, op->user_data);
   } catch (...) {
     // async.h: callbacks must not throw; a C++ one that does is contained here.
   }
+  t_in_callback = outer;
   // Counted out before anyone waiting on the op can see it done.
   in_flight_.fetch_sub(1, std::memory_order_relaxed);
   {
@@ -378,17 +513,49 @@ void Engine::finish_all(int32_t by) {
     resumed.swap(resumed_);
   }
   run_resumed(resumed);
+  while (!ready_.empty()) {  // relay mode: every callback before ik_client_free returns
+    ik_op *op = ready_.front();
+    ready_.pop_front();
+    run_callback(op);
+  }
 }
 
 void Engine::shutdown() {
   bool started;
+  bool leader = false;
   {
     std::lock_guard<std::mutex> lk(mu_);
     if (stop_) return;
-    stop_ = true;
+    stop_ = true;  // from here on the watchdog hands nothing over
     started = started_;
+    leader = relay_ && leader_.load(std::memory_order_relaxed) == std::this_thread::get_id();
   }
   if (!started) return;
+  if (relay_) {
+    if (leader) {
+      // From a callback on the thread holding the loop: finish here, as in
+      // the default mode; the loop ends when the callback returns.
+      stopping_.store(true);
+      finish_all(IK_CANCELLED_BY_CLIENT_FREE);
+    } else {
+      curl_multi_wakeup(multi_);
+    }
+    {
+      // Every loop thread ends: the one holding the loop after finishing,
+      // threads left in slow callbacks when those return. Not this thread,
+      // if it is one of them (ik_client_free from a callback).
+      std::unique_lock<std::mutex> lk(mu_);
+      const int self = t_loop_of == this ? 1 : 0;
+      loops_cv_.wait(lk, [&] { return loops_ <= self; });
+    }
+    {
+      std::lock_guard<std::mutex> lk(w_mu_);
+      w_stop_ = true;
+    }
+    w_cv_.notify_all();
+    watch_.join();
+    return;
+  }
   if (on_io_thread()) {
     // ik_client_free from a callback on this very thread: finish everything
     // here, before returning; the loop ends when the callback returns.

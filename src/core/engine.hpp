@@ -4,8 +4,11 @@
 // (Transport::begin/start_attempt/setup/collect/conclude); backoff waits are
 // timers of the loop. Completion callbacks run on the I/O thread, or are
 // queued for ik_client_dispatch (IK_COMPLETIONS_QUEUED) with an eventfd that
-// is readable while the queue is not empty. See include/invitekit/async.h for
-// the guarantees and docs/DESIGN.md ("Non-blocking calls") for the design.
+// is readable while the queue is not empty. In the relay mode
+// (IK_COMPLETIONS_IO_THREAD_RELAY) the loop is a role, not a thread: callbacks
+// run at one point of the loop (run_ready), and a watchdog thread hands the
+// loop to a new thread when one runs too long. See include/invitekit/async.h
+// for the guarantees and docs/DESIGN.md ("Non-blocking calls") for the design.
 #pragma once
 
 #include <atomic>
@@ -150,7 +153,14 @@ class Engine {
   bool wait(ik_op &op, int64_t timeout_ms);
   int fd() const { return efd_; }
   int64_t in_flight() const { return in_flight_.load(std::memory_order_relaxed); }
+  // The calling thread runs the loop now (in the relay mode: holds the loop).
   bool on_io_thread() const;
+  // A wait for an operation here would never end: the calling thread is the
+  // loop's and the loop cannot move (not the relay mode).
+  bool wait_would_deadlock() const { return !relay_ && on_io_thread(); }
+  // The calling thread is running op's own callback (a wait for op there
+  // would wait for itself, in every mode).
+  static bool in_own_callback(const ik_op *op);
   // A parked op was handed its gate key (called by KeyGate::release, under
   // the gate's lock, from any thread): the loop starts it, or releases the
   // key again if it was cancelled meanwhile. Takes one op reference.
@@ -172,10 +182,17 @@ class Engine {
   void complete(ik_op *op);
   void run_callback(ik_op *op);
   void finish_all(int32_t by);
+  // Relay mode.
+  void start_loop_thread();   // under mu_: one more loop thread (a client reference, counted in loops_)
+  bool run_ready();           // the callbacks of ready_; false when the loop moved to another thread meanwhile
+  void watch();               // the watchdog thread
+  void relay(uint64_t seen);  // the watchdog: the callback seen has run a whole tick; hands the loop over
+  void kick_watch();
 
   const ik_client &client_;
   const Transport &transport_;
   const bool queued_;
+  const bool relay_;
   CURLM *multi_ = nullptr;
   int efd_ = -1;
   std::atomic<int64_t> in_flight_{0};
@@ -185,8 +202,26 @@ class Engine {
   std::vector<ik_op *> resumed_;  // parked ops handed their gate key (each with a reference)
   bool stop_ = false;
   bool started_ = false;
-  std::thread thread_;
+  std::thread thread_;  // the loop thread (not the relay mode: there loop threads are detached and counted)
   std::atomic<bool> stopping_{false};
+
+  // Relay mode. The loop's state (below "I/O thread only", and ready_) belongs
+  // to the thread holding the loop: leader_, set under mu_. cb_state_ is
+  // (callback number << 2) | 1 while a callback runs | 2 once the watchdog
+  // took the loop from it; whichever of the callback's return and the
+  // watchdog changes it first decides, with one compare-exchange.
+  std::atomic<std::thread::id> leader_{};
+  std::atomic<uint64_t> cb_state_{0};
+  bool relay_failed_ = false;  // under mu_: no thread could be started; the old one keeps the loop
+  int loops_ = 0;              // under mu_: loop threads not yet ended
+  std::condition_variable loops_cv_;
+  std::thread watch_;
+  std::mutex w_mu_;
+  std::condition_variable w_cv_;
+  bool w_stop_ = false;  // under w_mu_
+  bool w_kick_ = false;  // under w_mu_
+  std::atomic<bool> w_sleeping_{false};
+  std::deque<ik_op *> ready_;  // completed, callbacks to run (the loop's)
 
   // I/O thread only.
   std::vector<ik_op *> active_;  // begun, not completed (in a transfer or waiting on a timer)

@@ -5,7 +5,14 @@
 // ik_client_free with operations in flight (also from a callback); callbacks
 // that start operations or call blocking functions; the queued completion
 // mode with its descriptor. Also run under ASan and TSan (scripts/sanitizers.sh).
+// Meson runs the binary twice: suite async in the default completion mode and
+// async_relay with INVITEKIT_TEST_COMPLETIONS=relay, where every client the
+// tests make without choosing a mode is an IK_COMPLETIONS_IO_THREAD_RELAY one
+// (and the tests of slow and blocking callbacks at the end run).
 #include <poll.h>
+
+#include <cstdlib>
+#include <cstring>
 
 #include <atomic>
 #include <condition_variable>
@@ -22,7 +29,22 @@ using namespace integ;
 
 namespace {
 struct AsyncTag {};
-using AsyncTest = EmulatorTest<AsyncTag>;
+
+// The completion mode of this run (see the top of the file).
+bool relay_run() {
+  const char *m = std::getenv("INVITEKIT_TEST_COMPLETIONS");
+  return m && std::strcmp(m, "relay") == 0;
+}
+
+struct AsyncTest : EmulatorTest<AsyncTag> {
+  // The fixture's client in this run's completion mode; tweak may choose another.
+  static std::unique_ptr<TestClient> make_client(const std::function<void(ik_client_options &)> &tweak = {}) {
+    return EmulatorTest<AsyncTag>::make_client([&](ik_client_options &o) {
+      o.completion_mode = relay_run() ? IK_COMPLETIONS_IO_THREAD_RELAY : IK_COMPLETIONS_IO_THREAD;
+      if (tweak) tweak(o);
+    });
+  }
+};
 
 using OpPtr = std::unique_ptr<ik_op, FreeWith<ik_op, ik_op_free>>;
 
@@ -252,7 +274,10 @@ TEST_F(AsyncTest, EveryOperationAndTheNextPageCompleteWithTheBlockingResults) {
   ASSERT_TRUE(done.wait_for(expected_calls));
   EXPECT_EQ(done.count(), expected_calls);
   for (const auto &e : done.per_op) EXPECT_EQ(e.second, 1) << "each callback runs exactly once";
-  EXPECT_EQ(done.threads.size(), 1u) << "every callback ran on the client's one I/O thread";
+  if (relay_run())  // a callback descheduled for a tick moves the loop
+    EXPECT_GE(done.threads.size(), 1u);
+  else
+    EXPECT_EQ(done.threads.size(), 1u) << "every callback ran on the client's one I/O thread";
   EXPECT_EQ(done.threads.count(std::this_thread::get_id()), 0u);
   EXPECT_EQ(ik_client_ops_in_flight(c), 0);
 }
@@ -611,10 +636,12 @@ struct Chain {
   static void cb(ik_op *op, void *ud) {
     auto *self = static_cast<Chain *>(ud);
     if (self->completed.load() == 0) {
-      // A blocking call here would stall the loop: an error instead.
+      // A blocking call here would stall the loop: an error instead (the
+      // relay mode allows it).
       ik_page *page = nullptr;
       ik_error *e = nullptr;
       self->blocking_status = ik_openai_invite_list(self->client, nullptr, nullptr, &page, &e);
+      ik_page_free(page);
       ik_error_free(e);
       e = nullptr;
       self->wait_status = ik_op_wait(op, 1000, &e);
@@ -646,7 +673,9 @@ TEST_F(AsyncTest, CallbacksMayStartOperationsAndBlockingCallsThereFailInsteadOfD
     std::unique_lock<std::mutex> lk(chain.m);
     ASSERT_TRUE(chain.cv.wait_for(lk, std::chrono::seconds(20), [&] { return chain.completed.load() == 5; }));
   }
-  EXPECT_EQ(chain.blocking_status.load(), IK_STATUS_WOULD_BLOCK);
+  // The relay mode allows the blocking call (the loop moves on meanwhile);
+  // waiting for the callback's own operation would wait for itself in any mode.
+  EXPECT_EQ(chain.blocking_status.load(), relay_run() ? IK_STATUS_OK : IK_STATUS_WOULD_BLOCK);
   EXPECT_EQ(chain.wait_status.load(), IK_STATUS_WOULD_BLOCK);
   EXPECT_EQ(requests_to("GET", "/v1/organization/invites?limit=7").size(), 5u);
   // Outside the I/O thread, blocking calls work as ever.
@@ -798,4 +827,195 @@ TEST_F(AsyncTest, OperationsFromManyThreadsAndCancelsFromOthers) {
   for (ik_status st : done.statuses) (st == IK_STATUS_OK ? ok : cancelled)++;
   EXPECT_EQ(ok + cancelled, kThreads * kPer);
   EXPECT_GT(ok, 0);
+}
+
+// ---- the relay mode: slow and blocking callbacks ----
+
+namespace {
+struct RelayTag {};
+// Clients in the relay mode; these tests run in the async_relay suite only.
+struct AsyncRelay : EmulatorTest<RelayTag> {
+  static std::unique_ptr<TestClient> make_client(const std::function<void(ik_client_options &)> &tweak = {}) {
+    return EmulatorTest<RelayTag>::make_client([&](ik_client_options &o) {
+      o.completion_mode = IK_COMPLETIONS_IO_THREAD_RELAY;
+      if (tweak) tweak(o);
+    });
+  }
+  void SetUp() override {
+    if (!relay_run()) GTEST_SKIP() << "relay-mode tests run in suite async_relay";
+    EmulatorTest<RelayTag>::SetUp();
+  }
+};
+
+// A callback that blocks until released (at most hold_ms), recording its thread.
+struct Blocker {
+  std::mutex m;
+  std::condition_variable cv;
+  bool started = false, release = false, finished = false;
+  std::thread::id thread;
+  int64_t hold_ms = 5000;
+  std::function<void()> inside;  // runs after the hold, still in the callback
+  static void cb(ik_op *, void *ud) {
+    auto *self = static_cast<Blocker *>(ud);
+    std::unique_lock<std::mutex> lk(self->m);
+    self->started = true;
+    self->thread = std::this_thread::get_id();
+    self->cv.notify_all();
+    self->cv.wait_for(lk, std::chrono::milliseconds(self->hold_ms), [&] { return self->release; });
+    lk.unlock();
+    if (self->inside) self->inside();
+    lk.lock();
+    self->finished = true;
+    self->cv.notify_all();
+  }
+  bool wait_started() {
+    std::unique_lock<std::mutex> lk(m);
+    return cv.wait_for(lk, std::chrono::seconds(20), [&] { return started; });
+  }
+  void let_go() {
+    std::lock_guard<std::mutex> lk(m);
+    release = true;
+    cv.notify_all();
+  }
+  bool wait_finished() {
+    std::unique_lock<std::mutex> lk(m);
+    return cv.wait_for(lk, std::chrono::seconds(20), [&] { return finished; });
+  }
+};
+}  // namespace
+
+TEST_F(AsyncRelay, ASlowCallbackHoldsBackTheOthersOnlyUntilTheLoopMoves) {
+  auto tc = make_client();
+  ASSERT_TRUE(tc);
+  Blocker slow;
+  Err err;
+  ASSERT_EQ(ik_openai_invite_list_start(tc->get(), nullptr, nullptr, &Blocker::cb, &slow, nullptr, err.out()),
+            IK_STATUS_OK);
+  ASSERT_TRUE(slow.wait_started());
+  Completions done;
+  constexpr int kOps = 20;
+  for (int i = 0; i < kOps; ++i)
+    ASSERT_EQ(ik_openai_invite_list_start(tc->get(), nullptr, nullptr, &Completions::cb, &done, nullptr, err.out()),
+              IK_STATUS_OK);
+  // The slow callback holds on for up to 5 s; the others complete meanwhile.
+  EXPECT_TRUE(done.wait_for(kOps, 4000)) << "the loop moved on while a callback blocked";
+  {
+    std::lock_guard<std::mutex> lk(slow.m);
+    EXPECT_FALSE(slow.finished);
+  }
+  slow.let_go();
+  ASSERT_TRUE(slow.wait_finished());
+  EXPECT_EQ(done.threads.count(slow.thread), 0u) << "the others ran on the thread the loop moved to";
+  for (ik_status st : done.statuses) EXPECT_EQ(st, IK_STATUS_OK);
+  for (int i = 0; i < 200 && ik_client_ops_in_flight(tc->get()) != 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_EQ(ik_client_ops_in_flight(tc->get()), 0);
+  // The client goes on working after the relay (and the left thread's end).
+  ik_page *page = nullptr;
+  ASSERT_EQ(ik_openai_invite_list(tc->get(), nullptr, nullptr, &page, err.out()), IK_STATUS_OK) << err.what();
+  ik_page_free(page);
+  Completions after;
+  ASSERT_EQ(ik_openai_invite_list_start(tc->get(), nullptr, nullptr, &Completions::cb, &after, nullptr, err.out()),
+            IK_STATUS_OK);
+  EXPECT_TRUE(after.wait_for(1));
+}
+
+namespace {
+// Waits, in its callback, for another operation of its client, and makes a
+// blocking call there: the sync-over-async of a host's continuation.
+struct Nested {
+  const ik_client *client = nullptr;
+  std::atomic<ik_status> start_status{IK_STATUS_INTERNAL}, wait_status{IK_STATUS_INTERNAL},
+      inner_status{IK_STATUS_INTERNAL}, blocking_status{IK_STATUS_INTERNAL};
+  std::atomic<bool> finished{false};
+  Completions inner;
+  static void cb(ik_op *, void *ud) {
+    auto *self = static_cast<Nested *>(ud);
+    ik_op *op = nullptr;
+    ik_error *e = nullptr;
+    self->start_status =
+        ik_openai_invite_retrieve_start(self->client, "missing", nullptr, &Completions::cb, &self->inner, &op, &e);
+    ik_error_free(e);
+    e = nullptr;
+    if (op) {
+      self->wait_status = ik_op_wait(op, 20000, &e);
+      ik_error_free(e);
+      e = nullptr;
+      self->inner_status = ik_op_status(op);
+      ik_op_free(op);
+    }
+    ik_page *page = nullptr;
+    self->blocking_status = ik_openai_invite_list(self->client, nullptr, nullptr, &page, &e);
+    ik_page_free(page);
+    ik_error_free(e);
+    self->finished = true;
+  }
+};
+}  // namespace
+
+TEST_F(AsyncRelay, ACallbackMayWaitForAnotherOperationOfItsClientAndMakeBlockingCalls) {
+  auto tc = make_client();
+  ASSERT_TRUE(tc);
+  Nested nested;
+  nested.client = tc->get();
+  Err err;
+  ik_op *op = nullptr;
+  ASSERT_EQ(ik_openai_invite_list_start(tc->get(), nullptr, nullptr, &Nested::cb, &nested, &op, err.out()),
+            IK_STATUS_OK);
+  OpPtr outer(op);
+  EXPECT_EQ(wait_status(outer.get(), 30000), IK_STATUS_OK);
+  EXPECT_TRUE(nested.finished.load());
+  EXPECT_EQ(nested.start_status.load(), IK_STATUS_OK);
+  EXPECT_EQ(nested.wait_status.load(), IK_STATUS_OK) << "no deadlock: the loop moved to another thread";
+  EXPECT_EQ(nested.inner_status.load(), IK_STATUS_NOT_FOUND);
+  EXPECT_EQ(nested.blocking_status.load(), IK_STATUS_OK);
+  EXPECT_EQ(nested.inner.count(), 1);
+}
+
+TEST_F(AsyncRelay, ClientFreeWaitsForACallbackTheLoopLeftAndRunsEveryOtherCallback) {
+  add_fault("GET /v1/organization/invite? latency=3000");  // the list only
+  auto tc = make_client();
+  ASSERT_TRUE(tc);
+  Blocker slow;
+  slow.hold_ms = 300;  // then it returns by itself
+  Err err;
+  ASSERT_EQ(ik_openai_invite_retrieve_start(tc->get(), "missing", nullptr, &Blocker::cb, &slow, nullptr, err.out()),
+            IK_STATUS_OK);
+  ASSERT_TRUE(slow.wait_started());
+  Completions others;
+  for (int i = 0; i < 10; ++i)
+    ASSERT_EQ(ik_openai_invite_list_start(tc->get(), nullptr, nullptr, &Completions::cb, &others, nullptr, err.out()),
+              IK_STATUS_OK);
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // the loop has moved by now (5 to 10 ms)
+  tc->client.reset();                                          // ik_client_free
+  {
+    std::lock_guard<std::mutex> lk(slow.m);
+    EXPECT_TRUE(slow.finished) << "ik_client_free returned while a callback still ran";
+  }
+  EXPECT_EQ(others.count(), 10);
+  for (int32_t by : others.cancelled_by) EXPECT_EQ(by, IK_CANCELLED_BY_CLIENT_FREE);
+}
+
+TEST_F(AsyncRelay, ClientFreeFromACallbackTheLoopLeftRunsTheRestBeforeReturning) {
+  add_fault("GET /v1/organization/invite? latency=3000");  // the list only
+  auto tc = make_client();
+  ASSERT_TRUE(tc);
+  ik_client *client = tc->client.release();
+  Completions others;
+  std::atomic<int> others_at_free{-1};
+  Blocker slow;
+  slow.hold_ms = 100;  // the loop moves on meanwhile; then the callback frees the client
+  slow.inside = [&] {
+    ik_client_free(client);
+    others_at_free = others.count();
+  };
+  Err err;
+  for (int i = 0; i < 10; ++i)
+    ASSERT_EQ(ik_openai_invite_list_start(client, nullptr, nullptr, &Completions::cb, &others, nullptr, err.out()),
+              IK_STATUS_OK);
+  ASSERT_EQ(ik_openai_invite_retrieve_start(client, "missing", nullptr, &Blocker::cb, &slow, nullptr, err.out()),
+            IK_STATUS_OK);
+  ASSERT_TRUE(slow.wait_finished());
+  EXPECT_EQ(others_at_free.load(), 10) << "the other callbacks ran before ik_client_free returned";
+  for (int32_t by : others.cancelled_by) EXPECT_EQ(by, IK_CANCELLED_BY_CLIENT_FREE);
 }
