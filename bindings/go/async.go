@@ -32,15 +32,25 @@ const (
 	// Client.Dispatch (or Op.Wait, which dispatches while it waits) runs
 	// them; Client.CompletionFD is readable while some wait.
 	CompletionsQueued CompletionMode = C.IK_COMPLETIONS_QUEUED
+	// CompletionsIOThreadRelay: on the client's I/O thread too, but a slow
+	// completion cannot hold back the others: after 5 to 10 ms the library's
+	// loop moves on to a new thread (IK_COMPLETIONS_IO_THREAD_RELAY, library
+	// 0.2.4; older libraries refuse it with StatusInvalidArgument). This
+	// binding's completions only close a channel, so the default suits it; the
+	// mode is here for completeness and for callers that share one client with
+	// C code whose callbacks block.
+	CompletionsIOThreadRelay CompletionMode = C.IK_COMPLETIONS_IO_THREAD_RELAY
 )
 
-// String returns "io_thread" or "queued".
+// String returns "io_thread", "queued" or "io_thread_relay".
 func (m CompletionMode) String() string {
 	switch m {
 	case CompletionsIOThread:
 		return "io_thread"
 	case CompletionsQueued:
 		return "queued"
+	case CompletionsIOThreadRelay:
+		return "io_thread_relay"
 	}
 	return fmt.Sprintf("CompletionMode(%d)", int32(m))
 }

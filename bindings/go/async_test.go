@@ -376,7 +376,7 @@ func TestAsyncCancellation(t *testing.T) {
 // TestAsyncCloseWithOpsInFlight: Close cancels the operations in flight and
 // their completions have run when it returns.
 func TestAsyncCloseWithOpsInFlight(t *testing.T) {
-	for _, mode := range []CompletionMode{CompletionsIOThread, CompletionsQueued} {
+	for _, mode := range []CompletionMode{CompletionsIOThread, CompletionsQueued, CompletionsIOThreadRelay} {
 		t.Run(mode.String(), func(t *testing.T) {
 			c := newTestClient(t, func(o *Options) { o.CompletionMode = mode })
 			emu.addFaults(t, "GET /v1/organization/invites* latency=2000")

@@ -23,10 +23,11 @@
 #error "invitekit Go binding: the invitekit headers found are not ABI 0.2 (IK_ABI_VERSION must be \"0.2\")"
 #endif
 /* ... and calls functions added in 0.2.2 (ik_<resource>_ensure_start,
- * ik_op_ensure_outcome) and 0.2.3 (ik_page_item_cursor): say so instead of
- * cgo's "could not determine what C.ik_... refers to". */
-#if !defined(IK_VERSION_NUMBER) || IK_VERSION_NUMBER < 203
-#error "invitekit Go binding: needs the invitekit 0.2.3 headers or later (ik_page_item_cursor)"
+ * ik_op_ensure_outcome) and 0.2.3 (ik_page_item_cursor), and names the
+ * completion mode of 0.2.4: say so instead of cgo's "could not determine
+ * what C.ik_... refers to". */
+#if !defined(IK_VERSION_NUMBER) || IK_VERSION_NUMBER < 204
+#error "invitekit Go binding: needs the invitekit 0.2.4 headers or later (IK_COMPLETIONS_IO_THREAD_RELAY)"
 #endif
 
 #define IKGO_INLINE_HEADERS 32

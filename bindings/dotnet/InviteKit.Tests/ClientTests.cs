@@ -200,7 +200,7 @@ public class ClientTests(EmulatorFixture fx) : IClassFixture<EmulatorFixture>
         var users = await all;
         Assert.All(users, u => Assert.Equal("user-0001", u.Identity));
         Assert.True(maxThreads <= before + 24, $"thread pool grew from {before} to {maxThreads} threads for 500 calls");
-        Assert.Equal(0, c.OperationsInFlight);
+        Assert.Equal(0, await Env.SettledInFlight(c));
     }
 
     [Fact]
@@ -452,9 +452,9 @@ public class ClientTests(EmulatorFixture fx) : IClassFixture<EmulatorFixture>
             $"native heap in use grew {m1.native - m0.native} bytes from object {Baseline:N0} to {Total:N0}");
     }
 
-    /// <summary>Where the code after an <c>await</c> of an XxxAsync task runs: on a thread-pool thread by default,
-    /// on the client's I/O thread (a thread the library started, not one of the pool's) with
-    /// RunContinuationsOnIoThread.</summary>
+    /// <summary>Where the code after an <c>await</c> of an XxxAsync task runs: on the client's I/O thread (a thread the
+    /// library started, not one of the pool's) by default, on a thread-pool thread with
+    /// RunContinuationsOnIoThread = false.</summary>
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -494,5 +494,33 @@ public class ClientTests(EmulatorFixture fx) : IClassFixture<EmulatorFixture>
             return;
         }
         Assert.Fail("every attempt completed before its continuation was attached");
+    }
+
+    /// <summary>The default continuations run on the I/O thread, and blocking there is safe: a continuation that waits
+    /// for another task of the same client (<c>.Result</c>) and makes a synchronous call completes, because the
+    /// library's loop moves to another thread (IK_COMPLETIONS_IO_THREAD_RELAY); meanwhile other calls complete.</summary>
+    [Fact]
+    public async Task BlockingInADefaultContinuationDoesNotDeadlock()
+    {
+        using var emu = new Emulator(5, "--fault", "GET /v2/* latency=50");
+        using var c = new InviteKitClient(emu.Options());
+        async Task<(bool pool, string a, string b, string s, int others)> Body()
+        {
+            await c.FetchTwilioUserAsync(Service, "user-0001"); // 50 ms: not complete when awaited
+            bool pool = Thread.CurrentThread.IsThreadPoolThread;
+            var others = Task.WhenAll(Enumerable.Range(0, 8).Select(_ => c.FetchTwilioUserAsync(Service, "user-0003")));
+            var a = c.FetchTwilioUserAsync(Service, "user-0002").Result; // sync over async, on the I/O thread
+            var b = c.FetchTwilioUser(Service, "user-0001");               // a blocking call there
+            Thread.Sleep(200);                                             // a slow continuation
+            var s = await c.FetchTwilioUserAsync(Service, "user-0003");
+            return (pool, a.Sid!, b.Sid!, s.Sid!, (await others).Length);
+        }
+        var r = await Task.Run(Body).WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.False(r.pool, "the continuation ran on the I/O thread");
+        Assert.NotEmpty(r.a);
+        Assert.NotEmpty(r.b);
+        Assert.NotEmpty(r.s);
+        Assert.Equal(8, r.others);
+        await Task.Yield();
     }
 }

@@ -96,7 +96,7 @@ public class EnsureAsyncTests(EmulatorFixture fx) : IClassFixture<EmulatorFixtur
         Assert.Equal(EnsureOutcome.Present, again.Outcome);
         Assert.Equal(first.Id, again.Id);
         Assert.Equal(1, await r.Count(c, who));
-        Assert.Equal(0, c.OperationsInFlight);
+        Assert.Equal(0, await Env.SettledInFlight(c));
     }
 
     [Theory]
@@ -135,7 +135,7 @@ public class EnsureAsyncTests(EmulatorFixture fx) : IClassFixture<EmulatorFixtur
         Assert.Equal(7, results.Count(x => x.Outcome == EnsureOutcome.Present));
         Assert.All(results, x => Assert.Equal(results[0].Id, x.Id));
         Assert.Equal(1, await r.Count(c, who));
-        Assert.Equal(0, c.OperationsInFlight);
+        Assert.Equal(0, await Env.SettledInFlight(c));
     }
 
     [Theory]
@@ -177,7 +177,7 @@ public class EnsureAsyncTests(EmulatorFixture fx) : IClassFixture<EmulatorFixtur
         Assert.Equal(1, await r.Count(c, who));
         string[] create = r.CreateFault.Split(' ');
         Assert.Equal(1, (await Emu.RequestsAsync()).Count(q => q.Method == create[0] && Matches(create[1], q.Path)));
-        Assert.Equal(0, c.OperationsInFlight);
+        Assert.Equal(0, await Env.SettledInFlight(c));
     }
 
     [Fact]
@@ -214,7 +214,7 @@ public class EnsureAsyncTests(EmulatorFixture fx) : IClassFixture<EmulatorFixtur
         await Assert.ThrowsAsync<InviteKitArgumentException>(() => c.EnsureTwilioInviteAsync("bad", Channel, "someone"));
         await Assert.ThrowsAsync<ArgumentNullException>(() => c.EnsureFastlyInvitationAsync(null!));
         Assert.True(c.EnsureTwilioUserAsync(Service, new() { Identity = "never" }, null, new CancellationToken(true)).IsCanceled);
-        Assert.Equal(0, c.OperationsInFlight);
+        Assert.Equal(0, await Env.SettledInFlight(c));
     }
 
     /// <summary>A fault pattern ('*' = one path segment) against a request path.</summary>

@@ -21,6 +21,17 @@ internal static class Env
     internal static string LayoutPrinterPath =>
         Environment.GetEnvironmentVariable("INVITEKIT_LAYOUT_PRINTER") is { Length: > 0 } e ? e :
         Path.Combine(Build, "tests", "abi", "abi_layout_printer");
+
+    /// <summary>Waits (at most 5 s) until the client has no operation in flight and returns the count then. Code
+    /// right after an <c>await</c> runs inside the completion of the operation it awaited, which counts until that
+    /// completion returns.</summary>
+    internal static async Task<long> SettledInFlight(InviteKitClient c)
+    {
+        var sw = Stopwatch.StartNew();
+        await Task.Yield(); // off the I/O thread, so that its completion can return
+        while (c.OperationsInFlight != 0 && sw.ElapsedMilliseconds < 5000) await Task.Delay(5);
+        return c.OperationsInFlight;
+    }
 }
 
 /// <summary>One invitekit-emulator on 127.0.0.1 with --port 0, stopped by its own PID.</summary>

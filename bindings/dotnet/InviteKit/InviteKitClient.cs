@@ -61,6 +61,9 @@ public sealed unsafe class InviteKitClient : IDisposable
         o->max_server_wait_ms = Calls.Ms(options.MaxServerWait);
         o->server_wait_policy = (int)options.ServerWaitPolicy;
         o->max_connections = options.MaxConnections ?? 0;
+        // Continuations on the I/O thread need the relay mode: a slow or blocking one moves the loop to another
+        // thread instead of holding back (or deadlocking) the client's other calls.
+        o->completion_mode = _inline ? Interop.CompletionsIoThreadRelay : Interop.CompletionsIoThread;
         GCHandle retry = default, log = default;
         if (options.OnRetry is not null)
         {
@@ -100,7 +103,9 @@ public sealed unsafe class InviteKitClient : IDisposable
     /// <summary>TCP connections opened so far (diagnostics: connection reuse).</summary>
     public long ConnectionsOpened => ik_client_connections_opened(_handle);
 
-    /// <summary>Non-blocking operations started and not completed yet.</summary>
+    /// <summary>Non-blocking operations started and not completed yet. An operation counts until its completion has
+    /// returned; the code after an <c>await</c> that runs on the I/O thread (the default) is part of that
+    /// completion, so there the awaited operation still counts.</summary>
     public long OperationsInFlight => ik_client_ops_in_flight(_handle);
 
     /// <summary>Whether <see cref="Dispose"/> was called.</summary>

@@ -69,13 +69,18 @@ public sealed class InviteKitClientOptions
     /// <summary>Connections of the non-blocking engine (default 64, at most 4096).</summary>
     public int? MaxConnections { get; set; }
     /// <summary>Run what follows an <c>await</c> of this client's <c>XxxAsync</c> tasks (and of
-    /// <c>await foreach</c> over its pagers) on the library's I/O thread, where the call completes, instead of
-    /// queueing it to the thread pool. Off by default. It saves two thread wake-ups per call (the thread pool's,
-    /// and the I/O thread's for the next call started from there): a short call then takes a quarter to a half of
-    /// the default mode's CPU on a busy machine. Only for code whose continuations are short and never block: while one runs, the client's other
-    /// calls wait, and a blocking wait there for another of this client's tasks (<c>.Result</c>, <c>.Wait()</c>)
-    /// never returns. Like .NET's own <c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS</c>.</summary>
-    public bool RunContinuationsOnIoThread { get; set; }
+    /// <c>await foreach</c> over its pagers) on the library's I/O thread, where the call completes (the default),
+    /// instead of queueing it to the thread pool (false). It saves two thread wake-ups per call (the thread pool's,
+    /// and the I/O thread's for the next call started from there): a short call takes a third to a half of the CPU
+    /// it takes through the pool. Slow or blocking continuations are safe: the client uses the library's relay mode
+    /// (<c>IK_COMPLETIONS_IO_THREAD_RELAY</c>), so when one runs longer than 5 to 10 ms the I/O loop moves on to a
+    /// new thread and the continuation goes on where it is. The client's other calls are held back at most that
+    /// long, and a blocking wait there for another of this client's tasks (<c>.Result</c>, <c>.Wait()</c>) or a
+    /// synchronous call completes. Set it to false when every continuation should run on a thread-pool thread
+    /// (for example code that checks <see cref="Thread.IsThreadPoolThread"/>, or continuations that routinely run
+    /// for milliseconds, each of which would then cost a thread start). A captured
+    /// <see cref="SynchronizationContext"/> is honoured either way.</summary>
+    public bool RunContinuationsOnIoThread { get; set; } = true;
     /// <summary>Called before each retry, on the thread running the request; return false to veto the retry
     /// (the call then fails with <see cref="CancelledBy.RetryCallback"/>). An exception it throws vetoes the retry
     /// and never reaches native code.</summary>

@@ -7,6 +7,8 @@ namespace InviteKit.Native;
 internal static unsafe class Interop
 {
     internal const uint ClientOptionsVersion = 2;
+    internal const int CompletionsIoThread = 0; // IK_COMPLETIONS_IO_THREAD
+    internal const int CompletionsIoThreadRelay = 2; // IK_COMPLETIONS_IO_THREAD_RELAY (0.2.4)
     internal const uint CallOptionsVersion = 1;
     internal const uint ListOptionsVersion = 1;
 

@@ -9,6 +9,9 @@ internal static class Loader
 {
     internal const string Lib = "invitekit";
     internal const string ExpectedAbi = "0.2";
+    /// <summary>The oldest library (ik_version_number) this binding works with: 0.2.4, for
+    /// IK_COMPLETIONS_IO_THREAD_RELAY.</summary>
+    internal const int MinLibraryVersion = 204;
 
 #pragma warning disable CA2255 // a library resolver must be registered before the first P/Invoke
     [ModuleInitializer]
@@ -73,6 +76,10 @@ internal static class Loader
         if (abi != ExpectedAbi)
             throw new InvalidOperationException(
                 $"libinvitekit ABI version {abi ?? "(none)"} loaded from {LoadedFrom ?? "?"}, this binding needs {ExpectedAbi}");
+        int version = NativeMethods.ik_version_number();
+        if (version < MinLibraryVersion)
+            throw new InvalidOperationException(
+                $"libinvitekit {Interop.Str(NativeMethods.ik_version_string())} loaded from {LoadedFrom ?? "?"}, this binding needs 0.2.4 or later");
         int status = NativeMethods.ik_global_init(out ErrorHandle err);
         using (err)
         {

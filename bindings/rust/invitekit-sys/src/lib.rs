@@ -1,4 +1,4 @@
-//! Raw FFI declarations for libinvitekit, C ABI 0.2 as of library 0.2.3 (`include/invitekit/*.h`,
+//! Raw FFI declarations for libinvitekit, C ABI 0.2 as of library 0.2.4 (`include/invitekit/*.h`,
 //! including the non-blocking calls of `async.h`).
 //!
 //! Hand-written, no bindgen. Every exported function of `tests/abi/symbols.txt` is declared here;
@@ -318,6 +318,11 @@ pub const IK_CLIENT_OPTIONS_VERSION: u32 = 2;
 pub const IK_COMPLETIONS_IO_THREAD: i32 = 0;
 /// Completion callbacks are queued and run by [`ik_client_dispatch`] on the caller's thread.
 pub const IK_COMPLETIONS_QUEUED: i32 = 1;
+/// On the I/O thread; a callback running longer than `IK_RELAY_AFTER_MS` (to twice that) moves the
+/// loop to a new thread (library 0.2.4).
+pub const IK_COMPLETIONS_IO_THREAD_RELAY: i32 = 2;
+/// See `IK_COMPLETIONS_IO_THREAD_RELAY`.
+pub const IK_RELAY_AFTER_MS: i32 = 5;
 
 /// Per-call overrides; initialise with [`ik_call_options_init`].
 #[repr(C)]

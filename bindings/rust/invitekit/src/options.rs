@@ -380,6 +380,12 @@ pub enum CompletionMode {
     /// [`Client::completion_fd`](crate::Client::completion_fd). The cancelled completions of
     /// dropped futures wait for a dispatch too (or for the client to be freed, which runs them).
     Queued,
+    /// On the client's I/O thread, like [`IoThread`](CompletionMode::IoThread), but a waker that is
+    /// slow or blocks (an executor that runs the task right there, a blocking call) is safe: after
+    /// 5 to 10 ms the I/O loop moves on to a new thread (`IK_COMPLETIONS_IO_THREAD_RELAY`, library
+    /// 0.2.4), so the client's other operations are held back at most that long and blocking calls
+    /// there work instead of failing with [`Status::WouldBlock`](crate::Status::WouldBlock).
+    IoThreadRelay,
 }
 
 impl CompletionMode {
@@ -387,6 +393,7 @@ impl CompletionMode {
         match self {
             CompletionMode::IoThread => sys::IK_COMPLETIONS_IO_THREAD,
             CompletionMode::Queued => sys::IK_COMPLETIONS_QUEUED,
+            CompletionMode::IoThreadRelay => sys::IK_COMPLETIONS_IO_THREAD_RELAY,
         }
     }
 }

@@ -315,11 +315,12 @@ fn futures_are_send_and_run_anywhere() {
     assert_eq!(page.len(), 2);
 }
 
-#[test]
-fn a_blocking_call_from_a_waker_would_block() {
+/// The statuses of blocking calls made by a future's waker, woken on the I/O thread of a client in `mode`
+/// (None when the emulator is not available).
+fn blocking_calls_from_a_waker(mode: CompletionMode) -> Option<Vec<Status>> {
     // Late enough that the first poll registers the waker before the completion.
-    let Some(emu) = Emulator::start(2, &["GET /v1/organization/invites* count=1 latency=300"]) else { return };
-    let client = emu.client();
+    let emu = Emulator::start(2, &["GET /v1/organization/invites* count=1 latency=300"])?;
+    let client = emu.builder().completion_mode(mode).build().unwrap();
 
     /// A waker that makes a blocking call on whatever thread wakes it.
     struct Calling {
@@ -350,7 +351,19 @@ fn a_blocking_call_from_a_waker_would_block() {
     };
     assert_eq!(page.len(), 2);
     let seen = calling.seen.lock().unwrap().clone();
+    Some(seen)
+}
+
+#[test]
+fn a_blocking_call_from_a_waker_would_block() {
+    let Some(seen) = blocking_calls_from_a_waker(CompletionMode::IoThread) else { return };
     assert_eq!(seen, [Status::WouldBlock], "one wake, on the I/O thread, where blocking calls fail");
+}
+
+#[test]
+fn a_blocking_call_from_a_waker_works_in_the_relay_mode() {
+    let Some(seen) = blocking_calls_from_a_waker(CompletionMode::IoThreadRelay) else { return };
+    assert_eq!(seen, [Status::Other(0)], "one wake; the blocking call succeeded while the loop moved on");
 }
 
 #[test]
