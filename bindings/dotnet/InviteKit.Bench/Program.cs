@@ -8,8 +8,9 @@
 //       An untimed listing of WARMUP_ITEMS users with a throw-away client (JIT), then the timed listing of
 //       MAX_ITEMS users (0 = all): client creation, the pager and every item, like `ik_bench list twilio`.
 //
-// VARIANT: ik_async (InviteKit, FetchTwilioUserAsync / await foreach over the pager), ik_async_inline (the same with
-// InviteKitClientOptions.RunContinuationsOnIoThread), ik_sync (InviteKit, blocking
+// VARIANT: ik_async (InviteKit, FetchTwilioUserAsync / await foreach over the pager, default options: continuations
+// on the I/O thread), ik_async_pool (the same with InviteKitClientOptions.RunContinuationsOnIoThread = false:
+// continuations queued to the thread pool), ik_sync (InviteKit, blocking
 // FetchTwilioUser / Pager.NextItem), twilio_async (UserResource.FetchAsync / ReadAsync), twilio_sync
 // (UserResource.Fetch / Read). Twilio's SDK has no base-URL option: a DelegatingHandler sends its requests for
 // https://chat.twilio.com to the emulator (the npm bench sets `chat.baseUrl` for the same reason).
@@ -86,9 +87,9 @@ internal static class Program
                 Console.Error.WriteLine($"  thread {name,-20} {(us - before.GetValueOrDefault(name)) / 1000.0,10:F1} ms");
     }
 
-    private static InviteKitClient NewInviteKit(string baseUrl, bool inline = false) => new(new InviteKitClientOptions
+    private static InviteKitClient NewInviteKit(string baseUrl, bool pool = false) => new(new InviteKitClientOptions
     {
-        RunContinuationsOnIoThread = inline,
+        RunContinuationsOnIoThread = !pool,
         IgnoreEnvironment = true,
         IgnoreProxyEnvironment = true,
         TwilioAccountSid = Sid,
@@ -139,9 +140,9 @@ internal static class Program
         switch (variant)
         {
             case "ik_async":
-            case "ik_async_inline":
+            case "ik_async_pool":
             {
-                var c = NewInviteKit(baseUrl, variant == "ik_async_inline");
+                var c = NewInviteKit(baseUrl, variant == "ik_async_pool");
                 owner = c;
                 one = async () => s_sink += (await c.FetchTwilioUserAsync(Service, id).ConfigureAwait(false)).Identity!.Length;
                 break;
@@ -190,9 +191,9 @@ internal static class Program
         switch (variant)
         {
             case "ik_async":
-            case "ik_async_inline":
+            case "ik_async_pool":
             {
-                using var c = NewInviteKit(baseUrl, variant == "ik_async_inline");
+                using var c = NewInviteKit(baseUrl, variant == "ik_async_pool");
                 using var pager = c.TwilioUsers(Service, new ListOptions { PageSize = pageSize, MaxItems = max > 0 ? max : null });
                 await foreach (TwilioUser u in pager.ConfigureAwait(false))
                 {

@@ -17,9 +17,10 @@ internal abstract class Completion
     internal abstract void Complete(nint op);
 }
 
-/// <summary>The Task of one non-blocking operation, completed by the callback. Continuations run on the thread pool
-/// (<see cref="TaskCreationOptions.RunContinuationsAsynchronously"/>), or on the library's I/O thread when the client
-/// asked for it (<see cref="InviteKitClientOptions.RunContinuationsOnIoThread"/>). The
+/// <summary>The Task of one non-blocking operation, completed by the callback. Continuations run on the library's
+/// I/O thread (<see cref="InviteKitClientOptions.RunContinuationsOnIoThread"/>, the default; the client is then in
+/// the relay mode, where a blocking continuation moves the loop to another thread), or on the thread pool
+/// (<see cref="TaskCreationOptions.RunContinuationsAsynchronously"/>). The
 /// operation's handle and the token's registration live here only when the token can be cancelled; whichever of
 /// <see cref="Arm"/> (after the start call returned) and <see cref="Complete"/> (the callback, possibly earlier)
 /// comes second releases them.</summary>
