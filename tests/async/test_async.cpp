@@ -90,6 +90,16 @@ ik_status wait_status(ik_op *op, int64_t ms = 20000) {
 
 std::string op_error(const ik_op *op) { return describe(ik_op_error(op)); }
 
+// The status of a blocking list call (what a callback gets when it makes one).
+ik_status blocking_list_status(const ik_client *c) {
+  ik_page *page = nullptr;
+  ik_error *e = nullptr;
+  const ik_status st = ik_openai_invite_list(c, nullptr, nullptr, &page, &e);
+  ik_page_free(page);
+  ik_error_free(e);
+  return st;
+}
+
 ik_openai_invite_create_params invite_params(const std::string &email) {
   ik_openai_invite_create_params p = IK_OPENAI_INVITE_CREATE_PARAMS_INIT;
   p.email = email.c_str();
@@ -638,12 +648,8 @@ struct Chain {
     if (self->completed.load() == 0) {
       // A blocking call here would stall the loop: an error instead (the
       // relay mode allows it).
-      ik_page *page = nullptr;
+      self->blocking_status = blocking_list_status(self->client);
       ik_error *e = nullptr;
-      self->blocking_status = ik_openai_invite_list(self->client, nullptr, nullptr, &page, &e);
-      ik_page_free(page);
-      ik_error_free(e);
-      e = nullptr;
       self->wait_status = ik_op_wait(op, 1000, &e);
       ik_error_free(e);
     }
@@ -940,14 +946,10 @@ struct Nested {
     if (op) {
       self->wait_status = ik_op_wait(op, 20000, &e);
       ik_error_free(e);
-      e = nullptr;
       self->inner_status = ik_op_status(op);
       ik_op_free(op);
     }
-    ik_page *page = nullptr;
-    self->blocking_status = ik_openai_invite_list(self->client, nullptr, nullptr, &page, &e);
-    ik_page_free(page);
-    ik_error_free(e);
+    self->blocking_status = blocking_list_status(self->client);
     self->finished = true;
   }
 };
