@@ -169,7 +169,10 @@ void Engine::loop() {
       if (stopping_.load()) break;
     }
     if (stopping_.load()) continue;
-    if (relay_ && !run_ready()) break;  // the loop moved to another thread during a callback
+    if (relay_) {
+      if (!run_ready()) break;         // the loop moved to another thread during a callback
+      if (stopping_.load()) continue;  // a callback freed the client: end now, not after a poll
+    }
     {
       std::lock_guard<std::mutex> lk(mu_);
       // Started by a callback, or handed a gate key here: begin them before sleeping.
