@@ -59,7 +59,8 @@ extern "C" {
  *   callbacks run there; the thread left in the slow callback ends when it
  *   returns. Callbacks may therefore overlap once a relay happened. Blocking
  *   calls and ik_op_wait() are allowed in these callbacks (no
- *   #IK_STATUS_WOULD_BLOCK): they hand the loop over in the same way. This is
+ *   #IK_STATUS_WOULD_BLOCK, except ik_op_wait() on the callback's own
+ *   operation): they hand the loop over in the same way. This is
  *   the mode for running a host's continuations directly, e.g. the code after
  *   an `await`, without the risk of a deadlock. A relay costs one thread start;
  *   while callbacks run, a watchdog thread of the client wakes every
@@ -79,8 +80,9 @@ extern "C" {
  * cancel or free other operations, and call ik_client_free(). A blocking
  * call (or ik_op_wait()) made on the I/O thread of the same client fails with
  * #IK_STATUS_WOULD_BLOCK instead of stalling or deadlocking the loop; use a
- * `_start` call there (in the relay mode it is allowed, see above). A callback must not throw (C++) or unwind (Rust
- * panics, Go panics, C# exceptions) into the library: the bindings catch first.
+ * `_start` call there (in the relay mode it is allowed, see above). A
+ * callback must not throw (C++) or unwind (Rust panics, Go panics, C#
+ * exceptions) into the library: the bindings catch first.
  *
  * **Cancellation**, from any thread: ik_op_cancel() on the handle, or the
  * ik_call_options.cancel token (which must stay alive until the callback has

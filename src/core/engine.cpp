@@ -21,9 +21,6 @@ void ik_op::release(ik_op *op) {
 namespace ik::detail {
 
 namespace {
-// The engine whose loop this thread runs (relay mode), from loop()'s start to
-// its end, also while the thread is left in a callback by a relay.
-thread_local const Engine *t_loop_of = nullptr;
 // The operation whose callback this thread is running (innermost).
 thread_local const ik_op *t_in_callback = nullptr;
 
@@ -52,14 +49,7 @@ Engine::Engine(const ik_client &client)
 }
 
 Engine::~Engine() {
-  shutdown();
-  if (thread_.joinable()) {
-    if (thread_.get_id() == std::this_thread::get_id())
-      thread_.detach();
-    else
-      thread_.join();
-  }
-  if (watch_.joinable()) watch_.join();  // shutdown() joined it; here only if it never ran
+  shutdown();  // every loop thread and the watchdog are joined (or, from a callback, detached)
   curl_multi_cleanup(multi_);
   if (efd_ >= 0) ::close(efd_);
 }
@@ -74,27 +64,12 @@ void Engine::submit(ik_op *op) {
     std::lock_guard<std::mutex> lk(mu_);
     if (stop_) ik::detail::fail(IK_STATUS_INVALID_ARGUMENT, "the client was freed (ik_client_free) before this call");
     if (!started_) {
-      if (relay_) {
-        watch_ = std::thread([this] { watch(); });
-        try {
-          start_loop_thread();
-        } catch (...) {
-          {
-            std::lock_guard<std::mutex> wl(w_mu_);
-            w_stop_ = true;
-          }
-          w_cv_.notify_all();
-          watch_.join();  // no callback ran: it never takes mu_
-          throw;
-        }
-      } else {
-        client_.retain();  // the I/O thread's reference, dropped when it ends
-        try {
-          thread_ = std::thread([this] { loop(); });
-        } catch (...) {
-          ik_client::release(&client_);
-          throw;
-        }
+      if (relay_) watch_ = std::thread([this] { watch(); });
+      try {
+        start_loop_thread();
+      } catch (...) {
+        stop_watch();  // no callback ran: the watchdog never took mu_
+        throw;
       }
       started_ = true;
     }
@@ -113,19 +88,40 @@ void Engine::cancel(ik_op *op, int32_t by) {
 
 void Engine::start_loop_thread() {
   client_.retain();  // the loop thread's reference, dropped when it ends
-  ++loops_;
   try {
-    std::thread([this] { loop(); }).detach();
+    threads_.emplace_back([this] { loop(); });
   } catch (...) {
-    --loops_;
     ik_client::release(&client_);
     throw;
   }
 }
 
+std::vector<std::thread> Engine::take_threads(bool ended_only) {
+  std::vector<std::thread> out;
+  for (auto it = threads_.begin(); it != threads_.end();) {
+    if (ended_only && std::find(ended_.begin(), ended_.end(), it->get_id()) == ended_.end()) {
+      ++it;
+      continue;
+    }
+    ended_.erase(std::remove(ended_.begin(), ended_.end(), it->get_id()), ended_.end());
+    out.push_back(std::move(*it));
+    it = threads_.erase(it);
+  }
+  return out;
+}
+
+void Engine::stop_watch() {
+  if (!watch_.joinable()) return;
+  {
+    std::lock_guard<std::mutex> lk(w_mu_);
+    w_stop_ = true;
+  }
+  w_cv_.notify_all();
+  watch_.join();
+}
+
 void Engine::loop() {
   if (relay_) {
-    t_loop_of = this;
     std::lock_guard<std::mutex> lk(mu_);
     leader_.store(std::this_thread::get_id(), std::memory_order_release);
   } else {
@@ -185,13 +181,10 @@ void Engine::loop() {
     }
     curl_multi_poll(multi_, nullptr, 0, timeout_ms, nullptr);
   }
-  if (relay_) {
-    t_loop_of = nullptr;
+  if (!relay_) Transport::io_thread = nullptr;
+  {
     std::lock_guard<std::mutex> lk(mu_);
-    --loops_;
-    loops_cv_.notify_all();
-  } else {
-    Transport::io_thread = nullptr;
+    ended_.push_back(std::this_thread::get_id());  // to be joined: at the next relay, or by shutdown()
   }
   ik_client::release(keep);  // may delete the client and this engine: nothing after this
 }
@@ -256,16 +249,21 @@ void Engine::watch() {
 }
 
 void Engine::relay(uint64_t seen) {
-  std::lock_guard<std::mutex> lk(mu_);
-  if (stop_) return;  // ik_client_free waits for the callback instead
-  uint64_t expect = seen;
-  if (!cb_state_.compare_exchange_strong(expect, seen | 2)) return;  // it has just returned
-  leader_.store(std::thread::id{}, std::memory_order_release);
-  try {
-    start_loop_thread();
-  } catch (...) {
-    relay_failed_ = true;  // run_ready gives the loop back to the callback's thread
+  std::vector<std::thread> ended;
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    if (stop_) return;  // ik_client_free waits for the callback instead
+    uint64_t expect = seen;
+    if (!cb_state_.compare_exchange_strong(expect, seen | 2)) return;  // it has just returned
+    leader_.store(std::thread::id{}, std::memory_order_release);
+    try {
+      start_loop_thread();
+    } catch (...) {
+      relay_failed_ = true;  // run_ready gives the loop back to the callback's thread
+    }
+    ended = take_threads(true);  // threads left by earlier relays whose callbacks have returned
   }
+  for (std::thread &t : ended) t.join();  // each is past its last use of the engine
 }
 
 void Engine::begin(ik_op *op) {
@@ -525,50 +523,39 @@ void Engine::finish_all(int32_t by) {
 
 void Engine::shutdown() {
   bool started;
-  bool leader = false;
+  bool on_loop;
+  std::vector<std::thread> threads;
   {
     std::lock_guard<std::mutex> lk(mu_);
     if (stop_) return;
-    stop_ = true;  // from here on the watchdog hands nothing over
+    stop_ = true;  // from here on the watchdog hands nothing over and no loop thread starts
     started = started_;
-    leader = relay_ && leader_.load(std::memory_order_relaxed) == std::this_thread::get_id();
+    on_loop = on_io_thread();
   }
   if (!started) return;
-  if (relay_) {
-    if (leader) {
-      // From a callback on the thread holding the loop: finish here, as in
-      // the default mode; the loop ends when the callback returns.
-      stopping_.store(true);
-      finish_all(IK_CANCELLED_BY_CLIENT_FREE);
-    } else {
-      curl_multi_wakeup(multi_);
-    }
-    {
-      // Every loop thread ends: the one holding the loop after finishing,
-      // threads left in slow callbacks when those return. Not this thread,
-      // if it is one of them (ik_client_free from a callback).
-      std::unique_lock<std::mutex> lk(mu_);
-      const int self = t_loop_of == this ? 1 : 0;
-      loops_cv_.wait(lk, [&] { return loops_ <= self; });
-    }
-    {
-      std::lock_guard<std::mutex> lk(w_mu_);
-      w_stop_ = true;
-    }
-    w_cv_.notify_all();
-    watch_.join();
-    return;
-  }
-  if (on_io_thread()) {
-    // ik_client_free from a callback on this very thread: finish everything
-    // here, before returning; the loop ends when the callback returns.
+  if (on_loop) {
+    // ik_client_free from a callback on the thread holding the loop: finish
+    // everything here, before returning; the loop ends when the callback
+    // returns.
     stopping_.store(true);
     finish_all(IK_CANCELLED_BY_CLIENT_FREE);
-    thread_.detach();
-    return;
+  } else {
+    curl_multi_wakeup(multi_);
   }
-  curl_multi_wakeup(multi_);
-  thread_.join();
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    threads = take_threads(false);
+  }
+  // Every loop thread ends: the one holding the loop after finishing, threads
+  // a relay left in slow callbacks when those return. This thread, when it is
+  // one of them (ik_client_free from a callback), goes on after the return.
+  for (std::thread &t : threads) {
+    if (t.get_id() == std::this_thread::get_id())
+      t.detach();
+    else
+      t.join();
+  }
+  stop_watch();
   if (queued_) dispatch(0);
 }
 

@@ -182,8 +182,12 @@ class Engine {
   void complete(ik_op *op);
   void run_callback(ik_op *op);
   void finish_all(int32_t by);
+  void start_loop_thread();  // under mu_: one more loop thread, holding a client reference
+  // Under mu_: the loop threads (only those that left loop(), when ended_only)
+  // for the caller to join.
+  std::vector<std::thread> take_threads(bool ended_only);
   // Relay mode.
-  void start_loop_thread();   // under mu_: one more loop thread (a client reference, counted in loops_)
+  void stop_watch();          // stops and joins the watchdog, if any
   bool run_ready();           // the callbacks of ready_; false when the loop moved to another thread meanwhile
   void watch();               // the watchdog thread
   void relay(uint64_t seen);  // the watchdog: the callback seen has run a whole tick; hands the loop over
@@ -197,12 +201,15 @@ class Engine {
   int efd_ = -1;
   std::atomic<int64_t> in_flight_{0};
 
-  std::mutex mu_;  // incoming_, stop_, thread_ start
+  std::mutex mu_;  // incoming_, stop_, threads_
   std::vector<ik_op *> incoming_;
   std::vector<ik_op *> resumed_;  // parked ops handed their gate key (each with a reference)
   bool stop_ = false;
   bool started_ = false;
-  std::thread thread_;  // the loop thread (not the relay mode: there loop threads are detached and counted)
+  // Loop threads not yet joined: one, or in the relay mode also those a relay
+  // left in a slow callback. ended_: those past their last use of the engine.
+  std::vector<std::thread> threads_;
+  std::vector<std::thread::id> ended_;
   std::atomic<bool> stopping_{false};
 
   // Relay mode. The loop's state (below "I/O thread only", and ready_) belongs
@@ -213,8 +220,6 @@ class Engine {
   std::atomic<std::thread::id> leader_{};
   std::atomic<uint64_t> cb_state_{0};
   bool relay_failed_ = false;  // under mu_: no thread could be started; the old one keeps the loop
-  int loops_ = 0;              // under mu_: loop threads not yet ended
-  std::condition_variable loops_cv_;
   std::thread watch_;
   std::mutex w_mu_;
   std::condition_variable w_cv_;
