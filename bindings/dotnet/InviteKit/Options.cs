@@ -71,8 +71,8 @@ public sealed class InviteKitClientOptions
     /// <summary>Run what follows an <c>await</c> of this client's <c>XxxAsync</c> tasks (and of
     /// <c>await foreach</c> over its pagers) on the library's I/O thread, where the call completes (the default),
     /// instead of queueing it to the thread pool (false). It saves two thread wake-ups per call (the thread pool's,
-    /// and the I/O thread's for the next call started from there): a short call takes a third to a half of the CPU
-    /// it takes through the pool. Slow or blocking continuations are safe: the client uses the library's relay mode
+    /// and the I/O thread's for the next call started from there): a short call takes a quarter to a third of the CPU
+    /// it takes through the pool (docs/BENCHMARKS.md). Slow or blocking continuations are safe: the client uses the library's relay mode
     /// (<c>IK_COMPLETIONS_IO_THREAD_RELAY</c>), so when one runs longer than 5 to 10 ms the I/O loop moves on to a
     /// new thread and the continuation goes on where it is. The client's other calls are held back at most that
     /// long, and a blocking wait there for another of this client's tasks (<c>.Result</c>, <c>.Wait()</c>) or a
