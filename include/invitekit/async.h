@@ -64,7 +64,11 @@ extern "C" {
  *   the mode for running a host's continuations directly, e.g. the code after
  *   an `await`, without the risk of a deadlock. A relay costs one thread start;
  *   while callbacks run, a watchdog thread of the client wakes every
- *   #IK_RELAY_AFTER_MS ms (it sleeps while none run).
+ *   #IK_RELAY_AFTER_MS ms (it sleeps while none run). An operation started
+ *   from a callback of this mode (on the thread holding the loop) has its
+ *   request written before the `_start` call returns (since 0.2.5), so its
+ *   round trip overlaps the rest of the callback: e.g. the next page, asked
+ *   for before the current one is processed.
  * - #IK_COMPLETIONS_QUEUED: on the thread that calls ik_client_dispatch(), for
  *   hosts with their own event loop. ik_client_completion_fd() gives a
  *   descriptor that is readable while completions wait; add it to the loop

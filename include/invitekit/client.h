@@ -239,7 +239,8 @@ typedef struct ik_client_options {
 #define IK_COMPLETIONS_QUEUED    1 /**< queued; run by ik_client_dispatch() on the caller's thread */
 /** On the client's I/O thread, which hands its loop over to a new thread when a callback runs longer than 5 to
  *  10 ms (IK_RELAY_AFTER_MS), so a slow or blocking callback cannot hold back or deadlock the client's other calls
- *  (since 0.2.4; async.h). Older libraries reject it with IK_STATUS_INVALID_ARGUMENT. */
+ *  (since 0.2.4; async.h). A request started from one of its callbacks is written before the start call returns
+ *  (since 0.2.5). Older libraries reject it with IK_STATUS_INVALID_ARGUMENT. */
 #define IK_COMPLETIONS_IO_THREAD_RELAY 2
 /** How long a callback may run before an IK_COMPLETIONS_IO_THREAD_RELAY client's loop moves to another thread:
  *  between this and twice this many milliseconds. */

@@ -23,6 +23,9 @@ namespace ik::detail {
 namespace {
 // The operation whose callback this thread is running (innermost).
 thread_local const ik_op *t_in_callback = nullptr;
+// Relay mode: the value of cb_state_ that stands for the callback this thread
+// is running (set by run_ready, read by send_from_callback).
+thread_local uint64_t t_running = 0;
 
 int64_t now_us() {
   return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch())
@@ -76,9 +79,40 @@ void Engine::submit(ik_op *op) {
     incoming_.push_back(op);
     in_flight_.fetch_add(1, std::memory_order_relaxed);
   }
+  if (relay_ && t_in_callback && on_io_thread()) {
+    send_from_callback();
+    return;
+  }
   // From a callback on the I/O thread the loop looks at incoming_ again
   // before it sleeps: no wake-up needed.
   if (!on_io_thread()) curl_multi_wakeup(multi_);
+}
+
+void Engine::send_from_callback() {
+  // While this thread drives the multi handle, cb_state_ holds the next
+  // callback number without the running bit, so the watchdog hands nothing
+  // over; then the callback's own value comes back and a slow callback is
+  // relayed as before. If the watchdog has just handed the loop over, the
+  // compare-exchange fails and the new loop thread begins the operation.
+  uint64_t running = t_running;
+  const uint64_t hold = (running + 4) & ~uint64_t{3};
+  if (!cb_state_.compare_exchange_strong(running, hold)) {
+    curl_multi_wakeup(multi_);
+    return;
+  }
+  if (!stopping_.load()) {
+    std::vector<ik_op *> fresh;
+    {
+      std::lock_guard<std::mutex> lk(mu_);
+      fresh.swap(incoming_);
+    }
+    for (ik_op *op : fresh) begin(op);  // never runs a callback here: relay-mode completions wait in ready_
+    int n = 0;
+    curl_multi_perform(multi_, &n);  // writes the requests now, while the callback goes on
+    sent_in_callback_.store(true);   // transfers it finished are read before the loop sleeps
+  }
+  cb_state_.store(t_running);            // seq_cst, with the load of w_sleeping_: as in run_ready
+  if (w_sleeping_.load()) kick_watch();  // it may have gone to sleep on hold
 }
 
 void Engine::cancel(ik_op *op, int32_t by) {
@@ -174,6 +208,7 @@ void Engine::loop() {
       // Started by a callback, or handed a gate key here: begin them before sleeping.
       if (!incoming_.empty() || !resumed_.empty()) continue;
     }
+    if (sent_in_callback_.exchange(false)) continue;  // what those transfers finished is not a socket event
     int timeout_ms = 1000;
     if (!timers_.empty()) {
       const int64_t wait = (timers_.begin()->first - now_us() + 999) / 1000;
@@ -193,19 +228,19 @@ bool Engine::run_ready() {
   while (!ready_.empty() && !stopping_.load()) {
     ik_op *op = ready_.front();
     ready_.pop_front();
-    const uint64_t running = (((cb_state_.load(std::memory_order_relaxed) >> 2) + 1) << 2) | 1;
-    cb_state_.store(running);              // seq_cst, and so is the load after it: see watch()
+    t_running = (((cb_state_.load(std::memory_order_relaxed) >> 2) + 1) << 2) | 1;
+    cb_state_.store(t_running);            // seq_cst, and so is the load after it: see watch()
     if (w_sleeping_.load()) kick_watch();  // the first callback after a quiet tick
     run_callback(op);
-    uint64_t expect = running;
-    if (cb_state_.compare_exchange_strong(expect, running & ~uint64_t{1})) continue;
+    uint64_t expect = t_running;
+    if (cb_state_.compare_exchange_strong(expect, t_running & ~uint64_t{1})) continue;
     // The watchdog gave the loop to a new thread while the callback ran: the
     // rest of ready_ is that thread's now.
     std::lock_guard<std::mutex> lk(mu_);
     if (!relay_failed_) return false;
     relay_failed_ = false;  // no thread could be started: this one keeps the loop
     leader_.store(std::this_thread::get_id(), std::memory_order_release);
-    cb_state_.store(running & ~uint64_t{3});
+    cb_state_.store(t_running & ~uint64_t{3});
   }
   return true;
 }

@@ -192,6 +192,9 @@ class Engine {
   void watch();               // the watchdog thread
   void relay(uint64_t seen);  // the watchdog: the callback seen has run a whole tick; hands the loop over
   void kick_watch();
+  // submit() from a callback on the thread holding the loop: begins the
+  // operation and writes its request now, not after the callback returns.
+  void send_from_callback();
 
   const ik_client &client_;
   const Transport &transport_;
@@ -227,6 +230,10 @@ class Engine {
   bool w_kick_ = false;  // under w_mu_
   std::atomic<bool> w_sleeping_{false};
   std::deque<ik_op *> ready_;  // completed, callbacks to run (the loop's)
+  // Set by send_from_callback (a request started from a callback on the
+  // thread holding the loop is begun and written at once); the loop then
+  // looks for finished transfers before it sleeps.
+  std::atomic<bool> sent_in_callback_{false};
 
   // I/O thread only.
   std::vector<ik_op *> active_;  // begun, not completed (in a transfer or waiting on a timer)

@@ -1025,3 +1025,61 @@ TEST_F(AsyncRelay, ClientFreeFromACallbackTheLoopLeftRunsTheRestBeforeReturning)
   EXPECT_EQ(others_at_free.load(), 10) << "the other callbacks ran before ik_client_free returned";
   for (int32_t by : others.cancelled_by) EXPECT_EQ(by, IK_CANCELLED_BY_CLIENT_FREE);
 }
+
+namespace {
+// Starts a request from its callback, then waits there (up to 2 s) until the
+// emulator's request log shows it: the request was written while the
+// callback still ran.
+struct StartsFromCallback {
+  const ik_client *client = nullptr;
+  std::string id;
+  std::atomic<ik_status> start_status{IK_STATUS_INTERNAL};
+  std::atomic<bool> seen{false};
+  std::thread::id thread;
+  Completions inner;
+  std::function<bool(const std::string &)> logged;  // the emulator has a GET of this path
+  static void cb(ik_op *, void *ud) {
+    auto *self = static_cast<StartsFromCallback *>(ud);
+    self->thread = std::this_thread::get_id();
+    ik_error *e = nullptr;
+    self->start_status = ik_openai_invite_retrieve_start(self->client, self->id.c_str(), nullptr, &Completions::cb,
+                                                         &self->inner, nullptr, &e);
+    ik_error_free(e);
+    const auto t0 = Clock::now();
+    while (!self->seen && ms_since(t0) < 2000) {
+      if (self->logged("/v1/organization/invites/" + self->id)) self->seen = true;
+    }
+  }
+};
+}  // namespace
+
+TEST_F(AsyncRelay, ARequestStartedFromACallbackIsWrittenBeforeTheCallbackReturns) {
+  // Otherwise it would wait for the return, or for the relay 5 to 10 ms later,
+  // and its callback would then run on the thread the loop moved to. Here the
+  // loop never moves: the callback ends as soon as the emulator has the
+  // request, and the new operation's callback runs on the same thread. Up to
+  // five tries, as a thread descheduled for 5 ms would see a relay anyway;
+  // without the feature every try sees one.
+  auto tc = make_client();
+  ASSERT_TRUE(tc);
+  Err err;
+  bool same_thread = false;
+  for (int attempt = 0; attempt < 5 && !same_thread; ++attempt) {
+    SCOPED_TRACE("attempt " + std::to_string(attempt));
+    StartsFromCallback outer;
+    outer.client = tc->get();
+    outer.id = "from-callback-" + std::to_string(attempt);
+    outer.logged = [](const std::string &path) { return !requests_to("GET", path).empty(); };
+    ik_op *op = nullptr;
+    ASSERT_EQ(ik_openai_invite_list_start(tc->get(), nullptr, nullptr, &StartsFromCallback::cb, &outer, &op, err.out()),
+              IK_STATUS_OK);
+    OpPtr held(op);
+    EXPECT_EQ(wait_status(held.get(), 30000), IK_STATUS_OK);
+    ASSERT_TRUE(outer.inner.wait_for(1));
+    EXPECT_EQ(outer.start_status.load(), IK_STATUS_OK);
+    EXPECT_TRUE(outer.seen.load()) << "the request never reached the emulator while the callback ran";
+    EXPECT_EQ(outer.inner.statuses.at(0), IK_STATUS_NOT_FOUND);
+    same_thread = outer.inner.threads.count(outer.thread) == 1;
+  }
+  EXPECT_TRUE(same_thread) << "in every try, the request went out only after the loop had moved to another thread";
+}
