@@ -145,6 +145,107 @@ public class ClientTests(EmulatorFixture fx) : IClassFixture<EmulatorFixture>
         new Page<FastlyInvitation>().Dispose(); // a page not from the library: nothing to free
     }
 
+    /// <summary>Every way of reading one pager continues where the last stopped, with and without read-ahead and
+    /// in both continuation modes: await foreach left mid-page, await foreach again, NextPageAsync (the rest of a page),
+    /// NextItem, NextPage; Cursor, ItemsDelivered and Done describe what was handed out, never the page read ahead.</summary>
+    [Theory]
+    [InlineData(true, true)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(false, false)]
+    public async Task OnePagerReadEveryWayLosesAndRepeatsNothing(bool readAhead, bool onIoThread)
+    {
+        using var emu = new Emulator(25); // its own: no other test adds or removes invitations meanwhile
+        var o = emu.Options();
+        o.RunContinuationsOnIoThread = onIoThread;
+        using var c = new InviteKitClient(o);
+        async Task<List<string?>> From(string cursor)
+        {
+            using var q = c.FastlyInvitations(new ListOptions { PageSize = 4, Cursor = cursor });
+            var ids = new List<string?>();
+            await foreach (var i in q) ids.Add(i.Id);
+            return ids;
+        }
+        var all = await From("");
+        Assert.True(all.Count >= 21, $"{all.Count} invitations");
+        using var p = c.FastlyInvitations(new ListOptions { PageSize = 4, ReadAhead = readAhead });
+        var got = new List<string?>();
+        await foreach (var i in p) // pages of 4: leave after item 6, in the middle of the second page
+        {
+            got.Add(i.Id);
+            Assert.Equal(got.Count, p.ItemsDelivered);
+            Assert.False(p.Done);
+            if (got.Count == 6) break;
+        }
+        Assert.Equal(6, p.ItemsDelivered);
+        Assert.Equal(all.Skip(6).ToList(), await From(p.Cursor)); // exact, mid-page
+        int n = 0;
+        await foreach (var i in p) // the rest of page 2, then page 3
+        {
+            got.Add(i.Id);
+            if (++n == 3) break;
+        }
+        Assert.Equal(9, p.ItemsDelivered);
+        var rest = await p.NextPageAsync(); // the rest of page 3
+        Assert.Equal(all.Skip(9).Take(3).ToList(), rest!.Items.Select(i => i.Id).ToList());
+        Assert.Equal(all.Skip(10).ToList(), await From(rest.ItemCursor(1)));
+        got.AddRange(rest.Items.Select(i => i.Id));
+        got.Add(p.NextItem()!.Id);
+        Assert.Equal(13, p.ItemsDelivered);
+        Assert.Equal(all.Skip(13).ToList(), await From(p.Cursor));
+        got.AddRange(p.NextPage()!.Items.Select(i => i.Id)); // the rest of page 4
+        Assert.Equal(16, p.ItemsDelivered);
+        await foreach (var i in p) got.Add(i.Id);
+        Assert.Equal(all, got);
+        Assert.True(p.Done);
+        Assert.Equal(all.Count, p.ItemsDelivered);
+        Assert.Equal("", p.Cursor);
+        Assert.Equal(0, await Env.SettledInFlight(c));
+    }
+
+    /// <summary>await foreach requests page n + 1 before its loop body sees page n (each page here is 1 s late, so the
+    /// request is still out while the body runs); ReadAhead = false does not. Leaving the loop cancels that request
+    /// (the pager stays where it was), and disposing a pager with one out does too.</summary>
+    [Theory]
+    [InlineData(true, true)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    public async Task AwaitForeachReadsOnePageAhead(bool readAhead, bool onIoThread)
+    {
+        using var emu = new Emulator(25, "--fault", "GET /invitations latency=1000");
+        var o = emu.Options();
+        o.RunContinuationsOnIoThread = onIoThread;
+        using var c = new InviteKitClient(o);
+        using var p = c.FastlyInvitations(new ListOptions { PageSize = 4, ReadAhead = readAhead });
+        string? first = null;
+        await foreach (var i in p)
+        {
+            first = i.Id;
+            // In flight: the request ahead (1 s late), and on the I/O thread the page 1 request too, whose callback
+            // this loop body runs in (on the thread pool, that callback returns in a moment: wait up to 0.5 s).
+            long expected = (readAhead ? 1 : 0) + (onIoThread ? 1 : 0);
+            var sw = Stopwatch.StartNew();
+            while (c.OperationsInFlight != expected && sw.ElapsedMilliseconds < 500) Thread.Sleep(2);
+            Assert.Equal(expected, c.OperationsInFlight);
+            break;
+        }
+        Assert.Equal(0, await Env.SettledInFlight(c));
+        var rest = await p.NextPageAsync(); // the rest of page 1, then page 2: nothing lost to the cancelled request
+        Assert.Equal(3, rest!.Items.Count);
+        var second = await p.NextPageAsync();
+        Assert.Equal(4, second!.Items.Count);
+        Assert.Equal(8, p.ItemsDelivered);
+        // Disposed with a request ahead out: cancelled; the client goes on.
+        var q = c.FastlyInvitations(new ListOptions { PageSize = 4, ReadAhead = readAhead });
+        await using (var e = q.GetAsyncEnumerator())
+        {
+            Assert.True(await e.MoveNextAsync());
+            Assert.Equal(first, e.Current.Id);
+            q.Dispose();
+        }
+        Assert.Equal(0, await Env.SettledInFlight(c));
+    }
+
     [Fact]
     public async Task PagerAsAsyncEnumerableWithMaxItemsAndResume()
     {

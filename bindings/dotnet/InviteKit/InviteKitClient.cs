@@ -191,7 +191,7 @@ public sealed unsafe class InviteKitClient : IDisposable
     {
         using var a = new Utf8Arena();
         Calls.Check(ik_openai_invite_pager(H, Calls.ListOptions(a, list), out PagerHandle h, out ErrorHandle err), err);
-        return new Pager<OpenAIInvite>(h, Items.OpenAI, _inline);
+        return new Pager<OpenAIInvite>(h, Items.OpenAI, _inline, list?.ReadAhead ?? true);
     }
 
     /// <summary>Invites a user exactly once: looks the email up (listing all invites), creates only when absent,
@@ -283,7 +283,7 @@ public sealed unsafe class InviteKitClient : IDisposable
         fixed (nint* p = ids)
             status = ik_twilio_invite_pager(H, serviceSid, channelSid, p, (nuint)ids.Length, Calls.ListOptions(a, list), out h, out err);
         Calls.Check(status, err);
-        return new Pager<TwilioInvite>(h, Items.TwilioInvites, _inline);
+        return new Pager<TwilioInvite>(h, Items.TwilioInvites, _inline, list?.ReadAhead ?? true);
     }
 
     /// <summary>Invites an identity to a channel exactly once (looked up by identity); serialized per person like
@@ -373,7 +373,7 @@ public sealed unsafe class InviteKitClient : IDisposable
     {
         using var a = new Utf8Arena();
         Calls.Check(ik_twilio_user_pager(H, serviceSid, Calls.ListOptions(a, list), out PagerHandle h, out ErrorHandle err), err);
-        return new Pager<TwilioUser>(h, Items.TwilioUsers, _inline);
+        return new Pager<TwilioUser>(h, Items.TwilioUsers, _inline, list?.ReadAhead ?? true);
     }
 
     /// <summary>Creates a Twilio user exactly once (looked up by identity); serialized per person like
@@ -439,7 +439,7 @@ public sealed unsafe class InviteKitClient : IDisposable
     {
         using var a = new Utf8Arena();
         Calls.Check(ik_fastly_invitation_pager(H, Calls.ListOptions(a, list), out PagerHandle h, out ErrorHandle err), err);
-        return new Pager<FastlyInvitation>(h, Items.Fastly, _inline);
+        return new Pager<FastlyInvitation>(h, Items.Fastly, _inline, list?.ReadAhead ?? true);
     }
 
     /// <summary>Invites an email to Fastly exactly once (looked up by email); serialized per person like

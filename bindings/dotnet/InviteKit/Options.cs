@@ -130,6 +130,10 @@ public sealed class ListOptions
     public string? Cursor { get; set; }
     /// <summary>A cursor in the provider's own terms (OpenAI invite id, Fastly page number, Twilio page URL/token).</summary>
     public string? ProviderCursor { get; set; }
+    /// <summary>Whether <c>await foreach</c> over the pager requests the next page as soon as a page arrives, so that
+    /// the round trip overlaps the work on the current page (default true; see <see cref="Pager{T}"/>). A binding
+    /// setting: the library's pager is the same either way. False gives one request per page asked for.</summary>
+    public bool ReadAhead { get; set; } = true;
 }
 
 /// <summary>A project an OpenAI invitee joins.</summary>

@@ -14,7 +14,6 @@ internal sealed class ItemAccess<T> where T : ApiObject
 
     private Func<nint, Page<T>>? _takePage;
     private Func<nint, Page<T>?>? _takeNextPage;
-    private Func<nint, T[]?>? _takeNextItems;
 
     /// <summary>A list call's page, taken from its completed operation (made once per kind, not per call).</summary>
     internal Func<nint, Page<T>> TakePage =>
@@ -24,10 +23,23 @@ internal sealed class ItemAccess<T> where T : ApiObject
     internal Func<nint, Page<T>?> TakeNextPage =>
         _takeNextPage ??= Calls.Take<PageHandle, Page<T>?>(ik_op_take_page, p => p == 0 ? null : Page<T>.From(p, this), nullable: true);
 
-    /// <summary>Only the items of a pager's next page (null after the last one): what <c>await foreach</c> needs,
-    /// without the page's ids, item JSON copies, body and metadata.</summary>
-    internal Func<nint, T[]?> TakeNextItems =>
-        _takeNextItems ??= Calls.Take<PageHandle, T[]?>(ik_op_take_page, p => p == 0 ? null : Page<T>.ItemsOf(p, this), nullable: true);
+    /// <summary>A pager's next page as the native handle itself (null after the last one), converted later by the
+    /// thread that reads it: what <c>await foreach</c> needs to request the following page before converting.</summary>
+    internal static readonly Func<nint, PageHandle?> TakeNextHandle = op =>
+    {
+        int s = ik_op_take_page(op, out PageHandle h, out ErrorHandle e);
+        using (e)
+        {
+            if (s != 0)
+            {
+                h.Dispose();
+                throw InviteKitException.FromNative(s, e);
+            }
+        }
+        if (!h.IsInvalid) return h;
+        h.Dispose();
+        return null;
+    };
 }
 
 internal static class Items
@@ -97,6 +109,7 @@ internal static class Items
 public sealed class Page<T> : IAdoptsNative, IDisposable where T : ApiObject
 {
     private PageHandle? _native;
+    private int _start; // the native page's index of Items[0]: a page can be the rest of one (Pager.NextPageAsync)
 
     void IAdoptsNative.Adopt(InviteKitHandle h) => _native = ((PageHandle)h).Transfer();
 
@@ -123,7 +136,7 @@ public sealed class Page<T> : IAdoptsNative, IDisposable where T : ApiObject
         try
         {
             _native.DangerousAddRef(ref added);
-            Calls.Check(ik_page_item_cursor(_native.Raw, (nuint)index, &buf, out ErrorHandle err), err);
+            Calls.Check(ik_page_item_cursor(_native.Raw, (nuint)(_start + index), &buf, out ErrorHandle err), err);
             return buf.data == null ? "" : System.Text.Encoding.UTF8.GetString(buf.data, checked((int)buf.len));
         }
         finally
@@ -197,23 +210,26 @@ public sealed class Page<T> : IAdoptsNative, IDisposable where T : ApiObject
         return items;
     }
 
-    internal static unsafe Page<T> From(nint p, ItemAccess<T> access)
+    /// <summary>A page from native page <paramref name="p"/>, its items from <paramref name="start"/> on.</summary>
+    internal static unsafe Page<T> From(nint p, ItemAccess<T> access, int start = 0)
     {
-        int n = checked((int)ik_page_count(p));
+        int n = checked((int)ik_page_count(p)) - start;
         var items = new T[n];
         var ids = new string?[n];
         var raws = new ReadOnlyMemory<byte>[n];
         for (int i = 0; i < n; i++)
         {
-            items[i] = access.FromPage(p, (nuint)i);
-            ids[i] = Interop.Str(ik_page_item_id(p, (nuint)i));
+            nuint at = (nuint)(start + i);
+            items[i] = access.FromPage(p, at);
+            ids[i] = Interop.Str(ik_page_item_id(p, at));
             nint d; nuint len;
-            raws[i] = Interop.Bytes(ik_page_item_raw_json(p, (nuint)i, &d, &len), d, len) ?? default(ReadOnlyMemory<byte>);
+            raws[i] = Interop.Bytes(ik_page_item_raw_json(p, at, &d, &len), d, len) ?? default(ReadOnlyMemory<byte>);
         }
         long v;
         nint bd; nuint bl;
         return new Page<T>
         {
+            _start = start,
             Kind = (ItemKind)ik_page_kind(p),
             Items = items,
             HasMore = ik_page_has_more(p) != 0,
@@ -244,38 +260,84 @@ public sealed class Page<T> : IAdoptsNative, IDisposable where T : ApiObject
 }
 
 /// <summary>Iterates over a whole list, across the provider's pagination scheme: <c>await foreach</c> over the
-/// items, <see cref="Pages"/> or <see cref="NextPageAsync"/> page by page, <see cref="ListOptions.MaxItems"/> for an
-/// exact stop and <see cref="Cursor"/> to resume later. A pager is a cursor: use it from one thread at a time.
-/// Dispose it when done (the client and its pagers may be disposed in any order).</summary>
+/// items, <see cref="Pages"/> or <see cref="NextPageAsync"/> page by page, <see cref="NextItem"/> item by item,
+/// <see cref="ListOptions.MaxItems"/> for an exact stop and <see cref="Cursor"/> to resume later. A pager is a cursor:
+/// use it from one thread at a time; every way of reading it continues where the last one stopped (after a
+/// <c>break</c> out of <c>await foreach</c>, the rest of that page comes first). Dispose it when done (the client and
+/// its pagers may be disposed in any order).</summary>
+/// <remarks><c>await foreach</c> reads one page ahead (<see cref="ListOptions.ReadAhead"/>, on by default): as soon as
+/// a page arrives it requests the next one, then converts and hands out the items, so the round trip of page n + 1
+/// overlaps the work on page n. With continuations on the I/O thread (the default), library 0.2.5 writes that
+/// request before the loop body goes on; 0.2.4 writes it only when the loop body awaits the next page. The page read
+/// ahead is invisible: <see cref="Cursor"/>, <see cref="ItemsDelivered"/> and <see cref="Done"/> describe what was
+/// handed out. Leaving the loop cancels the request of the page ahead, or keeps that page for the next read when it
+/// had already arrived. The cost is at most one extra request when the loop is left early (none at the end of the
+/// list or at a <see cref="ListOptions.MaxItems"/> stop).</remarks>
 /// <typeparam name="T">The item type.</typeparam>
 public sealed class Pager<T> : IAsyncEnumerable<T>, IDisposable where T : ApiObject
 {
     private readonly PagerHandle _handle;
     private readonly ItemAccess<T> _access;
     private readonly bool _inline;
+    private readonly bool _readAhead;
 
-    internal Pager(PagerHandle handle, ItemAccess<T> access, bool inlineContinuations)
+    // Where the reader is when the native pager is ahead of it. _page: a page read item by item (by await foreach,
+    // or by NextItem after a loop was left), _items its converted items, _next of them handed out, _base the items
+    // handed out before it. _ahead: the request of the following page, started by await foreach; _pending: that page
+    // once the loop that asked for it was left. The native pager has delivered exactly up to the end of _pending, else
+    // of _page. One thread uses a pager at a time; the callback of _ahead touches none of these fields.
+    private PageHandle? _page;
+    private T[] _items = Array.Empty<T>();
+    private int _next;
+    private long _base;
+    private Task<PageHandle?>? _ahead;
+    private CancellationTokenSource? _aheadCancel;
+    private PageHandle? _pending;
+
+    internal Pager(PagerHandle handle, ItemAccess<T> access, bool inlineContinuations, bool readAhead)
     {
         _handle = handle;
         _access = access;
         _inline = inlineContinuations;
+        _readAhead = readAhead;
     }
 
     /// <summary>Kind of the items.</summary>
     public ItemKind Kind => (ItemKind)ik_pager_kind(_handle);
 
-    /// <summary>Whether the iteration is over.</summary>
-    public bool Done => ik_pager_done(_handle) != 0;
+    /// <summary>Whether the iteration is over: nothing is left to hand out and the list (or
+    /// <see cref="ListOptions.MaxItems"/>) has ended.</summary>
+    public bool Done
+    {
+        get
+        {
+            if (_next < _items.Length || _ahead is not null || _pending is not null) return false;
+            return ik_pager_done(_handle) != 0;
+        }
+    }
 
-    /// <summary>Items delivered so far (by pages and by items).</summary>
-    public long ItemsDelivered => ik_pager_items_delivered(_handle);
+    /// <summary>Items handed out so far, by every way of reading (pages, items, <c>await foreach</c>; not the page
+    /// read ahead).</summary>
+    public long ItemsDelivered
+    {
+        get
+        {
+            if (_page is not null) return _base + _next;
+            long delivered = ik_pager_items_delivered(_handle);
+            return _pending is { } p ? delivered - (long)ik_page_count(p.Raw) : delivered;
+        }
+    }
 
-    /// <summary>Where a new pager resumes (<see cref="ListOptions.Cursor"/>): mid-page and after a MaxItems stop
-    /// too; "" once the whole list was read.</summary>
+    /// <summary>Where a new pager resumes (<see cref="ListOptions.Cursor"/>): right after the last item handed out,
+    /// also in the middle of a page (a <c>break</c> out of <c>await foreach</c>) and after a MaxItems stop (the first
+    /// item left out); "" once the whole list was read.</summary>
     public unsafe string Cursor
     {
         get
         {
+            // _ahead is never running without _page (see the fields), so the native pager is only asked when idle.
+            if (_page is { } p) return CursorAt(p, _next);
+            if (_pending is { } q) return CursorAt(q, 0);
             IkBuf buf;
             ik_buf_init(&buf);
             try
@@ -290,36 +352,68 @@ public sealed class Pager<T> : IAsyncEnumerable<T>, IDisposable where T : ApiObj
         }
     }
 
+    private static unsafe string CursorAt(PageHandle page, int index)
+    {
+        IkBuf buf;
+        ik_buf_init(&buf);
+        try
+        {
+            Calls.Check(ik_page_item_cursor(page.Raw, (nuint)index, &buf, out ErrorHandle err), err);
+            return buf.data == null ? "" : System.Text.Encoding.UTF8.GetString(buf.data, checked((int)buf.len));
+        }
+        finally
+        {
+            ik_buf_dispose(&buf);
+        }
+    }
+
     /// <summary>Fetches the next page without blocking a thread; null once the iteration is over. A failed page can
-    /// be asked for again (the pager stays where it was).</summary>
-    public unsafe Task<Page<T>?> NextPageAsync(CallOptions? options = null, CancellationToken cancellationToken = default) =>
-        Calls.Start<Page<T>?>(
+    /// be asked for again (the pager stays where it was). After a <c>break</c> out of <c>await foreach</c> or after
+    /// <see cref="NextItem"/>, the next page is the rest of the current one (its <see cref="Page{T}.ItemCursor"/>
+    /// counts from that rest).</summary>
+    public unsafe Task<Page<T>?> NextPageAsync(CallOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        if (_ahead is not null) return AheadThenPageAsync(options, cancellationToken);
+        if (TakeHeldPage() is { } held) return Task.FromResult<Page<T>?>(held);
+        return Calls.Start<Page<T>?>(
             (Utf8Arena a, nint ud, out OpHandle op, out ErrorHandle err) =>
                 ik_pager_next_page_start(_handle, Calls.CallOptions(a, options, 0), Calls.Callback, ud, out op, out err),
             _access.TakeNextPage,
             cancellationToken, _inline);
+    }
 
-    /// <summary>The items of the next page (null once the iteration is over), for the enumerator.</summary>
-    private unsafe Task<T[]?> NextItemsAsync(CancellationToken cancellationToken) =>
-        Calls.Start<T[]?>(
-            (Utf8Arena a, nint ud, out OpHandle op, out ErrorHandle err) =>
-                ik_pager_next_page_start(_handle, null, Calls.Callback, ud, out op, out err),
-            _access.TakeNextItems,
-            cancellationToken, _inline);
+    private async Task<Page<T>?> AheadThenPageAsync(CallOptions? options, CancellationToken cancellationToken)
+    {
+        await SettleAheadAsync(cancellationToken, cancel: false).ConfigureAwait(false);
+        return await NextPageAsync(options, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>Fetches the next page, blocking the calling thread (synchronous twin of <see cref="NextPageAsync"/>).</summary>
-    public unsafe Page<T>? NextPage(CallOptions? options = null, CancellationToken cancellationToken = default) =>
-        Calls.Run<PageHandle, Page<T>?>(
+    public unsafe Page<T>? NextPage(CallOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        if (_ahead is not null) SettleAheadAsync(cancellationToken, cancel: false).GetAwaiter().GetResult();
+        if (TakeHeldPage() is { } held) return held;
+        return Calls.Run<PageHandle, Page<T>?>(
             (Utf8Arena a, nint cancel, out PageHandle h, out ErrorHandle err) =>
                 ik_pager_next_page(_handle, Calls.CallOptions(a, options, cancel), out h, out err),
             p => p == 0 ? null : Page<T>.From(p, _access),
             cancellationToken);
+    }
 
     /// <summary>The next item, blocking the calling thread; null once the iteration is over. Fetches a page only
     /// when the current one is used up.</summary>
     public unsafe T? NextItem(CallOptions? options = null, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        if (_ahead is not null) SettleAheadAsync(cancellationToken, cancel: false).GetAwaiter().GetResult();
+        while (true)
+        {
+            if (_next < _items.Length) return _items[_next++];
+            if (_pending is not { } p) break;
+            _pending = null;
+            Enter(p, readAhead: false, default);
+        }
+        Leave();
         using var arena = new Utf8Arena();
         var (status, item, err) = _access.NextOwned(_handle, (nint)Calls.CallOptions(arena, options, 0));
         using (err)
@@ -336,28 +430,136 @@ public sealed class Pager<T> : IAsyncEnumerable<T>, IDisposable where T : ApiObj
             yield return page;
     }
 
-    /// <summary>The remaining items, page by page (one page in memory at a time). <c>MoveNextAsync</c> completes
-    /// synchronously while the current page has items; it fetches the next page, without blocking a thread, only
-    /// when the current one is used up.</summary>
+    /// <summary>The remaining items, page by page (one page in memory, and with <see cref="ListOptions.ReadAhead"/>
+    /// the next one on its way). <c>MoveNextAsync</c> completes synchronously while the current page has items; it
+    /// waits, without blocking a thread, only when the current one is used up.</summary>
     public IAsyncEnumerator<T> GetAsyncEnumerator(CancellationToken cancellationToken = default) =>
         new ItemEnumerator(this, cancellationToken);
 
-    /// <summary>Releases the native pager (deferred by the library while a page request is running).</summary>
-    public void Dispose() => _handle.Dispose();
+    /// <summary>Releases the native pager (deferred by the library while a page request is running) and cancels the
+    /// request of a page read ahead.</summary>
+    public void Dispose()
+    {
+        if (_ahead is { } ahead)
+        {
+            CancellationTokenSource? cancel = _aheadCancel;
+            _ahead = null;
+            _aheadCancel = null;
+            cancel?.Cancel();
+            ahead.ContinueWith(static (t, c) =>
+            {
+                if (t.IsCompletedSuccessfully) t.Result?.Dispose();
+                ((CancellationTokenSource?)c)?.Dispose();
+            }, cancel, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+        Leave();
+        _pending?.Dispose();
+        _pending = null;
+        _handle.Dispose();
+    }
+
+    /// <summary>Starts the request of the next page (native pager idle, the reader on <see cref="_page"/>).</summary>
+    private void StartAhead(CancellationToken cancellationToken)
+    {
+        if (ik_pager_done(_handle) != 0) return;
+        var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _aheadCancel = cancel;
+        _ahead = Fetch(cancel.Token);
+    }
+
+    /// <summary>Requests the next page as a native handle. From a continuation on the I/O thread (the default), the
+    /// library writes the request at once (relay mode), while the continuation goes on.</summary>
+    private unsafe Task<PageHandle?> Fetch(CancellationToken cancellationToken) =>
+        Calls.Start<PageHandle?>(
+            (Utf8Arena a, nint ud, out OpHandle op, out ErrorHandle err) =>
+                ik_pager_next_page_start(_handle, null, Calls.Callback, ud, out op, out err),
+            ItemAccess<T>.TakeNextHandle,
+            cancellationToken, _inline);
+
+    /// <summary>Waits for the request of the page ahead and takes its result: with <paramref name="cancel"/> (a loop
+    /// was left) it is cancelled first and only a page that arrived anyway is kept (as <see cref="_pending"/>);
+    /// without, its page becomes <see cref="_pending"/> and its error is thrown (the native pager is then unchanged).</summary>
+    private async Task SettleAheadAsync(CancellationToken cancellationToken, bool cancel)
+    {
+        Task<PageHandle?> ahead = _ahead!;
+        CancellationTokenSource aheadCancel = _aheadCancel!;
+        if (cancel) aheadCancel.Cancel();
+        try
+        {
+            PageHandle? page = await ahead.ConfigureAwait(false);
+            if (page is not null) _pending = page;
+        }
+        catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested && !cancel)
+        {
+            throw new OperationCanceledException(e.Message, e, cancellationToken);
+        }
+        catch when (cancel)
+        {
+        }
+        finally
+        {
+            _ahead = null;
+            _aheadCancel = null;
+            aheadCancel.Dispose();
+        }
+    }
+
+    /// <summary>Makes <paramref name="page"/> the page read item by item (the native pager has delivered it and
+    /// nothing after), requests the next one when <paramref name="readAhead"/>, then converts the items.</summary>
+    private void Enter(PageHandle page, bool readAhead, CancellationToken cancellationToken)
+    {
+        Leave();
+        _page = page;
+        _base = ik_pager_items_delivered(_handle) - (long)ik_page_count(page.Raw);
+        if (readAhead) StartAhead(cancellationToken);
+        _items = Page<T>.ItemsOf(page.Raw, _access);
+    }
+
+    /// <summary>Gives the position back to the native pager.</summary>
+    private void Leave()
+    {
+        _page?.Dispose();
+        _page = null;
+        _items = Array.Empty<T>();
+        _next = 0;
+    }
+
+    /// <summary>What is held before the native pager, as a page: the rest of <see cref="_page"/>, else
+    /// <see cref="_pending"/>; null when nothing is held.</summary>
+    private Page<T>? TakeHeldPage()
+    {
+        if (_page is { } current && _next < _items.Length)
+        {
+            int from = _next;
+            _page = null; // the page's native handle goes to the Page
+            Leave();
+            return Adopt(Page<T>.From(current.Raw, _access, from), current);
+        }
+        Leave();
+        if (_pending is not { } pending) return null;
+        _pending = null;
+        return Adopt(Page<T>.From(pending.Raw, _access), pending);
+    }
+
+    private static Page<T> Adopt(Page<T> page, PageHandle h)
+    {
+        ((IAdoptsNative)page).Adopt(h);
+        h.Dispose(); // Adopt moved the pointer to a new owner; this one is empty
+        return page;
+    }
 
     private sealed class ItemEnumerator(Pager<T> pager, CancellationToken cancellationToken) : IAsyncEnumerator<T>
     {
-        private T[] _items = Array.Empty<T>();
-        private int _index = -1;
+        private T? _current;
         private bool _done;
 
-        public T Current => _items[_index];
+        public T Current => _current!;
 
         public ValueTask<bool> MoveNextAsync()
         {
-            if (_index + 1 < _items.Length)
+            if (pager._next < pager._items.Length)
             {
-                _index++;
+                _current = pager._items[pager._next++];
                 return new ValueTask<bool>(true);
             }
             return _done ? new ValueTask<bool>(false) : new ValueTask<bool>(NextPageAsync());
@@ -367,21 +569,38 @@ public sealed class Pager<T> : IAsyncEnumerable<T>, IDisposable where T : ApiObj
         {
             while (true)
             {
-                T[]? items = await pager.NextItemsAsync(cancellationToken).ConfigureAwait(false);
-                if (items is null)
+                cancellationToken.ThrowIfCancellationRequested();
+                if (pager._ahead is not null) await pager.SettleAheadAsync(cancellationToken, cancel: false).ConfigureAwait(false);
+                PageHandle? page;
+                if (pager._pending is { } pending)
+                {
+                    pager._pending = null;
+                    page = pending;
+                }
+                else
+                {
+                    page = await pager.Fetch(cancellationToken).ConfigureAwait(false);
+                }
+                if (page is null)
                 {
                     _done = true;
-                    _items = Array.Empty<T>();
-                    _index = -1;
+                    pager.Leave();
                     return false;
                 }
-                _items = items;
-                _index = 0;
-                if (items.Length > 0) return true; // an empty page that is not the last: ask for the next one
-                _index = -1;
+                pager.Enter(page, pager._readAhead, cancellationToken);
+                if (pager._items.Length > 0) // an empty page that is not the last: ask for the next one
+                {
+                    _current = pager._items[pager._next++];
+                    return true;
+                }
             }
         }
 
-        public ValueTask DisposeAsync() => default;
+        /// <summary>Leaving the loop: the request of the page ahead is cancelled (a page that arrived anyway is kept
+        /// for the next read).</summary>
+        public async ValueTask DisposeAsync()
+        {
+            if (pager._ahead is not null) await pager.SettleAheadAsync(default, cancel: true).ConfigureAwait(false);
+        }
     }
 }
