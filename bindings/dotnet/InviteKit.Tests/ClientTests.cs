@@ -97,17 +97,20 @@ public class ClientTests(EmulatorFixture fx) : IClassFixture<EmulatorFixture>
         Assert.True(c.ConnectionsOpened >= 1);
     }
 
+    /// <summary>The ids of the Fastly invitations a new pager (pages of 4) delivers from <paramref name="cursor"/> on.</summary>
+    private static async Task<List<string?>> FastlyIdsFrom(InviteKitClient c, string cursor)
+    {
+        using var p = c.FastlyInvitations(new ListOptions { PageSize = 4, Cursor = cursor });
+        var ids = new List<string?>();
+        await foreach (var i in p) ids.Add(i.Id);
+        return ids;
+    }
+
     [Fact]
     public async Task PageItemCursorResumesAtEveryItem()
     {
         using var c = Emu.Client();
-        async Task<List<string?>> Ids(string cursor)
-        {
-            using var p = c.FastlyInvitations(new ListOptions { PageSize = 4, Cursor = cursor });
-            var ids = new List<string?>();
-            await foreach (var i in p) ids.Add(i.Id);
-            return ids;
-        }
+        Task<List<string?>> Ids(string cursor) => FastlyIdsFrom(c, cursor);
         var all = await Ids("");
         Assert.True(all.Count >= 5);
         using var pager = c.FastlyInvitations(new ListOptions { PageSize = 4 });
@@ -159,13 +162,7 @@ public class ClientTests(EmulatorFixture fx) : IClassFixture<EmulatorFixture>
         var o = emu.Options();
         o.RunContinuationsOnIoThread = onIoThread;
         using var c = new InviteKitClient(o);
-        async Task<List<string?>> From(string cursor)
-        {
-            using var q = c.FastlyInvitations(new ListOptions { PageSize = 4, Cursor = cursor });
-            var ids = new List<string?>();
-            await foreach (var i in q) ids.Add(i.Id);
-            return ids;
-        }
+        Task<List<string?>> From(string cursor) => FastlyIdsFrom(c, cursor);
         var all = await From("");
         Assert.True(all.Count >= 21, $"{all.Count} invitations");
         using var p = c.FastlyInvitations(new ListOptions { PageSize = 4, ReadAhead = readAhead });
@@ -218,7 +215,8 @@ public class ClientTests(EmulatorFixture fx) : IClassFixture<EmulatorFixture>
         using var c = new InviteKitClient(o);
         using var p = c.FastlyInvitations(new ListOptions { PageSize = 4, ReadAhead = readAhead });
         string? first = null;
-        await foreach (var i in p)
+        // ConfigureAwait(false): the loop body runs where the enumerator completes, not on xunit's context.
+        await foreach (var i in p.ConfigureAwait(false))
         {
             first = i.Id;
             // In flight: the request ahead (1 s late), and on the I/O thread the page 1 request too, whose callback
