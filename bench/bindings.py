@@ -17,7 +17,8 @@ runs, interleaved, --rounds times:
             list the 10,000 users (page size 100, after an untimed 200-user listing that JIT-compiles the path):
             bench/ik_bench (C API) vs bindings/dotnet/InviteKit.Bench (InviteKit async with the default
             options, async with RunContinuationsOnIoThread = false (ik_async_pool: continuations on the
-            thread pool), and blocking; the Twilio .NET SDK async and sync). Compared by CPU time
+            thread pool), the listing also with ListOptions.ReadAhead = false (ik_async_no_ahead), and
+            blocking; the Twilio .NET SDK async and sync). Compared by CPU time
             (callgrind on the .NET runtime is impractical); jit_methods = methods JIT-compiled while timed.
 
 Prints a table and PASS/MISS against the targets of issues #14, #15 and #16 (never asserted); every raw number
@@ -303,7 +304,7 @@ class Runner:
                 log(f"dotnet list: round {rnd + 1}/{a.rounds} ...")
                 self.run("list c twilio", [self.ik, "list", "twilio", emu.url, "100", "0"],
                          res["list"].setdefault("c", []), runner=run_json_blocking)
-                for v in names:
+                for v in (*names[:2], "ik_async_no_ahead", *names[2:]):
                     self.run(f"list {v}", [x, "list", v, emu.url, "100", "0", str(a.list_warmup)],
                              res["list"].setdefault(v, []), runner=run_json_blocking)
 
@@ -389,12 +390,12 @@ class Runner:
             l = dn["list"]
             lines.append(f"List {dn['seed']:,} Twilio users, page size 100 (.NET: after an untimed "
                          f"{dn['list_warmup_items']}-user listing; best, median in brackets)")
-            lines.append(f"   {'variant':15} {'items':>6} {'wall ms':>8} {'(median)':>9} {'CPU ms':>8} {'(median)':>9} "
+            lines.append(f"   {'variant':17} {'items':>6} {'wall ms':>8} {'(median)':>9} {'CPU ms':>8} {'(median)':>9} "
                          f"{'RSS MB':>7} {'wall vs C':>9} {'CPU vs C':>8} {'JIT':>5}")
             cpu = {k: stats(v, "cpu_us") for k, v in l.items()}
             wall = {k: stats(v, "wall_us") for k, v in l.items()}
             for name, v in l.items():
-                lines.append(f"   {name:15} {v[0]['items']:>6} {wall[name]['best'] / 1000:>8.1f} "
+                lines.append(f"   {name:17} {v[0]['items']:>6} {wall[name]['best'] / 1000:>8.1f} "
                              f"{wall[name]['median'] / 1000:>9.1f} {cpu[name]['best'] / 1000:>8.1f} "
                              f"{cpu[name]['median'] / 1000:>9.1f} {max(x['maxrss_kb'] for x in v) / 1024:>7.1f} "
                              f"{fmt_ratio(ratio(wall[name]['best'], wall.get('c', {}).get('best'))):>9} "
@@ -406,7 +407,7 @@ class Runner:
                     summary[f"list_{tw}_over_{ik}_cpu"] = q
                     rows.append(("#16", f"list: Twilio SDK CPU / InviteKit CPU ({ik[3:]}; median {fmt_ratio(qm)})",
                                  fmt_ratio(q), f">= {TARGETS['dotnet_cpu']}x", verdict(q >= TARGETS["dotnet_cpu"])))
-            for ik in ("ik_async", "ik_async_pool", "ik_sync"):
+            for ik in ("ik_async", "ik_async_pool", "ik_async_no_ahead", "ik_sync"):
                 if ik in wall and "c" in wall:
                     q = ratio(wall[ik]["best"], wall["c"]["best"])
                     qm = ratio(wall[ik]["median"], wall["c"]["median"])

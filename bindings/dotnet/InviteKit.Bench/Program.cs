@@ -10,7 +10,8 @@
 //
 // VARIANT: ik_async (InviteKit, FetchTwilioUserAsync / await foreach over the pager, default options: continuations
 // on the I/O thread), ik_async_pool (the same with InviteKitClientOptions.RunContinuationsOnIoThread = false:
-// continuations queued to the thread pool), ik_sync (InviteKit, blocking
+// continuations queued to the thread pool), ik_async_no_ahead (list only: ik_async with ListOptions.ReadAhead = false,
+// one page requested at a time, as before 0.2.5), ik_sync (InviteKit, blocking
 // FetchTwilioUser / Pager.NextItem), twilio_async (UserResource.FetchAsync / ReadAsync), twilio_sync
 // (UserResource.Fetch / Read). Twilio's SDK has no base-URL option: a DelegatingHandler sends its requests for
 // https://chat.twilio.com to the emulator (the npm bench sets `chat.baseUrl` for the same reason).
@@ -192,9 +193,13 @@ internal static class Program
         {
             case "ik_async":
             case "ik_async_pool":
+            case "ik_async_no_ahead":
             {
                 using var c = NewInviteKit(baseUrl, variant == "ik_async_pool");
-                using var pager = c.TwilioUsers(Service, new ListOptions { PageSize = pageSize, MaxItems = max > 0 ? max : null });
+                using var pager = c.TwilioUsers(Service, new ListOptions
+                {
+                    PageSize = pageSize, MaxItems = max > 0 ? max : null, ReadAhead = variant != "ik_async_no_ahead",
+                });
                 await foreach (TwilioUser u in pager.ConfigureAwait(false))
                 {
                     s_sink += u.Sid!.Length + u.Identity!.Length;
