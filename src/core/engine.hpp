@@ -204,7 +204,7 @@ class Engine {
   int efd_ = -1;
   std::atomic<int64_t> in_flight_{0};
 
-  std::mutex mu_;  // incoming_, stop_, threads_
+  std::mutex mu_;  // incoming_, resumed_, stop_, started_, threads_, ended_, relay_failed_, leader_ changes
   std::vector<ik_op *> incoming_;
   std::vector<ik_op *> resumed_;  // parked ops handed their gate key (each with a reference)
   bool stop_ = false;

@@ -117,6 +117,14 @@ OpPtr start_create(const ik_client *c, const std::string &email, Completions &do
       << err.what();
   return OpPtr(op);
 }
+
+// An async OpenAI list with a handle; fails the test if not accepted.
+OpPtr start_list(const ik_client *c, ik_op_cb cb, void *ud, const ik_list_options *lo = nullptr) {
+  ik_op *op = nullptr;
+  Err err;
+  EXPECT_EQ(ik_openai_invite_list_start(c, lo, nullptr, cb, ud, &op, err.out()), IK_STATUS_OK) << err.what();
+  return OpPtr(op);
+}
 }  // namespace
 
 // ---- every operation ----
@@ -670,11 +678,8 @@ TEST_F(AsyncTest, CallbacksMayStartOperationsAndBlockingCallsThereFailInsteadOfD
   Chain chain;
   chain.client = tc->get();
   chain.lo.page_size = 7;
-  Err err;
-  ik_op *op = nullptr;
-  ASSERT_EQ(ik_openai_invite_list_start(tc->get(), &chain.lo, nullptr, &Chain::cb, &chain, &op, err.out()),
-            IK_STATUS_OK);
-  OpPtr first(op);
+  OpPtr first = start_list(tc->get(), &Chain::cb, &chain, &chain.lo);
+  ASSERT_TRUE(first);
   {
     std::unique_lock<std::mutex> lk(chain.m);
     ASSERT_TRUE(chain.cv.wait_for(lk, std::chrono::seconds(20), [&] { return chain.completed.load() == 5; }));
@@ -685,6 +690,7 @@ TEST_F(AsyncTest, CallbacksMayStartOperationsAndBlockingCallsThereFailInsteadOfD
   EXPECT_EQ(chain.wait_status.load(), IK_STATUS_WOULD_BLOCK);
   EXPECT_EQ(requests_to("GET", "/v1/organization/invites?limit=7").size(), 5u);
   // Outside the I/O thread, blocking calls work as ever.
+  Err err;
   ik_page *page = nullptr;
   ASSERT_EQ(ik_openai_invite_list(tc->get(), nullptr, nullptr, &page, err.out()), IK_STATUS_OK) << err.what();
   ik_page_free(page);
@@ -964,11 +970,8 @@ TEST_F(AsyncRelay, ACallbackMayWaitForAnotherOperationOfItsClientAndMakeBlocking
   ASSERT_TRUE(tc);
   Nested nested;
   nested.client = tc->get();
-  Err err;
-  ik_op *op = nullptr;
-  ASSERT_EQ(ik_openai_invite_list_start(tc->get(), nullptr, nullptr, &Nested::cb, &nested, &op, err.out()),
-            IK_STATUS_OK);
-  OpPtr outer(op);
+  OpPtr outer = start_list(tc->get(), &Nested::cb, &nested);
+  ASSERT_TRUE(outer);
   EXPECT_EQ(wait_status(outer.get(), 30000), IK_STATUS_OK);
   EXPECT_TRUE(nested.finished.load());
   EXPECT_EQ(nested.start_status.load(), IK_STATUS_OK);
@@ -1062,7 +1065,6 @@ TEST_F(AsyncRelay, ARequestStartedFromACallbackIsWrittenBeforeTheCallbackReturns
   // without the feature every try sees one.
   auto tc = make_client();
   ASSERT_TRUE(tc);
-  Err err;
   bool same_thread = false;
   for (int attempt = 0; attempt < 5 && !same_thread; ++attempt) {
     SCOPED_TRACE("attempt " + std::to_string(attempt));
@@ -1070,10 +1072,8 @@ TEST_F(AsyncRelay, ARequestStartedFromACallbackIsWrittenBeforeTheCallbackReturns
     outer.client = tc->get();
     outer.id = "from-callback-" + std::to_string(attempt);
     outer.logged = [](const std::string &path) { return !requests_to("GET", path).empty(); };
-    ik_op *op = nullptr;
-    ASSERT_EQ(ik_openai_invite_list_start(tc->get(), nullptr, nullptr, &StartsFromCallback::cb, &outer, &op, err.out()),
-              IK_STATUS_OK);
-    OpPtr held(op);
+    OpPtr held = start_list(tc->get(), &StartsFromCallback::cb, &outer);
+    ASSERT_TRUE(held);
     EXPECT_EQ(wait_status(held.get(), 30000), IK_STATUS_OK);
     ASSERT_TRUE(outer.inner.wait_for(1));
     EXPECT_EQ(outer.start_status.load(), IK_STATUS_OK);

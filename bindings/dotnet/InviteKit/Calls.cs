@@ -9,6 +9,7 @@ internal delegate int StartFn(Utf8Arena arena, nint userData, out OpHandle op, o
 internal delegate int CallFn<THandle>(Utf8Arena arena, nint cancelToken, out THandle result, out ErrorHandle err)
     where THandle : InviteKitHandle;
 internal delegate int TakeFn<THandle>(nint op, out THandle result, out ErrorHandle err) where THandle : InviteKitHandle;
+internal unsafe delegate int BufFn(IkBuf* buf, out ErrorHandle err);
 
 /// <summary>The completion of one non-blocking operation: found through a GCHandle in the callback's user data. The
 /// result (or error) is taken inside the callback, on the client's I/O thread.</summary>
@@ -155,23 +156,52 @@ internal static unsafe class Calls
         return completion.Task;
     }
 
+    /// <summary>The text a call writes into an <c>ik_buf</c> ("" for none), the buffer disposed; a failure throws.</summary>
+    internal static string BufString(BufFn fill)
+    {
+        IkBuf buf;
+        ik_buf_init(&buf);
+        try
+        {
+            Check(fill(&buf, out ErrorHandle err), err);
+            return buf.data == null ? "" : System.Text.Encoding.UTF8.GetString(buf.data, checked((int)buf.len));
+        }
+        finally
+        {
+            ik_buf_dispose(&buf);
+        }
+    }
+
+    /// <summary>The typed result of a completed operation as its owned handle (null when the operation produced none),
+    /// taken inside the callback; a failed take throws.</summary>
+    internal static THandle? TakeHandle<THandle>(nint op, TakeFn<THandle> take) where THandle : InviteKitHandle
+    {
+        int s = take(op, out THandle h, out ErrorHandle e);
+        using (e)
+        {
+            if (s != 0)
+            {
+                h.Dispose();
+                throw InviteKitException.FromNative(s, e);
+            }
+        }
+        if (!h.IsInvalid) return h;
+        h.Dispose();
+        return null;
+    }
+
     /// <summary>The typed result of a completed operation, taken inside the callback and converted at once.</summary>
     internal static Func<nint, T> Take<THandle, T>(TakeFn<THandle> take, Func<nint, T> convert, bool nullable = false)
         where THandle : InviteKitHandle =>
         op =>
         {
-            int s = take(op, out THandle h, out ErrorHandle e);
-            using (h)
-            using (e)
+            THandle? h = TakeHandle(op, take);
+            if (h is null)
             {
-                if (s != 0) throw InviteKitException.FromNative(s, e);
-                if (h.IsInvalid)
-                {
-                    if (nullable) return convert(0);
-                    throw new InviteKitException(Status.Internal, "the operation completed without a result");
-                }
-                return Adopt(convert(h.Raw), h);
+                if (nullable) return convert(0);
+                throw new InviteKitException(Status.Internal, "the operation completed without a result");
             }
+            using (h) return Adopt(convert(h.Raw), h);
         };
 
     /// <summary>Hands the call's handle to a result that keeps it (<see cref="IAdoptsNative"/>).</summary>

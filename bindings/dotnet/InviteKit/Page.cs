@@ -25,21 +25,7 @@ internal sealed class ItemAccess<T> where T : ApiObject
 
     /// <summary>A pager's next page as the native handle itself (null after the last one), converted later by the
     /// thread that reads it: what <c>await foreach</c> needs to request the following page before converting.</summary>
-    internal static readonly Func<nint, PageHandle?> TakeNextHandle = op =>
-    {
-        int s = ik_op_take_page(op, out PageHandle h, out ErrorHandle e);
-        using (e)
-        {
-            if (s != 0)
-            {
-                h.Dispose();
-                throw InviteKitException.FromNative(s, e);
-            }
-        }
-        if (!h.IsInvalid) return h;
-        h.Dispose();
-        return null;
-    };
+    internal static readonly Func<nint, PageHandle?> TakeNextHandle = op => Calls.TakeHandle<PageHandle>(op, ik_op_take_page);
 }
 
 internal static class Items
@@ -130,21 +116,21 @@ public sealed class Page<T> : IAdoptsNative, IDisposable where T : ApiObject
     {
         if (_native is null) throw new InvalidOperationException("this page was not returned by invitekit");
         if (index < 0 || index > Items.Count) throw new ArgumentOutOfRangeException(nameof(index));
-        IkBuf buf;
-        ik_buf_init(&buf);
         bool added = false;
         try
         {
             _native.DangerousAddRef(ref added);
-            Calls.Check(ik_page_item_cursor(_native.Raw, (nuint)(_start + index), &buf, out ErrorHandle err), err);
-            return buf.data == null ? "" : System.Text.Encoding.UTF8.GetString(buf.data, checked((int)buf.len));
+            return CursorAt(_native.Raw, _start + index);
         }
         finally
         {
             if (added) _native.DangerousRelease();
-            ik_buf_dispose(&buf);
         }
     }
+
+    /// <summary><c>ik_page_item_cursor</c> of native page <paramref name="page"/> at <paramref name="index"/>.</summary>
+    internal static unsafe string CursorAt(nint page, int index) =>
+        Calls.BufString((IkBuf* b, out ErrorHandle e) => ik_page_item_cursor(page, (nuint)index, b, out e));
 
     /// <summary>Kind of the items.</summary>
     public ItemKind Kind { get; init; }
@@ -336,34 +322,9 @@ public sealed class Pager<T> : IAsyncEnumerable<T>, IDisposable where T : ApiObj
         get
         {
             // _ahead is never running without _page (see the fields), so the native pager is only asked when idle.
-            if (_page is { } p) return CursorAt(p, _next);
-            if (_pending is { } q) return CursorAt(q, 0);
-            IkBuf buf;
-            ik_buf_init(&buf);
-            try
-            {
-                Calls.Check(ik_pager_cursor(_handle, &buf, out ErrorHandle err), err);
-                return buf.data == null ? "" : System.Text.Encoding.UTF8.GetString(buf.data, checked((int)buf.len));
-            }
-            finally
-            {
-                ik_buf_dispose(&buf);
-            }
-        }
-    }
-
-    private static unsafe string CursorAt(PageHandle page, int index)
-    {
-        IkBuf buf;
-        ik_buf_init(&buf);
-        try
-        {
-            Calls.Check(ik_page_item_cursor(page.Raw, (nuint)index, &buf, out ErrorHandle err), err);
-            return buf.data == null ? "" : System.Text.Encoding.UTF8.GetString(buf.data, checked((int)buf.len));
-        }
-        finally
-        {
-            ik_buf_dispose(&buf);
+            if (_page is { } p) return Page<T>.CursorAt(p.Raw, _next);
+            if (_pending is { } q) return Page<T>.CursorAt(q.Raw, 0);
+            return Calls.BufString((IkBuf* b, out ErrorHandle e) => ik_pager_cursor(_handle, b, out e));
         }
     }
 
@@ -375,12 +336,16 @@ public sealed class Pager<T> : IAsyncEnumerable<T>, IDisposable where T : ApiObj
     {
         if (_ahead is not null) return AheadThenPageAsync(options, cancellationToken);
         if (TakeHeldPage() is { } held) return Task.FromResult<Page<T>?>(held);
-        return Calls.Start<Page<T>?>(
+        return StartNextPage(options, _access.TakeNextPage, cancellationToken);
+    }
+
+    /// <summary><c>ik_pager_next_page_start</c>, its result taken by <paramref name="take"/>.</summary>
+    private unsafe Task<TResult> StartNextPage<TResult>(CallOptions? options, Func<nint, TResult> take,
+        CancellationToken cancellationToken) =>
+        Calls.Start<TResult>(
             (Utf8Arena a, nint ud, out OpHandle op, out ErrorHandle err) =>
                 ik_pager_next_page_start(_handle, Calls.CallOptions(a, options, 0), Calls.Callback, ud, out op, out err),
-            _access.TakeNextPage,
-            cancellationToken, _inline);
-    }
+            take, cancellationToken, _inline);
 
     private async Task<Page<T>?> AheadThenPageAsync(CallOptions? options, CancellationToken cancellationToken)
     {
@@ -469,12 +434,8 @@ public sealed class Pager<T> : IAsyncEnumerable<T>, IDisposable where T : ApiObj
 
     /// <summary>Requests the next page as a native handle. From a continuation on the I/O thread (the default), the
     /// library writes the request at once (relay mode), while the continuation goes on.</summary>
-    private unsafe Task<PageHandle?> Fetch(CancellationToken cancellationToken) =>
-        Calls.Start<PageHandle?>(
-            (Utf8Arena a, nint ud, out OpHandle op, out ErrorHandle err) =>
-                ik_pager_next_page_start(_handle, null, Calls.Callback, ud, out op, out err),
-            ItemAccess<T>.TakeNextHandle,
-            cancellationToken, _inline);
+    private Task<PageHandle?> Fetch(CancellationToken cancellationToken) =>
+        StartNextPage(null, ItemAccess<T>.TakeNextHandle, cancellationToken);
 
     /// <summary>Waits for the request of the page ahead and takes its result: with <paramref name="cancel"/> (a loop
     /// was left) it is cancelled first and only a page that arrived anyway is kept (as <see cref="_pending"/>);
